@@ -1,0 +1,429 @@
+//! The `Crm` handle, its builder, and the two ways of working inside one transaction:
+//! [`Batch`] (read and write, committed together) and [`Snapshot`] (a consistent read view).
+//!
+//! Every operation is listed once, in the `operations!` invocation at the end of this file;
+//! the macro gives each read to `Snapshot`, `Batch` and `Crm`, and each write to `Batch` and
+//! `Crm`. A method on `Crm` runs in its own transaction.
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use crate::clock::{Clock, SystemClock};
+use crate::company::{self, Company, CompanyInput};
+use crate::contact::{self, Contact, ContactInput};
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::fields::{self, FieldDef};
+use crate::id::{CompanyId, ContactId, EmploymentId, IdSource, RandomIds, RecordRef, RelationId};
+use crate::integrity::{self, IntegrityReport};
+use crate::migrate;
+use crate::query::{self, CompanyFilter, CompanyQuery, ContactFilter, ContactQuery, Page};
+use crate::record::RecordKind;
+use crate::relation::{
+    self, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput, RelationType,
+    RelationView,
+};
+use crate::search::{self, SearchHit, SearchQuery};
+use crate::store::{Location, ReadTx, Store, WriteTx, Writer};
+
+/// Options for opening a CRM: clock, id source, cache size, default phone region.
+#[derive(Debug, Default)]
+pub struct CrmBuilder {
+    clock: Option<Arc<dyn Clock>>,
+    ids: Option<Arc<dyn IdSource>>,
+    cache_size: Option<usize>,
+    phone_region: Option<String>,
+}
+
+impl CrmBuilder {
+    /// Where timestamps come from (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Where ids come from ([`RandomIds`] by default).
+    pub fn id_source(mut self, ids: Arc<dyn IdSource>) -> Self {
+        self.ids = Some(ids);
+        self
+    }
+
+    /// The size of the page cache in bytes (redb's default when not set).
+    pub fn cache_size(mut self, bytes: usize) -> Self {
+        self.cache_size = Some(bytes);
+        self
+    }
+
+    /// The country (ISO 3166-1 alpha-2) in which national phone numbers are read when a
+    /// contact has no address country, such as `PL`.
+    pub fn default_phone_region(mut self, region: &str) -> Self {
+        self.phone_region = Some(region.to_string());
+        self
+    }
+
+    /// Opens the CRM file at `path`, creating it if it does not exist.
+    pub fn open(self, path: impl AsRef<Path>) -> Result<Crm> {
+        self.open_at(Location::File(path.as_ref()))
+    }
+
+    /// Opens a new CRM that lives in memory and disappears when closed.
+    pub fn open_in_memory(self) -> Result<Crm> {
+        self.open_at(Location::Memory)
+    }
+
+    /// Opens a CRM whose bytes live in a caller-provided redb storage backend (for example
+    /// browser storage).
+    pub fn open_backend(self, backend: impl crate::StorageBackend) -> Result<Crm> {
+        self.open_at(Location::Backend(Box::new(backend)))
+    }
+
+    fn open_at(self, location: Location<'_>) -> Result<Crm> {
+        let phone_region = match self.phone_region {
+            Some(r) => Some(
+                crate::normalize::country_code(&r)
+                    .map_err(|reason| Error::validation("phone_region", reason))?,
+            ),
+            None => None,
+        };
+        let clock = match self.clock {
+            Some(c) => c,
+            None if cfg!(all(target_arch = "wasm32", target_os = "unknown")) => {
+                return Err(Error::validation(
+                    "clock",
+                    "this platform has no system clock: give the builder one",
+                ));
+            }
+            None => Arc::new(SystemClock),
+        };
+        let ids = self.ids.unwrap_or_else(|| Arc::new(RandomIds::new()));
+        let store = Store::open(location, self.cache_size)?;
+        migrate::prepare(&store)?;
+        Ok(Crm {
+            engine: RwLock::new(Some(Arc::new(Engine {
+                store,
+                ctx: Ctx {
+                    clock,
+                    ids,
+                    phone_region,
+                },
+            }))),
+        })
+    }
+}
+
+struct Engine {
+    store: Store,
+    ctx: Ctx,
+}
+
+/// An open CRM: a file or an in-memory database with contacts, companies, relations, custom
+/// fields and search.
+///
+/// `Crm` is `Send + Sync`: share it between threads behind an `Arc`. Reads run in parallel on
+/// consistent snapshots while one write commits at a time. Every method is one transaction:
+/// a record and all its indexes change together or not at all; [`Crm::batch`] groups many
+/// operations into one.
+pub struct Crm {
+    engine: RwLock<Option<Arc<Engine>>>,
+}
+
+impl std::fmt::Debug for Crm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Crm")
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+impl Crm {
+    /// Opens the CRM file at `path` with default options, creating it if needed.
+    pub fn open(path: impl AsRef<Path>) -> Result<Crm> {
+        Crm::builder().open(path)
+    }
+
+    /// Opens a new, empty in-memory CRM with default options.
+    pub fn open_in_memory() -> Result<Crm> {
+        Crm::builder().open_in_memory()
+    }
+
+    /// Options for opening a CRM.
+    pub fn builder() -> CrmBuilder {
+        CrmBuilder::default()
+    }
+
+    /// The schema version of files written by this library.
+    pub const SCHEMA_VERSION: u32 = migrate::SCHEMA_VERSION;
+
+    /// Closes the handle. Every later call returns [`Error::Closed`]; the file is released
+    /// once operations already running on other threads finish. Closing twice is harmless.
+    pub fn close(&self) -> Result<()> {
+        let mut slot = self.engine.write().unwrap_or_else(|e| e.into_inner());
+        slot.take();
+        Ok(())
+    }
+
+    /// Whether [`Crm::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.engine
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none()
+    }
+
+    fn engine(&self) -> Result<Arc<Engine>> {
+        self.engine
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or(Error::Closed)
+    }
+
+    /// Runs `f` in one write transaction: everything it does is committed together when it
+    /// returns `Ok`, and nothing is when it returns `Err` (or when an operation inside failed
+    /// after it had started writing). Do not call other `Crm` methods from inside `f`: use
+    /// the batch, which can also read what it has written.
+    pub fn batch<T>(&self, f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>) -> Result<T> {
+        let engine = self.engine()?;
+        engine.store.write(|w| {
+            let mut batch = Batch {
+                w,
+                ctx: &engine.ctx,
+                failed: None,
+            };
+            let value = f(&mut batch)?;
+            match batch.failed {
+                Some(e) => Err(e),
+                None => Ok(value),
+            }
+        })
+    }
+
+    /// Runs `f` on a consistent snapshot of the last committed state.
+    pub fn read<T>(&self, f: impl FnOnce(&mut Snapshot<'_>) -> Result<T>) -> Result<T> {
+        let engine = self.engine()?;
+        engine.store.read(|r| {
+            f(&mut Snapshot {
+                r,
+                ctx: &engine.ctx,
+            })
+        })
+    }
+
+    /// Checks that every index agrees with the records and every link points somewhere.
+    pub fn verify(&self) -> Result<IntegrityReport> {
+        self.read(|s| integrity::verify(s.r))
+    }
+}
+
+/// A write transaction in progress; see [`Crm::batch`].
+pub struct Batch<'a, 't> {
+    w: &'a mut WriteTx<'t>,
+    ctx: &'a Ctx,
+    /// The error of an operation that failed after it had written something: the batch can
+    /// then only be rolled back.
+    failed: Option<Error>,
+}
+
+impl Batch<'_, '_> {
+    fn run<T>(&mut self, op: impl FnOnce(&mut WriteTx<'_>, &Ctx) -> Result<T>) -> Result<T> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let before = self.w.mutations();
+        let result = op(self.w, self.ctx);
+        if let Err(e) = &result {
+            if self.w.mutations() != before {
+                self.failed = Some(e.clone());
+            }
+        }
+        result
+    }
+}
+
+/// A consistent read-only view; see [`Crm::read`].
+pub struct Snapshot<'a> {
+    r: &'a mut ReadTx,
+    ctx: &'a Ctx,
+}
+
+macro_rules! operations {
+    (
+        reads { $(
+            $(#[$rdoc:meta])*
+            fn $rname:ident($($rarg:ident: $rty:ty),*) -> $rret:ty = |$rr:ident, $rctx:ident| $rbody:expr;
+        )* }
+        writes { $(
+            $(#[$wdoc:meta])*
+            fn $wname:ident($($warg:ident: $wty:ty),*) -> $wret:ty = |$ww:ident, $wctx:ident| $wbody:expr;
+        )* }
+    ) => {
+        impl Snapshot<'_> {$(
+            $(#[$rdoc])*
+            pub fn $rname(&mut self, $($rarg: $rty),*) -> Result<$rret> {
+                let ($rr, $rctx) = (&mut *self.r, self.ctx);
+                let _ = &$rctx;
+                $rbody
+            }
+        )*}
+
+        impl Batch<'_, '_> {
+            $(
+                $(#[$rdoc])*
+                pub fn $rname(&mut self, $($rarg: $rty),*) -> Result<$rret> {
+                    let ($rr, $rctx) = (&mut *self.w, self.ctx);
+                    let _ = &$rctx;
+                    $rbody
+                }
+            )*
+            $(
+                $(#[$wdoc])*
+                pub fn $wname(&mut self, $($warg: $wty),*) -> Result<$wret> {
+                    self.run(|$ww, $wctx| {
+                        let _ = &$wctx;
+                        $wbody
+                    })
+                }
+            )*
+        }
+
+        impl Crm {
+            $(
+                $(#[$rdoc])*
+                pub fn $rname(&self, $($rarg: $rty),*) -> Result<$rret> {
+                    self.read(|s| s.$rname($($rarg),*))
+                }
+            )*
+            $(
+                $(#[$wdoc])*
+                pub fn $wname(&self, $($warg: $wty),*) -> Result<$wret> {
+                    self.batch(|b| b.$wname($($warg),*))
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    reads {
+        /// The contact with this id.
+        fn get_contact(id: ContactId) -> Contact = |r, ctx| contact::get(r, id);
+        /// The active contact holding this email address (compared without case).
+        fn find_contact_by_email(email: &str) -> Option<Contact> = |r, ctx| contact::by_email(r, email);
+        /// The active contacts with this phone number (compared in E.164 form when it can be
+        /// read, national numbers in the default phone region).
+        fn find_contacts_by_phone(phone: &str) -> Vec<Contact> = |r, ctx| contact::by_phone(r, ctx, phone);
+        /// One page of contacts matching a filter, in the requested order.
+        fn list_contacts(query: &ContactQuery) -> Page<Contact> = |r, ctx| {
+            let plan = query::contact_plan(r, ctx, &query.filter)?;
+            query::list(r, ctx, &plan, query.sort, query.limit, query.cursor.as_deref())
+        };
+        /// How many contacts match a filter.
+        fn count_contacts(filter: &ContactFilter) -> u64 = |r, ctx| {
+            let plan = query::contact_plan(r, ctx, filter)?;
+            query::count::<Contact>(r, ctx, &plan)
+        };
+        /// The company with this id.
+        fn get_company(id: CompanyId) -> Company = |r, ctx| company::get(r, id);
+        /// The active companies with this web domain (a pasted URL is reduced to its domain).
+        fn find_companies_by_domain(domain: &str) -> Vec<Company> = |r, ctx| company::by_domain(r, domain);
+        /// One page of companies matching a filter, in the requested order.
+        fn list_companies(query: &CompanyQuery) -> Page<Company> = |r, ctx| {
+            let plan = query::company_plan(r, ctx, &query.filter)?;
+            query::list(r, ctx, &plan, query.sort, query.limit, query.cursor.as_deref())
+        };
+        /// How many companies match a filter.
+        fn count_companies(filter: &CompanyFilter) -> u64 = |r, ctx| {
+            let plan = query::company_plan(r, ctx, filter)?;
+            query::count::<Company>(r, ctx, &plan)
+        };
+        /// The direct subsidiaries of a company.
+        fn subsidiaries(id: CompanyId) -> Vec<Company> = |r, ctx| {
+            company::get(r, id)?;
+            company::subsidiaries(r, id)
+        };
+        /// The parent, grandparent… of a company, nearest first.
+        fn ancestors(id: CompanyId) -> Vec<Company> = |r, ctx| company::ancestors(r, id);
+        /// An employment by id.
+        fn get_employment(id: EmploymentId) -> Employment = |r, ctx| relation::get_employment(r, id);
+        /// The companies a contact is linked to, oldest link first.
+        fn employments_of_contact(id: ContactId) -> Vec<Employment> = |r, ctx| relation::employments_of_contact(r, id);
+        /// The people linked to a company, oldest link first.
+        fn employments_at_company(id: CompanyId) -> Vec<Employment> = |r, ctx| relation::employments_at_company(r, id);
+        /// Every relation type, built-in and defined, by key.
+        fn relation_types() -> Vec<RelationType> = |r, ctx| relation::relation_types(r);
+        /// The relations of a record as seen from it: outgoing then incoming.
+        fn relations_of(record: RecordRef) -> Vec<RelationView> = |r, ctx| relation::relations_of(r, record);
+        /// The custom field definitions of a record kind, by key.
+        fn field_defs(kind: RecordKind) -> Vec<FieldDef> = |r, ctx| fields::defs(r, kind);
+        /// Full-text search across contacts and companies.
+        fn search(query: &SearchQuery) -> Vec<SearchHit> = |r, ctx| search::search(r, query);
+    }
+    writes {
+        /// Creates a contact.
+        fn create_contact(input: ContactInput) -> Contact = |w, ctx| contact::create(w, ctx, &input);
+        /// Replaces the editable fields of a contact (see [`Contact::to_input`]).
+        fn update_contact(id: ContactId, input: ContactInput) -> Contact = |w, ctx| contact::update(w, ctx, id, &input);
+        /// Adds tags to a contact (existing ones are kept).
+        fn add_contact_tags(id: ContactId, tags: &[String]) -> Contact = |w, ctx| contact::retag(w, ctx, id, tags, &[]);
+        /// Removes tags from a contact (compared without case or diacritics).
+        fn remove_contact_tags(id: ContactId, tags: &[String]) -> Contact = |w, ctx| contact::retag(w, ctx, id, &[], tags);
+        /// Archives a contact: it leaves search and default listings and frees its email
+        /// addresses. Archiving an archived contact changes nothing.
+        fn archive_contact(id: ContactId) -> Contact = |w, ctx| contact::set_archived(w, ctx, id, true);
+        /// Restores an archived contact; refused if another active contact took one of its
+        /// email addresses meanwhile.
+        fn restore_contact(id: ContactId) -> Contact = |w, ctx| contact::set_archived(w, ctx, id, false);
+        /// Deletes a contact with its employments and relations.
+        fn delete_contact(id: ContactId) -> () = |w, ctx| contact::delete(w, ctx, id);
+        /// Creates a company.
+        fn create_company(input: CompanyInput) -> Company = |w, ctx| company::create(w, ctx, &input);
+        /// Replaces the editable fields of a company (see [`Company::to_input`]).
+        fn update_company(id: CompanyId, input: CompanyInput) -> Company = |w, ctx| company::update(w, ctx, id, &input);
+        /// Adds tags to a company (existing ones are kept).
+        fn add_company_tags(id: CompanyId, tags: &[String]) -> Company = |w, ctx| company::retag(w, ctx, id, tags, &[]);
+        /// Removes tags from a company (compared without case or diacritics).
+        fn remove_company_tags(id: CompanyId, tags: &[String]) -> Company = |w, ctx| company::retag(w, ctx, id, &[], tags);
+        /// Archives a company: it leaves search and default listings.
+        fn archive_company(id: CompanyId) -> Company = |w, ctx| company::set_archived(w, ctx, id, true);
+        /// Restores an archived company.
+        fn restore_company(id: CompanyId) -> Company = |w, ctx| company::set_archived(w, ctx, id, false);
+        /// Deletes a company with its employments and relations; its subsidiaries lose their
+        /// parent.
+        fn delete_company(id: CompanyId) -> () = |w, ctx| company::delete(w, ctx, id);
+        /// Links a contact to a company. The first link of a contact is its primary one.
+        fn link_contact_to_company(input: EmploymentInput) -> Employment = |w, ctx| relation::link(w, ctx, &input);
+        /// Changes the role, title or primary mark of an employment.
+        fn update_employment(id: EmploymentId, update: EmploymentUpdate) -> Employment = |w, ctx| {
+            relation::update_employment(w, ctx, id, &update)
+        };
+        /// Removes an employment; if it was primary, the contact's oldest other one becomes so.
+        fn unlink_employment(id: EmploymentId) -> () = |w, ctx| relation::unlink(w, ctx, id);
+        /// Defines a new relation type.
+        fn define_relation_type(relation_type: RelationType) -> RelationType = |w, ctx| {
+            relation::define_type(w, &relation_type)
+        };
+        /// Deletes a relation type that no relation uses (built-in types stay).
+        fn delete_relation_type(key: &str) -> () = |w, ctx| relation::delete_type(w, key);
+        /// Relates two records of the same kind.
+        fn relate(input: RelationInput) -> Relation = |w, ctx| relation::relate(w, ctx, &input);
+        /// Removes a relation.
+        fn unrelate(id: RelationId) -> () = |w, ctx| relation::unrelate(w, id);
+        /// Defines a custom field. When it is required, existing records get its default, or
+        /// the definition is refused if it has none and records exist.
+        fn define_field(def: FieldDef) -> FieldDef = |w, ctx| match def.record_kind {
+            RecordKind::Contact => fields::define::<Contact>(w, &def),
+            RecordKind::Company => fields::define::<Company>(w, &def),
+        };
+        /// Changes a custom field definition: existing values are converted where that keeps
+        /// their meaning, or the change is refused naming a record in the way.
+        fn update_field(def: FieldDef) -> FieldDef = |w, ctx| match def.record_kind {
+            RecordKind::Contact => fields::update::<Contact>(w, &def),
+            RecordKind::Company => fields::update::<Company>(w, &def),
+        };
+        /// Deletes a custom field definition and every value records hold for it.
+        fn delete_field(kind: RecordKind, key: &str) -> () = |w, ctx| match kind {
+            RecordKind::Contact => fields::delete::<Contact>(w, key),
+            RecordKind::Company => fields::delete::<Company>(w, key),
+        };
+    }
+}

@@ -1,0 +1,177 @@
+//! The one public error type of the library.
+//!
+//! Every variant is something a caller can act on. Messages never carry personal data: a
+//! duplicate email is reported by the id of the contact that holds it, not by the address.
+
+use std::fmt;
+
+/// What went wrong, in a form a caller can act on.
+///
+/// Bindings map each variant to their language's error with [`Error::code`] as a stable,
+/// machine-readable kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The record does not exist (or was deleted).
+    #[error("{kind} {id} not found")]
+    NotFound {
+        /// The kind of record looked for, such as `contact` or `custom field`.
+        kind: &'static str,
+        /// The id or key that was looked for.
+        id: String,
+    },
+    /// An input value is invalid; nothing was written.
+    #[error("invalid {field}: {reason}")]
+    Validation {
+        /// The path of the offending input field, such as `emails[1].address`.
+        field: String,
+        /// Why the value was refused.
+        reason: String,
+    },
+    /// The write would break a uniqueness or consistency rule; nothing was written.
+    #[error("{field} conflicts with {existing}: {reason}")]
+    Conflict {
+        /// The input field that conflicts.
+        field: String,
+        /// The id (or key) of the existing record the input conflicts with.
+        existing: String,
+        /// What the rule is.
+        reason: String,
+    },
+    /// The handle was closed; open the CRM again.
+    #[error("the CRM handle is closed")]
+    Closed,
+    /// The storage engine or the file failed; the transaction was rolled back.
+    #[error("storage failure: {reason}")]
+    Storage {
+        /// The engine's description of the failure.
+        reason: String,
+    },
+    /// The file was written by a newer version of the library and was left untouched.
+    #[error(
+        "the file has schema version {found} but this library reads versions up to {supported}; \
+         upgrade the library to open it"
+    )]
+    Version {
+        /// The schema version recorded in the file.
+        found: u32,
+        /// The newest schema version this library understands.
+        supported: u32,
+    },
+    /// The operation was cancelled by the caller (for example from a progress callback).
+    #[error("the operation was cancelled; nothing was written")]
+    Cancelled,
+}
+
+impl Error {
+    /// A stable, machine-readable name for the kind of error: `not_found`, `validation`,
+    /// `conflict`, `closed`, `storage`, `version` or `cancelled`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Validation { .. } => "validation",
+            Error::Conflict { .. } => "conflict",
+            Error::Closed => "closed",
+            Error::Storage { .. } => "storage",
+            Error::Version { .. } => "version",
+            Error::Cancelled => "cancelled",
+        }
+    }
+
+    /// The input field the error is about, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } | Error::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Builds a [`Error::Validation`].
+    pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::Validation {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Builds a [`Error::NotFound`].
+    pub fn not_found(kind: &'static str, id: impl fmt::Display) -> Error {
+        Error::NotFound {
+            kind,
+            id: id.to_string(),
+        }
+    }
+
+    pub(crate) fn storage(err: impl fmt::Display) -> Error {
+        Error::Storage {
+            reason: err.to_string(),
+        }
+    }
+
+    /// Prefixes the field of a validation or conflict error with `prefix` (for example a
+    /// position in a batch or a parent field), leaving other errors unchanged.
+    pub fn within(self, prefix: &str) -> Error {
+        match self {
+            Error::Validation { field, reason } => Error::Validation {
+                field: join_field(prefix, &field),
+                reason,
+            },
+            Error::Conflict {
+                field,
+                existing,
+                reason,
+            } => Error::Conflict {
+                field: join_field(prefix, &field),
+                existing,
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+fn join_field(prefix: &str, field: &str) -> String {
+    if field.is_empty() {
+        prefix.to_string()
+    } else if field.starts_with('[') {
+        format!("{prefix}{field}")
+    } else {
+        format!("{prefix}.{field}")
+    }
+}
+
+/// The result type of every fallible operation of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+macro_rules! storage_from {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for Error {
+            fn from(err: $t) -> Error {
+                Error::storage(err)
+            }
+        }
+    )*};
+}
+
+storage_from!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn within_prefixes_fields() {
+        let e = Error::validation("address", "bad").within("emails[1]");
+        assert_eq!(e.field(), Some("emails[1].address"));
+        let e = Error::validation("[2]", "bad").within("tags");
+        assert_eq!(e.field(), Some("tags[2]"));
+        assert_eq!(Error::Closed.within("x"), Error::Closed);
+    }
+}

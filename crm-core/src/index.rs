@@ -1,0 +1,259 @@
+//! Secondary index and search-term keys, and the diff that keeps them in step with records.
+//!
+//! All secondary indexes share the `index` table. A key is one byte naming the index, the
+//! indexed value in an order-preserving encoding, and the 16 bytes of the record id:
+//! `[index][value][0x00][id]` for text (values never contain 0x00) and
+//! `[index][8-byte instant][id]` for instants. The id at the end makes every key unique and
+//! lets a scan read the record id without touching the record. Search terms live in the
+//! `search` table as `[kind][term][0x00][id]` with a one-byte value saying which fields of the
+//! record hold the term.
+//!
+//! A record's entries are a pure function of the stored record: on every write the entries of
+//! the old and new versions are computed, sorted and merged, and only the difference is
+//! written, in the same transaction as the record.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Result;
+use crate::store::{Table, Writer};
+
+/// One byte per index. Numbers are part of the file format: never reuse one.
+pub(crate) mod ix {
+    pub(crate) const CONTACT_EMAIL: u8 = 0x01;
+    pub(crate) const CONTACT_PHONE: u8 = 0x02;
+    pub(crate) const CONTACT_TAG: u8 = 0x03;
+    pub(crate) const CONTACT_OWNER: u8 = 0x04;
+    pub(crate) const CONTACT_STAGE: u8 = 0x05;
+    pub(crate) const CONTACT_NAME: u8 = 0x06;
+    pub(crate) const CONTACT_CREATED: u8 = 0x07;
+    pub(crate) const CONTACT_UPDATED: u8 = 0x08;
+
+    pub(crate) const COMPANY_DOMAIN: u8 = 0x20;
+    pub(crate) const COMPANY_TAG: u8 = 0x21;
+    pub(crate) const COMPANY_OWNER: u8 = 0x22;
+    pub(crate) const COMPANY_NAME: u8 = 0x23;
+    pub(crate) const COMPANY_CREATED: u8 = 0x24;
+    pub(crate) const COMPANY_UPDATED: u8 = 0x25;
+    pub(crate) const COMPANY_PARENT: u8 = 0x26;
+    pub(crate) const COMPANY_KIND: u8 = 0x27;
+
+    pub(crate) const EMPLOYMENT_BY_CONTACT: u8 = 0x40;
+    pub(crate) const EMPLOYMENT_BY_COMPANY: u8 = 0x41;
+    pub(crate) const RELATION_BY_FROM: u8 = 0x42;
+    pub(crate) const RELATION_BY_TO: u8 = 0x43;
+    pub(crate) const RELATION_BY_TYPE: u8 = 0x44;
+}
+
+/// Which fields of a record hold a search term (the value of a `search` entry).
+pub(crate) mod field_class {
+    pub(crate) const NAME: u8 = 1;
+    pub(crate) const EMAIL: u8 = 2;
+    pub(crate) const PHONE: u8 = 4;
+    pub(crate) const OTHER: u8 = 8;
+}
+
+/// The longest text value kept in a sort key; longer names sort by this prefix, then by id.
+pub(crate) const MAX_SORT_BYTES: usize = 64;
+
+/// Appends an instant in 8 bytes that sort like the instants (sign bit flipped, big-endian).
+pub(crate) fn push_instant(out: &mut Vec<u8>, t: DateTime<Utc>) {
+    let flipped = (t.timestamp_micros() as u64) ^ (1 << 63);
+    out.extend_from_slice(&flipped.to_be_bytes());
+}
+
+/// Appends a text value and its terminator. The value must not contain 0x00; every caller
+/// passes folded or validated text, and a stray 0x00 is dropped rather than trusted.
+pub(crate) fn push_text(out: &mut Vec<u8>, s: &str, max: usize) {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend(s.as_bytes()[..end].iter().copied().filter(|&b| b != 0));
+    out.push(0);
+}
+
+/// `[index][text][0x00][id]`.
+pub(crate) fn text_key(index: u8, value: &str, id: u128) -> Vec<u8> {
+    let mut k = Vec::with_capacity(value.len() + 18);
+    k.push(index);
+    push_text(&mut k, value, usize::MAX);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// `[index][text][0x00]`: the prefix of all keys of one text value.
+pub(crate) fn text_prefix(index: u8, value: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(value.len() + 2);
+    k.push(index);
+    push_text(&mut k, value, usize::MAX);
+    k
+}
+
+/// `[index][bytes][id]` for fixed-width values (ids, instants, kind codes).
+pub(crate) fn raw_key(index: u8, value: &[u8], id: u128) -> Vec<u8> {
+    let mut k = Vec::with_capacity(value.len() + 17);
+    k.push(index);
+    k.extend_from_slice(value);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// `[index][bytes]`: the prefix of all keys of one fixed-width value.
+pub(crate) fn raw_prefix(index: u8, value: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(value.len() + 1);
+    k.push(index);
+    k.extend_from_slice(value);
+    k
+}
+
+/// The record id at the end of an index or search key.
+pub(crate) fn id_of_key(key: &[u8]) -> Option<u128> {
+    let start = key.len().checked_sub(16)?;
+    let bytes: [u8; 16] = key.get(start..)?.try_into().ok()?;
+    Some(u128::from_be_bytes(bytes))
+}
+
+/// The index and search entries of one record.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Entries {
+    /// Keys of the `index` table (their values are empty).
+    pub(crate) index: Vec<Vec<u8>>,
+    /// Keys of the `search` table with the field classes holding the term.
+    pub(crate) search: Vec<(Vec<u8>, u8)>,
+}
+
+impl Entries {
+    /// Sorts the keys, drops duplicates and merges the field classes of repeated terms.
+    pub(crate) fn normalize(&mut self) {
+        self.index.sort_unstable();
+        self.index.dedup();
+        self.search.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.search.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                kept.1 |= later.1;
+                true
+            } else {
+                false
+            }
+        });
+    }
+}
+
+/// Writes the difference between two normalized entry sets: removes what only `old` has, puts
+/// what only `new` has or what changed.
+pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> Result<()> {
+    merge(
+        &old.index,
+        &new.index,
+        |k| k.as_slice(),
+        |change| match change {
+            Change::Removed(k) => w.remove(Table::Index, k).map(drop),
+            Change::Added(k) => w.put(Table::Index, k, &[]),
+            Change::Kept(_, _) => Ok(()),
+        },
+    )?;
+    merge(
+        &old.search,
+        &new.search,
+        |e| e.0.as_slice(),
+        |change| match change {
+            Change::Removed(e) => w.remove(Table::Search, &e.0).map(drop),
+            Change::Added(e) => w.put(Table::Search, &e.0, &[e.1]),
+            Change::Kept(before, after) if before.1 != after.1 => {
+                w.put(Table::Search, &after.0, &[after.1])
+            }
+            Change::Kept(_, _) => Ok(()),
+        },
+    )
+}
+
+enum Change<'a, T> {
+    Removed(&'a T),
+    Added(&'a T),
+    Kept(&'a T, &'a T),
+}
+
+fn merge<'a, T>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&T) -> &[u8],
+    mut f: impl FnMut(Change<'a, T>) -> Result<()>,
+) -> Result<()> {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (old.get(i), new.get(j)) {
+            (Some(a), Some(b)) => match key(a).cmp(key(b)) {
+                std::cmp::Ordering::Less => {
+                    f(Change::Removed(a))?;
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    f(Change::Added(b))?;
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    f(Change::Kept(a, b))?;
+                    i += 1;
+                    j += 1;
+                }
+            },
+            (Some(a), None) => {
+                f(Change::Removed(a))?;
+                i += 1;
+            }
+            (None, Some(b)) => {
+                f(Change::Added(b))?;
+                j += 1;
+            }
+            (None, None) => return Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn instants_sort_like_their_bytes() {
+        let times = [
+            Utc.with_ymd_and_hms(1901, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(1969, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
+        ];
+        let keys: Vec<Vec<u8>> = times
+            .iter()
+            .map(|t| {
+                let mut k = Vec::new();
+                push_instant(&mut k, *t);
+                k
+            })
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn shorter_text_sorts_first_and_ids_come_back() {
+        let a = text_key(1, "ab", 5);
+        let b = text_key(1, "abc", 1);
+        assert!(a < b);
+        assert_eq!(id_of_key(&a), Some(5));
+        assert_eq!(id_of_key(&[1, 2]), None);
+        let mut t = Vec::new();
+        push_text(&mut t, "łódź", 3);
+        assert_eq!(t, "ł".bytes().chain([0]).collect::<Vec<u8>>());
+    }
+
+    #[test]
+    fn normalize_merges_field_classes() {
+        let mut e = Entries {
+            index: vec![vec![2], vec![1], vec![2]],
+            search: vec![(vec![1], 1), (vec![0], 2), (vec![1], 8)],
+        };
+        e.normalize();
+        assert_eq!(e.index, vec![vec![1], vec![2]]);
+        assert_eq!(e.search, vec![(vec![0], 2), (vec![1], 9)]);
+    }
+}

@@ -1,0 +1,233 @@
+//! A full check that the stored data agrees with itself: every index entry matches a record,
+//! every record has its entries, every link points at a record, every custom value fits its
+//! definition. Problems are described by index and record id only, never by content.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::company::Company;
+use crate::contact::Contact;
+use crate::error::Result;
+use crate::fields;
+use crate::id::RecordRef;
+use crate::index::{self, Entries};
+use crate::normalize;
+use crate::record::{self, FieldRecord, Record};
+use crate::relation::{self, Employment, Relation};
+use crate::store::{Flow, Reader, Table};
+
+/// What [`crate::Crm::verify`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrityReport {
+    /// Records checked, of every kind.
+    pub records: u64,
+    /// Entries of the secondary indexes.
+    pub index_entries: u64,
+    /// Entries of the full-text index.
+    pub search_entries: u64,
+    /// Each problem found, in words without personal data. Empty when all is well.
+    pub problems: Vec<String>,
+}
+
+impl IntegrityReport {
+    /// Whether no problem was found.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+const MAX_PROBLEMS: usize = 100;
+
+struct Expected {
+    index: BTreeSet<Vec<u8>>,
+    search: BTreeMap<Vec<u8>, u8>,
+    report: IntegrityReport,
+}
+
+impl Expected {
+    fn problem(&mut self, p: String) {
+        if self.report.problems.len() < MAX_PROBLEMS {
+            self.report.problems.push(p);
+        }
+    }
+
+    fn add(&mut self, e: Entries) {
+        self.index.extend(e.index);
+        for (k, v) in e.search {
+            *self.search.entry(k).or_insert(0) |= v;
+        }
+    }
+}
+
+fn collect<R: Record>(
+    r: &mut impl Reader,
+    exp: &mut Expected,
+    mut check: impl FnMut(&R, &mut Expected),
+) -> Result<Vec<R>> {
+    let mut all = Vec::new();
+    record::for_each::<R>(r, |rec| {
+        all.push(rec);
+        Ok(Flow::Continue(()))
+    })?;
+    for rec in &all {
+        exp.report.records += 1;
+        exp.add(record::entries_of(rec));
+        check(rec, exp);
+    }
+    Ok(all)
+}
+
+fn check_custom<R: FieldRecord>(defs: &[fields::FieldDef], rec: &R, exp: &mut Expected) {
+    match fields::check_values(defs, rec.custom_fields()) {
+        Ok(v) if &v == rec.custom_fields() => {}
+        _ => exp.problem(format!(
+            "{} has custom values that do not fit their definitions",
+            RecordRef::from_parts(R::KIND, rec.raw_id())
+        )),
+    }
+}
+
+pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
+    let mut exp = Expected {
+        index: BTreeSet::new(),
+        search: BTreeMap::new(),
+        report: IntegrityReport::default(),
+    };
+    let contact_defs = fields::defs(r, crate::RecordKind::Contact)?;
+    let company_defs = fields::defs(r, crate::RecordKind::Company)?;
+    let contacts = collect::<Contact>(r, &mut exp, |c, exp| check_custom(&contact_defs, c, exp))?;
+    let companies = collect::<Company>(r, &mut exp, |c, exp| check_custom(&company_defs, c, exp))?;
+    let employments = collect::<Employment>(r, &mut exp, |_, _| {})?;
+    let relations = collect::<Relation>(r, &mut exp, |_, _| {})?;
+
+    let contact_ids: BTreeSet<u128> = contacts.iter().map(Record::raw_id).collect();
+    let company_ids: BTreeMap<u128, Option<u128>> = companies
+        .iter()
+        .map(|c| (c.raw_id(), c.parent.map(|p| p.as_u128())))
+        .collect();
+
+    let mut active_emails: HashMap<String, u128> = HashMap::new();
+    for c in contacts.iter().filter(|c| c.archived_at.is_none()) {
+        for e in &c.emails {
+            if let Some(other) = active_emails.insert(normalize::email_key(&e.address), c.raw_id())
+            {
+                if other != c.raw_id() {
+                    exp.problem(format!(
+                        "{} and {} share an email address while both active",
+                        c.id,
+                        crate::ContactId::from_u128(other)
+                    ));
+                }
+            }
+        }
+        if !c.emails.is_empty() && c.emails.iter().filter(|e| e.primary).count() != 1 {
+            exp.problem(format!("{} does not have exactly one primary email", c.id));
+        }
+    }
+    for c in &companies {
+        let mut seen = BTreeSet::new();
+        let mut next = c.parent.map(|p| p.as_u128());
+        while let Some(p) = next {
+            if !seen.insert(p) || p == c.raw_id() {
+                exp.problem(format!("{} has a cycle in its parent chain", c.id));
+                break;
+            }
+            match company_ids.get(&p) {
+                Some(parent) => next = *parent,
+                None => {
+                    exp.problem(format!("{} has a parent that does not exist", c.id));
+                    break;
+                }
+            }
+        }
+    }
+    let mut primaries: HashMap<u128, usize> = HashMap::new();
+    for e in &employments {
+        if !contact_ids.contains(&e.contact.as_u128())
+            || !company_ids.contains_key(&e.company.as_u128())
+        {
+            exp.problem(format!("{} links a record that does not exist", e.id));
+        }
+        *primaries.entry(e.contact.as_u128()).or_insert(0) += usize::from(e.primary);
+    }
+    for (contact, n) in primaries {
+        if n != 1 {
+            exp.problem(format!(
+                "{} has {n} primary employments",
+                crate::ContactId::from_u128(contact)
+            ));
+        }
+    }
+    let types = relation::relation_types(r)?;
+    for rel in &relations {
+        let present = |end: RecordRef| match end {
+            RecordRef::Contact(id) => contact_ids.contains(&id.as_u128()),
+            RecordRef::Company(id) => company_ids.contains_key(&id.as_u128()),
+        };
+        if !present(rel.from) || !present(rel.to) {
+            exp.problem(format!("{} links a record that does not exist", rel.id));
+        }
+        if !types.iter().any(|t| t.key == rel.relation_type) {
+            exp.problem(format!(
+                "{} has a relation type that does not exist",
+                rel.id
+            ));
+        }
+    }
+
+    let mut extra_index = 0u64;
+    let mut found_index = BTreeSet::new();
+    r.scan_prefix(Table::Index, &[], false, |k, _| {
+        if !exp.index.contains(k) {
+            extra_index += 1;
+        }
+        found_index.insert(k.to_vec());
+        Ok(Flow::Continue(()))
+    })?;
+    exp.report.index_entries = found_index.len() as u64;
+    let missing_index: Vec<&Vec<u8>> = exp
+        .index
+        .iter()
+        .filter(|k| !found_index.contains(*k))
+        .collect();
+    let describe = |k: &[u8]| {
+        format!(
+            "index {:#04x} entry for id {:032x}",
+            k.first().copied().unwrap_or(0),
+            index::id_of_key(k).unwrap_or(0)
+        )
+    };
+    let missing: Vec<String> = missing_index
+        .iter()
+        .map(|k| format!("missing {}", describe(k)))
+        .collect();
+    for m in missing {
+        exp.problem(m);
+    }
+    if extra_index > 0 {
+        exp.problem(format!("{extra_index} index entries match no record"));
+    }
+
+    let mut found_search: BTreeMap<Vec<u8>, u8> = BTreeMap::new();
+    r.scan_prefix(Table::Search, &[], false, |k, v| {
+        found_search.insert(k.to_vec(), v.first().copied().unwrap_or(0));
+        Ok(Flow::Continue(()))
+    })?;
+    exp.report.search_entries = found_search.len() as u64;
+    if found_search != exp.search {
+        let missing = exp
+            .search
+            .keys()
+            .filter(|k| !found_search.contains_key(*k))
+            .count();
+        let extra = found_search
+            .keys()
+            .filter(|k| !exp.search.contains_key(*k))
+            .count();
+        exp.problem(format!(
+            "the search index disagrees with the records: {missing} entries missing, {extra} extra, the rest differ in fields"
+        ));
+    }
+    Ok(exp.report)
+}

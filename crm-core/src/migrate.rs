@@ -1,0 +1,148 @@
+//! Schema versions and the migrations between them.
+//!
+//! The `meta` table records the schema version of the file. Opening runs, in one write
+//! transaction, every step from the file's version to [`SCHEMA_VERSION`]: step `n` turns a
+//! version-`n` file into a version-`n + 1` one. A new, empty file is version 0, so creating a
+//! file and upgrading one are the same path. A file whose version is newer than this library's
+//! is refused before anything is written.
+//!
+//! To change the stored format: add a step at the end of [`STEPS`], bump [`SCHEMA_VERSION`],
+//! keep a file written by the previous version under `crm-core/tests/fixtures/`, and extend
+//! the migration test that opens it.
+
+use crate::error::{Error, Result};
+use crate::relation;
+use crate::store::{Reader, Store, Table, WriteTx, Writer};
+
+/// The schema version this library writes and the newest it reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const VERSION_KEY: &[u8] = b"schema_version";
+
+type Step = fn(&mut WriteTx<'_>) -> Result<()>;
+
+/// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
+const STEPS: [Step; SCHEMA_VERSION as usize] = [create_v1];
+
+/// Version 1: the tables, and the built-in relation types.
+fn create_v1(w: &mut WriteTx<'_>) -> Result<()> {
+    Store::create_tables(w)?;
+    for t in relation::built_in_types() {
+        relation::put_type(w, &t)?;
+    }
+    Ok(())
+}
+
+/// The version recorded in the file; `None` for a file without CRM tables.
+pub(crate) fn file_version(store: &Store) -> Result<Option<u32>> {
+    if !store.table_names()?.iter().any(|n| n == Table::Meta.name()) {
+        return Ok(None);
+    }
+    let found = store.read(|r| {
+        r.get(Table::Meta, VERSION_KEY, |bytes| {
+            let raw: [u8; 4] = bytes
+                .try_into()
+                .map_err(|_| Error::storage("the schema version is not readable"))?;
+            Ok(u32::from_be_bytes(raw))
+        })
+    })?;
+    found
+        .map(Some)
+        .ok_or_else(|| Error::storage("the file has a meta table but no schema version"))
+}
+
+/// Brings the file to [`SCHEMA_VERSION`], or refuses it.
+pub(crate) fn prepare(store: &Store) -> Result<()> {
+    let from = match file_version(store)? {
+        Some(v) if v > SCHEMA_VERSION => {
+            return Err(Error::Version {
+                found: v,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Some(v) => v,
+        None if store.table_names()?.is_empty() => 0,
+        None => {
+            return Err(Error::Storage {
+                reason: "the file is a redb database but not a CRM file".into(),
+            });
+        }
+    };
+    run_steps(store, from, &STEPS)
+}
+
+/// Runs `steps[from..]` and records the new version, all in one transaction.
+fn run_steps(store: &Store, from: u32, steps: &[Step]) -> Result<()> {
+    let target = u32::try_from(steps.len()).map_err(Error::storage)?;
+    if from >= target {
+        return Ok(());
+    }
+    store.write(|w| {
+        for step in &steps[from as usize..] {
+            step(w)?;
+        }
+        w.put(Table::Meta, VERSION_KEY, &target.to_be_bytes())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Location;
+
+    fn mark(w: &mut WriteTx<'_>, key: &[u8]) -> Result<()> {
+        w.put(Table::Meta, key, b"done")
+    }
+    fn step_a(w: &mut WriteTx<'_>) -> Result<()> {
+        create_v1(w)?;
+        mark(w, b"a")
+    }
+    fn step_b(w: &mut WriteTx<'_>) -> Result<()> {
+        mark(w, b"b")
+    }
+    fn step_c(w: &mut WriteTx<'_>) -> Result<()> {
+        mark(w, b"c")
+    }
+    fn failing(_: &mut WriteTx<'_>) -> Result<()> {
+        Err(Error::storage("step failed"))
+    }
+
+    fn marks(store: &Store) -> Vec<Vec<u8>> {
+        store
+            .read(|r| {
+                let mut out = Vec::new();
+                for k in [b"a", b"b", b"c"] {
+                    if r.contains(Table::Meta, k)? {
+                        out.push(k.to_vec());
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn steps_run_in_order_from_the_file_version() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        run_steps(&store, 0, &[step_a, step_b]).unwrap();
+        assert_eq!(file_version(&store).unwrap(), Some(2));
+        assert_eq!(marks(&store), vec![b"a".to_vec(), b"b".to_vec()]);
+        // From version 2 only the third step runs.
+        store
+            .write(|w| w.remove(Table::Meta, b"a").map(drop))
+            .unwrap();
+        run_steps(&store, 2, &[step_a, step_b, step_c]).unwrap();
+        assert_eq!(file_version(&store).unwrap(), Some(3));
+        assert_eq!(marks(&store), vec![b"b".to_vec(), b"c".to_vec()]);
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_file_at_its_version() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        run_steps(&store, 0, &[step_a]).unwrap();
+        let err = run_steps(&store, 1, &[step_a, step_b, failing]).unwrap_err();
+        assert_eq!(err.code(), "storage");
+        assert_eq!(file_version(&store).unwrap(), Some(1));
+        assert_eq!(marks(&store), vec![b"a".to_vec()]);
+    }
+}

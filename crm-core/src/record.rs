@@ -1,0 +1,158 @@
+//! What every stored record kind shares: loading, saving with its index entries, erasing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::codec;
+use crate::error::{Error, Result};
+use crate::fields::FieldValue;
+use crate::index::{self, Entries};
+use crate::store::{Reader, Table, Writer};
+
+/// The kinds of records that carry custom fields and take part in relations and search.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    minicbor::Encode,
+    minicbor::Decode,
+)]
+#[serde(rename_all = "snake_case")]
+#[cbor(index_only)]
+pub enum RecordKind {
+    /// A person.
+    #[n(1)]
+    Contact,
+    /// An organisation.
+    #[n(2)]
+    Company,
+}
+
+impl RecordKind {
+    /// Every kind, in code order.
+    pub const ALL: [RecordKind; 2] = [RecordKind::Contact, RecordKind::Company];
+
+    /// The lower-case name: `contact`, `company`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Contact => "contact",
+            RecordKind::Company => "company",
+        }
+    }
+
+    /// The one-byte code used in keys. Part of the file format.
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            RecordKind::Contact => 1,
+            RecordKind::Company => 2,
+        }
+    }
+
+    pub(crate) fn from_code(code: u8) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for RecordKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        RecordKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::validation("kind", "is not a record kind (contact, company)"))
+    }
+}
+
+/// A stored record kind: its table, its index entries, its custom fields.
+pub(crate) trait Record:
+    Sized + Clone + minicbor::Encode<()> + for<'b> minicbor::Decode<'b, ()>
+{
+    /// The table holding the records.
+    const TABLE: Table;
+    /// The name used in errors.
+    const NAME: &'static str;
+
+    /// The raw id.
+    fn raw_id(&self) -> u128;
+    /// Attaches the id read from the key (ids are not repeated inside the value).
+    fn set_raw_id(&mut self, raw: u128);
+    /// Appends the record's index and search entries (not yet normalized).
+    fn entries(&self, out: &mut Entries);
+}
+
+/// A record kind with custom fields and archiving.
+pub(crate) trait FieldRecord: Record {
+    /// The kind, for custom-field definitions.
+    const KIND: RecordKind;
+    fn custom_fields(&self) -> &BTreeMap<String, FieldValue>;
+    fn custom_fields_mut(&mut self) -> &mut BTreeMap<String, FieldValue>;
+}
+
+/// Loads a record, or `None` when there is no record with that id.
+pub(crate) fn load<R: Record>(r: &mut impl Reader, raw: u128) -> Result<Option<R>> {
+    r.get(R::TABLE, &raw.to_be_bytes(), |bytes| {
+        let mut record: R = codec::decode(R::NAME, bytes)?;
+        record.set_raw_id(raw);
+        Ok(record)
+    })
+}
+
+/// Loads a record or fails with [`Error::NotFound`].
+pub(crate) fn require<R: Record>(
+    r: &mut impl Reader,
+    raw: u128,
+    display: impl std::fmt::Display,
+) -> Result<R> {
+    load(r, raw)?.ok_or_else(|| Error::not_found(R::NAME, display))
+}
+
+/// Calls `f` with every record of a kind, in id order, until it breaks.
+pub(crate) fn for_each<R: Record>(
+    r: &mut impl Reader,
+    mut f: impl FnMut(R) -> Result<crate::store::Flow>,
+) -> Result<()> {
+    r.scan_prefix(R::TABLE, &[], false, |key, bytes| {
+        let raw =
+            index::id_of_key(key).ok_or_else(|| Error::storage("a record key is not an id"))?;
+        let mut record: R = codec::decode(R::NAME, bytes)?;
+        record.set_raw_id(raw);
+        f(record)
+    })
+}
+
+/// The normalized entries of a record.
+pub(crate) fn entries_of<R: Record>(record: &R) -> Entries {
+    let mut e = Entries::default();
+    record.entries(&mut e);
+    e.normalize();
+    e
+}
+
+/// Writes a record and exactly the index changes between `old` and `new`.
+pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> Result<()> {
+    let before = old.map(entries_of).unwrap_or_default();
+    let after = entries_of(new);
+    w.put(R::TABLE, &new.raw_id().to_be_bytes(), &codec::encode(new))?;
+    index::apply_diff(w, &before, &after)
+}
+
+/// Removes a record and all of its index entries.
+pub(crate) fn erase<R: Record>(w: &mut impl Writer, old: &R) -> Result<()> {
+    w.remove(R::TABLE, &old.raw_id().to_be_bytes())?;
+    index::apply_diff(w, &entries_of(old), &Entries::default())
+}

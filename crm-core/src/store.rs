@@ -1,0 +1,457 @@
+//! The storage layer: the only module that speaks to redb.
+//!
+//! Every table maps byte keys to byte values. Record tables are keyed by the 16 big-endian
+//! bytes of the id (so they iterate in creation order); the `index` table holds every
+//! secondary index as composite keys with an empty value, one leading byte naming the index
+//! (see `index.rs`); the `search` table holds the full-text terms. The domain code reads
+//! through [`Reader`] and writes through [`Writer`], implemented by a read snapshot and by a
+//! write transaction alike, so that a query runs unchanged inside a batch.
+
+use std::ops::{Bound, ControlFlow};
+use std::path::Path;
+
+use redb::{ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
+
+use crate::error::{Error, Result};
+
+/// What a scan callback returns: go on, or stop early.
+pub(crate) type Flow = ControlFlow<()>;
+
+/// The tables of a CRM file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    /// Schema version and other file-wide settings.
+    Meta,
+    Contacts,
+    Companies,
+    Employments,
+    Relations,
+    RelationTypes,
+    FieldDefs,
+    /// Every secondary index, one leading byte per index.
+    Index,
+    /// Full-text search terms.
+    Search,
+}
+
+const TABLE_COUNT: usize = 9;
+
+impl Table {
+    pub(crate) const ALL: [Table; TABLE_COUNT] = [
+        Table::Meta,
+        Table::Contacts,
+        Table::Companies,
+        Table::Employments,
+        Table::Relations,
+        Table::RelationTypes,
+        Table::FieldDefs,
+        Table::Index,
+        Table::Search,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Table::Meta => "meta",
+            Table::Contacts => "contacts",
+            Table::Companies => "companies",
+            Table::Employments => "employments",
+            Table::Relations => "relations",
+            Table::RelationTypes => "relation_types",
+            Table::FieldDefs => "field_defs",
+            Table::Index => "index",
+            Table::Search => "search",
+        }
+    }
+
+    fn def(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
+        TableDefinition::new(self.name())
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Read access, shared by snapshots and write transactions.
+pub(crate) trait Reader {
+    /// Calls `f` with the value stored under `key`, if any.
+    fn get<T>(
+        &mut self,
+        t: Table,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>>;
+
+    /// Calls `f` for each entry in `range`, in key order (or reverse), until it breaks.
+    fn scan(
+        &mut self,
+        t: Table,
+        range: (Bound<&[u8]>, Bound<&[u8]>),
+        reverse: bool,
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()>;
+
+    /// Whether `key` is present.
+    fn contains(&mut self, t: Table, key: &[u8]) -> Result<bool> {
+        Ok(self.get(t, key, |_| Ok(()))?.is_some())
+    }
+
+    /// Calls `f` for each entry whose key starts with `prefix`.
+    fn scan_prefix(
+        &mut self,
+        t: Table,
+        prefix: &[u8],
+        reverse: bool,
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()> {
+        let end = prefix_end(prefix);
+        let upper = match &end {
+            Some(end) => Bound::Excluded(end.as_slice()),
+            None => Bound::Unbounded,
+        };
+        self.scan(t, (Bound::Included(prefix), upper), reverse, f)
+    }
+}
+
+/// Write access: only a write transaction has it.
+pub(crate) trait Writer: Reader {
+    /// Stores `value` under `key`, replacing what was there.
+    fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<()>;
+    /// Removes `key`; returns whether it was present.
+    fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool>;
+    /// How many puts and removes this transaction has made so far.
+    fn mutations(&self) -> u64;
+}
+
+/// The smallest key greater than every key starting with `prefix`, or `None` when there is
+/// none (the prefix is empty or all `0xFF`).
+pub(crate) fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xFF {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+fn scan_table<T: ReadableTable<&'static [u8], &'static [u8]>>(
+    table: &T,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+    mut f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+) -> Result<()> {
+    if range_is_empty(&range) {
+        return Ok(());
+    }
+    let iter = table.range::<&[u8]>(range)?;
+    if reverse {
+        for item in iter.rev() {
+            let (k, v) = item?;
+            if f(k.value(), v.value())?.is_break() {
+                break;
+            }
+        }
+    } else {
+        for item in iter {
+            let (k, v) = item?;
+            if f(k.value(), v.value())?.is_break() {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+// redb panics on a range whose start lies after its end; such a range is simply empty.
+fn range_is_empty(range: &(Bound<&[u8]>, Bound<&[u8]>)) -> bool {
+    match range {
+        (Bound::Included(a), Bound::Included(b)) => a > b,
+        (Bound::Included(a), Bound::Excluded(b))
+        | (Bound::Excluded(a), Bound::Included(b))
+        | (Bound::Excluded(a), Bound::Excluded(b)) => a >= b,
+        _ => false,
+    }
+}
+
+/// A consistent read-only snapshot of the database.
+pub(crate) struct ReadTx {
+    tx: redb::ReadTransaction,
+    tables: [Option<redb::ReadOnlyTable<&'static [u8], &'static [u8]>>; TABLE_COUNT],
+}
+
+impl ReadTx {
+    fn table(&mut self, t: Table) -> Result<&redb::ReadOnlyTable<&'static [u8], &'static [u8]>> {
+        let slot = &mut self.tables[t.slot()];
+        if slot.is_none() {
+            *slot = Some(self.tx.open_table(t.def())?);
+        }
+        slot.as_ref()
+            .ok_or_else(|| Error::storage("table not open"))
+    }
+}
+
+impl Reader for ReadTx {
+    fn get<T>(
+        &mut self,
+        t: Table,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self.table(t)?.get(key)? {
+            Some(v) => f(v.value()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn scan(
+        &mut self,
+        t: Table,
+        range: (Bound<&[u8]>, Bound<&[u8]>),
+        reverse: bool,
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()> {
+        scan_table(self.table(t)?, range, reverse, f)
+    }
+}
+
+/// The tables of one write transaction, opened on first use.
+pub(crate) struct WriteTx<'t> {
+    tx: &'t redb::WriteTransaction,
+    tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; TABLE_COUNT],
+    mutations: u64,
+}
+
+impl<'t> WriteTx<'t> {
+    fn new(tx: &'t redb::WriteTransaction) -> Self {
+        WriteTx {
+            tx,
+            tables: [const { None }; TABLE_COUNT],
+            mutations: 0,
+        }
+    }
+
+    fn table(&mut self, t: Table) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
+        let slot = &mut self.tables[t.slot()];
+        if slot.is_none() {
+            *slot = Some(self.tx.open_table(t.def())?);
+        }
+        slot.as_mut()
+            .ok_or_else(|| Error::storage("table not open"))
+    }
+}
+
+impl Reader for WriteTx<'_> {
+    fn get<T>(
+        &mut self,
+        t: Table,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self.table(t)?.get(key)? {
+            Some(v) => f(v.value()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn scan(
+        &mut self,
+        t: Table,
+        range: (Bound<&[u8]>, Bound<&[u8]>),
+        reverse: bool,
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()> {
+        scan_table(&*self.table(t)?, range, reverse, f)
+    }
+}
+
+impl Writer for WriteTx<'_> {
+    fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<()> {
+        self.mutations += 1;
+        self.table(t)?.insert(key, value)?;
+        Ok(())
+    }
+
+    fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool> {
+        self.mutations += 1;
+        Ok(self.table(t)?.remove(key)?.is_some())
+    }
+
+    fn mutations(&self) -> u64 {
+        self.mutations
+    }
+}
+
+/// Where the bytes of a database live.
+pub(crate) enum Location<'a> {
+    File(&'a Path),
+    Memory,
+    Backend(Box<dyn redb::StorageBackend>),
+}
+
+/// An open database.
+pub(crate) struct Store {
+    db: redb::Database,
+}
+
+impl Store {
+    /// Opens (or creates) the database. Nothing is written here: creating the tables is the
+    /// first migration's work, so that a file from a newer version stays untouched.
+    pub(crate) fn open(location: Location<'_>, cache_size: Option<usize>) -> Result<Store> {
+        let mut builder = redb::Database::builder();
+        if let Some(bytes) = cache_size {
+            builder.set_cache_size(bytes);
+        }
+        let db = match location {
+            Location::File(path) => builder.create(path),
+            Location::Memory => builder.create_with_backend(redb::backends::InMemoryBackend::new()),
+            Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
+        }
+        .map_err(open_error)?;
+        Ok(Store { db })
+    }
+
+    /// Runs `f` on a snapshot of the last committed state.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&mut ReadTx) -> Result<T>) -> Result<T> {
+        let tx = self.db.begin_read()?;
+        let mut r = ReadTx {
+            tx,
+            tables: [const { None }; TABLE_COUNT],
+        };
+        f(&mut r)
+    }
+
+    /// Runs `f` in a write transaction, committed (durably) when `f` succeeds and rolled back
+    /// when it fails.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.db.begin_write()?;
+        let result = {
+            let mut w = WriteTx::new(&tx);
+            f(&mut w)
+        };
+        match result {
+            Ok(value) => {
+                tx.commit()?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The caller's error matters more than a failure to roll back, which leaves
+                // nothing behind anyway: uncommitted pages are never visible.
+                let _ = tx.abort();
+                Err(e)
+            }
+        }
+    }
+
+    /// The names of the tables present in the file.
+    pub(crate) fn table_names(&self) -> Result<Vec<String>> {
+        let tx = self.db.begin_read()?;
+        let names = tx.list_tables()?.map(|t| t.name().to_string()).collect();
+        Ok(names)
+    }
+
+    /// Opens every table in `w` so that later read snapshots find them all.
+    pub(crate) fn create_tables(w: &mut WriteTx<'_>) -> Result<()> {
+        for t in Table::ALL {
+            w.table(t)?;
+        }
+        Ok(())
+    }
+}
+
+fn open_error(e: redb::DatabaseError) -> Error {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => Error::Storage {
+            reason: "the file is already open (by this process or another)".into(),
+        },
+        other => Error::storage(other),
+    }
+}
+
+/// redb wants a sized backend; this forwards to a boxed one.
+#[derive(Debug)]
+struct BoxedBackend(Box<dyn redb::StorageBackend>);
+
+impl redb::StorageBackend for BoxedBackend {
+    fn len(&self) -> std::result::Result<u64, std::io::Error> {
+        self.0.len()
+    }
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::result::Result<(), std::io::Error> {
+        self.0.read(offset, out)
+    }
+    fn set_len(&self, len: u64) -> std::result::Result<(), std::io::Error> {
+        self.0.set_len(len)
+    }
+    fn sync_data(&self) -> std::result::Result<(), std::io::Error> {
+        self.0.sync_data()
+    }
+    fn write(&self, offset: u64, data: &[u8]) -> std::result::Result<(), std::io::Error> {
+        self.0.write(offset, data)
+    }
+    fn close(&self) -> std::result::Result<(), std::io::Error> {
+        self.0.close()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_end_is_the_next_key_after_the_prefix() {
+        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_end(&[1, 0xFF]), Some(vec![2]));
+        assert_eq!(prefix_end(&[0xFF, 0xFF]), None);
+        assert_eq!(prefix_end(&[]), None);
+    }
+
+    #[test]
+    fn reads_see_a_snapshot_and_writes_roll_back_on_error() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| {
+                w.put(Table::Meta, b"a", b"1")?;
+                w.put(Table::Meta, b"b", b"2")
+            })
+            .unwrap();
+        let failed: Result<()> = store.write(|w| {
+            w.put(Table::Meta, b"c", b"3")?;
+            Err(Error::validation("x", "refused"))
+        });
+        assert!(failed.is_err());
+        let mut seen = Vec::new();
+        store
+            .read(|r| {
+                r.scan_prefix(Table::Meta, b"", false, |k, v| {
+                    seen.push((k.to_vec(), v.to_vec()));
+                    Ok(Flow::Continue(()))
+                })
+            })
+            .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (b"a".to_vec(), b"1".to_vec()),
+                (b"b".to_vec(), b"2".to_vec())
+            ]
+        );
+        let reversed_range_is_empty = store
+            .read(|r| {
+                let mut n = 0;
+                r.scan(
+                    Table::Meta,
+                    (Bound::Included(b"b"), Bound::Excluded(b"a")),
+                    false,
+                    |_, _| {
+                        n += 1;
+                        Ok(Flow::Continue(()))
+                    },
+                )?;
+                Ok(n)
+            })
+            .unwrap();
+        assert_eq!(reversed_range_is_empty, 0);
+    }
+}
