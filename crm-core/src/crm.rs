@@ -96,6 +96,9 @@ impl CrmBuilder {
             None => Arc::new(SystemClock),
         };
         let ids = self.ids.unwrap_or_else(|| Arc::new(RandomIds::new()));
+        if let Location::File(path) = &location {
+            migrate::refuse_newer_file(path)?;
+        }
         let store = Store::open(location, self.cache_size)?;
         migrate::prepare(&store)?;
         Ok(Crm {

@@ -47,6 +47,8 @@ mod query;
 mod record;
 mod relation;
 mod search;
+#[cfg(test)]
+mod snapshots;
 mod store;
 mod text;
 

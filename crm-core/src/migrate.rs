@@ -38,29 +38,46 @@ pub(crate) fn file_version(store: &Store) -> Result<Option<u32>> {
     if !store.table_names()?.iter().any(|n| n == Table::Meta.name()) {
         return Ok(None);
     }
-    let found = store.read(|r| {
-        r.get(Table::Meta, VERSION_KEY, |bytes| {
-            let raw: [u8; 4] = bytes
-                .try_into()
-                .map_err(|_| Error::storage("the schema version is not readable"))?;
-            Ok(u32::from_be_bytes(raw))
-        })
-    })?;
+    let found = store.read(|r| r.get(Table::Meta, VERSION_KEY, decode_version))?;
     found
         .map(Some)
         .ok_or_else(|| Error::storage("the file has a meta table but no schema version"))
 }
 
+fn decode_version(bytes: &[u8]) -> Result<u32> {
+    let raw: [u8; 4] = bytes
+        .try_into()
+        .map_err(|_| Error::storage("the schema version is not readable"))?;
+    Ok(u32::from_be_bytes(raw))
+}
+
+fn refuse_newer(version: u32) -> Result<()> {
+    if version > SCHEMA_VERSION {
+        Err(Error::Version {
+            found: version,
+            supported: SCHEMA_VERSION,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a file written by a newer version before it is opened for writing, which would
+/// already change its bytes.
+pub(crate) fn refuse_newer_file(path: &std::path::Path) -> Result<()> {
+    match crate::store::peek(path, Table::Meta, VERSION_KEY) {
+        Some(bytes) => refuse_newer(decode_version(&bytes)?),
+        None => Ok(()),
+    }
+}
+
 /// Brings the file to [`SCHEMA_VERSION`], or refuses it.
 pub(crate) fn prepare(store: &Store) -> Result<()> {
     let from = match file_version(store)? {
-        Some(v) if v > SCHEMA_VERSION => {
-            return Err(Error::Version {
-                found: v,
-                supported: SCHEMA_VERSION,
-            });
+        Some(v) => {
+            refuse_newer(v)?;
+            v
         }
-        Some(v) => v,
         None if store.table_names()?.is_empty() => 0,
         None => {
             return Err(Error::Storage {

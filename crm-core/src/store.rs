@@ -360,6 +360,17 @@ impl Store {
     }
 }
 
+/// Reads one value from a file without opening it for writing (a writable open rewrites parts
+/// of the file even when nothing is committed). `None` when the file cannot be read that way:
+/// the normal open then reports why.
+pub(crate) fn peek(path: &Path, t: Table, key: &[u8]) -> Option<Vec<u8>> {
+    let db = redb::Builder::new().open_read_only(path).ok()?;
+    let tx = db.begin_read().ok()?;
+    let table = tx.open_table(t.def()).ok()?;
+    let value = table.get(key).ok()??;
+    Some(value.value().to_vec())
+}
+
 fn open_error(e: redb::DatabaseError) -> Error {
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen => Error::Storage {

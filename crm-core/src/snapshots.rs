@@ -1,0 +1,268 @@
+//! Snapshot tests of the stored form of every record type.
+//!
+//! Each record is encoded and compared with the hex committed under
+//! `crm-core/tests/snapshots/`; the committed bytes must also decode back to the same value.
+//! A failing snapshot means the file format changed: that needs a schema version and a
+//! migration (see `migrate.rs`), not just a new snapshot. To accept an intended change, run
+//! with `UPDATE_SNAPSHOTS=1`.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use crate::codec;
+use crate::company::{Company, CompanySize, RelationshipKind};
+use crate::contact::{Contact, Email, Phone};
+use crate::fields::{FieldDef, FieldKind, FieldValue};
+use crate::id::{CompanyId, ContactId, EmploymentId, RecordRef, RelationId};
+use crate::input::Address;
+use crate::money::{Currency, Money};
+use crate::record::RecordKind;
+use crate::relation::{Employment, Relation, RelationType};
+
+fn t(h: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, h, 30, 15).unwrap() + chrono::Duration::microseconds(123_456)
+}
+
+fn every_value() -> BTreeMap<String, FieldValue> {
+    [
+        ("a_text", FieldValue::Text("Zażółć".into())),
+        ("b_integer", FieldValue::Integer(-42)),
+        ("c_decimal", FieldValue::Decimal("12.345".parse().unwrap())),
+        ("d_boolean", FieldValue::Boolean(true)),
+        (
+            "e_date",
+            FieldValue::Date(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()),
+        ),
+        ("f_datetime", FieldValue::DateTime(t(8))),
+        (
+            "g_list",
+            FieldValue::List(vec!["wino".into(), "sery".into()]),
+        ),
+        (
+            "h_money",
+            FieldValue::Money(Money::new(123_450, Currency::PLN)),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn address() -> Address {
+    Address {
+        label: Some("biuro".into()),
+        street: Some("ul. Piotrkowska 1".into()),
+        city: Some("Łódź".into()),
+        region: Some("łódzkie".into()),
+        postal_code: Some("90-001".into()),
+        country: Some("PL".into()),
+    }
+}
+
+fn contact() -> Contact {
+    Contact {
+        id: ContactId::from_u128(1),
+        given_name: Some("Ștefan".into()),
+        family_name: Some("Popescu".into()),
+        display_name: "Ștefan Popescu".into(),
+        emails: vec![Email {
+            address: "stefan@exemplu.ro".into(),
+            label: Some("work".into()),
+            primary: true,
+        }],
+        phones: vec![Phone {
+            number: "0721 234 567".into(),
+            label: Some("mobile".into()),
+            e164: Some("+40721234567".into()),
+        }],
+        addresses: vec![address()],
+        birthday: NaiveDate::from_ymd_opt(1985, 3, 1),
+        language: Some("ro-RO".into()),
+        job_title: Some("Director".into()),
+        owner: Some("user-1".into()),
+        source: Some("referral".into()),
+        lifecycle_stage: Some("customer".into()),
+        tags: vec!["VIP".into()],
+        custom_fields: every_value(),
+        created_at: t(9),
+        updated_at: t(10),
+        archived_at: Some(t(11)),
+    }
+}
+
+fn company() -> Company {
+    Company {
+        id: CompanyId::from_u128(2),
+        name: "Société Générale".into(),
+        domains: vec!["societegenerale.fr".into()],
+        industry: Some("banque".into()),
+        size: Some(CompanySize::Over10000),
+        addresses: vec![address()],
+        kinds: vec![RelationshipKind::Customer, RelationshipKind::FormerCustomer],
+        parent: Some(CompanyId::from_u128(3)),
+        owner: Some("user-2".into()),
+        tags: vec!["banque".into()],
+        custom_fields: every_value(),
+        created_at: t(9),
+        updated_at: t(10),
+        archived_at: None,
+    }
+}
+
+fn employment() -> Employment {
+    Employment {
+        id: EmploymentId::from_u128(4),
+        contact: ContactId::from_u128(1),
+        company: CompanyId::from_u128(2),
+        role: Some("decision maker".into()),
+        title: Some("CFO".into()),
+        primary: true,
+        created_at: t(9),
+        updated_at: t(10),
+    }
+}
+
+fn relation() -> Relation {
+    Relation {
+        id: RelationId::from_u128(5),
+        relation_type: "reports_to".into(),
+        from: RecordRef::Contact(ContactId::from_u128(1)),
+        to: RecordRef::Contact(ContactId::from_u128(6)),
+        created_at: t(9),
+    }
+}
+
+fn relation_type() -> RelationType {
+    RelationType {
+        key: "reports_to".into(),
+        name: "reports to".into(),
+        reverse_name: "manages".into(),
+        record_kind: RecordKind::Contact,
+        built_in: true,
+    }
+}
+
+fn field_defs() -> Vec<FieldDef> {
+    let kinds = [
+        FieldKind::Text,
+        FieldKind::LongText,
+        FieldKind::Integer,
+        FieldKind::Decimal,
+        FieldKind::Boolean,
+        FieldKind::Date,
+        FieldKind::DateTime,
+        FieldKind::SingleSelect {
+            options: vec!["Złoty".into()],
+        },
+        FieldKind::MultiSelect {
+            options: vec!["a".into(), "b".into()],
+        },
+        FieldKind::Money {
+            currency: Some(Currency::EUR),
+        },
+        FieldKind::Url,
+        FieldKind::Email,
+        FieldKind::Phone,
+        FieldKind::Rating { max: 5 },
+    ];
+    kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| FieldDef {
+            record_kind: RecordKind::Company,
+            key: format!("field_{i}"),
+            label: format!("Pole {i}"),
+            kind,
+            required: i % 2 == 0,
+            default: (i == 0).then(|| FieldValue::Text("domyślny".into())),
+            description: Some("opis".into()),
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    let s = s.trim();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Compares the encoding of `value` with the committed snapshot, and decodes the snapshot.
+fn check<T>(name: &str, value: &T, attach_id: impl Fn(&mut T))
+where
+    T: minicbor::Encode<()> + for<'b> minicbor::Decode<'b, ()> + PartialEq + std::fmt::Debug,
+{
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.cbor.hex"));
+    let encoded = codec::encode(value);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, hex(&encoded) + "\n").unwrap();
+    }
+    let committed = std::fs::read_to_string(&path)
+        .map(|s| unhex(&s))
+        .unwrap_or_else(|_| panic!("no snapshot of {name}: run once with UPDATE_SNAPSHOTS=1"));
+    assert!(
+        encoded == committed,
+        "the stored form of {name} changed: bump the schema version and add a migration"
+    );
+    let mut decoded: T = codec::decode("snapshot", &committed).unwrap();
+    attach_id(&mut decoded);
+    assert_eq!(
+        &decoded, value,
+        "the committed {name} no longer decodes to the same value"
+    );
+}
+
+#[test]
+fn stored_forms_match_their_snapshots() {
+    check("contact", &contact(), |c| c.id = ContactId::from_u128(1));
+    check("company", &company(), |c| c.id = CompanyId::from_u128(2));
+    check("employment", &employment(), |e| {
+        e.id = EmploymentId::from_u128(4)
+    });
+    check("relation", &relation(), |r| r.id = RelationId::from_u128(5));
+    check("relation_type", &relation_type(), |_| {});
+    for (i, def) in field_defs().iter().enumerate() {
+        check(&format!("field_def_{i}"), def, |_| {});
+    }
+}
+
+#[test]
+fn records_tolerate_fields_added_later_and_absent_optional_fields() {
+    let bytes = codec::encode(&relation());
+    // A relation is a CBOR array of 4 fields (header 0x84). A newer library adds a fifth
+    // field: an older one must skip it.
+    assert_eq!(bytes[0], 0x84);
+    let mut newer = bytes.clone();
+    newer[0] = 0x85;
+    newer.extend_from_slice(&[0x66, b'f', b'u', b't', b'u', b'r', b'e']);
+    let mut decoded: Relation = codec::decode("relation", &newer).unwrap();
+    decoded.id = relation().id;
+    assert_eq!(decoded, relation());
+
+    // A record written before an optional field existed decodes with `None` there:
+    // `archived_at` is the company's last field, an 8-byte integer (0x1b and 8 bytes).
+    let mut company = company();
+    company.archived_at = Some(t(12));
+    let mut older = codec::encode(&company);
+    let header = older[0];
+    assert_eq!(header, 0x8d, "13 fields");
+    older[0] = header - 1;
+    older.truncate(older.len() - 9);
+    assert_eq!(
+        older.get(older.len() - 9),
+        Some(&0x1b),
+        "the field before is updated_at"
+    );
+    let decoded: Company = codec::decode("company", &older).unwrap();
+    assert_eq!(decoded.archived_at, None);
+    assert_eq!(decoded.updated_at, company.updated_at);
+    assert_eq!(decoded.name, company.name);
+}

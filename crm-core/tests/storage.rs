@@ -1,0 +1,443 @@
+//! The storage layer seen from outside: files, closing, schema versions, transactions,
+//! concurrency and crash consistency.
+
+mod common;
+
+use std::io;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use common::*;
+use crm_core::*;
+
+#[test]
+fn the_handle_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Crm>();
+}
+
+#[test]
+fn a_file_keeps_its_data_across_opens_and_a_closed_handle_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("firma.crm");
+    let id = {
+        let crm = Crm::open(&path).unwrap();
+        let c = crm
+            .create_contact(person("Zofia", "Łódzka", "zofia@firma.pl"))
+            .unwrap();
+        crm.close().unwrap();
+        assert!(crm.is_closed());
+        for err in [
+            crm.get_contact(c.id).unwrap_err(),
+            crm.create_contact(person("a", "b", "")).unwrap_err(),
+            crm.search(&SearchQuery::new("zofia")).unwrap_err(),
+            crm.verify().unwrap_err(),
+        ] {
+            assert_eq!(err, Error::Closed);
+        }
+        crm.close().unwrap();
+        c.id
+    };
+    let crm = Crm::open(&path).unwrap();
+    assert_eq!(crm.get_contact(id).unwrap().display_name, "Zofia Łódzka");
+    assert_eq!(crm.search(&SearchQuery::new("lodzka")).unwrap().len(), 1);
+    // A second handle on the same file is refused while the first is open.
+    assert_eq!(Crm::open(&path).unwrap_err().code(), "storage");
+}
+
+fn set_raw_version(path: &std::path::Path, version: u32) {
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_write().unwrap();
+    {
+        let mut meta = tx
+            .open_table(redb::TableDefinition::<&[u8], &[u8]>::new("meta"))
+            .unwrap();
+        meta.insert(&b"schema_version"[..], &version.to_be_bytes()[..])
+            .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.crm");
+    Crm::open(&path)
+        .unwrap()
+        .create_contact(person("Jan", "Nowak", ""))
+        .unwrap();
+    set_raw_version(&path, SCHEMA_VERSION + 1);
+    let before = std::fs::read(&path).unwrap();
+    let err = Crm::open(&path).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Version {
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION
+        }
+    );
+    assert!(err.to_string().contains("upgrade"));
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the refused file was modified"
+    );
+}
+
+#[test]
+fn a_redb_file_that_is_not_a_crm_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.redb");
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(redb::TableDefinition::<u64, u64>::new("something"))
+            .unwrap()
+            .insert(1, 2)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let err = Crm::open(&path).unwrap_err();
+    assert_eq!(err.code(), "storage");
+    std::fs::write(dir.path().join("junk.crm"), b"not a database at all").unwrap();
+    assert_eq!(
+        Crm::open(dir.path().join("junk.crm")).unwrap_err().code(),
+        "storage"
+    );
+}
+
+#[test]
+fn the_version_1_fixture_opens_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.crm");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.crm"),
+        &path,
+    )
+    .unwrap();
+    let crm = Crm::open(&path).unwrap();
+    let zofia = crm
+        .find_contact_by_email("ZOFIA@firma.pl")
+        .unwrap()
+        .expect("the fixture's contact");
+    assert_eq!(zofia.display_name, "Zofia Wiśniewska");
+    assert_eq!(zofia.phones[0].e164.as_deref(), Some("+48601234567"));
+    assert_eq!(
+        zofia.custom_fields["tier"],
+        FieldValue::Text("Złoty".into())
+    );
+    let hits = crm.search(&SearchQuery::new("lodz")).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.label.as_str()).collect::<Vec<_>>(),
+        vec!["Młyny Łódzkie", "Zofia Wiśniewska"]
+    );
+    let emp = crm.employments_of_contact(zofia.id).unwrap();
+    assert_eq!(emp.len(), 1);
+    assert_eq!(
+        crm.get_company(emp[0].company).unwrap().name,
+        "Młyny Łódzkie"
+    );
+    assert_eq!(
+        crm.relations_of(zofia.id.into()).unwrap()[0].label,
+        "manages"
+    );
+    assert!(crm.verify().unwrap().is_ok());
+}
+
+/// Writes the fixture of the current schema version. Run it when the version changes:
+/// `cargo test -p crm-core --test storage write_fixture -- --ignored`, then rename the file.
+#[test]
+#[ignore]
+fn write_fixture() {
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .join(format!("v{SCHEMA_VERSION}.crm"));
+    let _ = std::fs::remove_file(&path);
+    let crm = builder().0.open(&path).unwrap();
+    crm.define_field(FieldDef::new(
+        RecordKind::Contact,
+        "tier",
+        "Tier",
+        FieldKind::SingleSelect {
+            options: vec!["Złoty".into(), "Srebrny".into()],
+        },
+    ))
+    .unwrap();
+    let mut input = person("Zofia", "Wiśniewska", "zofia@firma.pl");
+    input.phones = vec![Phone::new("601 234 567")];
+    input.addresses = vec![Address {
+        city: Some("Łódź".into()),
+        country: Some("PL".into()),
+        ..Address::default()
+    }];
+    input.custom_fields.insert("tier".into(), "Złoty".into());
+    let zofia = crm.create_contact(input).unwrap();
+    let jan = crm
+        .create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap();
+    let mlyny = crm
+        .create_company(firm("Młyny Łódzkie", "mlyny.pl"))
+        .unwrap();
+    crm.link_contact_to_company(EmploymentInput {
+        contact: zofia.id,
+        company: mlyny.id,
+        role: None,
+        title: Some("CEO".into()),
+        primary: true,
+    })
+    .unwrap();
+    crm.relate(RelationInput {
+        relation_type: "reports_to".into(),
+        from: jan.id.into(),
+        to: zofia.id.into(),
+    })
+    .unwrap();
+    crm.close().unwrap();
+}
+
+#[test]
+fn a_batch_commits_everything_or_nothing() {
+    let crm = crm();
+    crm.create_contact(person("Jan", "Nowak", "jan@firma.pl"))
+        .unwrap();
+    let before = dump(&crm);
+    let err = crm
+        .batch(|b| {
+            b.create_contact(person("Anna", "Nowak", "anna@firma.pl"))?;
+            b.create_company(firm("Firma", "firma.pl"))?;
+            // The batch sees its own writes.
+            assert!(b.find_contact_by_email("anna@firma.pl")?.is_some());
+            b.create_contact(person("Janek", "Nowak", "JAN@firma.pl"))
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(dump(&crm), before);
+    let n = crm
+        .batch(|b| {
+            for i in 0..50 {
+                b.create_contact(person(
+                    &format!("Osoba{i}"),
+                    "Import",
+                    &format!("osoba{i}@import.pl"),
+                ))?;
+            }
+            // A refused operation inside a batch can be recovered from: nothing of it was written.
+            assert!(b.create_contact(ContactInput::default()).is_err());
+            b.count_contacts(&ContactFilter::default())
+        })
+        .unwrap();
+    assert_eq!(n, 51);
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 51);
+    assert!(crm.verify().unwrap().is_ok());
+}
+
+#[test]
+fn readers_are_not_blocked_by_a_writer_and_see_committed_state_only() {
+    let crm = Arc::new(crm());
+    crm.create_contact(person("Jan", "Nowak", "")).unwrap();
+    let (inside_tx, inside_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let writer = {
+        let crm = crm.clone();
+        std::thread::spawn(move || {
+            crm.batch(|b| {
+                b.create_contact(person("Anna", "Nowak", ""))?;
+                inside_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+                Ok(())
+            })
+        })
+    };
+    inside_rx.recv().unwrap();
+    // The write transaction is open and holds an uncommitted contact: reads go on, without it.
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 1);
+    assert_eq!(crm.search(&SearchQuery::new("anna")).unwrap().len(), 0);
+    release_tx.send(()).unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 2);
+}
+
+#[test]
+fn threads_share_one_handle() {
+    let crm = Arc::new(crm());
+    let writers: Vec<_> = (0..4)
+        .map(|t| {
+            let crm = crm.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    crm.create_contact(person(
+                        &format!("W{t}"),
+                        &format!("N{i}"),
+                        &format!("w{t}.{i}@x.pl"),
+                    ))
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    let reader = {
+        let crm = crm.clone();
+        std::thread::spawn(move || {
+            for _ in 0..50 {
+                // Within one snapshot, a listing and a count agree.
+                crm.read(|s| {
+                    let all = s.list_contacts(&ContactQuery {
+                        limit: 1000,
+                        ..ContactQuery::default()
+                    })?;
+                    assert_eq!(
+                        all.items.len() as u64,
+                        s.count_contacts(&ContactFilter::default())?
+                    );
+                    Ok(())
+                })
+                .unwrap();
+            }
+        })
+    };
+    for w in writers {
+        w.join().unwrap();
+    }
+    reader.join().unwrap();
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 100);
+    assert!(crm.verify().unwrap().is_ok());
+}
+
+/// An in-memory backend that shares its bytes and can be told to fail: after `budget` more
+/// writes, a write stores only half its bytes and every later write or sync fails, like a
+/// disk that died mid-commit.
+#[derive(Debug, Clone)]
+struct FlakyBackend {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    budget: Arc<AtomicI64>,
+}
+
+impl FlakyBackend {
+    fn new() -> Self {
+        FlakyBackend {
+            bytes: Arc::new(Mutex::new(Vec::new())),
+            budget: Arc::new(AtomicI64::new(i64::MAX)),
+        }
+    }
+    fn spend(&self) -> bool {
+        self.budget.fetch_sub(1, Ordering::SeqCst) > 0
+    }
+    fn copy(&self) -> FlakyBackend {
+        FlakyBackend {
+            bytes: Arc::new(Mutex::new(self.bytes.lock().unwrap().clone())),
+            budget: Arc::new(AtomicI64::new(i64::MAX)),
+        }
+    }
+}
+
+impl StorageBackend for FlakyBackend {
+    fn len(&self) -> io::Result<u64> {
+        Ok(self.bytes.lock().unwrap().len() as u64)
+    }
+    fn read(&self, offset: u64, out: &mut [u8]) -> io::Result<()> {
+        let bytes = self.bytes.lock().unwrap();
+        let start = offset as usize;
+        let src = bytes
+            .get(start..start + out.len())
+            .ok_or_else(|| io::Error::other("read past the end"))?;
+        out.copy_from_slice(src);
+        Ok(())
+    }
+    fn set_len(&self, len: u64) -> io::Result<()> {
+        if !self.spend() {
+            return Err(io::Error::other("injected failure"));
+        }
+        self.bytes.lock().unwrap().resize(len as usize, 0);
+        Ok(())
+    }
+    fn sync_data(&self) -> io::Result<()> {
+        if self.budget.load(Ordering::SeqCst) <= 0 {
+            Err(io::Error::other("injected failure"))
+        } else {
+            Ok(())
+        }
+    }
+    fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
+        let ok = self.spend();
+        let mut bytes = self.bytes.lock().unwrap();
+        let start = offset as usize;
+        let n = if ok { data.len() } else { data.len() / 2 };
+        if bytes.len() < start + data.len() {
+            return Err(io::Error::other("write past the end"));
+        }
+        bytes[start..start + n].copy_from_slice(&data[..n]);
+        if ok {
+            Ok(())
+        } else {
+            Err(io::Error::other("injected failure"))
+        }
+    }
+}
+
+fn reopen(backend: &FlakyBackend) -> Crm {
+    builder().0.open_backend(backend.copy()).unwrap()
+}
+
+#[test]
+fn a_failing_disk_never_leaves_a_half_written_record() {
+    let backend = FlakyBackend::new();
+    let crm = builder().0.open_backend(backend.clone()).unwrap();
+    let co = crm.create_company(firm("Firma", "firma.pl")).unwrap();
+    let jan = crm
+        .create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap();
+    drop(crm);
+    let mut failures = 0;
+    for budget in 0.. {
+        let disk = backend.copy();
+        let crm = builder().0.open_backend(disk.clone()).unwrap();
+        disk.budget.store(budget, Ordering::SeqCst);
+        // One operation that touches several records and indexes.
+        let result = crm.batch(|b| {
+            let anna = b.create_contact(person("Anna", "Łódzka", "anna@firma.pl"))?;
+            b.link_contact_to_company(EmploymentInput {
+                contact: anna.id,
+                company: co.id,
+                role: None,
+                title: None,
+                primary: true,
+            })?;
+            b.relate(RelationInput {
+                relation_type: "reports_to".into(),
+                from: anna.id.into(),
+                to: jan.id.into(),
+            })?;
+            b.add_contact_tags(jan.id, &["zespół".into()])
+        });
+        drop(crm);
+        let after = reopen(&disk);
+        let report = after.verify().unwrap();
+        assert!(report.is_ok(), "budget {budget}: {:?}", report.problems);
+        let anna = after.find_contact_by_email("anna@firma.pl").unwrap();
+        let tagged = !after.get_contact(jan.id).unwrap().tags.is_empty();
+        match result {
+            Ok(_) => {
+                assert!(anna.is_some() && tagged);
+                assert_eq!(after.relations_of(jan.id.into()).unwrap().len(), 1);
+                break;
+            }
+            Err(e) => {
+                failures += 1;
+                assert_eq!(e.code(), "storage", "{e}");
+                // Either all of the batch is there (the commit reached the disk before the
+                // error) or none of it.
+                assert_eq!(
+                    anna.is_some(),
+                    tagged,
+                    "budget {budget}: half a batch survived"
+                );
+                assert_eq!(
+                    anna.is_some(),
+                    !after.relations_of(jan.id.into()).unwrap().is_empty()
+                );
+            }
+        }
+    }
+    assert!(
+        failures > 3,
+        "the injected failures never hit the commit ({failures})"
+    );
+}
