@@ -220,7 +220,7 @@ pub struct RelationInput {
 }
 
 /// Which end of a relation a record is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The record is the relation's `from`: the type's name applies.
