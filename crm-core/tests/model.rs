@@ -354,8 +354,7 @@ fn fold(s: &str) -> String {
         .replace('ł', "l")
         .replace('ș', "s")
         .replace('ç', "c")
-        .replace('è', "e")
-        .replace('ë', "e")
+        .replace(['è', 'ë'], "e")
 }
 
 /// Every page of a query, checking no record comes twice.
@@ -405,7 +404,8 @@ fn check(crm: &Crm, m: &Model) {
         );
     }
     // Filters × sorts × page sizes against the model.
-    let mut filters: Vec<(ContactFilter, Box<dyn Fn(&ContactId, &MContact) -> bool>)> = vec![
+    type Pred = Box<dyn Fn(&ContactId, &MContact) -> bool>;
+    let mut filters: Vec<(ContactFilter, Pred)> = vec![
         (ContactFilter::default(), Box::new(|_, c| !c.archived)),
         (
             ContactFilter {
@@ -455,7 +455,7 @@ fn check(crm: &Crm, m: &Model) {
             Box::new(|_, c| !c.archived && c.email_key().as_deref() == Some("a1@firma.pl")),
         ),
     ];
-    for (company, _) in &m.companies {
+    for company in m.companies.keys() {
         let company = *company;
         let employed: BTreeSet<ContactId> = m
             .employments
