@@ -1,0 +1,402 @@
+//! Quickstart: creates a CRM file with sample data from Poland, Romania and France and shows
+//! what the library does with it.
+//!
+//! ```text
+//! cargo run -p crm-core --example quickstart [path/to/file.crm]
+//! ```
+
+use std::collections::BTreeMap;
+
+use crm_core::*;
+
+fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "quickstart.crm".into());
+    // Start from an empty file every run.
+    let _ = std::fs::remove_file(&path);
+    let crm = Crm::builder().default_phone_region("PL").open(&path)?;
+    println!("Opened {path} (schema version {})\n", Crm::SCHEMA_VERSION);
+
+    // Custom fields are typed and validated on every write.
+    crm.define_field(
+        FieldDef::new(
+            RecordKind::Contact,
+            "tier",
+            "Customer tier",
+            FieldKind::SingleSelect {
+                options: vec!["Złoty".into(), "Srebrny".into(), "Brązowy".into()],
+            },
+        )
+        .required(Some("Brązowy".into())),
+    )?;
+    crm.define_field(FieldDef::new(
+        RecordKind::Company,
+        "annual_budget",
+        "Annual budget",
+        FieldKind::Money { currency: None },
+    ))?;
+
+    // Companies, a group with a subsidiary, all imported in one transaction.
+    let (orlen, orlen_lietuva, mlyny, renault, dacia) = crm.batch(|b| {
+        let orlen = b.create_company(CompanyInput {
+            name: "Orlen S.A.".into(),
+            domains: vec!["https://www.orlen.pl/pl".into()],
+            industry: Some("energia".into()),
+            size: Some(CompanySize::Over10000),
+            kinds: vec![RelationshipKind::Customer],
+            addresses: vec![address("Płock", "PL")],
+            tags: vec!["kluczowy".into()],
+            custom_fields: money("annual_budget", 250_000_000, "PLN"),
+            ..CompanyInput::default()
+        })?;
+        let orlen_lietuva = b.create_company(CompanyInput {
+            name: "Orlen Lietuva".into(),
+            domains: vec!["orlenlietuva.lt".into()],
+            parent: Some(orlen.id),
+            kinds: vec![RelationshipKind::Customer],
+            addresses: vec![address("Mažeikiai", "LT")],
+            ..CompanyInput::default()
+        })?;
+        let mlyny = b.create_company(CompanyInput {
+            name: "Młyny Łódzkie Sp. z o.o.".into(),
+            domains: vec!["mlyny-lodz.pl".into()],
+            kinds: vec![RelationshipKind::Supplier, RelationshipKind::Partner],
+            size: Some(CompanySize::UpTo200),
+            addresses: vec![address("Łódź", "PL")],
+            ..CompanyInput::default()
+        })?;
+        let renault = b.create_company(CompanyInput {
+            name: "Renault Group".into(),
+            domains: vec!["renaultgroup.com".into()],
+            kinds: vec![RelationshipKind::Prospect],
+            addresses: vec![address("Boulogne-Billancourt", "FR")],
+            custom_fields: money("annual_budget", 120_000_000, "EUR"),
+            ..CompanyInput::default()
+        })?;
+        let dacia = b.create_company(CompanyInput {
+            name: "Automobile Dacia".into(),
+            domains: vec!["dacia.ro".into()],
+            parent: Some(renault.id),
+            kinds: vec![RelationshipKind::Prospect],
+            addresses: vec![address("Mioveni", "RO")],
+            ..CompanyInput::default()
+        })?;
+        Ok((orlen, orlen_lietuva, mlyny, renault, dacia))
+    })?;
+
+    // Contacts with names, emails and phones as people type them.
+    let zofia = contact(
+        &crm,
+        "Zofia",
+        "Wiśniewska",
+        "zofia.wisniewska@orlen.pl",
+        "601 234 567",
+        "Płock",
+        "PL",
+        &["vip"],
+        Some("Złoty"),
+    )?;
+    let lukasz = contact(
+        &crm,
+        "Łukasz",
+        "Zieliński",
+        "l.zielinski@mlyny-lodz.pl",
+        "+48 42 630 12 34",
+        "Łódź",
+        "PL",
+        &["vip", "łódź"],
+        None,
+    )?;
+    let stefan = contact(
+        &crm,
+        "Ștefan",
+        "Popescu",
+        "stefan.popescu@dacia.ro",
+        "0721 234 567",
+        "Mioveni",
+        "RO",
+        &["partner"],
+        Some("Srebrny"),
+    )?;
+    let ioana = contact(
+        &crm,
+        "Ioana",
+        "Țăranu",
+        "ioana.taranu@dacia.ro",
+        "+40 744 555 010",
+        "Pitești",
+        "RO",
+        &[],
+        None,
+    )?;
+    let francois = contact(
+        &crm,
+        "François",
+        "Lefèvre",
+        "francois.lefevre@renaultgroup.com",
+        "06 12 34 56 78",
+        "Paris",
+        "FR",
+        &["vip"],
+        Some("Złoty"),
+    )?;
+    let chloe = contact(
+        &crm,
+        "Chloé",
+        "Dubois-Mercier",
+        "chloe.dubois@renaultgroup.com",
+        "+33 1 76 84 00 00",
+        "Lyon",
+        "FR",
+        &[],
+        None,
+    )?;
+
+    for (person, company, title) in [
+        (&zofia, &orlen, "Dyrektor zakupów"),
+        (&lukasz, &mlyny, "Prezes zarządu"),
+        (&stefan, &dacia, "Director de achiziții"),
+        (&ioana, &dacia, "Manager de proiect"),
+        (&francois, &renault, "Directeur des achats"),
+        (&chloe, &renault, "Acheteuse"),
+    ] {
+        crm.link_contact_to_company(EmploymentInput {
+            contact: person.id,
+            company: company.id,
+            role: Some("decision maker".into()),
+            title: Some(title.into()),
+            primary: true,
+        })?;
+    }
+    // Zofia also sits on the board of the Lithuanian subsidiary.
+    crm.link_contact_to_company(EmploymentInput {
+        contact: zofia.id,
+        company: orlen_lietuva.id,
+        role: Some("board".into()),
+        title: Some("Valdybos narė".into()),
+        primary: false,
+    })?;
+    crm.relate(RelationInput {
+        relation_type: "reports_to".into(),
+        from: ioana.id.into(),
+        to: stefan.id.into(),
+    })?;
+    crm.relate(RelationInput {
+        relation_type: "referred_by".into(),
+        from: francois.id.into(),
+        to: stefan.id.into(),
+    })?;
+    crm.relate(RelationInput {
+        relation_type: "supplier_of".into(),
+        from: mlyny.id.into(),
+        to: orlen.id.into(),
+    })?;
+
+    let all = ContactFilter::default();
+    println!(
+        "Stored {} contacts and {} companies.\n",
+        crm.count_contacts(&all)?,
+        crm.count_companies(&CompanyFilter::default())?
+    );
+
+    println!("Search ignores case and diacritics, and matches as you type:");
+    for q in [
+        "lodz",
+        "stefan",
+        "francois",
+        "taranu",
+        "zie",
+        "dacia ioana",
+        "wisn",
+    ] {
+        let hits = crm.search(&SearchQuery::new(q))?;
+        let labels: Vec<String> = hits
+            .iter()
+            .map(|h| format!("{} ({})", h.label, h.record.kind()))
+            .collect();
+        println!("  {q:<12} → {}", labels.join(", "));
+    }
+
+    println!("\nLookups:");
+    let by_email = crm
+        .find_contact_by_email("ZOFIA.Wisniewska@ORLEN.pl")?
+        .map(|c| c.display_name);
+    println!(
+        "  by email (any case)      → {}",
+        by_email.unwrap_or_default()
+    );
+    let by_phone = crm.find_contacts_by_phone("+48601234567")?;
+    println!(
+        "  by phone +48601234567    → {} (typed as {:?})",
+        by_phone[0].display_name, by_phone[0].phones[0].number
+    );
+    let by_domain = crm.find_companies_by_domain("https://dacia.ro/contact")?;
+    println!("  by domain of a pasted URL → {}", by_domain[0].name);
+
+    println!("\nRelations read from both sides:");
+    for person in [&stefan, &ioana, &francois] {
+        for r in crm.relations_of(person.id.into())? {
+            let other = match r.other {
+                RecordRef::Contact(id) => crm.get_contact(id)?.display_name,
+                RecordRef::Company(id) => crm.get_company(id)?.name,
+            };
+            println!("  {} {} {}", person.display_name, r.label, other);
+        }
+    }
+    for r in crm.relations_of(orlen.id.into())? {
+        if let RecordRef::Company(id) = r.other {
+            println!("  {} {} {}", orlen.name, r.label, crm.get_company(id)?.name);
+        }
+    }
+
+    println!("\nPeople at Renault Group and where Zofia works:");
+    for e in crm.employments_at_company(renault.id)? {
+        println!(
+            "  {} — {}",
+            crm.get_contact(e.contact)?.display_name,
+            e.title.unwrap_or_default()
+        );
+    }
+    for e in crm.employments_of_contact(zofia.id)? {
+        let primary = if e.primary { " (primary)" } else { "" };
+        println!(
+            "  Zofia: {} at {}{primary}",
+            e.title.unwrap_or_default(),
+            crm.get_company(e.company)?.name
+        );
+    }
+    let parents: Vec<String> = crm
+        .ancestors(dacia.id)?
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    println!("  {} belongs to {}", dacia.name, parents.join(" → "));
+
+    println!("\nFilters, sorting and pages:");
+    let vip_in_poland = ContactQuery {
+        filter: ContactFilter {
+            tags_all: vec!["VIP".into()],
+            conditions: vec![Condition::eq("country", "pl")],
+            ..ContactFilter::default()
+        },
+        ..ContactQuery::default()
+    };
+    let names: Vec<String> = crm
+        .list_contacts(&vip_in_poland)?
+        .items
+        .into_iter()
+        .map(|c| c.display_name)
+        .collect();
+    println!("  VIP contacts in Poland: {}", names.join(", "));
+    let gold = ContactFilter {
+        conditions: vec![Condition::eq("custom.tier", "zloty")],
+        ..ContactFilter::default()
+    };
+    println!("  Gold tier contacts: {}", crm.count_contacts(&gold)?);
+    let mut query = ContactQuery {
+        limit: 2,
+        ..ContactQuery::default()
+    };
+    let mut page_no = 1;
+    loop {
+        let page = crm.list_contacts(&query)?;
+        let names: Vec<String> = page.items.into_iter().map(|c| c.display_name).collect();
+        println!("  page {page_no}: {}", names.join(", "));
+        match page.next_cursor {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => break,
+        }
+        page_no += 1;
+    }
+
+    println!("\nBad input is refused with a typed error naming the field, and changes nothing:");
+    let duplicate = crm.create_contact(ContactInput {
+        given_name: Some("Zosia".into()),
+        emails: vec![Email::new("Zofia.Wisniewska@orlen.pl")],
+        ..ContactInput::default()
+    });
+    report(duplicate);
+    let bad_tier = crm.create_contact(ContactInput {
+        given_name: Some("Jan".into()),
+        custom_fields: BTreeMap::from([("tier".to_string(), FieldValue::Text("Platynowy".into()))]),
+        ..ContactInput::default()
+    });
+    report(bad_tier);
+    let cycle = crm.update_company(
+        orlen.id,
+        CompanyInput {
+            parent: Some(orlen_lietuva.id),
+            ..orlen.to_input()
+        },
+    );
+    report(cycle);
+
+    crm.archive_contact(chloe.id)?;
+    println!(
+        "\nArchived Chloé: {} active contacts, search for \"chloe\" finds {}.",
+        crm.count_contacts(&all)?,
+        crm.search(&SearchQuery::new("chloe"))?.len()
+    );
+
+    let report = crm.verify()?;
+    println!(
+        "\nIntegrity: {} records, {} index entries, {} search terms, {} problems.",
+        report.records,
+        report.index_entries,
+        report.search_entries,
+        report.problems.len()
+    );
+    crm.close()?;
+    println!("Closed. The data is in {path}; run again to start over.");
+    Ok(())
+}
+
+fn address(city: &str, country: &str) -> Address {
+    Address {
+        city: Some(city.into()),
+        country: Some(country.into()),
+        ..Address::default()
+    }
+}
+
+fn money(key: &str, minor: i64, currency: &str) -> BTreeMap<String, FieldValue> {
+    let currency = Currency::new(currency).expect("a known currency");
+    BTreeMap::from([(
+        key.to_string(),
+        FieldValue::Money(Money::new(minor, currency)),
+    )])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn contact(
+    crm: &Crm,
+    given: &str,
+    family: &str,
+    email: &str,
+    phone: &str,
+    city: &str,
+    country: &str,
+    tags: &[&str],
+    tier: Option<&str>,
+) -> Result<Contact> {
+    crm.create_contact(ContactInput {
+        given_name: Some(given.into()),
+        family_name: Some(family.into()),
+        emails: vec![Email::new(email)],
+        phones: vec![Phone::new(phone)],
+        addresses: vec![address(city, country)],
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        custom_fields: tier
+            .map(|t| BTreeMap::from([("tier".to_string(), FieldValue::Text(t.into()))]))
+            .unwrap_or_default(),
+        ..ContactInput::default()
+    })
+}
+
+fn report<T>(result: Result<T>) {
+    match result {
+        Ok(_) => println!("  unexpectedly accepted"),
+        Err(e) => println!("  {:<10} {:<22} {e}", e.code(), e.field().unwrap_or("-")),
+    }
+}
