@@ -305,7 +305,7 @@ impl Contact {
         for p in &self.phones {
             add(&digits(&p.number), field_class::PHONE);
             if let Some(e164) = &p.e164 {
-                add(&e164[1..], field_class::PHONE);
+                add(e164.strip_prefix('+').unwrap_or(e164), field_class::PHONE);
             }
         }
         for s in [&self.job_title].into_iter().flatten().chain(&self.tags) {

@@ -183,10 +183,14 @@ impl Crm {
 
     /// Runs `f` in one write transaction: everything it does is committed together when it
     /// returns `Ok`, and nothing is when it returns `Err` (or when an operation inside failed
-    /// after it had started writing). Do not call other `Crm` methods from inside `f`: use
-    /// the batch, which can also read what it has written.
+    /// after it had started writing). Inside `f`, use the batch's methods, which also read
+    /// what the batch has written; a write through the `Crm` itself on the same thread is
+    /// refused (it would wait for the batch forever), and a read through it sees the state
+    /// before the batch.
     pub fn batch<T>(&self, f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>) -> Result<T> {
         let engine = self.engine()?;
+        // A second write transaction on the thread that holds one would wait for itself.
+        let _guard = BatchGuard::enter(&engine)?;
         engine.store.write(|w| {
             let mut batch = Batch {
                 w,
@@ -215,6 +219,37 @@ impl Crm {
     /// Checks that every index agrees with the records and every link points somewhere.
     pub fn verify(&self) -> Result<IntegrityReport> {
         self.read(|s| integrity::verify(s.r))
+    }
+}
+
+thread_local! {
+    /// The engines this thread is inside a batch of.
+    static IN_BATCH: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Marks the current thread as inside a batch of one engine, until dropped.
+struct BatchGuard(usize);
+
+impl BatchGuard {
+    fn enter(engine: &Arc<Engine>) -> Result<BatchGuard> {
+        let key = Arc::as_ptr(engine) as usize;
+        IN_BATCH.with(|active| {
+            let mut active = active.borrow_mut();
+            if active.contains(&key) {
+                return Err(Error::validation(
+                    "batch",
+                    "this thread is already inside a batch of this CRM: call the batch's methods instead",
+                ));
+            }
+            active.push(key);
+            Ok(BatchGuard(key))
+        })
+    }
+}
+
+impl Drop for BatchGuard {
+    fn drop(&mut self) {
+        IN_BATCH.with(|active| active.borrow_mut().retain(|&k| k != self.0));
     }
 }
 

@@ -597,7 +597,9 @@ pub(crate) fn update<R: FieldRecord>(w: &mut impl Writer, def: &FieldDef) -> Res
     let def = check_def(def)?;
     let old = find_def(w, def.record_kind, &def.key)?
         .ok_or_else(|| Error::not_found("custom field", &def.key))?;
-    if old != def {
+    // Only a new kind (or options, or scale) or a field becoming required can invalidate
+    // stored values; a new label or description cannot.
+    if old.kind != def.kind || (def.required && !old.required) {
         migrate::<R>(w, &def.key, |current| match current {
             Some(v) => match convert(v, &def.kind) {
                 Some(new) if &new == v => Step::Keep,

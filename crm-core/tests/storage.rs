@@ -230,6 +230,25 @@ fn a_batch_commits_everything_or_nothing() {
 }
 
 #[test]
+fn a_write_through_the_crm_inside_its_own_batch_is_refused_not_deadlocked() {
+    let crm = crm();
+    let other = common::crm();
+    let err = crm
+        .batch(|b| {
+            b.create_contact(person("Anna", "Nowak", ""))?;
+            // Another CRM may be written meanwhile; this one only through the batch.
+            other.create_contact(person("Jan", "Nowak", ""))?;
+            crm.create_contact(person("Ewa", "Nowak", ""))
+        })
+        .unwrap_err();
+    assert_eq!(err.field(), Some("batch"));
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 0, "the batch rolled back");
+    assert_eq!(other.count_contacts(&ContactFilter::default()).unwrap(), 1);
+    // The guard is gone once the batch ends.
+    crm.create_contact(person("Ewa", "Nowak", "")).unwrap();
+}
+
+#[test]
 fn readers_are_not_blocked_by_a_writer_and_see_committed_state_only() {
     let crm = Arc::new(crm());
     crm.create_contact(person("Jan", "Nowak", "")).unwrap();
