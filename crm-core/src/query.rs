@@ -8,9 +8,10 @@
 //!
 //! A listing is planned in one of two ways, with the same results. When the filter names
 //! something an index answers exactly (a tag, an owner, a company, an email address, …) the
-//! matching ids are read from those indexes, intersected, loaded, checked against the whole
-//! filter and sorted. Otherwise the sort index is walked from the cursor and records are
-//! checked one by one until the page is full.
+//! matching ids are read from those indexes and intersected; when they are few they are
+//! loaded, checked against the whole filter and sorted. Otherwise (or without such a
+//! criterion) the sort index is walked from the cursor, skipping ids that are not candidates
+//! without loading them, until the page is full.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -848,6 +849,14 @@ fn walk_index<Rd: Reader>(
     }
 }
 
+/// Whether walking the sort index beats loading and sorting every candidate. Loading all
+/// candidates costs one record read each; walking reads about `want × total / candidates`
+/// sort keys (a key is far cheaper to read than a record) and loads only candidates met.
+fn worth_streaming(candidates: usize, want: usize, total: u64) -> bool {
+    let c = candidates as u128;
+    c * c * 8 > (want as u128) * u128::from(total)
+}
+
 /// One page of records of kind `R` matching `plan`.
 pub(crate) fn list<R: Listed>(
     r: &mut impl Reader,
@@ -866,8 +875,10 @@ pub(crate) fn list<R: Listed>(
         Some(a) if sort.descending => key < a.as_slice(),
         Some(a) => key > a.as_slice(),
     };
-    match candidates::<R>(r, ctx, plan)? {
-        Some(ids) => {
+    let candidates = candidates::<R>(r, ctx, plan)?;
+    let total = r.len(R::TABLE)?;
+    match candidates {
+        Some(ids) if !worth_streaming(ids.len(), want, total) => {
             for raw in ids {
                 let Some(rec) = record::load::<R>(r, raw)? else {
                     continue;
@@ -887,7 +898,7 @@ pub(crate) fn list<R: Listed>(
             }
             hits.truncate(want);
         }
-        None => {
+        candidates => {
             let ix = R::SORT_INDEXES[sort.by.position()];
             let with_ix = |key: &[u8]| [&[ix][..], key].concat();
             let start = Bound::Included(vec![ix]);
@@ -900,6 +911,10 @@ pub(crate) fn list<R: Listed>(
             walk_index(r, lower, upper, sort.descending, |r, key| {
                 let raw =
                     index::id_of_key(key).ok_or_else(|| Error::storage("a sort key has no id"))?;
+                // Ids outside the candidate set cannot match: skip them without a load.
+                if candidates.as_ref().is_some_and(|ids| !ids.contains(&raw)) {
+                    return Ok(Flow::Continue(()));
+                }
                 let rec: R = record::load(r, raw)?
                     .ok_or_else(|| Error::storage("a sort index names a missing record"))?;
                 if matches(&rec, plan) {

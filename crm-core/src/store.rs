@@ -10,7 +10,7 @@
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
 
-use redb::{ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use crate::error::{Error, Result};
 
@@ -90,6 +90,9 @@ pub(crate) trait Reader {
         reverse: bool,
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()>;
+
+    /// The number of entries of a table (kept by redb in the tree header: constant time).
+    fn len(&mut self, t: Table) -> Result<u64>;
 
     /// Whether `key` is present.
     fn contains(&mut self, t: Table, key: &[u8]) -> Result<bool> {
@@ -214,6 +217,10 @@ impl Reader for ReadTx {
     ) -> Result<()> {
         scan_table(self.table(t)?, range, reverse, f)
     }
+
+    fn len(&mut self, t: Table) -> Result<u64> {
+        Ok(self.table(t)?.len()?)
+    }
 }
 
 /// The tables of one write transaction, opened on first use.
@@ -263,6 +270,10 @@ impl Reader for WriteTx<'_> {
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
         scan_table(&*self.table(t)?, range, reverse, f)
+    }
+
+    fn len(&mut self, t: Table) -> Result<u64> {
+        Ok(self.table(t)?.len()?)
     }
 }
 

@@ -242,7 +242,11 @@ fn a_write_through_the_crm_inside_its_own_batch_is_refused_not_deadlocked() {
         })
         .unwrap_err();
     assert_eq!(err.field(), Some("batch"));
-    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 0, "the batch rolled back");
+    assert_eq!(
+        crm.count_contacts(&ContactFilter::default()).unwrap(),
+        0,
+        "the batch rolled back"
+    );
     assert_eq!(other.count_contacts(&ContactFilter::default()).unwrap(), 1);
     // The guard is gone once the batch ends.
     crm.create_contact(person("Ewa", "Nowak", "")).unwrap();
