@@ -13,7 +13,7 @@ use crate::id::{CompanyId, RecordRef};
 use crate::index::{self, Entries, field_class, ix};
 use crate::input::{self, Address};
 use crate::query::{self, FieldType, Listed, SortBy, Vals};
-use crate::record::{self, FieldRecord, Record, RecordKind};
+use crate::record::{self, Record, RecordKind};
 use crate::store::{Reader, Table, Writer};
 use crate::{normalize, relation, text};
 
@@ -351,17 +351,7 @@ fn search_key(term: &str, id: u128) -> Vec<u8> {
     k
 }
 
-impl FieldRecord for Company {
-    const KIND: RecordKind = RecordKind::Company;
-
-    fn custom_fields(&self) -> &BTreeMap<String, FieldValue> {
-        &self.custom_fields
-    }
-
-    fn custom_fields_mut(&mut self) -> &mut BTreeMap<String, FieldValue> {
-        &mut self.custom_fields
-    }
-}
+record::impl_entity!(Company, RecordKind::Company);
 
 /// The fields a company listing can filter on, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,22 +387,6 @@ impl Listed for Company {
             SortBy::UpdatedAt => index::push_instant(out, self.updated_at),
         }
         out.extend_from_slice(&self.raw_id().to_be_bytes());
-    }
-
-    fn archived(&self) -> bool {
-        self.archived_at.is_some()
-    }
-    fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
-    }
-    fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
-    }
-    fn owner(&self) -> Option<&str> {
-        self.owner.as_deref()
-    }
-    fn tags(&self) -> &[String] {
-        &self.tags
     }
 
     fn parse_field(name: &str) -> Option<(CompanyField, FieldType)> {
@@ -583,15 +557,7 @@ pub(crate) fn retag(
     remove: &[String],
 ) -> Result<Company> {
     let old = get(w, id)?;
-    let tags = input::retag(&old.tags, add, remove)?;
-    if tags == old.tags {
-        return Ok(old);
-    }
-    let mut company = old.clone();
-    company.tags = tags;
-    company.updated_at = ctx.now().max(old.updated_at);
-    record::save(w, Some(&old), &company)?;
-    Ok(company)
+    record::retag(w, ctx, old, add, remove)
 }
 
 pub(crate) fn set_archived(
@@ -601,15 +567,7 @@ pub(crate) fn set_archived(
     archived: bool,
 ) -> Result<Company> {
     let old = get(w, id)?;
-    if old.archived_at.is_some() == archived {
-        return Ok(old);
-    }
-    let now = ctx.now().max(old.updated_at);
-    let mut company = old.clone();
-    company.archived_at = archived.then_some(now);
-    company.updated_at = now;
-    record::save(w, Some(&old), &company)?;
-    Ok(company)
+    record::set_archived(w, ctx, old, archived, |_, _| Ok(()))
 }
 
 /// Deletes a company: its employments and relations go with it, and its subsidiaries lose

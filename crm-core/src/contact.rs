@@ -13,7 +13,7 @@ use crate::id::{ContactId, RecordRef};
 use crate::index::{self, Entries, field_class, ix};
 use crate::input::{self, Address};
 use crate::query::{self, FieldType, Listed, SortBy, Vals};
-use crate::record::{self, FieldRecord, Record, RecordKind};
+use crate::record::{self, Record, RecordKind};
 use crate::store::{Flow, Reader, Table, Writer};
 use crate::{normalize, relation, text};
 
@@ -341,17 +341,7 @@ fn phone_key(p: &Phone) -> Option<String> {
         .or_else(|| normalize::phone_key(&p.number, None))
 }
 
-impl FieldRecord for Contact {
-    const KIND: RecordKind = RecordKind::Contact;
-
-    fn custom_fields(&self) -> &BTreeMap<String, FieldValue> {
-        &self.custom_fields
-    }
-
-    fn custom_fields_mut(&mut self) -> &mut BTreeMap<String, FieldValue> {
-        &mut self.custom_fields
-    }
-}
+record::impl_entity!(Contact, RecordKind::Contact);
 
 /// The fields a contact listing can filter on, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -393,22 +383,6 @@ impl Listed for Contact {
             SortBy::UpdatedAt => index::push_instant(out, self.updated_at),
         }
         out.extend_from_slice(&self.raw_id().to_be_bytes());
-    }
-
-    fn archived(&self) -> bool {
-        self.archived_at.is_some()
-    }
-    fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
-    }
-    fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
-    }
-    fn owner(&self) -> Option<&str> {
-        self.owner.as_deref()
-    }
-    fn tags(&self) -> &[String] {
-        &self.tags
     }
 
     fn parse_field(name: &str) -> Option<(ContactField, FieldType)> {
@@ -681,15 +655,7 @@ pub(crate) fn retag(
     remove: &[String],
 ) -> Result<Contact> {
     let old = get(w, id)?;
-    let tags = input::retag(&old.tags, add, remove)?;
-    if tags == old.tags {
-        return Ok(old);
-    }
-    let mut contact = old.clone();
-    contact.tags = tags;
-    contact.updated_at = ctx.now().max(old.updated_at);
-    record::save(w, Some(&old), &contact)?;
-    Ok(contact)
+    record::retag(w, ctx, old, add, remove)
 }
 
 pub(crate) fn set_archived(
@@ -699,16 +665,7 @@ pub(crate) fn set_archived(
     archived: bool,
 ) -> Result<Contact> {
     let old = get(w, id)?;
-    if old.archived_at.is_some() == archived {
-        return Ok(old);
-    }
-    let now = ctx.now().max(old.updated_at);
-    let mut contact = old.clone();
-    contact.archived_at = archived.then_some(now);
-    contact.updated_at = now;
-    check_unique_emails(w, &contact)?;
-    record::save(w, Some(&old), &contact)?;
-    Ok(contact)
+    record::set_archived(w, ctx, old, archived, check_unique_emails)
 }
 
 pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: ContactId) -> Result<()> {

@@ -18,7 +18,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::normalize;
-use crate::record::{self, FieldRecord, RecordKind};
+use crate::record::{self, Entity, RecordKind};
 use crate::store::{Flow, Reader, Table, Writer};
 use crate::text;
 
@@ -519,7 +519,7 @@ pub(crate) fn check_values(
 }
 
 /// How the values of existing records change under a new or changed definition.
-fn migrate<R: FieldRecord>(
+fn migrate<R: Entity>(
     w: &mut impl Writer,
     key: &str,
     plan: impl Fn(Option<&FieldValue>) -> Step,
@@ -565,7 +565,7 @@ enum Step {
 
 /// Defines a new custom field; existing records of its kind are checked (and given the
 /// default when the field is required).
-pub(crate) fn define<R: FieldRecord>(w: &mut impl Writer, def: &FieldDef) -> Result<FieldDef> {
+pub(crate) fn define<R: Entity>(w: &mut impl Writer, def: &FieldDef) -> Result<FieldDef> {
     let def = check_def(def)?;
     if find_def(w, def.record_kind, &def.key)?.is_some() {
         return Err(Error::Conflict {
@@ -593,7 +593,7 @@ pub(crate) fn define<R: FieldRecord>(w: &mut impl Writer, def: &FieldDef) -> Res
 }
 
 /// Replaces a definition, migrating existing values or refusing the change.
-pub(crate) fn update<R: FieldRecord>(w: &mut impl Writer, def: &FieldDef) -> Result<FieldDef> {
+pub(crate) fn update<R: Entity>(w: &mut impl Writer, def: &FieldDef) -> Result<FieldDef> {
     let def = check_def(def)?;
     let old = find_def(w, def.record_kind, &def.key)?
         .ok_or_else(|| Error::not_found("custom field", &def.key))?;
@@ -625,7 +625,7 @@ pub(crate) fn update<R: FieldRecord>(w: &mut impl Writer, def: &FieldDef) -> Res
 }
 
 /// Deletes a definition and the values records hold for it.
-pub(crate) fn delete<R: FieldRecord>(w: &mut impl Writer, key: &str) -> Result<()> {
+pub(crate) fn delete<R: Entity>(w: &mut impl Writer, key: &str) -> Result<()> {
     if find_def(w, R::KIND, key)?.is_none() {
         return Err(Error::not_found("custom field", key));
     }

@@ -13,7 +13,7 @@ use crate::fields;
 use crate::id::RecordRef;
 use crate::index::{self, Entries};
 use crate::normalize;
-use crate::record::{self, FieldRecord, Record};
+use crate::record::{self, Entity, Record};
 use crate::relation::{self, Employment, Relation};
 use crate::store::{Flow, Reader, Table};
 
@@ -78,7 +78,7 @@ fn collect<R: Record>(
     Ok(all)
 }
 
-fn check_custom<R: FieldRecord>(defs: &[fields::FieldDef], rec: &R, exp: &mut Expected) {
+fn check_custom<R: Entity>(defs: &[fields::FieldDef], rec: &R, exp: &mut Expected) {
     match fields::check_values(defs, rec.custom_fields()) {
         Ok(v) if &v == rec.custom_fields() => {}
         _ => exp.problem(format!(

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::fields::{self, FieldKind, FieldValue};
 use crate::id::CompanyId;
 use crate::index;
-use crate::record::{self, FieldRecord};
+use crate::record::{self, Entity};
 use crate::store::{Flow, Reader, Table, prefix_end};
 use crate::{company, normalize, relation, text};
 
@@ -219,30 +219,37 @@ pub struct ContactFilter {
     pub conditions: Vec<Condition>,
 }
 
-/// A page request for contacts.
+/// A page request: which records, in which order, how many, and where the previous page
+/// ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ContactQuery {
-    /// Which contacts.
-    pub filter: ContactFilter,
+#[serde(default, bound(deserialize = "F: Deserialize<'de> + Default"))]
+pub struct ListQuery<F> {
+    /// Which records.
+    pub filter: F,
     /// In which order.
     pub sort: Sort,
     /// How many per page, from 1 to 1,000 (50 by default).
     pub limit: u32,
-    /// Where the previous page ended.
+    /// Where the previous page ended (its `next_cursor`).
     pub cursor: Option<String>,
 }
 
-impl Default for ContactQuery {
+impl<F: Default> Default for ListQuery<F> {
     fn default() -> Self {
-        ContactQuery {
-            filter: ContactFilter::default(),
+        ListQuery {
+            filter: F::default(),
             sort: Sort::default(),
             limit: default_limit(),
             cursor: None,
         }
     }
 }
+
+/// A page request for contacts.
+pub type ContactQuery = ListQuery<ContactFilter>;
+
+/// A page request for companies.
+pub type CompanyQuery = ListQuery<CompanyFilter>;
 
 /// Which companies to list. All criteria must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,31 +275,6 @@ pub struct CompanyFilter {
     pub conditions: Vec<Condition>,
 }
 
-/// A page request for companies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CompanyQuery {
-    /// Which companies.
-    pub filter: CompanyFilter,
-    /// In which order.
-    pub sort: Sort,
-    /// How many per page, from 1 to 1,000 (50 by default).
-    pub limit: u32,
-    /// Where the previous page ended.
-    pub cursor: Option<String>,
-}
-
-impl Default for CompanyQuery {
-    fn default() -> Self {
-        CompanyQuery {
-            filter: CompanyFilter::default(),
-            sort: Sort::default(),
-            limit: default_limit(),
-            cursor: None,
-        }
-    }
-}
-
 /// The type of a standard field, which decides the values it compares with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FieldType {
@@ -313,7 +295,7 @@ pub(crate) enum Vals<'a> {
 }
 
 /// A record kind that can be listed.
-pub(crate) trait Listed: FieldRecord {
+pub(crate) trait Listed: Entity {
     /// The standard fields of the kind.
     type Field: Copy;
     /// The index bytes of the name, created and updated sort indexes.
@@ -326,11 +308,6 @@ pub(crate) trait Listed: FieldRecord {
     /// Appends the sort key: the sort value then the 16 id bytes. Its index entry is this key
     /// behind the sort index byte.
     fn sort_key(&self, by: SortBy, out: &mut Vec<u8>);
-    fn archived(&self) -> bool;
-    fn created_at(&self) -> DateTime<Utc>;
-    fn updated_at(&self) -> DateTime<Utc>;
-    fn owner(&self) -> Option<&str>;
-    fn tags(&self) -> &[String];
     /// A standard field by name.
     fn parse_field(name: &str) -> Option<(Self::Field, FieldType)>;
     /// The values of a standard field.
@@ -698,9 +675,9 @@ fn eval_custom(value: Option<&FieldValue>, op: Op, operand: &Operand) -> bool {
 
 fn matches<R: Listed>(rec: &R, plan: &Plan<R::Field>) -> bool {
     let archived_ok = match plan.archived {
-        Archived::Exclude => !rec.archived(),
+        Archived::Exclude => rec.archived_at().is_none(),
         Archived::Include => true,
-        Archived::Only => rec.archived(),
+        Archived::Only => rec.archived_at().is_some(),
     };
     if !archived_ok
         || !plan.created.contains(rec.created_at())

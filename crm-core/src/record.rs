@@ -2,12 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codec;
+use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::fields::FieldValue;
 use crate::index::{self, Entries};
+use crate::input;
 use crate::store::{Reader, Table, Writer};
 
 /// The kinds of records that carry custom fields and take part in relations and search.
@@ -95,12 +98,106 @@ pub(crate) trait Record:
     fn entries(&self, out: &mut Entries);
 }
 
-/// A record kind with custom fields and archiving.
-pub(crate) trait FieldRecord: Record {
+/// A record kind users work with: custom fields, tags, an owner, timestamps, archiving.
+/// Implemented with [`impl_entity!`] by the kinds whose structs name those fields alike.
+pub(crate) trait Entity: Record {
     /// The kind, for custom-field definitions.
     const KIND: RecordKind;
     fn custom_fields(&self) -> &BTreeMap<String, FieldValue>;
     fn custom_fields_mut(&mut self) -> &mut BTreeMap<String, FieldValue>;
+    fn tags(&self) -> &[String];
+    fn set_tags(&mut self, tags: Vec<String>);
+    fn owner(&self) -> Option<&str>;
+    fn created_at(&self) -> DateTime<Utc>;
+    fn updated_at(&self) -> DateTime<Utc>;
+    fn set_updated_at(&mut self, at: DateTime<Utc>);
+    fn archived_at(&self) -> Option<DateTime<Utc>>;
+    fn set_archived_at(&mut self, at: Option<DateTime<Utc>>);
+}
+
+/// Implements [`Entity`] for a struct with fields `custom_fields`, `tags`, `owner`,
+/// `created_at`, `updated_at` and `archived_at`.
+macro_rules! impl_entity {
+    ($t:ty, $kind:expr) => {
+        impl $crate::record::Entity for $t {
+            const KIND: $crate::record::RecordKind = $kind;
+            fn custom_fields(
+                &self,
+            ) -> &std::collections::BTreeMap<String, $crate::fields::FieldValue> {
+                &self.custom_fields
+            }
+            fn custom_fields_mut(
+                &mut self,
+            ) -> &mut std::collections::BTreeMap<String, $crate::fields::FieldValue> {
+                &mut self.custom_fields
+            }
+            fn tags(&self) -> &[String] {
+                &self.tags
+            }
+            fn set_tags(&mut self, tags: Vec<String>) {
+                self.tags = tags;
+            }
+            fn owner(&self) -> Option<&str> {
+                self.owner.as_deref()
+            }
+            fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+                self.created_at
+            }
+            fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+                self.updated_at
+            }
+            fn set_updated_at(&mut self, at: chrono::DateTime<chrono::Utc>) {
+                self.updated_at = at;
+            }
+            fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+                self.archived_at
+            }
+            fn set_archived_at(&mut self, at: Option<chrono::DateTime<chrono::Utc>>) {
+                self.archived_at = at;
+            }
+        }
+    };
+}
+pub(crate) use impl_entity;
+
+/// Adds and removes tags of a record; a change that changes nothing writes nothing.
+pub(crate) fn retag<R: Entity>(
+    w: &mut impl Writer,
+    ctx: &Ctx,
+    old: R,
+    add: &[String],
+    remove: &[String],
+) -> Result<R> {
+    let tags = input::retag(old.tags(), add, remove)?;
+    if tags == old.tags() {
+        return Ok(old);
+    }
+    let mut new = old.clone();
+    new.set_tags(tags);
+    new.set_updated_at(ctx.now().max(old.updated_at()));
+    save(w, Some(&old), &new)?;
+    Ok(new)
+}
+
+/// Archives or restores a record (archiving twice keeps the first instant). `check` sees the
+/// record as it would be saved and may refuse it.
+pub(crate) fn set_archived<R: Entity, W: Writer>(
+    w: &mut W,
+    ctx: &Ctx,
+    old: R,
+    archived: bool,
+    check: impl FnOnce(&mut W, &R) -> Result<()>,
+) -> Result<R> {
+    if old.archived_at().is_some() == archived {
+        return Ok(old);
+    }
+    let now = ctx.now().max(old.updated_at());
+    let mut new = old.clone();
+    new.set_archived_at(archived.then_some(now));
+    new.set_updated_at(now);
+    check(w, &new)?;
+    save(w, Some(&old), &new)?;
+    Ok(new)
 }
 
 /// Loads a record, or `None` when there is no record with that id.

@@ -139,6 +139,17 @@ pub(crate) fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+fn get_in<T: ReadableTable<&'static [u8], &'static [u8]>, V>(
+    table: &T,
+    key: &[u8],
+    f: impl FnOnce(&[u8]) -> Result<V>,
+) -> Result<Option<V>> {
+    match table.get(key)? {
+        Some(v) => f(v.value()).map(Some),
+        None => Ok(None),
+    }
+}
+
 fn scan_table<T: ReadableTable<&'static [u8], &'static [u8]>>(
     table: &T,
     range: (Bound<&[u8]>, Bound<&[u8]>),
@@ -202,10 +213,7 @@ impl Reader for ReadTx {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
-        match self.table(t)?.get(key)? {
-            Some(v) => f(v.value()).map(Some),
-            None => Ok(None),
-        }
+        get_in(self.table(t)?, key, f)
     }
 
     fn scan(
@@ -256,10 +264,7 @@ impl Reader for WriteTx<'_> {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
-        match self.table(t)?.get(key)? {
-            Some(v) => f(v.value()).map(Some),
-            None => Ok(None),
-        }
+        get_in(&*self.table(t)?, key, f)
     }
 
     fn scan(
