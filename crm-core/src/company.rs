@@ -34,6 +34,7 @@ use crate::{normalize, relation, text};
 )]
 #[serde(rename_all = "snake_case")]
 #[cbor(index_only)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum RelationshipKind {
     /// Buys from the firm.
     #[n(0)]
@@ -114,6 +115,7 @@ impl RelationshipKind {
     minicbor::Decode,
 )]
 #[cbor(index_only)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum CompanySize {
     /// One person.
     #[serde(rename = "1")]
@@ -173,6 +175,7 @@ impl CompanySize {
 /// What a caller provides to create or replace a company.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompanyInput {
     /// The company's name; required.
     pub name: String,
@@ -200,6 +203,7 @@ pub struct CompanyInput {
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Company {
     /// The company's id.
     #[cbor(skip)]

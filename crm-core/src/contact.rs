@@ -22,6 +22,7 @@ use crate::{normalize, relation, text};
     Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Email {
     /// The address. Stored trimmed with its domain lower-cased; compared without case.
     #[n(0)]
@@ -52,6 +53,7 @@ impl Email {
     Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Phone {
     /// The number as typed.
     #[n(0)]
@@ -81,6 +83,7 @@ impl Phone {
 /// contact needs a name or an email address.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContactInput {
     /// Given (first) name.
     pub given_name: Option<String>,
@@ -117,6 +120,7 @@ pub struct ContactInput {
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Contact {
     /// The contact's id.
     #[cbor(skip)]

@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
+use crate::bulk::{self, ImportData, ImportReport, Progress};
 use crate::clock::{Clock, SystemClock};
 use crate::company::{self, Company, CompanyInput};
 use crate::contact::{self, Contact, ContactInput};
@@ -69,6 +70,13 @@ impl CrmBuilder {
     /// Opens a new CRM that lives in memory and disappears when closed.
     pub fn open_in_memory(self) -> Result<Crm> {
         self.open_at(Location::Memory)
+    }
+
+    /// Opens an in-memory CRM holding a copy of a backup made by [`Crm::backup`] (or the
+    /// bytes of a CRM file). Older schema versions are migrated; the bytes given are not
+    /// changed.
+    pub fn open_bytes(self, bytes: Vec<u8>) -> Result<Crm> {
+        self.open_at(Location::Bytes(bytes))
     }
 
     /// Opens a CRM whose bytes live in a caller-provided redb storage backend (for example
@@ -294,7 +302,12 @@ macro_rules! operations {
             $(#[$wdoc:meta])*
             fn $wname:ident($($warg:ident: $wty:ty),*) -> $wret:ty = |$ww:ident, $wctx:ident| $wbody:expr;
         )* }
+        others { $($other:ident),* $(,)? }
     ) => {
+        /// Every operation of [`Crm`] that the bindings expose and the scenario suite covers,
+        /// by its Rust name (reads, writes, then the rest).
+        pub const OPERATIONS: &[&str] = &[$(stringify!($rname),)* $(stringify!($wname),)* $(stringify!($other),)*];
+
         impl Snapshot<'_> {$(
             $(#[$rdoc])*
             pub fn $rname(&mut self, $($rarg: $rty),*) -> Result<$rret> {
@@ -395,6 +408,10 @@ operations! {
         fn field_defs(kind: RecordKind) -> Vec<FieldDef> = |r, ctx| fields::defs(r, kind);
         /// Full-text search across contacts and companies.
         fn search(query: &SearchQuery) -> Vec<SearchHit> = |r, ctx| search::search(r, query);
+        /// A copy of the whole database as bytes: a compact CRM file that
+        /// [`CrmBuilder::open_bytes`] or [`Crm::open`] (once written to disk) opens again.
+        /// `progress` is told how many entries are copied and returns `false` to cancel.
+        fn backup(progress: &mut dyn FnMut(Progress) -> bool) -> Vec<u8> = |r, ctx| bulk::backup(r, progress);
     }
     writes {
         /// Creates a contact.
@@ -463,5 +480,12 @@ operations! {
             RecordKind::Contact => fields::delete::<Contact>(w, key),
             RecordKind::Company => fields::delete::<Company>(w, key),
         };
+        /// Imports companies, contacts and the links between them in one transaction: all of
+        /// it, or nothing if one record is refused (the error's field says which, such as
+        /// `contacts[17].emails[0].address`) or if `progress` returns `false`.
+        fn import(data: ImportData, progress: &mut dyn FnMut(Progress) -> bool) -> ImportReport = |w, ctx| {
+            bulk::import(w, ctx, &data, progress)
+        };
     }
+    others { verify, close }
 }

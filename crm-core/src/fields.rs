@@ -27,6 +27,7 @@ use crate::text;
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FieldKind {
     /// One line of text (up to 1,000 characters). Value: [`FieldValue::Text`].
     #[n(0)]
@@ -94,6 +95,7 @@ pub enum FieldKind {
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FieldValue {
     /// Text, select option, url, email or phone.
     #[n(0)]
@@ -205,6 +207,7 @@ impl FieldValue {
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldDef {
     /// The kind of record the field belongs to.
     #[n(0)]

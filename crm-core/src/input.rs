@@ -80,6 +80,7 @@ pub(crate) fn retag(current: &[String], add: &[String], remove: &[String]) -> Re
     minicbor::Decode,
 )]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Address {
     /// What the address is for, such as `work`, `home`, `billing`.
     #[n(0)]

@@ -19,6 +19,7 @@ use crate::store::{Flow, Reader, Table};
 
 /// What [`crate::Crm::verify`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IntegrityReport {
     /// Records checked, of every kind.
     pub records: u64,

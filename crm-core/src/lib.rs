@@ -27,6 +27,7 @@
 //! Errors are [`Error`] values that name the input field at fault; invalid input changes
 //! nothing. See `ARCHITECTURE.md` in the repository for how the pieces fit.
 
+mod bulk;
 mod clock;
 mod codec;
 mod company;
@@ -46,16 +47,19 @@ mod normalize;
 mod query;
 mod record;
 mod relation;
+#[cfg(feature = "schema")]
+mod schema;
 mod search;
 #[cfg(test)]
 mod snapshots;
 mod store;
 mod text;
 
+pub use bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use company::{Company, CompanyInput, CompanySize, RelationshipKind};
 pub use contact::{Contact, ContactInput, Email, Phone};
-pub use crm::{Batch, Crm, CrmBuilder, Snapshot};
+pub use crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
 pub use decimal::Decimal;
 pub use error::{Error, Result};
 pub use fields::{FieldDef, FieldKind, FieldValue};

@@ -254,6 +254,7 @@ impl<'b, C> minicbor::Decode<'b, C> for Currency {
     minicbor::Encode,
     minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
     #[n(0)]
     amount_minor: i64,

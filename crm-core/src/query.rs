@@ -33,6 +33,7 @@ use crate::{company, normalize, relation, text};
 /// What to order a listing by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SortBy {
     /// The display name (contacts) or name (companies), ignoring case and diacritics.
     #[default]
@@ -63,6 +64,7 @@ impl SortBy {
 /// The order of a listing. Ties are broken by id, so the order is total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sort {
     /// The sort key.
     pub by: SortBy,
@@ -73,6 +75,7 @@ pub struct Sort {
 /// Whether a listing shows archived records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Archived {
     /// Active records only.
     #[default]
@@ -86,6 +89,7 @@ pub enum Archived {
 /// A half-open range of instants: `from` included, `until` excluded; either may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimeRange {
     /// The first instant included.
     pub from: Option<DateTime<Utc>>,
@@ -102,6 +106,7 @@ impl TimeRange {
 /// A comparison of a [`Condition`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Op {
     /// Equal (text ignores case and diacritics; a list field matches if any item does).
     Eq,
@@ -140,6 +145,7 @@ pub enum Op {
 /// Text fields take a [`FieldValue::Text`], `birthday` a [`FieldValue::Date`], instants a
 /// [`FieldValue::DateTime`]; a custom field takes the value shape of its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Condition {
     /// The field's name.
     pub field: String,
@@ -186,6 +192,7 @@ impl Condition {
 
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Page<T> {
     /// The records of this page.
     pub items: Vec<T>,
@@ -200,6 +207,7 @@ fn default_limit() -> u32 {
 /// Which contacts to list. All criteria must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContactFilter {
     /// Whether archived contacts are shown.
     pub archived: Archived,
@@ -223,6 +231,11 @@ pub struct ContactFilter {
 /// ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, bound(deserialize = "F: Deserialize<'de> + Default"))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(bound = "F: schemars::JsonSchema + Default")
+)]
 pub struct ListQuery<F> {
     /// Which records.
     pub filter: F,
@@ -254,6 +267,7 @@ pub type CompanyQuery = ListQuery<CompanyFilter>;
 /// Which companies to list. All criteria must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompanyFilter {
     /// Whether archived companies are shown.
     pub archived: Archived,

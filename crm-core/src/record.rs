@@ -30,6 +30,7 @@ use crate::store::{Reader, Table, Writer};
 )]
 #[serde(rename_all = "snake_case")]
 #[cbor(index_only)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum RecordKind {
     /// A person.
     #[n(1)]

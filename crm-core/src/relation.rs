@@ -24,6 +24,7 @@ use crate::text;
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Employment {
     /// The employment's id.
     #[cbor(skip)]
@@ -57,6 +58,7 @@ pub struct Employment {
 
 /// What a caller provides to link a contact to a company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EmploymentInput {
     /// The person.
     pub contact: ContactId,
@@ -76,6 +78,7 @@ pub struct EmploymentInput {
 /// The changeable part of an employment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EmploymentUpdate {
     /// The contact's role towards the firm.
     pub role: Option<String>,
@@ -116,6 +119,7 @@ impl Record for Employment {
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RelationType {
     /// The key relations are stored under: 1–64 lowercase ASCII letters, digits or
     /// underscores, starting with a letter.
@@ -189,6 +193,7 @@ pub(crate) fn built_in_types() -> Vec<RelationType> {
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Relation {
     /// The relation's id.
     #[cbor(skip)]
@@ -210,6 +215,7 @@ pub struct Relation {
 
 /// What a caller provides to relate two records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RelationInput {
     /// The key of the relation type.
     pub relation_type: String,
@@ -222,6 +228,7 @@ pub struct RelationInput {
 /// Which end of a relation a record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Direction {
     /// The record is the relation's `from`: the type's name applies.
     Outgoing,
@@ -231,6 +238,7 @@ pub enum Direction {
 
 /// A relation as seen from one of its records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RelationView {
     /// The relation's id.
     pub relation: RelationId,

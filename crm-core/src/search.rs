@@ -25,6 +25,7 @@ use crate::text;
 /// A full-text query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SearchQuery {
     /// What the user typed.
     pub text: String,
@@ -56,6 +57,7 @@ impl SearchQuery {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SearchHit {
     /// The record found.
     pub record: RecordRef,

@@ -9,6 +9,7 @@
 
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
@@ -303,7 +304,97 @@ impl Writer for WriteTx<'_> {
 pub(crate) enum Location<'a> {
     File(&'a Path),
     Memory,
+    /// In memory, starting from the bytes of a backup.
+    Bytes(Vec<u8>),
     Backend(Box<dyn redb::StorageBackend>),
+}
+
+/// A database held in memory whose bytes can be read out (for backups).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MemoryBackend(Arc<RwLock<Vec<u8>>>);
+
+impl MemoryBackend {
+    fn with_bytes(bytes: Vec<u8>) -> Self {
+        MemoryBackend(Arc::new(RwLock::new(bytes)))
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+fn out_of_range() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "read past the end of the database",
+    )
+}
+
+impl redb::StorageBackend for MemoryBackend {
+    fn len(&self) -> std::result::Result<u64, std::io::Error> {
+        Ok(self.0.read().unwrap_or_else(|e| e.into_inner()).len() as u64)
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::result::Result<(), std::io::Error> {
+        let bytes = self.0.read().unwrap_or_else(|e| e.into_inner());
+        let start = usize::try_from(offset).map_err(|_| out_of_range())?;
+        let end = start.checked_add(out.len()).ok_or_else(out_of_range)?;
+        out.copy_from_slice(bytes.get(start..end).ok_or_else(out_of_range)?);
+        Ok(())
+    }
+
+    fn set_len(&self, len: u64) -> std::result::Result<(), std::io::Error> {
+        let len = usize::try_from(len)
+            .map_err(|_| std::io::Error::other("database too large for memory"))?;
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .resize(len, 0);
+        Ok(())
+    }
+
+    fn sync_data(&self) -> std::result::Result<(), std::io::Error> {
+        Ok(())
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> std::result::Result<(), std::io::Error> {
+        let mut bytes = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let start = usize::try_from(offset).map_err(|_| out_of_range())?;
+        let end = start.checked_add(data.len()).ok_or_else(out_of_range)?;
+        bytes
+            .get_mut(start..end)
+            .ok_or_else(out_of_range)?
+            .copy_from_slice(data);
+        Ok(())
+    }
+}
+
+/// Copies every table that `r` sees into a new database and returns its bytes: a compact,
+/// cleanly closed file that [`Location::Bytes`] (or a file) opens again. `step` is called once
+/// per entry copied and may stop the copy with an error.
+pub(crate) fn copy_to_bytes(
+    r: &mut impl Reader,
+    mut step: impl FnMut() -> Result<()>,
+) -> Result<Vec<u8>> {
+    let memory = MemoryBackend::default();
+    {
+        let db = redb::Database::builder().create_with_backend(memory.clone())?;
+        let tx = db.begin_write()?;
+        {
+            let mut copy = WriteTx::new(&tx);
+            for t in Table::ALL {
+                copy.table(t)?;
+                // Keys arrive sorted, so the copy's B-trees are filled densely.
+                r.scan_prefix(t, &[], false, |k, v| {
+                    copy.put(t, k, v)?;
+                    step()?;
+                    Ok(Flow::Continue(()))
+                })?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(memory.bytes())
 }
 
 /// An open database.
@@ -322,6 +413,7 @@ impl Store {
         let db = match location {
             Location::File(path) => builder.create(path),
             Location::Memory => builder.create_with_backend(redb::backends::InMemoryBackend::new()),
+            Location::Bytes(bytes) => builder.create_with_backend(MemoryBackend::with_bytes(bytes)),
             Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
         }
         .map_err(open_error)?;
