@@ -1,1 +1,3 @@
-//! Cross-crate tests of the CRM workspace.
+//! Cross-crate tests of the CRM workspace, and the scenario suite's format and Rust runner.
+
+pub mod scenario;

@@ -1,0 +1,397 @@
+//! The scenario format and its Rust runner.
+//!
+//! A scenario is a JSON file under `tests/scenarios/`:
+//!
+//! ```json
+//! {
+//!   "description": "what the scenario shows",
+//!   "open": { "now": "2026-11-22T09:00:00Z", "step_millis": 1000, "phone_region": "PL" },
+//!   "steps": [
+//!     { "op": "create_contact", "args": { "input": { "given_name": "Zofia" } },
+//!       "save": "zofia", "expect": { "display_name": "Zofia" } },
+//!     { "op": "get_contact", "args": { "id": "$zofia.id" }, "expect": { "given_name": "Zofia" } },
+//!     { "op": "create_contact", "args": { "input": {} },
+//!       "error": { "code": "validation", "field": "display_name" } }
+//!   ]
+//! }
+//! ```
+//!
+//! Every runtime runs the same files the same way:
+//! - The CRM is opened in memory with a clock that starts at `open.now` and moves
+//!   `open.step_millis` after every reading, sequential ids, and `open.phone_region` as the
+//!   default phone region, so ids and timestamps are the same everywhere.
+//! - `op` names a method of the binding's `Crm` (the Rust name; JavaScript and Kotlin use it
+//!   in camelCase). `args` holds the arguments by name, in parameter order, in the JSON form
+//!   of the core's types. An argument named `progress` is not data: `null` means a callback
+//!   that never cancels, `{"cancel_at": n}` one that cancels once `done >= n`.
+//! - A string `"$name.path.to.value"` anywhere in `args` or `expect` is replaced by that part
+//!   of the result saved under `name` by an earlier step's `save`.
+//! - `expect` is matched against the result as JSON: objects match when every expected key
+//!   matches (extra keys are ignored), arrays need the same length and matching items, other
+//!   values must be equal. `{"$len": n}` matches an array of `n` items; a result of bytes is
+//!   seen as `{"bytes": <length>}`. Instants are compared as instants.
+//! - `error` expects the step to fail with that error `code` (and `field`, when given).
+//! - The step `{"op": "$reopen_from_backup", "args": {"backup": "name"}}` replaces the CRM by
+//!   one opened from the bytes a `backup` step saved under `name` (same clock and ids).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use crm_core::{Crm, Error, ManualClock, Progress, SequentialIds};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+/// How a scenario's CRM is opened.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Open {
+    /// The clock's first reading.
+    pub now: DateTime<Utc>,
+    /// How far the clock moves after each reading.
+    pub step_millis: i64,
+    /// The default phone region.
+    pub phone_region: Option<String>,
+}
+
+impl Default for Open {
+    fn default() -> Self {
+        Open {
+            now: DateTime::parse_from_rfc3339("2026-11-22T09:00:00Z")
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default(),
+            step_millis: 1000,
+            phone_region: Some("PL".into()),
+        }
+    }
+}
+
+/// One step of a scenario.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Step {
+    /// The operation.
+    pub op: String,
+    /// Its arguments, by name.
+    #[serde(default)]
+    pub args: Map<String, Value>,
+    /// The expected result.
+    #[serde(default)]
+    pub expect: Option<Value>,
+    /// The expected error.
+    #[serde(default)]
+    pub error: Option<ExpectedError>,
+    /// The name to save the result under.
+    #[serde(default)]
+    pub save: Option<String>,
+}
+
+/// An expected error.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExpectedError {
+    /// The error code, such as `validation`.
+    pub code: String,
+    /// The field, when the error names one.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// A scenario file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scenario {
+    /// What the scenario shows.
+    pub description: String,
+    /// How the CRM is opened.
+    #[serde(default)]
+    pub open: Open,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// The directory of the scenario files.
+pub fn scenario_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+}
+
+/// Every scenario file, by name, sorted.
+pub fn load_all() -> Vec<(String, Scenario)> {
+    let mut files: Vec<_> = std::fs::read_dir(scenario_dir())
+        .expect("the scenarios directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("a readable scenario");
+            let s: Scenario =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                s,
+            )
+        })
+        .collect()
+}
+
+/// Opens a CRM as a scenario says, optionally from backup bytes.
+pub fn open(o: &Open, bytes: Option<Vec<u8>>) -> Crm {
+    let mut b = Crm::builder()
+        .clock(Arc::new(ManualClock::stepping(
+            o.now,
+            Duration::milliseconds(o.step_millis),
+        )))
+        .id_source(Arc::new(SequentialIds::new()));
+    if let Some(r) = &o.phone_region {
+        b = b.default_phone_region(r);
+    }
+    match bytes {
+        Some(bytes) => b.open_bytes(bytes),
+        None => b.open_in_memory(),
+    }
+    .expect("a scenario CRM opens")
+}
+
+/// Replaces every `"$name.path"` string in `v` by the saved value it names.
+pub fn resolve(v: &Value, saved: &BTreeMap<String, Value>) -> Result<Value, String> {
+    Ok(match v {
+        Value::String(s) if s.starts_with('$') => {
+            let mut parts = s[1..].split('.');
+            let name = parts.next().unwrap_or_default();
+            let mut cur = saved
+                .get(name)
+                .ok_or_else(|| format!("nothing saved as {name:?}"))?;
+            for p in parts {
+                cur = match cur {
+                    Value::Object(m) => m.get(p),
+                    Value::Array(a) => p.parse::<usize>().ok().and_then(|i| a.get(i)),
+                    _ => None,
+                }
+                .ok_or_else(|| format!("{s} does not resolve"))?;
+            }
+            cur.clone()
+        }
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| resolve(x, saved))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| Ok((k.clone(), resolve(x, saved)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+fn instant(v: &Value) -> Option<DateTime<Utc>> {
+    v.as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Whether `actual` matches `expected` (see the module docs); the error says where not.
+pub fn matches(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
+    let fail = || Err(format!("{path}: expected {expected}, got {actual}"));
+    match (expected, actual) {
+        (Value::Object(e), _) if e.len() == 1 && e.contains_key("$len") => {
+            let n = e["$len"].as_u64();
+            match actual {
+                Value::Array(a) if Some(a.len() as u64) == n => Ok(()),
+                _ => fail(),
+            }
+        }
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let av = a.get(k).unwrap_or(&Value::Null);
+                matches(ev, av, &format!("{path}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!(
+                    "{path}: expected {} items, got {}: {actual}",
+                    e.len(),
+                    a.len()
+                ));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                matches(ev, av, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Value::String(_), Value::String(_))
+            if instant(expected).is_some() && instant(actual).is_some() =>
+        {
+            if instant(expected) == instant(actual) {
+                Ok(())
+            } else {
+                fail()
+            }
+        }
+        _ if expected == actual => Ok(()),
+        _ => fail(),
+    }
+}
+
+/// The result of one operation, as JSON, or the error it failed with. Byte results are
+/// returned separately so that a later step can reopen them.
+pub enum Outcome {
+    /// A JSON result.
+    Value(Value),
+    /// The bytes of a backup.
+    Bytes(Vec<u8>),
+}
+
+fn arg<T: DeserializeOwned>(args: &Map<String, Value>, name: &str) -> Result<T, Error> {
+    let v = args.get(name).cloned().unwrap_or(Value::Null);
+    serde_json::from_value(v).map_err(|e| {
+        Error::validation(name, format!("the scenario's argument does not parse: {e}"))
+    })
+}
+
+fn progress(args: &Map<String, Value>) -> impl FnMut(Progress) -> bool + use<> {
+    let cancel_at = args
+        .get("progress")
+        .and_then(|p| p.get("cancel_at"))
+        .and_then(Value::as_u64);
+    move |p: Progress| cancel_at.is_none_or(|n| p.done < n)
+}
+
+fn value<T: serde::Serialize>(r: crm_core::Result<T>) -> Result<Outcome, Error> {
+    r.map(|v| Outcome::Value(serde_json::to_value(v).unwrap_or(Value::Null)))
+}
+
+/// Runs one operation by name. `None` when the name is not an operation.
+pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Outcome, Error>> {
+    Some((|| -> Result<Outcome, Error> {
+        match op {
+            "get_contact" => value(crm.get_contact(arg(a, "id")?)),
+            "find_contact_by_email" => value(crm.find_contact_by_email(&arg::<String>(a, "email")?)),
+            "find_contacts_by_phone" => value(crm.find_contacts_by_phone(&arg::<String>(a, "phone")?)),
+            "list_contacts" => value(crm.list_contacts(&arg(a, "query")?)),
+            "count_contacts" => value(crm.count_contacts(&arg(a, "filter")?)),
+            "get_company" => value(crm.get_company(arg(a, "id")?)),
+            "find_companies_by_domain" => value(crm.find_companies_by_domain(&arg::<String>(a, "domain")?)),
+            "list_companies" => value(crm.list_companies(&arg(a, "query")?)),
+            "count_companies" => value(crm.count_companies(&arg(a, "filter")?)),
+            "subsidiaries" => value(crm.subsidiaries(arg(a, "id")?)),
+            "ancestors" => value(crm.ancestors(arg(a, "id")?)),
+            "get_employment" => value(crm.get_employment(arg(a, "id")?)),
+            "employments_of_contact" => value(crm.employments_of_contact(arg(a, "id")?)),
+            "employments_at_company" => value(crm.employments_at_company(arg(a, "id")?)),
+            "relation_types" => value(crm.relation_types()),
+            "relations_of" => value(crm.relations_of(arg(a, "record")?)),
+            "field_defs" => value(crm.field_defs(arg(a, "kind")?)),
+            "search" => value(crm.search(&arg(a, "query")?)),
+            "backup" => crm.backup(&mut progress(a)).map(Outcome::Bytes),
+            "create_contact" => value(crm.create_contact(arg(a, "input")?)),
+            "update_contact" => value(crm.update_contact(arg(a, "id")?, arg(a, "input")?)),
+            "add_contact_tags" => value(crm.add_contact_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "remove_contact_tags" => value(crm.remove_contact_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "archive_contact" => value(crm.archive_contact(arg(a, "id")?)),
+            "restore_contact" => value(crm.restore_contact(arg(a, "id")?)),
+            "delete_contact" => value(crm.delete_contact(arg(a, "id")?)),
+            "create_company" => value(crm.create_company(arg(a, "input")?)),
+            "update_company" => value(crm.update_company(arg(a, "id")?, arg(a, "input")?)),
+            "add_company_tags" => value(crm.add_company_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "remove_company_tags" => value(crm.remove_company_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "archive_company" => value(crm.archive_company(arg(a, "id")?)),
+            "restore_company" => value(crm.restore_company(arg(a, "id")?)),
+            "delete_company" => value(crm.delete_company(arg(a, "id")?)),
+            "link_contact_to_company" => value(crm.link_contact_to_company(arg(a, "input")?)),
+            "update_employment" => value(crm.update_employment(arg(a, "id")?, arg(a, "update")?)),
+            "unlink_employment" => value(crm.unlink_employment(arg(a, "id")?)),
+            "define_relation_type" => value(crm.define_relation_type(arg(a, "relation_type")?)),
+            "delete_relation_type" => value(crm.delete_relation_type(&arg::<String>(a, "key")?)),
+            "relate" => value(crm.relate(arg(a, "input")?)),
+            "unrelate" => value(crm.unrelate(arg(a, "id")?)),
+            "define_field" => value(crm.define_field(arg(a, "def")?)),
+            "update_field" => value(crm.update_field(arg(a, "def")?)),
+            "delete_field" => value(crm.delete_field(arg(a, "kind")?, &arg::<String>(a, "key")?)),
+            "import" => value(crm.import(arg(a, "data")?, &mut progress(a))),
+            "verify" => value(crm.verify()),
+            "close" => value(crm.close()),
+            _ => Err(Error::validation("op", "unknown")),
+        }
+    })())
+    .filter(|r| !matches!(r, Err(Error::Validation { field, reason }) if field == "op" && reason == "unknown"))
+}
+
+/// Runs a scenario; the error says which step failed and how.
+pub fn run(scenario: &Scenario) -> Result<(), String> {
+    let mut crm = open(&scenario.open, None);
+    let mut saved: BTreeMap<String, Value> = BTreeMap::new();
+    let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let at = |msg: String| format!("step {i} ({}): {msg}", step.op);
+        if step.op == "$reopen_from_backup" {
+            let name = step
+                .args
+                .get("backup")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let b = bytes
+                .get(name)
+                .cloned()
+                .ok_or_else(|| at(format!("no backup saved as {name:?}")))?;
+            crm = open(&scenario.open, Some(b));
+            continue;
+        }
+        let args = match resolve(&Value::Object(step.args.clone()), &saved).map_err(at)? {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        let outcome =
+            dispatch(&crm, &step.op, &args).ok_or_else(|| at("not an operation".into()))?;
+        match (outcome, &step.error) {
+            (Ok(result), None) => {
+                let v = match result {
+                    Outcome::Value(v) => v,
+                    Outcome::Bytes(b) => {
+                        let v = json!({ "bytes": b.len() });
+                        if let Some(name) = &step.save {
+                            bytes.insert(name.clone(), b);
+                        }
+                        v
+                    }
+                };
+                if let Some(e) = &step.expect {
+                    let e = resolve(e, &saved).map_err(at)?;
+                    matches(&e, &v, "result").map_err(at)?;
+                }
+                if let Some(name) = &step.save {
+                    saved.insert(name.clone(), v);
+                }
+            }
+            (Ok(result), Some(e)) => {
+                let shown = match result {
+                    Outcome::Value(v) => v.to_string(),
+                    Outcome::Bytes(b) => format!("{} bytes", b.len()),
+                };
+                return Err(at(format!("expected error {} but got {shown}", e.code)));
+            }
+            (Err(err), Some(e)) => {
+                if err.code() != e.code || (e.field.is_some() && err.field() != e.field.as_deref())
+                {
+                    return Err(at(format!(
+                        "expected error {}/{:?}, got {}/{:?}: {err}",
+                        e.code,
+                        e.field,
+                        err.code(),
+                        err.field()
+                    )));
+                }
+            }
+            (Err(err), None) => return Err(at(format!("failed: {err}"))),
+        }
+    }
+    Ok(())
+}
