@@ -107,7 +107,7 @@ pub struct ImportReport {
     pub employments: Vec<EmploymentId>,
 }
 
-pub(crate) fn import(
+pub(crate) fn import_records(
     w: &mut impl Writer,
     ctx: &Ctx,
     data: &ImportData,

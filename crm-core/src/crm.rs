@@ -483,8 +483,8 @@ operations! {
         /// Imports companies, contacts and the links between them in one transaction: all of
         /// it, or nothing if one record is refused (the error's field says which, such as
         /// `contacts[17].emails[0].address`) or if `progress` returns `false`.
-        fn import(data: ImportData, progress: &mut dyn FnMut(Progress) -> bool) -> ImportReport = |w, ctx| {
-            bulk::import(w, ctx, &data, progress)
+        fn import_records(data: ImportData, progress: &mut dyn FnMut(Progress) -> bool) -> ImportReport = |w, ctx| {
+            bulk::import_records(w, ctx, &data, progress)
         };
     }
     others { verify, close }

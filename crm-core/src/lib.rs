@@ -72,8 +72,8 @@ pub use integrity::IntegrityReport;
 pub use migrate::SCHEMA_VERSION;
 pub use money::{Currency, Money};
 pub use query::{
-    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, Op, Page, Sort,
-    SortBy, TimeRange,
+    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, ListQuery, Op,
+    Page, Sort, SortBy, TimeRange,
 };
 pub use record::RecordKind;
 pub use relation::{

@@ -256,10 +256,12 @@ impl<'b, C> minicbor::Decode<'b, C> for Currency {
 )]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
+    /// The amount in the currency's minor unit (grosze, bani, cents; yen for JPY).
     #[n(0)]
-    amount_minor: i64,
+    pub amount_minor: i64,
+    /// The currency.
     #[n(1)]
-    currency: Currency,
+    pub currency: Currency,
 }
 
 fn too_large() -> Error {

@@ -32,7 +32,7 @@ fn an_import_writes_everything_and_reports_progress() {
     let crm = crm();
     let mut seen = Vec::new();
     let report = crm
-        .import(data(600), &mut |p| {
+        .import_records(data(600), &mut |p| {
             seen.push(p);
             true
         })
@@ -79,23 +79,23 @@ fn a_refused_record_or_a_cancel_leaves_nothing() {
     let mut bad = data(10);
     bad.contacts[7].emails[0].address = "not an email".into();
     refused(&crm, "validation", "contacts[7].emails[0].address", |c| {
-        c.import(bad.clone(), &mut |_| true)
+        c.import_records(bad.clone(), &mut |_| true)
     });
     let mut dup = data(10);
     dup.contacts[9].emails[0].address = "O3@import.pl".into();
     refused(&crm, "conflict", "contacts[9].emails[0].address", |c| {
-        c.import(dup.clone(), &mut |_| true)
+        c.import_records(dup.clone(), &mut |_| true)
     });
     let mut link = data(10);
     link.employments[1].company = 5;
     refused(&crm, "validation", "employments[1].company", |c| {
-        c.import(link.clone(), &mut |_| true)
+        c.import_records(link.clone(), &mut |_| true)
     });
 
     let before = dump(&crm);
     let mut calls = 0;
     let err = crm
-        .import(data(1000), &mut |p| {
+        .import_records(data(1000), &mut |p| {
             calls += 1;
             p.done < 500
         })
@@ -108,7 +108,7 @@ fn a_refused_record_or_a_cancel_leaves_nothing() {
 #[test]
 fn a_backup_reopens_with_the_same_data() {
     let crm = crm();
-    crm.import(data(300), &mut |_| true).unwrap();
+    crm.import_records(data(300), &mut |_| true).unwrap();
     crm.define_field(FieldDef::new(
         RecordKind::Contact,
         "tier",

@@ -316,7 +316,7 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
             "define_field" => value(crm.define_field(arg(a, "def")?)),
             "update_field" => value(crm.update_field(arg(a, "def")?)),
             "delete_field" => value(crm.delete_field(arg(a, "kind")?, &arg::<String>(a, "key")?)),
-            "import" => value(crm.import(arg(a, "data")?, &mut progress(a))),
+            "import_records" => value(crm.import_records(arg(a, "data")?, &mut progress(a))),
             "verify" => value(crm.verify()),
             "close" => value(crm.close()),
             _ => Err(Error::validation("op", "unknown")),
