@@ -193,6 +193,7 @@ impl Condition {
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "{T}Page"))]
 pub struct Page<T> {
     /// The records of this page.
     pub items: Vec<T>,
@@ -234,7 +235,10 @@ pub struct ContactFilter {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schema",
-    schemars(bound = "F: schemars::JsonSchema + Default")
+    schemars(
+        bound = "F: schemars::JsonSchema + Default",
+        rename = "ListQuery_for_{F}"
+    )
 )]
 pub struct ListQuery<F> {
     /// Which records.

@@ -1,18 +1,173 @@
-//! WebAssembly bindings of crm-core for browsers and Node.
+//! WebAssembly bindings of crm-core for browsers, workers and Node.
 //!
-//! A first, small surface: open an in-memory CRM, create contacts from JSON, search. Every
-//! method is a line or two over the core; records cross as JSON text. The full typed API
-//! comes with the bindings issue.
+//! This crate only translates: every method of [`Crm`] converts its arguments from
+//! JavaScript values (the core's serde form, checked against the generated TypeScript types),
+//! calls one `crm_core::Crm` method, and converts the result back. Errors are thrown as
+//! JavaScript `Error` objects named `CrmError` carrying `code`, `field`, `reason` and
+//! `existing`. The clock reads `Date.now()` (the standard library has none here) and ids are
+//! seeded from `Math.random()` unless the options ask for a manual clock and sequential ids.
+//! In a dedicated worker, [`Crm::open_opfs`] keeps the database in the Origin Private File
+//! System, so it survives page reloads.
 
-use std::sync::Arc;
+mod opfs;
 
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-extern "C" {
-    /// `Date.now()`: the standard library has no clock on `wasm32-unknown-unknown`.
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn date_now() -> f64;
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("types.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const BINDING_TYPES: &'static str = r#"
+/** How to open a CRM. Every field is optional. */
+export interface OpenOptions {
+    /** Start a manual clock at this instant (RFC 3339) instead of reading `Date.now()`. */
+    clock_start?: string | null;
+    /** With `clock_start`: how far the clock moves after each reading, in milliseconds. */
+    clock_step_millis?: number;
+    /** Use sequential ids instead of random ones (for tests). */
+    sequential_ids?: boolean;
+    /** The country national phone numbers are read in, such as `"PL"`. */
+    default_phone_region?: string | null;
+    /** The page cache size in bytes. */
+    cache_size?: number | null;
+}
+
+/** Told how far a long operation has got; return `false` to cancel it. */
+export type ProgressCallback = (progress: Progress) => boolean | void;
+
+/** What every method throws: an `Error` named `CrmError` with these properties. */
+export interface CrmError extends Error {
+    name: "CrmError";
+    /** `not_found`, `validation`, `conflict`, `closed`, `storage`, `version`, `cancelled` or `internal`. */
+    code: string;
+    /** The input field at fault, for `validation` and `conflict`. */
+    field?: string;
+    /** Why, without the values you gave. */
+    reason?: string;
+    /** The id of the record in the way, for `conflict`. */
+    existing?: string;
+}
+"#;
+
+// ---- errors ----
+
+/// The message of the last panic, kept for the package's JavaScript layer: a panic aborts the
+/// WebAssembly instance, and the JavaScript layer turns that into a `CrmError` with code
+/// `internal` carrying this message.
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let mut last = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
+        *last = Some(info.to_string());
+    }));
+}
+
+/// Takes the message of the last panic, if one happened.
+#[wasm_bindgen(js_name = takeLastPanic)]
+pub fn take_last_panic() -> Option<String> {
+    LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
+fn set(obj: &JsValue, key: &str, value: impl Into<JsValue>) {
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+/// A thrown `CrmError`.
+fn crm_error(code: &str, message: &str) -> js_sys::Error {
+    let e = js_sys::Error::new(message);
+    e.set_name("CrmError");
+    set(&e, "code", code);
+    e
+}
+
+fn throw(e: crm_core::Error) -> JsValue {
+    let err = crm_error(e.code(), &e.to_string());
+    match &e {
+        crm_core::Error::Validation { field, reason } => {
+            set(&err, "field", field.as_str());
+            set(&err, "reason", reason.as_str());
+        }
+        crm_core::Error::Conflict {
+            field,
+            existing,
+            reason,
+        } => {
+            set(&err, "field", field.as_str());
+            set(&err, "existing", existing.as_str());
+            set(&err, "reason", reason.as_str());
+        }
+        _ => {}
+    }
+    err.into()
+}
+
+/// serde's messages can quote the input; keep the shape of the complaint, not the values.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match (c, quoted) {
+            ('"' | '`', false) => {
+                quoted = true;
+                out.push('…');
+            }
+            ('"' | '`', true) => quoted = false,
+            (c, false) => out.push(c),
+            (_, true) => {}
+        }
+    }
+    out
+}
+
+/// Reads an argument given in the core's serde form.
+fn arg<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        let reason = format!(
+            "does not have the expected shape: {}",
+            without_values(&e.to_string())
+        );
+        throw(crm_core::Error::validation(field, reason))
+    })
+}
+
+/// Reads an id or other string-typed value; a refusal names the argument.
+fn parse<T: std::str::FromStr<Err = crm_core::Error>>(field: &str, s: &str) -> Result<T, JsValue> {
+    s.parse().map_err(|e: crm_core::Error| {
+        throw(match e {
+            crm_core::Error::Validation { reason, .. } => {
+                crm_core::Error::validation(field, reason)
+            }
+            other => other,
+        })
+    })
+}
+
+/// Writes a result in the core's serde form: `null` for absent values, plain objects for maps.
+fn out<T: Serialize>(result: crm_core::Result<T>) -> Result<JsValue, JsValue> {
+    let value = result.map_err(throw)?;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| crm_error("internal", &format!("a result could not be converted: {e}")).into())
+}
+
+// ---- options, clock, progress ----
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct OpenOptions {
+    clock_start: Option<DateTime<Utc>>,
+    clock_step_millis: i64,
+    sequential_ids: bool,
+    default_phone_region: Option<String>,
+    cache_size: Option<usize>,
 }
 
 /// Reads the time from JavaScript.
@@ -20,20 +175,89 @@ extern "C" {
 struct JsClock;
 
 impl crm_core::Clock for JsClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::from_timestamp_millis(date_now() as i64).unwrap_or_default()
+    fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
     }
 }
 
-fn js_error(e: crm_core::Error) -> JsError {
-    JsError::new(&format!("{}: {e}", e.code()))
+fn builder(options: JsValue) -> Result<crm_core::CrmBuilder, JsValue> {
+    let o: OpenOptions = if options.is_undefined() || options.is_null() {
+        OpenOptions::default()
+    } else {
+        arg("options", options)?
+    };
+    let mut b = crm_core::Crm::builder();
+    b = match o.clock_start {
+        Some(start) => b.clock(Arc::new(crm_core::ManualClock::stepping(
+            start,
+            Duration::milliseconds(o.clock_step_millis),
+        ))),
+        None => b.clock(Arc::new(JsClock)),
+    };
+    b = if o.sequential_ids {
+        b.id_source(Arc::new(crm_core::SequentialIds::new()))
+    } else {
+        let seed = (js_sys::Math::random() * 2f64.powi(32)) as u64
+            ^ ((js_sys::Math::random() * 2f64.powi(32)) as u64) << 32;
+        b.id_source(Arc::new(crm_core::RandomIds::from_seed(seed)))
+    };
+    if let Some(r) = &o.default_phone_region {
+        b = b.default_phone_region(r);
+    }
+    if let Some(bytes) = o.cache_size {
+        b = b.cache_size(bytes);
+    }
+    Ok(b)
 }
 
-fn json_error(e: serde_json::Error) -> JsError {
-    JsError::new(&format!("validation: invalid input: {e}"))
+/// Wraps a JavaScript progress callback. A callback that throws cancels the operation and its
+/// exception is rethrown to the caller.
+struct Listener {
+    callback: Option<js_sys::Function>,
+    thrown: Option<JsValue>,
 }
 
-/// An open CRM.
+impl Listener {
+    fn new(callback: Option<js_sys::Function>) -> Self {
+        Listener {
+            callback,
+            thrown: None,
+        }
+    }
+
+    fn call(&mut self, p: crm_core::Progress) -> bool {
+        let Some(f) = &self.callback else { return true };
+        let arg = p
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap_or(JsValue::NULL);
+        match f.call1(&JsValue::NULL, &arg) {
+            Ok(v) => v != JsValue::FALSE,
+            Err(e) => {
+                self.thrown = Some(e);
+                false
+            }
+        }
+    }
+
+    /// The callback's own exception, if it threw, instead of the core's cancellation.
+    fn finish<T>(self, result: crm_core::Result<T>) -> Result<T, JsValue> {
+        match (result, self.thrown) {
+            (Err(crm_core::Error::Cancelled), Some(thrown)) => Err(thrown),
+            (r, _) => r.map_err(throw),
+        }
+    }
+}
+
+/// Every operation of `Crm` by its Rust (snake_case) name; each is a method here in
+/// camelCase.
+#[wasm_bindgen]
+pub fn operations() -> Vec<String> {
+    crm_core::OPERATIONS.iter().map(|s| s.to_string()).collect()
+}
+
+// ---- the CRM ----
+
+/// An open CRM. Every method is one transaction and throws a `CrmError` on failure.
 #[wasm_bindgen]
 pub struct Crm {
     inner: crm_core::Crm,
@@ -41,36 +265,478 @@ pub struct Crm {
 
 #[wasm_bindgen]
 impl Crm {
-    /// Opens a new in-memory CRM; `seed` seeds the id generator (pass random bits).
+    /// Opens a new CRM in memory.
     #[wasm_bindgen(js_name = openInMemory)]
-    pub fn open_in_memory(seed: f64) -> Result<Crm, JsError> {
-        let inner = crm_core::Crm::builder()
-            .clock(Arc::new(JsClock))
-            .id_source(Arc::new(crm_core::RandomIds::from_seed(seed.to_bits())))
-            .open_in_memory()
-            .map_err(js_error)?;
-        Ok(Crm { inner })
+    pub fn open_in_memory(
+        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+    ) -> Result<Crm, JsValue> {
+        Ok(Crm {
+            inner: builder(options)?.open_in_memory().map_err(throw)?,
+        })
     }
 
-    /// Creates a contact from a JSON `ContactInput`; returns the stored contact as JSON.
-    #[wasm_bindgen(js_name = createContact)]
-    pub fn create_contact(&self, input: &str) -> Result<String, JsError> {
-        let input = serde_json::from_str(input).map_err(json_error)?;
-        let contact = self.inner.create_contact(input).map_err(js_error)?;
-        serde_json::to_string(&contact).map_err(json_error)
+    /// Opens an in-memory CRM holding a copy of a backup made by `backup()`.
+    #[wasm_bindgen(js_name = openBytes)]
+    pub fn open_bytes(
+        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+    ) -> Result<Crm, JsValue> {
+        Ok(Crm {
+            inner: builder(options)?.open_bytes(bytes).map_err(throw)?,
+        })
     }
 
-    /// Full-text search; returns the hits as JSON.
-    pub fn search(&self, text: &str) -> Result<String, JsError> {
-        let hits = self
+    /// Opens (or creates) the CRM file `name` in the Origin Private File System. Only in a
+    /// dedicated worker, where synchronous access handles exist; the data survives reloads.
+    #[wasm_bindgen(js_name = openOpfs)]
+    pub async fn open_opfs(
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+    ) -> Result<Crm, JsValue> {
+        let b = builder(options)?;
+        let backend = opfs::OpfsBackend::open(&name, None).await?;
+        Ok(Crm {
+            inner: b.open_backend(backend).map_err(throw)?,
+        })
+    }
+
+    /// Replaces the OPFS file `name` by the bytes of a backup, then opens it.
+    #[wasm_bindgen(js_name = restoreOpfs)]
+    pub async fn restore_opfs(
+        name: String,
+        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+    ) -> Result<Crm, JsValue> {
+        let b = builder(options)?;
+        let backend = opfs::OpfsBackend::open(&name, Some(&bytes)).await?;
+        Ok(Crm {
+            inner: b.open_backend(backend).map_err(throw)?,
+        })
+    }
+
+    /// Closes the CRM (and releases its OPFS file); later calls throw `closed`.
+    pub fn close(&self) -> Result<(), JsValue> {
+        self.inner.close().map_err(throw)
+    }
+
+    /// Checks that every index agrees with the records.
+    #[wasm_bindgen(unchecked_return_type = "IntegrityReport")]
+    pub fn verify(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.verify())
+    }
+
+    /// A copy of the whole database as bytes (see `openBytes`, `restoreOpfs`).
+    pub fn backup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ProgressCallback | undefined")] progress: Option<
+            js_sys::Function,
+        >,
+    ) -> Result<Vec<u8>, JsValue> {
+        let mut l = Listener::new(progress);
+        let r = self.inner.backup(&mut |p| l.call(p));
+        l.finish(r)
+    }
+
+    /// Imports companies, contacts and their links in one transaction.
+    #[wasm_bindgen(js_name = importRecords, unchecked_return_type = "ImportReport")]
+    pub fn import_records(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImportData")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProgressCallback | undefined")] progress: Option<
+            js_sys::Function,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let data = arg("data", data)?;
+        let mut l = Listener::new(progress);
+        let r = self.inner.import_records(data, &mut |p| l.call(p));
+        out(Ok(l.finish(r)?))
+    }
+
+    /// The contact with this id.
+    #[wasm_bindgen(js_name = getContact, unchecked_return_type = "Contact")]
+    pub fn get_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_contact(parse("id", &id)?))
+    }
+
+    /// The active contact with this email address (without case), or `null`.
+    #[wasm_bindgen(js_name = findContactByEmail, unchecked_return_type = "Contact | null")]
+    pub fn find_contact_by_email(&self, email: String) -> Result<JsValue, JsValue> {
+        out(self.inner.find_contact_by_email(&email))
+    }
+
+    /// The active contacts with this phone number.
+    #[wasm_bindgen(js_name = findContactsByPhone, unchecked_return_type = "Contact[]")]
+    pub fn find_contacts_by_phone(&self, phone: String) -> Result<JsValue, JsValue> {
+        out(self.inner.find_contacts_by_phone(&phone))
+    }
+
+    /// One page of contacts.
+    #[wasm_bindgen(js_name = listContacts, unchecked_return_type = "ContactPage")]
+    pub fn list_contacts(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.list_contacts(&arg("query", query)?))
+    }
+
+    /// How many contacts match.
+    #[wasm_bindgen(js_name = countContacts)]
+    pub fn count_contacts(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactFilter")] filter: JsValue,
+    ) -> Result<f64, JsValue> {
+        Ok(self
             .inner
-            .search(&crm_core::SearchQuery::new(text))
-            .map_err(js_error)?;
-        serde_json::to_string(&hits).map_err(json_error)
+            .count_contacts(&arg("filter", filter)?)
+            .map_err(throw)? as f64)
     }
 
-    /// Closes the CRM; later calls fail with a `closed` error.
-    pub fn close(&self) -> Result<(), JsError> {
-        self.inner.close().map_err(js_error)
+    /// The company with this id.
+    #[wasm_bindgen(js_name = getCompany, unchecked_return_type = "Company")]
+    pub fn get_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_company(parse("id", &id)?))
+    }
+
+    /// The active companies with this web domain.
+    #[wasm_bindgen(js_name = findCompaniesByDomain, unchecked_return_type = "Company[]")]
+    pub fn find_companies_by_domain(&self, domain: String) -> Result<JsValue, JsValue> {
+        out(self.inner.find_companies_by_domain(&domain))
+    }
+
+    /// One page of companies.
+    #[wasm_bindgen(js_name = listCompanies, unchecked_return_type = "CompanyPage")]
+    pub fn list_companies(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.list_companies(&arg("query", query)?))
+    }
+
+    /// How many companies match.
+    #[wasm_bindgen(js_name = countCompanies)]
+    pub fn count_companies(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyFilter")] filter: JsValue,
+    ) -> Result<f64, JsValue> {
+        Ok(self
+            .inner
+            .count_companies(&arg("filter", filter)?)
+            .map_err(throw)? as f64)
+    }
+
+    /// The direct subsidiaries of a company.
+    #[wasm_bindgen(unchecked_return_type = "Company[]")]
+    pub fn subsidiaries(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.subsidiaries(parse("id", &id)?))
+    }
+
+    /// The parents of a company, nearest first.
+    #[wasm_bindgen(unchecked_return_type = "Company[]")]
+    pub fn ancestors(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.ancestors(parse("id", &id)?))
+    }
+
+    /// An employment by id.
+    #[wasm_bindgen(js_name = getEmployment, unchecked_return_type = "Employment")]
+    pub fn get_employment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_employment(parse("id", &id)?))
+    }
+
+    /// The companies a contact is linked to.
+    #[wasm_bindgen(js_name = employmentsOfContact, unchecked_return_type = "Employment[]")]
+    pub fn employments_of_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.employments_of_contact(parse("id", &id)?))
+    }
+
+    /// The people linked to a company.
+    #[wasm_bindgen(js_name = employmentsAtCompany, unchecked_return_type = "Employment[]")]
+    pub fn employments_at_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.employments_at_company(parse("id", &id)?))
+    }
+
+    /// Every relation type.
+    #[wasm_bindgen(js_name = relationTypes, unchecked_return_type = "RelationType[]")]
+    pub fn relation_types(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.relation_types())
+    }
+
+    /// The relations of a record, seen from it.
+    #[wasm_bindgen(js_name = relationsOf, unchecked_return_type = "RelationView[]")]
+    pub fn relations_of(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RecordRef")] record: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.relations_of(parse("record", &record)?))
+    }
+
+    /// The custom field definitions of a record kind.
+    #[wasm_bindgen(js_name = fieldDefs, unchecked_return_type = "FieldDef[]")]
+    pub fn field_defs(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RecordKind")] kind: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.field_defs(arg("kind", kind)?))
+    }
+
+    /// Full-text search.
+    #[wasm_bindgen(unchecked_return_type = "SearchHit[]")]
+    pub fn search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SearchQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.search(&arg("query", query)?))
+    }
+
+    /// Creates a contact.
+    #[wasm_bindgen(js_name = createContact, unchecked_return_type = "Contact")]
+    pub fn create_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_contact(arg("input", input)?))
+    }
+
+    /// Replaces a contact's editable fields.
+    #[wasm_bindgen(js_name = updateContact, unchecked_return_type = "Contact")]
+    pub fn update_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_contact(parse("id", &id)?, arg("input", input)?))
+    }
+
+    /// Adds tags to a contact.
+    #[wasm_bindgen(js_name = addContactTags, unchecked_return_type = "Contact")]
+    pub fn add_contact_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        tags: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.add_contact_tags(parse("id", &id)?, &tags))
+    }
+
+    /// Removes tags from a contact.
+    #[wasm_bindgen(js_name = removeContactTags, unchecked_return_type = "Contact")]
+    pub fn remove_contact_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        tags: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.remove_contact_tags(parse("id", &id)?, &tags))
+    }
+
+    /// Archives a contact.
+    #[wasm_bindgen(js_name = archiveContact, unchecked_return_type = "Contact")]
+    pub fn archive_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.archive_contact(parse("id", &id)?))
+    }
+
+    /// Restores an archived contact.
+    #[wasm_bindgen(js_name = restoreContact, unchecked_return_type = "Contact")]
+    pub fn restore_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.restore_contact(parse("id", &id)?))
+    }
+
+    /// Deletes a contact and its links.
+    #[wasm_bindgen(js_name = deleteContact)]
+    pub fn delete_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_contact(parse("id", &id)?).map_err(throw)
+    }
+
+    /// Creates a company.
+    #[wasm_bindgen(js_name = createCompany, unchecked_return_type = "Company")]
+    pub fn create_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_company(arg("input", input)?))
+    }
+
+    /// Replaces a company's editable fields.
+    #[wasm_bindgen(js_name = updateCompany, unchecked_return_type = "Company")]
+    pub fn update_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_company(parse("id", &id)?, arg("input", input)?))
+    }
+
+    /// Adds tags to a company.
+    #[wasm_bindgen(js_name = addCompanyTags, unchecked_return_type = "Company")]
+    pub fn add_company_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        tags: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.add_company_tags(parse("id", &id)?, &tags))
+    }
+
+    /// Removes tags from a company.
+    #[wasm_bindgen(js_name = removeCompanyTags, unchecked_return_type = "Company")]
+    pub fn remove_company_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        tags: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.remove_company_tags(parse("id", &id)?, &tags))
+    }
+
+    /// Archives a company.
+    #[wasm_bindgen(js_name = archiveCompany, unchecked_return_type = "Company")]
+    pub fn archive_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.archive_company(parse("id", &id)?))
+    }
+
+    /// Restores an archived company.
+    #[wasm_bindgen(js_name = restoreCompany, unchecked_return_type = "Company")]
+    pub fn restore_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.restore_company(parse("id", &id)?))
+    }
+
+    /// Deletes a company and its links; subsidiaries lose their parent.
+    #[wasm_bindgen(js_name = deleteCompany)]
+    pub fn delete_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_company(parse("id", &id)?).map_err(throw)
+    }
+
+    /// Links a contact to a company.
+    #[wasm_bindgen(js_name = linkContactToCompany, unchecked_return_type = "Employment")]
+    pub fn link_contact_to_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.link_contact_to_company(arg("input", input)?))
+    }
+
+    /// Changes an employment.
+    #[wasm_bindgen(js_name = updateEmployment, unchecked_return_type = "Employment")]
+    pub fn update_employment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentUpdate")] update: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_employment(parse("id", &id)?, arg("update", update)?))
+    }
+
+    /// Removes an employment.
+    #[wasm_bindgen(js_name = unlinkEmployment)]
+    pub fn unlink_employment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: String,
+    ) -> Result<(), JsValue> {
+        self.inner
+            .unlink_employment(parse("id", &id)?)
+            .map_err(throw)
+    }
+
+    /// Defines a relation type.
+    #[wasm_bindgen(js_name = defineRelationType, unchecked_return_type = "RelationType")]
+    pub fn define_relation_type(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RelationType")] relation_type: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .define_relation_type(arg("relation_type", relation_type)?))
+    }
+
+    /// Deletes an unused relation type.
+    #[wasm_bindgen(js_name = deleteRelationType)]
+    pub fn delete_relation_type(&self, key: String) -> Result<(), JsValue> {
+        self.inner.delete_relation_type(&key).map_err(throw)
+    }
+
+    /// Relates two records.
+    #[wasm_bindgen(unchecked_return_type = "Relation")]
+    pub fn relate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RelationInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.relate(arg("input", input)?))
+    }
+
+    /// Removes a relation.
+    pub fn unrelate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RelationId")] id: String,
+    ) -> Result<(), JsValue> {
+        self.inner.unrelate(parse("id", &id)?).map_err(throw)
+    }
+
+    /// Defines a custom field.
+    #[wasm_bindgen(js_name = defineField, unchecked_return_type = "FieldDef")]
+    pub fn define_field(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FieldDef")] def: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.define_field(arg("def", def)?))
+    }
+
+    /// Changes a custom field definition (values migrate or the change is refused).
+    #[wasm_bindgen(js_name = updateField, unchecked_return_type = "FieldDef")]
+    pub fn update_field(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FieldDef")] def: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.update_field(arg("def", def)?))
+    }
+
+    /// Deletes a custom field and its values.
+    #[wasm_bindgen(js_name = deleteField)]
+    pub fn delete_field(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RecordKind")] kind: JsValue,
+        key: String,
+    ) -> Result<(), JsValue> {
+        self.inner
+            .delete_field(arg("kind", kind)?, &key)
+            .map_err(throw)
     }
 }
