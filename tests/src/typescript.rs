@@ -81,7 +81,7 @@ pub fn generate() -> String {
     );
     for (name, schema) in &defs {
         out.push('\n');
-        doc(&mut out, &schema, "");
+        doc(&mut out, schema, "");
         if is_object(schema) {
             out.push_str(&format!("export interface {name} "));
             object(&mut out, schema, "");
