@@ -390,6 +390,19 @@ fn pick_option(options: &[String], value: &str) -> Option<String> {
     options.iter().find(|o| text::fold(o) == wanted).cloned()
 }
 
+/// The largest integer every runtime holds exactly: JavaScript numbers are doubles.
+pub const MAX_EXACT_INTEGER: i64 = (1 << 53) - 1;
+
+/// Refuses integers (and amounts in minor units) that JavaScript could not hold exactly, so
+/// that a value written from any runtime reads back the same in every other.
+fn within_exact_range(n: i64) -> std::result::Result<i64, &'static str> {
+    if n.unsigned_abs() <= MAX_EXACT_INTEGER as u64 {
+        Ok(n)
+    } else {
+        Err("is beyond ±9,007,199,254,740,991, the largest integer every runtime holds exactly")
+    }
+}
+
 /// Validates a value against a field kind and returns its stored form, or the reason it is
 /// refused.
 pub(crate) fn check_value(
@@ -414,9 +427,9 @@ pub(crate) fn check_value(
                 _ => Ok(V::Text(s)),
             }
         }
-        (FieldKind::Integer, V::Integer(n)) => Ok(V::Integer(n)),
+        (FieldKind::Integer, V::Integer(n)) => within_exact_range(n).map(V::Integer),
         (FieldKind::Decimal, V::Decimal(d)) => Ok(V::Decimal(d)),
-        (FieldKind::Decimal, V::Integer(n)) => Ok(V::Decimal(Decimal::from_i64(n))),
+        (FieldKind::Decimal, V::Integer(n)) => within_exact_range(n).map(|n| V::Decimal(Decimal::from_i64(n))),
         (FieldKind::Boolean, V::Boolean(b)) => Ok(V::Boolean(b)),
         (FieldKind::Date, V::Date(d)) => Ok(V::Date(d)),
         (FieldKind::DateTime, V::DateTime(t)) => Ok(V::DateTime(t.trunc_subsecs(6))),
@@ -436,7 +449,7 @@ pub(crate) fn check_value(
         }
         (FieldKind::Money { currency }, V::Money(m)) => match currency {
             Some(c) if *c != m.currency() => Err("is not in the field's currency"),
-            _ => Ok(V::Money(m)),
+            _ => within_exact_range(m.amount_minor()).map(|_| V::Money(m)),
         },
         (FieldKind::Url, V::Text(s)) => normalize::url(&s).map(V::Text),
         (FieldKind::Email, V::Text(s)) => normalize::email(&s).map(V::Text),
@@ -680,6 +693,14 @@ mod tests {
         assert!(check_value(&pln, Money::new(100, Currency::EUR).into()).is_err());
         assert!(check_value(&FieldKind::Url, "ftp://x.pl".into()).is_err());
         assert!(check_value(&FieldKind::Text, "  ".into()).is_err());
+        assert_eq!(
+            check_value(&FieldKind::Integer, MAX_EXACT_INTEGER.into()),
+            Ok(MAX_EXACT_INTEGER.into())
+        );
+        assert!(check_value(&FieldKind::Integer, (-MAX_EXACT_INTEGER - 1).into()).is_err());
+        assert!(check_value(&FieldKind::Decimal, i64::MIN.into()).is_err());
+        let any = FieldKind::Money { currency: None };
+        assert!(check_value(&any, Money::new(MAX_EXACT_INTEGER + 1, Currency::JPY).into()).is_err());
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub use contact::{Contact, ContactInput, Email, Phone};
 pub use crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
 pub use decimal::Decimal;
 pub use error::{Error, Result};
-pub use fields::{FieldDef, FieldKind, FieldValue};
+pub use fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
 pub use id::{
     CompanyId, CompanyKind, ContactId, ContactKind, EmploymentId, EmploymentKind, Id, IdKind,
     IdSource, RandomIds, RecordRef, RelationId, RelationKind, SequentialIds,
