@@ -1,0 +1,295 @@
+"""Tests of the Python binding itself: errors, optional values, dates, lifecycle, threads and
+callbacks. Business rules are the scenarios' job (test_scenarios.py)."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+
+import crm_ffi
+from crm_ffi import (
+    CompanyInput,
+    ContactFilter,
+    ContactInput,
+    Crm,
+    CrmError,
+    Email,
+    FieldDef,
+    FieldKind,
+    FieldValue,
+    ImportData,
+    OpenOptions,
+    ProgressListener,
+    RecordKind,
+)
+
+UTC = datetime.timezone.utc
+START = datetime.datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def crm():
+    c = Crm.open_in_memory(OpenOptions(clock_start=START, clock_step_millis=1000, sequential_ids=True))
+    yield c
+    c.close()
+
+
+def count(crm) -> int:
+    return crm.count_contacts(ContactFilter(archived=crm_ffi.Archived.INCLUDE))
+
+
+# ---- typed errors ----
+
+
+def test_validation_error_names_the_field_and_the_reason(crm):
+    with pytest.raises(CrmError.Validation) as e:
+        crm.create_contact(ContactInput(given_name="A", emails=[Email(address="not an email")]))
+    assert isinstance(e.value, CrmError)
+    assert e.value.field == "emails[0].address"
+    assert isinstance(e.value.reason, str) and e.value.reason
+
+
+def test_conflict_error_names_the_existing_record(crm):
+    first = crm.create_contact(ContactInput(given_name="A", emails=[Email(address="a@firma.pl")]))
+    with pytest.raises(CrmError.Conflict) as e:
+        crm.create_contact(ContactInput(given_name="B", emails=[Email(address="A@FIRMA.PL")]))
+    assert isinstance(e.value, CrmError)
+    assert e.value.field == "emails[0].address"
+    assert e.value.existing == first.id
+    assert e.value.reason
+
+
+def test_not_found_error_names_kind_and_id(crm):
+    missing = "contact_00000000000000000000000000"
+    with pytest.raises(CrmError.NotFound) as e:
+        crm.get_contact(missing)
+    assert isinstance(e.value, CrmError)
+    assert (e.value.kind, e.value.id) == ("contact", missing)
+
+
+@pytest.mark.parametrize("bad", ["nope", "company_00000000000000000000000000", ""])
+def test_an_invalid_id_string_is_a_validation_error_on_id(crm, bad):
+    with pytest.raises(CrmError.Validation) as e:
+        crm.get_contact(bad)
+    assert e.value.field == "id"
+
+
+def test_error_classes_are_distinct_subclasses_of_crm_error():
+    kinds = [CrmError.NotFound, CrmError.Validation, CrmError.Conflict, CrmError.Closed,
+             CrmError.Storage, CrmError.Version, CrmError.Cancelled]
+    assert all(issubclass(k, CrmError) and issubclass(k, Exception) for k in kinds)
+    assert len(set(kinds)) == len(kinds)
+    assert not issubclass(crm_ffi.InternalError, CrmError)
+
+
+# ---- optional values and defaults ----
+
+
+def test_omitted_keywords_take_their_defaults(crm):
+    c = crm.create_contact(ContactInput(given_name="Ana"))
+    assert c.family_name is None and c.birthday is None and c.archived_at is None
+    assert c.emails == [] and c.tags == [] and c.custom_fields == {}
+    e = Email(address="a@b.pl")
+    assert e.label is None and e.primary is False
+    q = crm_ffi.ContactQuery()
+    assert q.limit == 50 and q.cursor is None and q.sort.by is None and q.filter.archived is None
+
+
+def test_none_round_trips_and_clears(crm):
+    c = crm.create_contact(ContactInput(given_name="Ana", family_name="Popa", job_title="CFO"))
+    assert (c.family_name, c.job_title) == ("Popa", "CFO")
+    u = crm.update_contact(c.id, ContactInput(given_name="Ana", family_name=None))
+    assert u.family_name is None and u.job_title is None
+    assert crm.get_contact(c.id).family_name is None
+    assert crm.find_contact_by_email("nobody@x.pl") is None
+    company = crm.create_company(CompanyInput(name="Firma", size=None, parent=None))
+    assert company.size is None and company.parent is None
+
+
+def test_optional_arguments_accept_none(crm):
+    crm.create_contact(ContactInput(given_name="Ana"))
+    assert Crm.open_bytes(crm.backup(None)).count_contacts(ContactFilter()) == 1
+    assert Crm.open_bytes(crm.backup()).count_contacts(ContactFilter()) == 1  # progress defaults to none
+    report = crm.import_records(ImportData(contacts=[ContactInput(given_name="B")]), None)
+    assert len(report.contacts) == 1
+    assert Crm.open_in_memory(None).count_contacts(ContactFilter()) == 0
+
+
+# ---- dates ----
+
+
+def test_birthday_is_a_yyyy_mm_dd_string(crm):
+    c = crm.create_contact(ContactInput(given_name="Ana", birthday="1988-02-29"))
+    assert c.birthday == "1988-02-29"
+    assert crm.get_contact(c.id).birthday == "1988-02-29"
+    with pytest.raises(CrmError.Validation):
+        crm.create_contact(ContactInput(given_name="Ana", birthday="1989-02-29"))
+    with pytest.raises(CrmError.Validation):
+        crm.create_contact(ContactInput(given_name="Ana", birthday="29.02.1988"))
+    assert count(crm) == 1
+
+
+def test_instants_are_aware_datetimes_in_utc(crm):
+    c = crm.create_contact(ContactInput(given_name="Ana"))
+    assert isinstance(c.created_at, datetime.datetime)
+    assert c.created_at.tzinfo is not None and c.created_at.utcoffset() == datetime.timedelta(0)
+    assert c.created_at == START
+    later = crm.archive_contact(c.id).archived_at
+    assert later.utcoffset() == datetime.timedelta(0) and later > c.created_at
+
+
+def test_an_instant_in_another_zone_keeps_its_moment():
+    warsaw = datetime.timezone(datetime.timedelta(hours=1))
+    crm = Crm.open_in_memory(OpenOptions(clock_start=datetime.datetime(2026, 11, 22, 10, 0, tzinfo=warsaw)))
+    c = crm.create_contact(ContactInput(given_name="Ana"))
+    assert c.created_at == START and c.created_at.utcoffset() == datetime.timedelta(0)
+    crm.define_field(FieldDef(record_kind=RecordKind.CONTACT, key="call", label="Call",
+                              kind=FieldKind.DATE_TIME()))
+    bucharest = datetime.timezone(datetime.timedelta(hours=2))
+    when = datetime.datetime(2026, 11, 20, 17, 30, 0, 250000, tzinfo=bucharest)
+    u = crm.update_contact(c.id, ContactInput(given_name="Ana", custom_fields={"call": FieldValue.DATE_TIME(when)}))
+    got = u.custom_fields["call"][0]
+    assert got == when and got.utcoffset() == datetime.timedelta(0)
+    assert got.hour == 15 and got.microsecond == 250000
+
+
+def test_a_naive_datetime_is_refused_not_guessed(crm):
+    crm.define_field(FieldDef(record_kind=RecordKind.CONTACT, key="call", label="Call",
+                              kind=FieldKind.DATE_TIME()))
+    naive = datetime.datetime(2026, 11, 20, 15, 30)
+    with pytest.raises(TypeError):
+        crm.create_contact(ContactInput(given_name="Ana", custom_fields={"call": FieldValue.DATE_TIME(naive)}))
+    with pytest.raises(TypeError):
+        Crm.open_in_memory(OpenOptions(clock_start=naive))
+    assert count(crm) == 0
+
+
+# ---- lifecycle ----
+
+
+def test_calls_after_close_raise_closed_and_close_twice_is_fine():
+    crm = Crm.open_in_memory()
+    crm.create_contact(ContactInput(given_name="Ana"))
+    crm.close()
+    crm.close()
+    with pytest.raises(CrmError.Closed):
+        crm.count_contacts(ContactFilter())
+    with pytest.raises(CrmError.Closed):
+        crm.create_contact(ContactInput(given_name="Ana"))
+
+
+def test_a_file_persists_across_reopen_and_is_opened_once(tmp_path):
+    path = str(tmp_path / "firma.crm")
+    crm = Crm.open(path)
+    ana = crm.create_contact(ContactInput(given_name="Ana", birthday="1990-01-02"))
+    with pytest.raises(CrmError) as e:
+        Crm.open(path)
+    assert isinstance(e.value, CrmError.Storage), repr(e.value)
+    assert crm.get_contact(ana.id).given_name == "Ana"  # the failed open did not disturb it
+    crm.close()
+    again = Crm.open(path)
+    try:
+        got = again.get_contact(ana.id)
+        assert got == ana
+        assert again.count_contacts(ContactFilter()) == 1
+    finally:
+        again.close()
+
+
+def test_a_backup_reopens_from_bytes(crm):
+    ana = crm.create_contact(ContactInput(given_name="Ana"))
+    data = crm.backup()
+    assert isinstance(data, bytes) and len(data) > 0
+    copy = Crm.open_bytes(data)
+    assert copy.get_contact(ana.id) == ana
+    with pytest.raises(CrmError.Storage):
+        Crm.open_bytes(b"not a database")
+
+
+# ---- threads ----
+
+
+def test_one_crm_shared_by_threads(crm):
+    threads, per_thread = 6, 25
+    errors: list[BaseException] = []
+    ids: list[str] = []
+    lock = threading.Lock()
+    go = threading.Barrier(threads)
+
+    def work(n: int):
+        try:
+            go.wait()
+            for i in range(per_thread):
+                c = crm.create_contact(ContactInput(given_name=f"T{n}", family_name=f"N{i}",
+                                                    emails=[Email(address=f"t{n}.{i}@x.pl")]))
+                assert crm.get_contact(c.id).family_name == f"N{i}"
+                crm.count_contacts(ContactFilter())
+                with lock:
+                    ids.append(c.id)
+        except BaseException as e:  # reported below, with the thread's failure
+            errors.append(e)
+
+    ts = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in ts), "a thread hung"
+    assert errors == []
+    assert len(set(ids)) == threads * per_thread
+    assert crm.count_contacts(ContactFilter()) == threads * per_thread
+    assert crm.verify().problems == []
+
+
+# ---- progress callbacks ----
+
+
+class Recording(ProgressListener):
+    def __init__(self, answer=True):
+        self.seen = []
+        self.answer = answer
+
+    def on_progress(self, progress):
+        self.seen.append((progress.done, progress.total))
+        return self.answer
+
+
+class Raising(ProgressListener):
+    def on_progress(self, progress):
+        raise RuntimeError("the listener failed")
+
+
+def test_a_listener_sees_progress(crm):
+    listener = Recording()
+    crm.import_records(ImportData(contacts=[ContactInput(given_name=f"C{i}") for i in range(5)]), listener)
+    assert listener.seen, "the listener was never called"
+    assert all(0 <= done <= total for done, total in listener.seen)
+    assert listener.seen[-1][0] == listener.seen[-1][1]
+
+
+def test_a_listener_returning_false_cancels(crm):
+    crm.create_contact(ContactInput(given_name="Ana"))
+    with pytest.raises(CrmError.Cancelled):
+        crm.import_records(ImportData(contacts=[ContactInput(given_name="B")]), Recording(False))
+    with pytest.raises(CrmError.Cancelled):
+        crm.backup(Recording(False))
+    assert count(crm) == 1
+
+
+def test_a_raising_listener_is_an_internal_error_and_the_crm_survives(crm):
+    ana = crm.create_contact(ContactInput(given_name="Ana"))
+    before = crm.backup()
+    with pytest.raises(crm_ffi.InternalError) as e:
+        crm.import_records(ImportData(contacts=[ContactInput(given_name=f"C{i}") for i in range(3)]), Raising())
+    assert not isinstance(e.value, CrmError)
+    assert "the listener failed" in str(e.value)
+    with pytest.raises(crm_ffi.InternalError):
+        crm.backup(Raising())
+    assert count(crm) == 1  # nothing was written
+    assert crm.get_contact(ana.id) == ana
+    assert crm.verify().problems == []
+    crm.create_contact(ContactInput(given_name="Still works"))  # the handle is usable
+    assert count(crm) == 2
+    assert Crm.open_bytes(before).count_contacts(ContactFilter()) == 1
