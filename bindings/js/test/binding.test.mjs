@@ -1,0 +1,342 @@
+// What the JavaScript binding adds on top of the core, seen from JavaScript: error objects,
+// null and omitted values, numbers, dates, close(), progress callbacks, backups, OPFS outside
+// a worker, and the package's conversion of a WebAssembly trap into a CrmError `internal`.
+// Business rules are the scenarios' job (scenarios.test.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { init, Crm, operations, _guard } from '../pkg/index.js';
+
+await init();
+
+const START = '2026-11-22T09:00:00Z';
+const FIXED = { clock_start: START, clock_step_millis: 1000, sequential_ids: true, default_phone_region: 'PL' };
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+const camel = (op) => op.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+/** Asserts `f` throws a CrmError with these properties and returns it. */
+function throwsCrm(f, expected) {
+  let thrown;
+  assert.throws(f, (e) => { thrown = e; return true; });
+  assert.ok(thrown instanceof Error, `not an Error: ${thrown}`);
+  assert.equal(thrown.name, 'CrmError', `${thrown.stack ?? thrown}`);
+  for (const [k, v] of Object.entries(expected)) assert.equal(thrown[k], v, `${k} of ${thrown.stack}`);
+  return thrown;
+}
+
+test('initialising twice is harmless', async () => {
+  await init();
+  await Promise.all([init(), init()]);
+});
+
+test('a CrmError is an Error named CrmError with code, field, reason and existing', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const v = throwsCrm(() => crm.createContact({}), { code: 'validation', field: 'display_name' });
+  assert.equal(typeof v.message, 'string');
+  assert.ok(v.message.length > 0);
+  assert.equal(typeof v.reason, 'string');
+  assert.ok(v.reason.length > 0);
+  assert.equal(v.existing, undefined);
+  assert.equal(typeof v.stack, 'string');
+
+  const ana = crm.createContact({ emails: [{ address: 'ana@dacia.ro' }] });
+  const c = throwsCrm(() => crm.createContact({ emails: [{ address: 'ANA@dacia.ro' }] }),
+    { code: 'conflict', field: 'emails[0].address', existing: ana.id });
+  assert.equal(typeof c.reason, 'string');
+
+  const n = throwsCrm(() => crm.getContact('contact_00000000000000000000000000'), { code: 'not_found' });
+  assert.equal(n.field, undefined);
+  assert.equal(n.reason, undefined);
+  assert.equal(n.existing, undefined);
+
+  // The messages do not repeat the values given.
+  const s = throwsCrm(() => crm.createContact({ emails: 'secret.person@example.com' }), { code: 'validation', field: 'input' });
+  assert.ok(!s.message.includes('secret.person'), s.message);
+  assert.ok(!s.reason.includes('secret.person'), s.reason);
+});
+
+test('absent values are null; omitted, null and undefined optional properties are accepted', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const a = crm.createContact({ given_name: 'Zofia' });
+  for (const k of ['family_name', 'birthday', 'language', 'job_title', 'owner', 'source', 'lifecycle_stage', 'archived_at']) {
+    assert.equal(a[k], null, k);
+  }
+  assert.deepEqual(a.emails, []);
+  assert.deepEqual(a.tags, []);
+  assert.deepEqual(a.custom_fields, {});
+  assert.equal(Object.getPrototypeOf(a), Object.prototype, 'a plain object');
+  assert.equal(Object.getPrototypeOf(a.custom_fields), Object.prototype, 'maps are plain objects');
+
+  const b = crm.createContact({ given_name: 'Jan', family_name: null, emails: [{ address: 'jan@x.pl', label: null }], birthday: undefined });
+  assert.equal(b.family_name, null);
+  assert.equal(b.emails[0].label, null);
+  assert.equal(b.emails[0].primary, true);
+
+  assert.equal(crm.findContactByEmail('nobody@x.pl'), null);
+  assert.deepEqual(crm.findContactsByPhone('+48 600 000 000'), []);
+  assert.equal(crm.listContacts({}).next_cursor, null);
+  assert.equal(crm.listContacts({ filter: {}, sort: { by: 'name' } }).items.length, 2);
+  assert.equal(crm.deleteContact(b.id), undefined);
+  assert.equal(crm.close(), undefined);
+});
+
+test('numbers are JavaScript numbers', () => {
+  const crm = Crm.openInMemory(FIXED);
+  crm.defineField({ record_kind: 'contact', key: 'visits', label: 'Visits', kind: { type: 'integer' } });
+  crm.defineField({ record_kind: 'contact', key: 'budget', label: 'Budget', kind: { type: 'money', currency: 'PLN' } });
+  const c = crm.createContact({
+    given_name: 'Ana',
+    custom_fields: { visits: { integer: 12 }, budget: { money: { amount_minor: 9007199254740991, currency: 'PLN' } } },
+  });
+  assert.equal(c.custom_fields.visits.integer, 12);
+  assert.equal(c.custom_fields.budget.money.amount_minor, Number.MAX_SAFE_INTEGER);
+  const count = crm.countContacts({});
+  assert.equal(typeof count, 'number');
+  assert.equal(count, 1);
+  assert.equal(crm.countCompanies({}), 0);
+  const hit = crm.search({ text: 'ana' })[0];
+  assert.equal(typeof hit.score, 'number');
+  const report = crm.verify();
+  for (const k of ['records', 'index_entries', 'search_entries']) assert.equal(typeof report[k], 'number', k);
+  assert.deepEqual(report.problems, []);
+});
+
+test('dates and instants are RFC 3339 strings', () => {
+  const crm = Crm.openInMemory(FIXED);
+  crm.defineField({ record_kind: 'contact', key: 'met', label: 'Met', kind: { type: 'date_time' } });
+  const c = crm.createContact({ given_name: 'Ana', birthday: '1988-02-29', custom_fields: { met: { datetime: '2026-11-20T16:30:00.123456+01:00' } } });
+  assert.equal(typeof c.created_at, 'string');
+  assert.match(c.created_at, RFC3339_UTC);
+  assert.equal(Date.parse(c.created_at), Date.parse(START));
+  assert.equal(c.birthday, '1988-02-29');
+  assert.match(c.custom_fields.met.datetime, RFC3339_UTC);
+  assert.equal(c.custom_fields.met.datetime, '2026-11-20T15:30:00.123456Z');
+
+  const later = crm.updateContact(c.id, { given_name: 'Ana' });
+  assert.ok(Date.parse(later.updated_at) > Date.parse(later.created_at));
+
+  // Without a clock_start the clock is Date.now().
+  const now = Crm.openInMemory().createContact({ given_name: 'Now' });
+  assert.ok(Math.abs(Date.parse(now.created_at) - Date.now()) < 60_000, now.created_at);
+
+  // A Date object is not an RFC 3339 string.
+  throwsCrm(() => Crm.openInMemory({ clock_start: new Date() }), { code: 'validation', field: 'options' });
+});
+
+/** A valid call of every operation, on a CRM holding one of each record. */
+function everyCall(crm) {
+  const ana = crm.createContact({ given_name: 'Ana', emails: [{ address: 'ana@dacia.ro' }] });
+  const jan = crm.createContact({ given_name: 'Jan' });
+  const dacia = crm.createCompany({ name: 'Dacia', domains: ['dacia.ro'] });
+  const job = crm.linkContactToCompany({ contact: ana.id, company: dacia.id });
+  crm.defineRelationType({ key: 'mentor_of', name: 'mentor of', reverse_name: 'mentored by', record_kind: 'contact' });
+  const rel = crm.relate({ relation_type: 'mentor_of', from: ana.id, to: jan.id });
+  crm.defineRelationType({ key: 'unused_of', name: 'unused of', reverse_name: 'unused by', record_kind: 'company' });
+  const field = { record_kind: 'contact', key: 'tier', label: 'Tier', kind: { type: 'text' } };
+  crm.defineField(field);
+  return {
+    get_contact: [ana.id],
+    find_contact_by_email: ['ana@dacia.ro'],
+    find_contacts_by_phone: ['601 234 567'],
+    list_contacts: [{}],
+    count_contacts: [{}],
+    get_company: [dacia.id],
+    find_companies_by_domain: ['dacia.ro'],
+    list_companies: [{}],
+    count_companies: [{}],
+    subsidiaries: [dacia.id],
+    ancestors: [dacia.id],
+    get_employment: [job.id],
+    employments_of_contact: [ana.id],
+    employments_at_company: [dacia.id],
+    relation_types: [],
+    relations_of: [ana.id],
+    field_defs: ['contact'],
+    search: [{ text: 'ana' }],
+    backup: [undefined],
+    create_contact: [{ given_name: 'Eva' }],
+    update_contact: [ana.id, { given_name: 'Anna' }],
+    add_contact_tags: [ana.id, ['vip']],
+    remove_contact_tags: [ana.id, ['vip']],
+    archive_contact: [jan.id],
+    restore_contact: [jan.id],
+    delete_contact: [jan.id],
+    create_company: [{ name: 'Petrom' }],
+    update_company: [dacia.id, { name: 'Dacia SA' }],
+    add_company_tags: [dacia.id, ['auto']],
+    remove_company_tags: [dacia.id, ['auto']],
+    archive_company: [dacia.id],
+    restore_company: [dacia.id],
+    delete_company: [dacia.id],
+    link_contact_to_company: [{ contact: jan.id, company: dacia.id }],
+    update_employment: [job.id, { title: 'CFO' }],
+    unlink_employment: [job.id],
+    define_relation_type: [{ key: 'coach_of', name: 'coach of', reverse_name: 'coached by', record_kind: 'contact' }],
+    delete_relation_type: ['unused_of'],
+    relate: [{ relation_type: 'mentor_of', from: jan.id, to: ana.id }],
+    unrelate: [rel.id],
+    define_field: [{ ...field, key: 'tier2' }],
+    update_field: [{ ...field, label: 'Level' }],
+    delete_field: ['contact', 'tier'],
+    import_records: [{ contacts: [{ given_name: 'Imported' }] }, undefined],
+    verify: [],
+    close: [],
+  };
+}
+
+test('after close() every call throws closed, and close() again is harmless', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const calls = everyCall(crm);
+  assert.deepEqual(Object.keys(calls).sort(), [...operations()].sort(), 'one call per operation');
+  crm.close();
+  for (const [op, args] of Object.entries(calls)) {
+    if (op === 'close') continue;
+    throwsCrm(() => crm[camel(op)](...args), { code: 'closed' });
+  }
+  assert.equal(crm.close(), undefined);
+});
+
+test('the sample calls are valid on an open CRM', () => {
+  // So that the previous test's `closed` errors come from closing, not from bad arguments.
+  for (const op of operations()) {
+    const crm = Crm.openInMemory(FIXED);
+    const args = everyCall(crm)[op];
+    assert.doesNotThrow(() => crm[camel(op)](...args), op);
+  }
+});
+
+const TEN = { contacts: Array.from({ length: 10 }, (_, i) => ({ given_name: `C${i}` })) };
+
+test('progress: the callback sees numbers; returning false cancels and writes nothing', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const seen = [];
+  const report = crm.importRecords(TEN, (p) => { seen.push(p); });
+  assert.equal(report.contacts.length, 10);
+  assert.ok(seen.length > 0, 'the callback was called');
+  for (const p of seen) {
+    assert.equal(typeof p.done, 'number');
+    assert.equal(typeof p.total, 'number');
+    assert.ok(p.done <= p.total);
+  }
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].done >= seen[i - 1].done, 'done grows');
+
+  throwsCrm(() => crm.importRecords(TEN, (p) => p.done < 3), { code: 'cancelled' });
+  assert.equal(crm.countContacts({}), 10, 'the cancelled import wrote nothing');
+  throwsCrm(() => crm.backup(() => false), { code: 'cancelled' });
+  // Only false cancels.
+  assert.equal(crm.importRecords(TEN, () => 0).contacts.length, 10);
+  assert.equal(crm.countContacts({}), 20);
+});
+
+test('progress: an exception thrown by the callback is rethrown as it is, and nothing is written', () => {
+  const crm = Crm.openInMemory(FIXED);
+  class Mine extends Error {}
+  const mine = new Mine('stop');
+  assert.throws(() => crm.importRecords(TEN, (p) => { if (p.done >= 2) throw mine; return true; }), (e) => e === mine);
+  assert.equal(crm.countContacts({}), 0);
+  assert.throws(() => crm.importRecords(TEN, () => { throw 'a string'; }), (e) => e === 'a string');
+  assert.equal(crm.countContacts({}), 0);
+  assert.throws(() => crm.backup(() => { throw mine; }), (e) => e === mine);
+  // The CRM is still usable.
+  assert.equal(crm.importRecords(TEN).contacts.length, 10);
+});
+
+test('backup() returns a Uint8Array that openBytes() reopens', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const ana = crm.createContact({ given_name: 'Ana', family_name: 'Popescu', addresses: [{ city: 'Łódź' }] });
+  crm.createCompany({ name: 'Młyny' });
+  const bytes = crm.backup();
+  assert.ok(bytes instanceof Uint8Array, Object.prototype.toString.call(bytes));
+  assert.ok(bytes.length > 0);
+
+  // Default options (random ids): with sequential ids and the same clock start again, the
+  // copy would hand out the ids of the records it already holds.
+  const copy = Crm.openBytes(bytes);
+  assert.deepEqual(copy.getContact(ana.id), crm.getContact(ana.id));
+  assert.equal(copy.countCompanies({}), 1);
+  assert.equal(copy.search({ text: 'lodz' })[0].record, ana.id);
+  assert.deepEqual(copy.verify().problems, []);
+  copy.createContact({ given_name: 'Jan' });
+  assert.equal(copy.countContacts({}), 2);
+  assert.equal(crm.countContacts({}), 1, 'the copy is independent');
+  // The bytes are the caller's: reopening them again gives the backup's content.
+  assert.equal(Crm.openBytes(bytes).countContacts({}), 1);
+  assert.equal(Crm.openBytes(copy.backup()).countContacts({}), 2);
+
+  throwsCrm(() => Crm.openBytes(new Uint8Array([1, 2, 3, 4]), FIXED), { code: 'storage' });
+});
+
+test('openOpfs outside a dedicated worker rejects with a storage CrmError', async () => {
+  await assert.rejects(Crm.openOpfs('test.crm', {}), (e) => e instanceof Error && e.name === 'CrmError' && e.code === 'storage');
+});
+
+test('arguments of the wrong JavaScript type are validation errors naming the argument', () => {
+  // The declared types are strings and arrays of strings; a plain-JavaScript caller can pass
+  // anything, and must get a CrmError like for any other argument of the wrong shape.
+  const crm = Crm.openInMemory(FIXED);
+  const ana = crm.createContact({ given_name: 'Ana' });
+  const cases = [
+    ['getContact', [42], 'id'],
+    ['getContact', [null], 'id'],
+    ['findContactByEmail', [undefined], 'email'],
+    ['addContactTags', [ana.id, [1, 2]], 'tags'],
+    ['addContactTags', [ana.id, 'vip'], 'tags'],
+  ];
+  const wrong = [];
+  for (const [method, args, field] of cases) {
+    const fresh = Crm.openInMemory(FIXED);
+    const id = fresh.createContact({ given_name: 'Ana' }).id;
+    const real = args.map((a) => (a === ana.id ? id : a));
+    try {
+      fresh[method](...real);
+      wrong.push(`${method}(${real.map((a) => JSON.stringify(a)).join(', ')}) did not throw`);
+    } catch (e) {
+      if (e?.name !== 'CrmError' || e.code !== 'validation' || e.field !== field) {
+        wrong.push(`${method}(${real.map((a) => JSON.stringify(a)).join(', ')}) threw ${e?.name} ${e?.code ?? ''} ${e?.field ?? ''}: ${e?.message}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('a WebAssembly trap becomes a CrmError internal and the object refuses later calls', async () => {
+  let calls = 0;
+  class StandIn {
+    trap() { calls++; throw new WebAssembly.RuntimeError('unreachable'); }
+    ok(x) { calls++; return [this.name, x]; }
+    fails() { calls++; throw new TypeError('plain'); }
+    async later() { calls++; throw new WebAssembly.RuntimeError('unreachable executed'); }
+  }
+  assert.equal(_guard(StandIn.prototype), StandIn.prototype);
+  const a = Object.assign(new StandIn(), { name: 'a' });
+  const b = Object.assign(new StandIn(), { name: 'b' });
+
+  assert.deepEqual(a.ok(1), ['a', 1], 'results and this pass through');
+  assert.throws(() => a.fails(), (e) => e instanceof TypeError && e.message === 'plain', 'other exceptions pass through');
+  assert.deepEqual(a.ok(2), ['a', 2], 'other exceptions do not break the object');
+
+  const e = throwsCrm(() => a.trap(), { code: 'internal' });
+  assert.match(e.message, /unreachable/);
+  assert.ok(e.cause instanceof WebAssembly.RuntimeError);
+  const before = calls;
+  throwsCrm(() => a.ok(3), { code: 'internal' });
+  throwsCrm(() => a.fails(), { code: 'internal' });
+  assert.equal(calls, before, 'a broken object is not called again');
+  assert.deepEqual(b.ok(4), ['b', 4], 'other objects still work');
+
+  await assert.rejects(b.later(), (x) => x.name === 'CrmError' && x.code === 'internal' && /unreachable executed/.test(x.message));
+  throwsCrm(() => b.ok(5), { code: 'internal' });
+
+  // Guarding twice does not wrap twice; plain objects work too.
+  _guard(StandIn.prototype);
+  const plain = _guard({ boom() { throw new WebAssembly.RuntimeError('memory access out of bounds'); }, fine: () => 1 });
+  throwsCrm(() => plain.boom(), { code: 'internal' });
+  throwsCrm(() => plain.fine(), { code: 'internal' });
+});
+
+test('the package guards every method of Crm with that function', () => {
+  const guarded = (f) => typeof f === 'function' && f.__crmGuarded === true;
+  for (const op of operations()) assert.ok(guarded(Crm.prototype[camel(op)]), `Crm.prototype.${camel(op)}`);
+  assert.ok(guarded(Crm.prototype.free), 'free');
+  for (const s of ['openInMemory', 'openBytes', 'openOpfs', 'restoreOpfs']) assert.ok(guarded(Crm[s]), `Crm.${s}`);
+});
