@@ -477,6 +477,15 @@ def test_every_operation_appears_in_a_scenario():
     assert unused == [], f"operations no scenario runs: {unused}"
 
 
+CORE_ERROR_CODES = {"not_found", "validation", "conflict", "closed", "storage", "version", "cancelled"}
+
+
+def test_each_error_class_maps_to_a_core_error_code():
+    classes = [c for c in vars(crm_ffi.CrmError).values()
+               if inspect.isclass(c) and issubclass(c, crm_ffi.CrmError)]
+    assert {snake(c.__name__) for c in classes} == CORE_ERROR_CODES
+
+
 def test_the_tables_cover_the_generated_types():
     """The runner's tables must name every member they stand for, or conversion would miss."""
     assert set(COMPANY_SIZE) == {m.name for m in crm_ffi.CompanySize}

@@ -580,6 +580,12 @@ fun main(args: Array<String>) {
         if (unused.isNotEmpty()) fail("operations no scenario runs: $unused")
         ""
     }
+    check("each error class maps to a core error code") {
+        val codes = CrmException::class.sealedSubclasses.map { snake(it.simpleName!!) }.toSet()
+        val core = setOf("not_found", "validation", "conflict", "closed", "storage", "version", "cancelled")
+        if (codes != core) fail("error codes $codes, the core's are $core")
+        ""
+    }
     check("the renames name generated declarations") {
         val n = runner.names
         for ((from, to) in n.renames) {
