@@ -28,6 +28,7 @@ done
 now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1fs", ms / 1000 }'; }
 START=$(now_ms)
+STEP_T0=$START
 SUMMARY=()
 CURRENT=
 on_exit() {
@@ -35,7 +36,11 @@ on_exit() {
   echo
   echo "== bindings-js summary"
   printf '  %s\n' "${SUMMARY[@]}"
-  [ $rc -eq 0 ] || echo "  FAILED in step: $CURRENT"
+  if [ $rc -ne 0 ] && [ -n "$CURRENT" ]; then
+    local counts=
+    case $CURRENT in node-test|browser) counts=$(node_counts 2>/dev/null || true) ;; esac
+    printf '  %-13s %8s  FAILED %s\n' "$CURRENT" "$(secs $(( $(now_ms) - STEP_T0 )))" "$counts"
+  fi
   echo "  total: $(secs $(( $(now_ms) - START )))"
   if [ -f "$PKG/crm_wasm_bg.wasm" ]; then
     echo "  crm_wasm_bg.wasm: $(wc -c < "$PKG/crm_wasm_bg.wasm") bytes raw, $(gzip -9 -c "$PKG/crm_wasm_bg.wasm" | wc -c) bytes gzip -9"
@@ -50,9 +55,9 @@ step() {
   [[ " ${STEPS[*]} " == *" $name "* ]] || return 0
   CURRENT=$name
   printf '\n== %s: %s\n' "$name" "$what"
-  local t0; t0=$(now_ms)
+  STEP_T0=$(now_ms)
   "step_${name//-/_}"
-  local took; took=$(secs $(( $(now_ms) - t0 )))
+  local took; took=$(secs $(( $(now_ms) - STEP_T0 )))
   echo "-- $name done in $took"
   SUMMARY+=("$(printf '%-13s %8s  %s' "$name" "$took" "${NOTE:-}")")
   NOTE=
