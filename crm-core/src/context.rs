@@ -1,6 +1,6 @@
 //! What every operation may consult besides the store: the clock, the id source, settings.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -14,6 +14,10 @@ pub(crate) struct Ctx {
     pub(crate) ids: Arc<dyn IdSource>,
     /// The region national phone numbers are read in when a record gives no country.
     pub(crate) phone_region: Option<String>,
+    /// The highest id minted or stored so far: no id at or below it is minted again, even by
+    /// an id source that restarts (sequential ids after reopening a backup) or a clock that
+    /// moved back.
+    pub(crate) floor: Arc<Mutex<u128>>,
 }
 
 impl Ctx {
@@ -24,6 +28,14 @@ impl Ctx {
 
     /// A new raw id for a record created at `now`.
     pub(crate) fn mint(&self, now: DateTime<Utc>) -> u128 {
-        self.ids.next_id(now)
+        let id = self.ids.next_id(now);
+        let mut floor = self.floor.lock().unwrap_or_else(|e| e.into_inner());
+        let id = if id > *floor {
+            id
+        } else {
+            floor.saturating_add(1)
+        };
+        *floor = id;
+        id
     }
 }

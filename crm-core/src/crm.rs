@@ -109,6 +109,7 @@ impl CrmBuilder {
         }
         let store = Store::open(location, self.cache_size)?;
         migrate::prepare(&store)?;
+        let floor = store.read(crate::store::highest_id)?;
         Ok(Crm {
             engine: RwLock::new(Some(Arc::new(Engine {
                 store,
@@ -116,6 +117,7 @@ impl CrmBuilder {
                     clock,
                     ids,
                     phone_region,
+                    floor: Arc::new(std::sync::Mutex::new(floor)),
                 },
             }))),
         })

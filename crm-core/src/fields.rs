@@ -429,7 +429,9 @@ pub(crate) fn check_value(
         }
         (FieldKind::Integer, V::Integer(n)) => within_exact_range(n).map(V::Integer),
         (FieldKind::Decimal, V::Decimal(d)) => Ok(V::Decimal(d)),
-        (FieldKind::Decimal, V::Integer(n)) => within_exact_range(n).map(|n| V::Decimal(Decimal::from_i64(n))),
+        (FieldKind::Decimal, V::Integer(n)) => {
+            within_exact_range(n).map(|n| V::Decimal(Decimal::from_i64(n)))
+        }
         (FieldKind::Boolean, V::Boolean(b)) => Ok(V::Boolean(b)),
         (FieldKind::Date, V::Date(d)) => Ok(V::Date(d)),
         (FieldKind::DateTime, V::DateTime(t)) => Ok(V::DateTime(t.trunc_subsecs(6))),
@@ -700,7 +702,13 @@ mod tests {
         assert!(check_value(&FieldKind::Integer, (-MAX_EXACT_INTEGER - 1).into()).is_err());
         assert!(check_value(&FieldKind::Decimal, i64::MIN.into()).is_err());
         let any = FieldKind::Money { currency: None };
-        assert!(check_value(&any, Money::new(MAX_EXACT_INTEGER + 1, Currency::JPY).into()).is_err());
+        assert!(
+            check_value(
+                &any,
+                Money::new(MAX_EXACT_INTEGER + 1, Currency::JPY).into()
+            )
+            .is_err()
+        );
     }
 
     #[test]

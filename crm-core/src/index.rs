@@ -148,7 +148,7 @@ pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> R
         |k| k.as_slice(),
         |change| match change {
             Change::Removed(k) => w.remove(Table::Index, k).map(drop),
-            Change::Added(k) => w.put(Table::Index, k, &[]),
+            Change::Added(k) => w.put(Table::Index, k, &[]).map(drop),
             Change::Kept(_, _) => Ok(()),
         },
     )?;
@@ -158,9 +158,9 @@ pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> R
         |e| e.0.as_slice(),
         |change| match change {
             Change::Removed(e) => w.remove(Table::Search, &e.0).map(drop),
-            Change::Added(e) => w.put(Table::Search, &e.0, &[e.1]),
+            Change::Added(e) => w.put(Table::Search, &e.0, &[e.1]).map(drop),
             Change::Kept(before, after) if before.1 != after.1 => {
-                w.put(Table::Search, &after.0, &[after.1])
+                w.put(Table::Search, &after.0, &[after.1]).map(drop)
             }
             Change::Kept(_, _) => Ok(()),
         },

@@ -99,6 +99,7 @@ fn run_steps(store: &Store, from: u32, steps: &[Step]) -> Result<()> {
             step(w)?;
         }
         w.put(Table::Meta, VERSION_KEY, &target.to_be_bytes())
+            .map(drop)
     })
 }
 
@@ -108,7 +109,7 @@ mod tests {
     use crate::store::Location;
 
     fn mark(w: &mut WriteTx<'_>, key: &[u8]) -> Result<()> {
-        w.put(Table::Meta, key, b"done")
+        w.put(Table::Meta, key, b"done").map(drop)
     }
     fn step_a(w: &mut WriteTx<'_>) -> Result<()> {
         create_v1(w)?;

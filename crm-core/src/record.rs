@@ -245,7 +245,14 @@ pub(crate) fn entries_of<R: Record>(record: &R) -> Entries {
 pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> Result<()> {
     let before = old.map(entries_of).unwrap_or_default();
     let after = entries_of(new);
-    w.put(R::TABLE, &new.raw_id().to_be_bytes(), &codec::encode(new))?;
+    let replaced = w.put(R::TABLE, &new.raw_id().to_be_bytes(), &codec::encode(new))?;
+    if replaced != old.is_some() {
+        // A new record landing on an existing id would silently replace it (an id source
+        // that repeats itself); the caller's transaction is rolled back instead.
+        return Err(Error::Storage {
+            reason: format!("{} id {:032x} is already in use", R::NAME, new.raw_id()),
+        });
+    }
     index::apply_diff(w, &before, &after)
 }
 

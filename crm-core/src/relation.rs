@@ -476,6 +476,7 @@ pub(crate) fn relation_types(r: &mut impl Reader) -> Result<Vec<RelationType>> {
 /// Stores a relation type without checks (built-in types at creation of the file).
 pub(crate) fn put_type(w: &mut impl Writer, t: &RelationType) -> Result<()> {
     w.put(Table::RelationTypes, t.key.as_bytes(), &codec::encode(t))
+        .map(drop)
 }
 
 pub(crate) fn define_type(w: &mut impl Writer, t: &RelationType) -> Result<RelationType> {

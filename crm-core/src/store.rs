@@ -119,8 +119,9 @@ pub(crate) trait Reader {
 
 /// Write access: only a write transaction has it.
 pub(crate) trait Writer: Reader {
-    /// Stores `value` under `key`, replacing what was there.
-    fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<()>;
+    /// Stores `value` under `key`, replacing what was there; returns whether a value was
+    /// replaced.
+    fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<bool>;
     /// Removes `key`; returns whether it was present.
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool>;
     /// How many puts and removes this transaction has made so far.
@@ -284,10 +285,9 @@ impl Reader for WriteTx<'_> {
 }
 
 impl Writer for WriteTx<'_> {
-    fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<()> {
+    fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<bool> {
         self.mutations += 1;
-        self.table(t)?.insert(key, value)?;
-        Ok(())
+        Ok(self.table(t)?.insert(key, value)?.is_some())
     }
 
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool> {
@@ -298,6 +298,25 @@ impl Writer for WriteTx<'_> {
     fn mutations(&self) -> u64 {
         self.mutations
     }
+}
+
+/// The highest key of the record tables, read as an id: the floor for minting new ones.
+pub(crate) fn highest_id(r: &mut impl Reader) -> Result<u128> {
+    let mut highest = 0u128;
+    for t in [
+        Table::Contacts,
+        Table::Companies,
+        Table::Employments,
+        Table::Relations,
+    ] {
+        r.scan(t, (Bound::Unbounded, Bound::Unbounded), true, |k, _| {
+            if let Ok(bytes) = <[u8; 16]>::try_from(k) {
+                highest = highest.max(u128::from_be_bytes(bytes));
+            }
+            Ok(Flow::Break(()))
+        })?;
+    }
+    Ok(highest)
 }
 
 /// Where the bytes of a database live.
@@ -532,7 +551,7 @@ mod tests {
         store
             .write(|w| {
                 w.put(Table::Meta, b"a", b"1")?;
-                w.put(Table::Meta, b"b", b"2")
+                w.put(Table::Meta, b"b", b"2").map(drop)
             })
             .unwrap();
         let failed: Result<()> = store.write(|w| {

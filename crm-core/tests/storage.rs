@@ -193,6 +193,51 @@ fn write_fixture() {
     crm.close().unwrap();
 }
 
+/// An id source that always answers the same id.
+#[derive(Debug)]
+struct StuckIds;
+
+impl IdSource for StuckIds {
+    fn next_id(&self, _: chrono::DateTime<chrono::Utc>) -> u128 {
+        42
+    }
+}
+
+#[test]
+fn ids_are_never_minted_twice_even_by_a_source_that_repeats() {
+    // Sequential ids restart when a backup is reopened with the same clock: the new records
+    // must not land on the ids of the restored ones.
+    let crm = crm();
+    let first = crm
+        .create_contact(person("Jan", "Nowak", "jan@firma.pl"))
+        .unwrap();
+    let bytes = crm.backup(&mut |_| true).unwrap();
+    let reopened = builder().0.open_bytes(bytes).unwrap();
+    let second = reopened
+        .create_contact(person("Anna", "Nowak", "anna@firma.pl"))
+        .unwrap();
+    assert!(second.id > first.id);
+    assert_eq!(
+        reopened.get_contact(first.id).unwrap().display_name,
+        "Jan Nowak"
+    );
+    assert!(reopened.verify().unwrap().is_ok());
+
+    let stuck = Crm::builder()
+        .id_source(std::sync::Arc::new(StuckIds))
+        .open_in_memory()
+        .unwrap();
+    let a = stuck.create_contact(person("A", "A", "")).unwrap();
+    let b = stuck.create_company(firm("B", "")).unwrap();
+    let c = stuck.create_contact(person("C", "C", "")).unwrap();
+    assert_eq!(
+        (a.id.as_u128(), b.id.as_u128(), c.id.as_u128()),
+        (42, 43, 44)
+    );
+    assert_eq!(stuck.count_contacts(&ContactFilter::default()).unwrap(), 2);
+    assert!(stuck.verify().unwrap().is_ok());
+}
+
 #[test]
 fn a_batch_commits_everything_or_nothing() {
     let crm = crm();
