@@ -72,9 +72,8 @@ BINDGEN=$TARGET/debug/uniffi-bindgen
 part generate
 rm -rf "$GEN"
 "$BINDGEN" generate --library "$LIB" --language python --out-dir "$GEN/python"
-# bindings/kotlin/uniffi.toml renames two names that do not compile in Kotlin (see its comments).
-"$BINDGEN" generate --library "$LIB" --language kotlin --no-format \
-  --config bindings/kotlin/uniffi.toml --out-dir "$GEN/kotlin"
+# crm-ffi/uniffi.toml renames two names that do not compile in Kotlin (see its comments).
+"$BINDGEN" generate --library "$LIB" --language kotlin --no-format --out-dir "$GEN/kotlin"
 "$BINDGEN" generate --library "$LIB" --language swift --no-format --out-dir "$GEN/swift"
 
 # ---- Python ----
@@ -85,26 +84,10 @@ fi
 if ! "$VENV/bin/python" -c 'import maturin, pytest' 2>/dev/null; then
   "$VENV/bin/pip" install --disable-pip-version-check -q maturin pytest
 fi
-# maturin generates the module with the workspace's `uniffi-bindgen` binary by running
-# `cargo run --bin uniffi-bindgen` at the workspace root, which cargo refuses because that
-# crate is not a default member. This shim adds `-p uniffi-bindgen` to that one command (a
-# separate cargo invocation, so the cdylib keeps uniffi without `cli`) and passes everything
-# else to the real cargo.
-SHIM=$GEN/cargo-shim
-mkdir -p "$SHIM"
-cat > "$SHIM/cargo" <<'EOF'
-#!/usr/bin/env bash
-if [ "${1:-}" = run ] && [ "${2:-}" = --bin ] && [ "${3:-}" = uniffi-bindgen ]; then
-  shift 3
-  exec "$REAL_CARGO" run -q -p uniffi-bindgen --bin uniffi-bindgen "$@"
-fi
-exec "$REAL_CARGO" "$@"
-EOF
-chmod +x "$SHIM/cargo"
 rm -f "$TARGET"/wheels/crm_ffi-*.whl
-(cd bindings/python &&
-  REAL_CARGO=$(command -v cargo) PATH="$SHIM:$PATH" \
-    "$VENV/bin/maturin" build --profile dev --out "$TARGET/wheels")
+# maturin runs `cargo run --bin uniffi-bindgen` at the workspace root to generate the module
+# (uniffi-bindgen is a default member for this reason).
+(cd bindings/python && "$VENV/bin/maturin" build --profile dev --out "$TARGET/wheels")
 WHEEL=$(ls "$TARGET"/wheels/crm_ffi-*.whl)
 echo "wheel: $WHEEL"
 "$VENV/bin/pip" install --disable-pip-version-check -q --force-reinstall --no-deps "$WHEEL"
@@ -156,7 +139,7 @@ compile_jar "$KOTLIN_OUT/crm-ffi.jar" "$JNA" $KOTLIN_SRC
 # shellcheck disable=SC2086
 compile_jar "$KOTLIN_OUT/crm-ffi-tests.jar" "$KOTLIN_OUT/crm-ffi.jar:$JNA:$KLIB/kotlin-reflect.jar" $TEST_SRC
 RUN_CP=$KOTLIN_OUT/crm-ffi-tests.jar:$KOTLIN_OUT/crm-ffi.jar:$JNA:$KLIB/kotlin-stdlib.jar:$KLIB/kotlin-reflect.jar
-java -Djna.library.path="$LIB_DIR" -cp "$RUN_CP" ScenarioRunnerKt "$ROOT/tests/scenarios" "$ROOT/bindings/kotlin/uniffi.toml"
+java -Djna.library.path="$LIB_DIR" -cp "$RUN_CP" ScenarioRunnerKt "$ROOT/tests/scenarios" "$ROOT/crm-ffi/uniffi.toml"
 java -Djna.library.path="$LIB_DIR" -cp "$RUN_CP" BindingTestKt
 
 # ---- Swift ----

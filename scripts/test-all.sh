@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace, installing what a fresh machine lacks (idempotently).
+# Runs every test of the workspace in every runtime (Rust, Node, Chromium, Python, Kotlin),
+# installing what a fresh machine lacks and skipping what is there: the wasm32 target,
+# wasm-bindgen-cli, npm packages, Debian's chromium and libjna-java, maturin and pytest.
 # This is the README's test command; .ci/run calls it after the format and lint checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +20,11 @@ cargo test --workspace
 step "the quickstart, on a fresh file"
 cargo run -q -p crm-core --example quickstart -- target/quickstart.crm
 
-step "the WebAssembly binding builds for wasm32-unknown-unknown"
-cargo build -q -p crm-wasm --target wasm32-unknown-unknown
+step "Python, Kotlin and Swift bindings (uniffi): wheel, JAR, scenario runners, binding tests"
+scripts/bindings-ffi.sh
+
+step "JavaScript binding (WebAssembly): npm package, wasm-bindgen tests, Node, TypeScript, Chromium"
+scripts/bindings-js.sh
 
 step "API docs build without broken links"
 RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p crm-core

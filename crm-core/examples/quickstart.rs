@@ -179,18 +179,18 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     })?;
     crm.relate(RelationInput {
         relation_type: "reports_to".into(),
-        from: ioana.id.into(),
-        to: stefan.id.into(),
+        record: ioana.id.into(),
+        other: stefan.id.into(),
     })?;
     crm.relate(RelationInput {
         relation_type: "referred_by".into(),
-        from: francois.id.into(),
-        to: stefan.id.into(),
+        record: francois.id.into(),
+        other: stefan.id.into(),
     })?;
     crm.relate(RelationInput {
         relation_type: "supplier_of".into(),
-        from: mlyny.id.into(),
-        to: orlen.id.into(),
+        record: mlyny.id.into(),
+        other: orlen.id.into(),
     })?;
 
     let all = ContactFilter::default();

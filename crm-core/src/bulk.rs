@@ -67,7 +67,7 @@ impl<'p> Reporter<'p> {
 /// [`ImportData`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ImportEmployment {
     /// Position of the contact in `ImportData::contacts`.
     pub contact: u32,
@@ -85,7 +85,7 @@ pub struct ImportEmployment {
 /// progress callback cancels) none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ImportData {
     /// Companies, created first.
     pub companies: Vec<CompanyInput>,

@@ -174,7 +174,7 @@ impl CompanySize {
 
 /// What a caller provides to create or replace a company.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompanyInput {
     /// The company's name; required.

@@ -21,7 +21,7 @@ use crate::{normalize, relation, text};
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Email {
     /// The address. Stored trimmed with its domain lower-cased; compared without case.
@@ -52,7 +52,7 @@ impl Email {
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Phone {
     /// The number as typed.
@@ -82,7 +82,7 @@ impl Phone {
 /// What a caller provides to create or replace a contact. Every field is optional, but a
 /// contact needs a name or an email address.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContactInput {
     /// Given (first) name.

@@ -467,15 +467,15 @@ operations! {
         fn unrelate(id: RelationId) -> () = |w, ctx| relation::unrelate(w, id);
         /// Defines a custom field. When it is required, existing records get its default, or
         /// the definition is refused if it has none and records exist.
-        fn define_field(def: FieldDef) -> FieldDef = |w, ctx| match def.record_kind {
-            RecordKind::Contact => fields::define::<Contact>(w, &def),
-            RecordKind::Company => fields::define::<Company>(w, &def),
+        fn define_field(definition: FieldDef) -> FieldDef = |w, ctx| match definition.record_kind {
+            RecordKind::Contact => fields::define::<Contact>(w, &definition),
+            RecordKind::Company => fields::define::<Company>(w, &definition),
         };
         /// Changes a custom field definition: existing values are converted where that keeps
         /// their meaning, or the change is refused naming a record in the way.
-        fn update_field(def: FieldDef) -> FieldDef = |w, ctx| match def.record_kind {
-            RecordKind::Contact => fields::update::<Contact>(w, &def),
-            RecordKind::Company => fields::update::<Company>(w, &def),
+        fn update_field(definition: FieldDef) -> FieldDef = |w, ctx| match definition.record_kind {
+            RecordKind::Contact => fields::update::<Contact>(w, &definition),
+            RecordKind::Company => fields::update::<Company>(w, &definition),
         };
         /// Deletes a custom field definition and every value records hold for it.
         fn delete_field(kind: RecordKind, key: &str) -> () = |w, ctx| match kind {

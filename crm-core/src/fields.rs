@@ -208,6 +208,7 @@ impl FieldValue {
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct FieldDef {
     /// The kind of record the field belongs to.
     #[n(0)]

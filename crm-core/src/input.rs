@@ -79,7 +79,7 @@ pub(crate) fn retag(current: &[String], add: &[String], remove: &[String]) -> Re
     minicbor::Encode,
     minicbor::Decode,
 )]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Address {
     /// What the address is for, such as `work`, `home`, `billing`.

@@ -166,7 +166,7 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
             RecordRef::Contact(id) => contact_ids.contains(&id.as_u128()),
             RecordRef::Company(id) => company_ids.contains_key(&id.as_u128()),
         };
-        if !present(rel.from) || !present(rel.to) {
+        if !present(rel.record) || !present(rel.other) {
             exp.problem(format!("{} links a record that does not exist", rel.id));
         }
         if !types.iter().any(|t| t.key == rel.relation_type) {

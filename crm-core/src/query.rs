@@ -63,7 +63,7 @@ impl SortBy {
 
 /// The order of a listing. Ties are broken by id, so the order is total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sort {
     /// The sort key.
@@ -86,20 +86,20 @@ pub enum Archived {
     Only,
 }
 
-/// A half-open range of instants: `from` included, `until` excluded; either may be open.
+/// A half-open range of instants: `since` included, `until` excluded; either may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimeRange {
     /// The first instant included.
-    pub from: Option<DateTime<Utc>>,
+    pub since: Option<DateTime<Utc>>,
     /// The first instant excluded.
     pub until: Option<DateTime<Utc>>,
 }
 
 impl TimeRange {
     fn contains(&self, t: DateTime<Utc>) -> bool {
-        self.from.is_none_or(|f| t >= f) && self.until.is_none_or(|u| t < u)
+        self.since.is_none_or(|f| t >= f) && self.until.is_none_or(|u| t < u)
     }
 }
 
@@ -146,6 +146,7 @@ pub enum Op {
 /// [`FieldValue::DateTime`]; a custom field takes the value shape of its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Condition {
     /// The field's name.
     pub field: String,
@@ -207,7 +208,7 @@ fn default_limit() -> u32 {
 
 /// Which contacts to list. All criteria must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContactFilter {
     /// Whether archived contacts are shown.
@@ -231,7 +232,11 @@ pub struct ContactFilter {
 /// A page request: which records, in which order, how many, and where the previous page
 /// ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, bound(deserialize = "F: Deserialize<'de> + Default"))]
+#[serde(
+    default,
+    bound(deserialize = "F: Deserialize<'de> + Default"),
+    deny_unknown_fields
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schema",
@@ -270,7 +275,7 @@ pub type CompanyQuery = ListQuery<CompanyFilter>;
 
 /// Which companies to list. All criteria must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompanyFilter {
     /// Whether archived companies are shown.

@@ -59,6 +59,7 @@ pub struct Employment {
 /// What a caller provides to link a contact to a company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EmploymentInput {
     /// The person.
     pub contact: ContactId,
@@ -77,7 +78,7 @@ pub struct EmploymentInput {
 
 /// The changeable part of an employment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EmploymentUpdate {
     /// The contact's role towards the firm.
@@ -120,6 +121,7 @@ impl Record for Employment {
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
 )]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RelationType {
     /// The key relations are stored under: 1–64 lowercase ASCII letters, digits or
     /// underscores, starting with a letter.
@@ -201,12 +203,12 @@ pub struct Relation {
     /// The key of its [`RelationType`].
     #[n(0)]
     pub relation_type: String,
-    /// The record the type's `name` reads from.
+    /// The record the type's `name` reads from ("Ana" in "Ana referred by Jan").
     #[n(1)]
-    pub from: RecordRef,
-    /// The record the type's `reverse_name` reads from.
+    pub record: RecordRef,
+    /// The other record, which the type's `reverse_name` reads from.
     #[n(2)]
-    pub to: RecordRef,
+    pub other: RecordRef,
     /// When the relation was made.
     #[n(3)]
     #[cbor(with = "codec::instant")]
@@ -216,13 +218,14 @@ pub struct Relation {
 /// What a caller provides to relate two records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RelationInput {
     /// The key of the relation type.
     pub relation_type: String,
     /// The record the type's name reads from ("Ana" in "Ana referred by Jan").
-    pub from: RecordRef,
+    pub record: RecordRef,
     /// The other record ("Jan").
-    pub to: RecordRef,
+    pub other: RecordRef,
 }
 
 /// Which end of a relation a record is.
@@ -230,9 +233,9 @@ pub struct RelationInput {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Direction {
-    /// The record is the relation's `from`: the type's name applies.
+    /// The record is the relation's `record`: the type's name applies.
     Outgoing,
-    /// The record is the relation's `to`: the type's reverse name applies.
+    /// The record is the relation's `other`: the type's reverse name applies.
     Incoming,
 }
 
@@ -266,11 +269,14 @@ impl Record for Relation {
         let id = self.raw_id();
         out.index.push(index::raw_key(
             ix::RELATION_BY_FROM,
-            &self.from.key_bytes(),
+            &self.record.key_bytes(),
             id,
         ));
-        out.index
-            .push(index::raw_key(ix::RELATION_BY_TO, &self.to.key_bytes(), id));
+        out.index.push(index::raw_key(
+            ix::RELATION_BY_TO,
+            &self.other.key_bytes(),
+            id,
+        ));
         out.index.push(index::text_key(
             ix::RELATION_BY_TYPE,
             &self.relation_type,
@@ -521,7 +527,7 @@ fn relations_by(r: &mut impl Reader, index_byte: u8, rec: RecordRef) -> Result<V
 pub(crate) fn relate(w: &mut impl Writer, ctx: &Ctx, input: &RelationInput) -> Result<Relation> {
     let t = find_type(w, &input.relation_type)?
         .ok_or_else(|| Error::validation("relation_type", "is not a defined relation type"))?;
-    for (field, end) in [("from", input.from), ("to", input.to)] {
+    for (field, end) in [("record", input.record), ("other", input.other)] {
         if end.kind() != t.record_kind {
             let reason = match t.record_kind {
                 RecordKind::Contact => "must be a contact for this relation type",
@@ -533,18 +539,18 @@ pub(crate) fn relate(w: &mut impl Writer, ctx: &Ctx, input: &RelationInput) -> R
             return Err(Error::validation(field, "is not an existing record"));
         }
     }
-    if input.from == input.to {
+    if input.record == input.other {
         return Err(Error::validation(
-            "to",
+            "other",
             "a record cannot be related to itself",
         ));
     }
-    if let Some(same) = relations_by(w, ix::RELATION_BY_FROM, input.from)?
+    if let Some(same) = relations_by(w, ix::RELATION_BY_FROM, input.record)?
         .into_iter()
-        .find(|r| r.to == input.to && r.relation_type == t.key)
+        .find(|r| r.other == input.other && r.relation_type == t.key)
     {
         return Err(Error::Conflict {
-            field: "to".into(),
+            field: "other".into(),
             existing: same.id.to_string(),
             reason: "the records are already related this way".into(),
         });
@@ -553,8 +559,8 @@ pub(crate) fn relate(w: &mut impl Writer, ctx: &Ctx, input: &RelationInput) -> R
     let relation = Relation {
         id: RelationId::from_u128(ctx.mint(now)),
         relation_type: t.key,
-        from: input.from,
-        to: input.to,
+        record: input.record,
+        other: input.other,
         created_at: now,
     };
     record::save(w, None, &relation)?;
@@ -592,7 +598,7 @@ pub(crate) fn relations_of(r: &mut impl Reader, rec: RecordRef) -> Result<Vec<Re
             relation: rel.id,
             label: label(&rel.relation_type, true),
             relation_type: rel.relation_type,
-            other: rel.to,
+            other: rel.other,
             direction: Direction::Outgoing,
         });
     }
@@ -601,7 +607,7 @@ pub(crate) fn relations_of(r: &mut impl Reader, rec: RecordRef) -> Result<Vec<Re
             relation: rel.id,
             label: label(&rel.relation_type, false),
             relation_type: rel.relation_type,
-            other: rel.from,
+            other: rel.record,
             direction: Direction::Incoming,
         });
     }

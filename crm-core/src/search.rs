@@ -24,7 +24,7 @@ use crate::text;
 
 /// A full-text query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SearchQuery {
     /// What the user typed.

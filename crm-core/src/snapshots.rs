@@ -127,8 +127,8 @@ fn relation() -> Relation {
     Relation {
         id: RelationId::from_u128(5),
         relation_type: "reports_to".into(),
-        from: RecordRef::Contact(ContactId::from_u128(1)),
-        to: RecordRef::Contact(ContactId::from_u128(6)),
+        record: RecordRef::Contact(ContactId::from_u128(1)),
+        other: RecordRef::Contact(ContactId::from_u128(6)),
         created_at: t(9),
     }
 }

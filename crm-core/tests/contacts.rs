@@ -327,8 +327,8 @@ fn deleting_a_contact_removes_it_and_its_links() {
     .unwrap();
     crm.relate(RelationInput {
         relation_type: "reports_to".into(),
-        from: a.id.into(),
-        to: b.id.into(),
+        record: a.id.into(),
+        other: b.id.into(),
     })
     .unwrap();
     crm.delete_contact(a.id).unwrap();

@@ -242,7 +242,7 @@ fn filters_combine() {
         .unwrap();
     let third = all.items[2].created_at;
     let range = TimeRange {
-        from: Some(third),
+        since: Some(third),
         until: Some(third + Duration::seconds(1)),
     };
     assert_eq!(
@@ -255,7 +255,7 @@ fn filters_combine() {
     assert_eq!(
         crm.count_contacts(&ContactFilter {
             updated: TimeRange {
-                from: Some(third),
+                since: Some(third),
                 until: None
             },
             ..f()

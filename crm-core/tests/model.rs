@@ -327,8 +327,8 @@ fn apply(crm: &Crm, m: &mut Model, op: &Op) {
             let refused = from == to || m.relations.iter().any(|r| r.1 == from && r.2 == to);
             let input = RelationInput {
                 relation_type: "referred_by".into(),
-                from: from.into(),
-                to: to.into(),
+                record: from.into(),
+                other: to.into(),
             };
             match crm.relate(input) {
                 Ok(r) => {

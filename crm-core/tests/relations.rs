@@ -88,8 +88,8 @@ fn relations_read_from_both_sides_with_their_names() {
     let rel = crm
         .relate(RelationInput {
             relation_type: "reports_to".into(),
-            from: dev.id.into(),
-            to: boss.id.into(),
+            record: dev.id.into(),
+            other: boss.id.into(),
         })
         .unwrap();
     let from_dev = crm.relations_of(dev.id.into()).unwrap();
@@ -101,25 +101,25 @@ fn relations_read_from_both_sides_with_their_names() {
     assert_eq!(from_boss[0].label, "manages");
     assert_eq!(from_boss[0].direction, Direction::Incoming);
     assert_eq!(from_boss[0].relation, rel.id);
-    refused(&crm, "conflict", "to", |c| {
+    refused(&crm, "conflict", "other", |c| {
         c.relate(RelationInput {
             relation_type: "reports_to".into(),
-            from: dev.id.into(),
-            to: boss.id.into(),
+            record: dev.id.into(),
+            other: boss.id.into(),
         })
     });
-    refused(&crm, "validation", "to", |c| {
+    refused(&crm, "validation", "other", |c| {
         c.relate(RelationInput {
             relation_type: "reports_to".into(),
-            from: dev.id.into(),
-            to: dev.id.into(),
+            record: dev.id.into(),
+            other: dev.id.into(),
         })
     });
     refused(&crm, "validation", "relation_type", |c| {
         c.relate(RelationInput {
             relation_type: "nope".into(),
-            from: dev.id.into(),
-            to: boss.id.into(),
+            record: dev.id.into(),
+            other: boss.id.into(),
         })
     });
     crm.unrelate(rel.id).unwrap();
@@ -150,18 +150,18 @@ fn relation_types_are_typed_by_record_kind() {
     let p = crm.create_contact(person("Jean", "Martin", "")).unwrap();
     let a = crm.create_company(firm("Alpha", "")).unwrap();
     let b = crm.create_company(firm("Beta", "")).unwrap();
-    refused(&crm, "validation", "from", |c| {
+    refused(&crm, "validation", "record", |c| {
         c.relate(RelationInput {
             relation_type: "distributor_for".into(),
-            from: p.id.into(),
-            to: b.id.into(),
+            record: p.id.into(),
+            other: b.id.into(),
         })
     });
     let r = crm
         .relate(RelationInput {
             relation_type: "distributor_for".into(),
-            from: a.id.into(),
-            to: b.id.into(),
+            record: a.id.into(),
+            other: b.id.into(),
         })
         .unwrap();
     assert_eq!(
@@ -205,8 +205,8 @@ fn deleting_either_end_removes_the_relation() {
     let b = crm.create_company(firm("Beta", "")).unwrap();
     crm.relate(RelationInput {
         relation_type: "supplier_of".into(),
-        from: a.id.into(),
-        to: b.id.into(),
+        record: a.id.into(),
+        other: b.id.into(),
     })
     .unwrap();
     crm.delete_company(b.id).unwrap();

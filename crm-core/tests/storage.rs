@@ -186,8 +186,8 @@ fn write_fixture() {
     .unwrap();
     crm.relate(RelationInput {
         relation_type: "reports_to".into(),
-        from: jan.id.into(),
-        to: zofia.id.into(),
+        record: jan.id.into(),
+        other: zofia.id.into(),
     })
     .unwrap();
     crm.close().unwrap();
@@ -470,8 +470,8 @@ fn a_failing_disk_never_leaves_a_half_written_record() {
             })?;
             b.relate(RelationInput {
                 relation_type: "reports_to".into(),
-                from: anna.id.into(),
-                to: jan.id.into(),
+                record: anna.id.into(),
+                other: jan.id.into(),
             })?;
             b.add_contact_tags(jan.id, &["zespół".into()])
         });

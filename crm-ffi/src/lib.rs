@@ -589,10 +589,10 @@ pub struct Relation {
     pub id: RelationId,
     /// The key of its type.
     pub relation_type: String,
-    /// Where the name reads from.
-    pub from: RecordRef,
-    /// Where the reverse name reads from.
-    pub to: RecordRef,
+    /// The record the name reads from.
+    pub record: RecordRef,
+    /// The other record, which the reverse name reads from.
+    pub other: RecordRef,
     /// When it was made.
     pub created_at: Timestamp,
 }
@@ -603,17 +603,17 @@ pub struct RelationInput {
     /// The key of the relation type.
     pub relation_type: String,
     /// The record the name reads from.
-    pub from: RecordRef,
+    pub record: RecordRef,
     /// The other record.
-    pub to: RecordRef,
+    pub other: RecordRef,
 }
 
 /// Which end of a relation a record is.
 #[uniffi::remote(Enum)]
 pub enum Direction {
-    /// The record is `from`.
+    /// The record is the relation's `record`.
     Outgoing,
-    /// The record is `to`.
+    /// The record is the relation's `other`.
     Incoming,
 }
 
@@ -659,7 +659,7 @@ pub enum Archived {
 pub struct TimeRange {
     /// First instant included.
     #[uniffi(default = None)]
-    pub from: Option<Timestamp>,
+    pub since: Option<Timestamp>,
     /// First instant excluded.
     #[uniffi(default = None)]
     pub until: Option<Timestamp>,
@@ -1305,13 +1305,13 @@ impl Crm {
     }
 
     /// Defines a custom field.
-    pub fn define_field(&self, def: FieldDef) -> R<FieldDef> {
-        Ok(self.inner.define_field(def)?)
+    pub fn define_field(&self, definition: FieldDef) -> R<FieldDef> {
+        Ok(self.inner.define_field(definition)?)
     }
 
     /// Changes a custom field definition (values migrate or the change is refused).
-    pub fn update_field(&self, def: FieldDef) -> R<FieldDef> {
-        Ok(self.inner.update_field(def)?)
+    pub fn update_field(&self, definition: FieldDef) -> R<FieldDef> {
+        Ok(self.inner.update_field(definition)?)
     }
 
     /// Deletes a custom field and its values.

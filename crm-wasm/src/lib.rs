@@ -43,8 +43,8 @@ export type ProgressCallback = (progress: Progress) => boolean | void;
 /** What every method throws: an `Error` named `CrmError` with these properties. */
 export interface CrmError extends Error {
     name: "CrmError";
-    /** `not_found`, `validation`, `conflict`, `closed`, `storage`, `version`, `cancelled` or `internal`. */
-    code: string;
+    /** What kind of failure: `internal` is a bug of the library, the rest are the core's error kinds. */
+    code: "not_found" | "validation" | "conflict" | "closed" | "storage" | "version" | "cancelled" | "internal";
     /** The input field at fault, for `validation` and `conflict`. */
     field?: string;
     /** Why, without the values you gave. */
@@ -62,7 +62,7 @@ export interface CrmError extends Error {
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 #[wasm_bindgen(start)]
-fn start() {
+fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let mut last = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
         *last = Some(info.to_string());
@@ -127,20 +127,40 @@ fn without_values(message: &str) -> String {
     out
 }
 
-/// Reads an argument given in the core's serde form.
-fn arg<T: DeserializeOwned>(field: &str, value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        let reason = format!(
-            "does not have the expected shape: {}",
-            without_values(&e.to_string())
-        );
-        throw(crm_core::Error::validation(field, reason))
+fn invalid(field: &str, reason: impl Into<String>) -> JsValue {
+    throw(crm_core::Error::validation(field, reason))
+}
+
+/// Reads an argument given in the core's JSON form. It goes through JSON text on purpose:
+/// whole numbers stay exact whatever their size (the core's own range check then speaks),
+/// and what `JSON.stringify` accepts is accepted (a `Date` becomes its ISO string).
+fn arg<T: DeserializeOwned>(field: &str, value: &JsValue) -> Result<T, JsValue> {
+    let text = if value.is_undefined() {
+        None
+    } else {
+        let json = js_sys::JSON::stringify(value)
+            .map_err(|_| invalid(field, "cannot be written as JSON"))?;
+        json.as_string()
+    };
+    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|e| {
+        let shown = without_values(&e.to_string());
+        invalid(field, format!("does not have the expected shape: {shown}"))
     })
 }
 
+/// Reads a string argument (an id, an address, a key).
+fn text(field: &str, value: &JsValue) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| invalid(field, "must be a string"))
+}
+
 /// Reads an id or other string-typed value; a refusal names the argument.
-fn parse<T: std::str::FromStr<Err = crm_core::Error>>(field: &str, s: &str) -> Result<T, JsValue> {
-    s.parse().map_err(|e: crm_core::Error| {
+fn parse<T: std::str::FromStr<Err = crm_core::Error>>(
+    field: &str,
+    value: &JsValue,
+) -> Result<T, JsValue> {
+    text(field, value)?.parse().map_err(|e: crm_core::Error| {
         throw(match e {
             crm_core::Error::Validation { reason, .. } => {
                 crm_core::Error::validation(field, reason)
@@ -148,6 +168,14 @@ fn parse<T: std::str::FromStr<Err = crm_core::Error>>(field: &str, s: &str) -> R
             other => other,
         })
     })
+}
+
+/// Reads an optional progress callback.
+fn callback(value: Option<js_sys::Function>) -> Result<Option<js_sys::Function>, JsValue> {
+    match value {
+        Some(f) if !f.is_function() => Err(invalid("progress", "must be a function")),
+        other => Ok(other),
+    }
 }
 
 /// Writes a result in the core's serde form: `null` for absent values, plain objects for maps.
@@ -161,7 +189,7 @@ fn out<T: Serialize>(result: crm_core::Result<T>) -> Result<JsValue, JsValue> {
 // ---- options, clock, progress ----
 
 #[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct OpenOptions {
     clock_start: Option<DateTime<Utc>>,
     clock_step_millis: i64,
@@ -180,11 +208,10 @@ impl crm_core::Clock for JsClock {
     }
 }
 
-fn builder(options: JsValue) -> Result<crm_core::CrmBuilder, JsValue> {
-    let o: OpenOptions = if options.is_undefined() || options.is_null() {
-        OpenOptions::default()
-    } else {
-        arg("options", options)?
+fn builder(options: Option<js_sys::Object>) -> Result<crm_core::CrmBuilder, JsValue> {
+    let o: OpenOptions = match options {
+        Some(o) if !o.is_null() => arg("options", &o)?,
+        _ => OpenOptions::default(),
     };
     let mut b = crm_core::Crm::builder();
     b = match o.clock_start {
@@ -268,7 +295,9 @@ impl Crm {
     /// Opens a new CRM in memory.
     #[wasm_bindgen(js_name = openInMemory)]
     pub fn open_in_memory(
-        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<Crm, JsValue> {
         Ok(Crm {
             inner: builder(options)?.open_in_memory().map_err(throw)?,
@@ -279,7 +308,9 @@ impl Crm {
     #[wasm_bindgen(js_name = openBytes)]
     pub fn open_bytes(
         bytes: Vec<u8>,
-        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<Crm, JsValue> {
         Ok(Crm {
             inner: builder(options)?.open_bytes(bytes).map_err(throw)?,
@@ -290,10 +321,13 @@ impl Crm {
     /// dedicated worker, where synchronous access handles exist; the data survives reloads.
     #[wasm_bindgen(js_name = openOpfs)]
     pub async fn open_opfs(
-        name: String,
-        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<Crm, JsValue> {
         let b = builder(options)?;
+        let name = text("name", &name)?;
         let backend = opfs::OpfsBackend::open(&name, None).await?;
         Ok(Crm {
             inner: b.open_backend(backend).map_err(throw)?,
@@ -303,11 +337,14 @@ impl Crm {
     /// Replaces the OPFS file `name` by the bytes of a backup, then opens it.
     #[wasm_bindgen(js_name = restoreOpfs)]
     pub async fn restore_opfs(
-        name: String,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         bytes: Vec<u8>,
-        #[wasm_bindgen(unchecked_param_type = "OpenOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<Crm, JsValue> {
         let b = builder(options)?;
+        let name = text("name", &name)?;
         let backend = opfs::OpfsBackend::open(&name, Some(&bytes)).await?;
         Ok(Crm {
             inner: b.open_backend(backend).map_err(throw)?,
@@ -328,11 +365,11 @@ impl Crm {
     /// A copy of the whole database as bytes (see `openBytes`, `restoreOpfs`).
     pub fn backup(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ProgressCallback | undefined")] progress: Option<
+        #[wasm_bindgen(unchecked_optional_param_type = "ProgressCallback")] progress: Option<
             js_sys::Function,
         >,
     ) -> Result<Vec<u8>, JsValue> {
-        let mut l = Listener::new(progress);
+        let mut l = Listener::new(callback(progress)?);
         let r = self.inner.backup(&mut |p| l.call(p));
         l.finish(r)
     }
@@ -342,12 +379,12 @@ impl Crm {
     pub fn import_records(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ImportData")] data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ProgressCallback | undefined")] progress: Option<
+        #[wasm_bindgen(unchecked_optional_param_type = "ProgressCallback")] progress: Option<
             js_sys::Function,
         >,
     ) -> Result<JsValue, JsValue> {
-        let data = arg("data", data)?;
-        let mut l = Listener::new(progress);
+        let data = arg("data", &data)?;
+        let mut l = Listener::new(callback(progress)?);
         let r = self.inner.import_records(data, &mut |p| l.call(p));
         out(Ok(l.finish(r)?))
     }
@@ -356,21 +393,21 @@ impl Crm {
     #[wasm_bindgen(js_name = getContact, unchecked_return_type = "Contact")]
     pub fn get_contact(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.get_contact(parse("id", &id)?))
     }
 
     /// The active contact with this email address (without case), or `null`.
     #[wasm_bindgen(js_name = findContactByEmail, unchecked_return_type = "Contact | null")]
-    pub fn find_contact_by_email(&self, email: String) -> Result<JsValue, JsValue> {
-        out(self.inner.find_contact_by_email(&email))
+    pub fn find_contact_by_email(&self, email: JsValue) -> Result<JsValue, JsValue> {
+        out(self.inner.find_contact_by_email(&text("email", &email)?))
     }
 
     /// The active contacts with this phone number.
     #[wasm_bindgen(js_name = findContactsByPhone, unchecked_return_type = "Contact[]")]
-    pub fn find_contacts_by_phone(&self, phone: String) -> Result<JsValue, JsValue> {
-        out(self.inner.find_contacts_by_phone(&phone))
+    pub fn find_contacts_by_phone(&self, phone: JsValue) -> Result<JsValue, JsValue> {
+        out(self.inner.find_contacts_by_phone(&text("phone", &phone)?))
     }
 
     /// One page of contacts.
@@ -379,7 +416,7 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ContactQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.list_contacts(&arg("query", query)?))
+        out(self.inner.list_contacts(&arg("query", &query)?))
     }
 
     /// How many contacts match.
@@ -390,7 +427,7 @@ impl Crm {
     ) -> Result<f64, JsValue> {
         Ok(self
             .inner
-            .count_contacts(&arg("filter", filter)?)
+            .count_contacts(&arg("filter", &filter)?)
             .map_err(throw)? as f64)
     }
 
@@ -398,15 +435,17 @@ impl Crm {
     #[wasm_bindgen(js_name = getCompany, unchecked_return_type = "Company")]
     pub fn get_company(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.get_company(parse("id", &id)?))
     }
 
     /// The active companies with this web domain.
     #[wasm_bindgen(js_name = findCompaniesByDomain, unchecked_return_type = "Company[]")]
-    pub fn find_companies_by_domain(&self, domain: String) -> Result<JsValue, JsValue> {
-        out(self.inner.find_companies_by_domain(&domain))
+    pub fn find_companies_by_domain(&self, domain: JsValue) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .find_companies_by_domain(&text("domain", &domain)?))
     }
 
     /// One page of companies.
@@ -415,7 +454,7 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CompanyQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.list_companies(&arg("query", query)?))
+        out(self.inner.list_companies(&arg("query", &query)?))
     }
 
     /// How many companies match.
@@ -426,7 +465,7 @@ impl Crm {
     ) -> Result<f64, JsValue> {
         Ok(self
             .inner
-            .count_companies(&arg("filter", filter)?)
+            .count_companies(&arg("filter", &filter)?)
             .map_err(throw)? as f64)
     }
 
@@ -434,7 +473,7 @@ impl Crm {
     #[wasm_bindgen(unchecked_return_type = "Company[]")]
     pub fn subsidiaries(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.subsidiaries(parse("id", &id)?))
     }
@@ -443,7 +482,7 @@ impl Crm {
     #[wasm_bindgen(unchecked_return_type = "Company[]")]
     pub fn ancestors(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.ancestors(parse("id", &id)?))
     }
@@ -452,7 +491,7 @@ impl Crm {
     #[wasm_bindgen(js_name = getEmployment, unchecked_return_type = "Employment")]
     pub fn get_employment(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.get_employment(parse("id", &id)?))
     }
@@ -461,7 +500,7 @@ impl Crm {
     #[wasm_bindgen(js_name = employmentsOfContact, unchecked_return_type = "Employment[]")]
     pub fn employments_of_contact(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.employments_of_contact(parse("id", &id)?))
     }
@@ -470,7 +509,7 @@ impl Crm {
     #[wasm_bindgen(js_name = employmentsAtCompany, unchecked_return_type = "Employment[]")]
     pub fn employments_at_company(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.employments_at_company(parse("id", &id)?))
     }
@@ -485,7 +524,7 @@ impl Crm {
     #[wasm_bindgen(js_name = relationsOf, unchecked_return_type = "RelationView[]")]
     pub fn relations_of(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RecordRef")] record: String,
+        #[wasm_bindgen(unchecked_param_type = "RecordRef")] record: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.relations_of(parse("record", &record)?))
     }
@@ -496,7 +535,7 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordKind")] kind: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.field_defs(arg("kind", kind)?))
+        out(self.inner.field_defs(arg("kind", &kind)?))
     }
 
     /// Full-text search.
@@ -505,7 +544,7 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SearchQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.search(&arg("query", query)?))
+        out(self.inner.search(&arg("query", &query)?))
     }
 
     /// Creates a contact.
@@ -514,46 +553,50 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ContactInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.create_contact(arg("input", input)?))
+        out(self.inner.create_contact(arg("input", &input)?))
     }
 
     /// Replaces a contact's editable fields.
     #[wasm_bindgen(js_name = updateContact, unchecked_return_type = "Contact")]
     pub fn update_contact(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ContactInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self
             .inner
-            .update_contact(parse("id", &id)?, arg("input", input)?))
+            .update_contact(parse("id", &id)?, arg("input", &input)?))
     }
 
     /// Adds tags to a contact.
     #[wasm_bindgen(js_name = addContactTags, unchecked_return_type = "Contact")]
     pub fn add_contact_tags(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
-        tags: Vec<String>,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.add_contact_tags(parse("id", &id)?, &tags))
+        out(self
+            .inner
+            .add_contact_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
     }
 
     /// Removes tags from a contact.
     #[wasm_bindgen(js_name = removeContactTags, unchecked_return_type = "Contact")]
     pub fn remove_contact_tags(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
-        tags: Vec<String>,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.remove_contact_tags(parse("id", &id)?, &tags))
+        out(self
+            .inner
+            .remove_contact_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
     }
 
     /// Archives a contact.
     #[wasm_bindgen(js_name = archiveContact, unchecked_return_type = "Contact")]
     pub fn archive_contact(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.archive_contact(parse("id", &id)?))
     }
@@ -562,7 +605,7 @@ impl Crm {
     #[wasm_bindgen(js_name = restoreContact, unchecked_return_type = "Contact")]
     pub fn restore_contact(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.restore_contact(parse("id", &id)?))
     }
@@ -571,7 +614,7 @@ impl Crm {
     #[wasm_bindgen(js_name = deleteContact)]
     pub fn delete_contact(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] id: JsValue,
     ) -> Result<(), JsValue> {
         self.inner.delete_contact(parse("id", &id)?).map_err(throw)
     }
@@ -582,46 +625,50 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CompanyInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.create_company(arg("input", input)?))
+        out(self.inner.create_company(arg("input", &input)?))
     }
 
     /// Replaces a company's editable fields.
     #[wasm_bindgen(js_name = updateCompany, unchecked_return_type = "Company")]
     pub fn update_company(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CompanyInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self
             .inner
-            .update_company(parse("id", &id)?, arg("input", input)?))
+            .update_company(parse("id", &id)?, arg("input", &input)?))
     }
 
     /// Adds tags to a company.
     #[wasm_bindgen(js_name = addCompanyTags, unchecked_return_type = "Company")]
     pub fn add_company_tags(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
-        tags: Vec<String>,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.add_company_tags(parse("id", &id)?, &tags))
+        out(self
+            .inner
+            .add_company_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
     }
 
     /// Removes tags from a company.
     #[wasm_bindgen(js_name = removeCompanyTags, unchecked_return_type = "Company")]
     pub fn remove_company_tags(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
-        tags: Vec<String>,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.remove_company_tags(parse("id", &id)?, &tags))
+        out(self
+            .inner
+            .remove_company_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
     }
 
     /// Archives a company.
     #[wasm_bindgen(js_name = archiveCompany, unchecked_return_type = "Company")]
     pub fn archive_company(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.archive_company(parse("id", &id)?))
     }
@@ -630,7 +677,7 @@ impl Crm {
     #[wasm_bindgen(js_name = restoreCompany, unchecked_return_type = "Company")]
     pub fn restore_company(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.restore_company(parse("id", &id)?))
     }
@@ -639,7 +686,7 @@ impl Crm {
     #[wasm_bindgen(js_name = deleteCompany)]
     pub fn delete_company(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompanyId")] id: JsValue,
     ) -> Result<(), JsValue> {
         self.inner.delete_company(parse("id", &id)?).map_err(throw)
     }
@@ -650,26 +697,26 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EmploymentInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.link_contact_to_company(arg("input", input)?))
+        out(self.inner.link_contact_to_company(arg("input", &input)?))
     }
 
     /// Changes an employment.
     #[wasm_bindgen(js_name = updateEmployment, unchecked_return_type = "Employment")]
     pub fn update_employment(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "EmploymentUpdate")] update: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self
             .inner
-            .update_employment(parse("id", &id)?, arg("update", update)?))
+            .update_employment(parse("id", &id)?, arg("update", &update)?))
     }
 
     /// Removes an employment.
     #[wasm_bindgen(js_name = unlinkEmployment)]
     pub fn unlink_employment(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "EmploymentId")] id: JsValue,
     ) -> Result<(), JsValue> {
         self.inner
             .unlink_employment(parse("id", &id)?)
@@ -684,13 +731,15 @@ impl Crm {
     ) -> Result<JsValue, JsValue> {
         out(self
             .inner
-            .define_relation_type(arg("relation_type", relation_type)?))
+            .define_relation_type(arg("relation_type", &relation_type)?))
     }
 
     /// Deletes an unused relation type.
     #[wasm_bindgen(js_name = deleteRelationType)]
-    pub fn delete_relation_type(&self, key: String) -> Result<(), JsValue> {
-        self.inner.delete_relation_type(&key).map_err(throw)
+    pub fn delete_relation_type(&self, key: JsValue) -> Result<(), JsValue> {
+        self.inner
+            .delete_relation_type(&text("key", &key)?)
+            .map_err(throw)
     }
 
     /// Relates two records.
@@ -699,13 +748,13 @@ impl Crm {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RelationInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.relate(arg("input", input)?))
+        out(self.inner.relate(arg("input", &input)?))
     }
 
     /// Removes a relation.
     pub fn unrelate(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RelationId")] id: String,
+        #[wasm_bindgen(unchecked_param_type = "RelationId")] id: JsValue,
     ) -> Result<(), JsValue> {
         self.inner.unrelate(parse("id", &id)?).map_err(throw)
     }
@@ -714,18 +763,18 @@ impl Crm {
     #[wasm_bindgen(js_name = defineField, unchecked_return_type = "FieldDef")]
     pub fn define_field(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "FieldDef")] def: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FieldDef")] definition: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.define_field(arg("def", def)?))
+        out(self.inner.define_field(arg("definition", &definition)?))
     }
 
     /// Changes a custom field definition (values migrate or the change is refused).
     #[wasm_bindgen(js_name = updateField, unchecked_return_type = "FieldDef")]
     pub fn update_field(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "FieldDef")] def: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FieldDef")] definition: JsValue,
     ) -> Result<JsValue, JsValue> {
-        out(self.inner.update_field(arg("def", def)?))
+        out(self.inner.update_field(arg("definition", &definition)?))
     }
 
     /// Deletes a custom field and its values.
@@ -733,10 +782,10 @@ impl Crm {
     pub fn delete_field(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordKind")] kind: JsValue,
-        key: String,
+        key: JsValue,
     ) -> Result<(), JsValue> {
         self.inner
-            .delete_field(arg("kind", kind)?, &key)
+            .delete_field(arg("kind", &kind)?, &text("key", &key)?)
             .map_err(throw)
     }
 }

@@ -289,7 +289,7 @@ export type Currency = string;
 export type Decimal = string;
 
 /** Which end of a relation a record is. */
-export type Direction = /** The record is the relation's `from`: the type's name applies. */ "outgoing" | /** The record is the relation's `to`: the type's reverse name applies. */ "incoming";
+export type Direction = /** The record is the relation's `record`: the type's name applies. */ "outgoing" | /** The record is the relation's `other`: the type's reverse name applies. */ "incoming";
 
 /** An email address of a contact. */
 export interface Email {
@@ -541,10 +541,10 @@ export interface Relation {
     id: RelationId;
     /** The key of its [`RelationType`]. */
     relation_type: string;
-    /** The record the type's `name` reads from. */
-    from: RecordRef;
-    /** The record the type's `reverse_name` reads from. */
-    to: RecordRef;
+    /** The record the type's `name` reads from ("Ana" in "Ana referred by Jan"). */
+    record: RecordRef;
+    /** The other record, which the type's `reverse_name` reads from. */
+    other: RecordRef;
     /** When the relation was made. */
     created_at: string;
 }
@@ -557,9 +557,9 @@ export interface RelationInput {
     /** The key of the relation type. */
     relation_type: string;
     /** The record the type's name reads from ("Ana" in "Ana referred by Jan"). */
-    from: RecordRef;
+    record: RecordRef;
     /** The other record ("Jan"). */
-    to: RecordRef;
+    other: RecordRef;
 }
 
 /**
@@ -630,10 +630,10 @@ export interface Sort {
 /** What to order a listing by. */
 export type SortBy = /** The display name (contacts) or name (companies), ignoring case and diacritics. */ "name" | /** When the record was created. */ "created_at" | /** When the record was last changed. */ "updated_at";
 
-/** A half-open range of instants: `from` included, `until` excluded; either may be open. */
+/** A half-open range of instants: `since` included, `until` excluded; either may be open. */
 export interface TimeRange {
     /** The first instant included. */
-    from?: string | null;
+    since?: string | null;
     /** The first instant excluded. */
     until?: string | null;
 }

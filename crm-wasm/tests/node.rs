@@ -27,10 +27,15 @@ fn string(v: &JsValue, key: &str) -> Option<String> {
     get(v, key).as_string()
 }
 
-fn fixed() -> JsValue {
-    json(&format!(
+/// Options as the binding receives them: an object, or nothing.
+fn opts(v: JsValue) -> Option<js_sys::Object> {
+    (!v.is_undefined()).then(|| v.unchecked_into())
+}
+
+fn fixed() -> Option<js_sys::Object> {
+    opts(json(&format!(
         r#"{{"clock_start": "{START}", "clock_step_millis": 1000, "sequential_ids": true, "default_phone_region": "PL"}}"#
-    ))
+    )))
 }
 
 fn instant(v: &JsValue, key: &str) -> DateTime<Utc> {
@@ -78,7 +83,7 @@ fn callback(c: &Closure<dyn FnMut(JsValue) -> Result<bool, JsValue>>) -> js_sys:
 #[wasm_bindgen_test]
 fn without_options_the_clock_is_date_now_and_ids_are_random() {
     for options in [JsValue::UNDEFINED, JsValue::NULL, json("{}")] {
-        let a = Crm::open_in_memory(options.clone()).expect("opens");
+        let a = Crm::open_in_memory(opts(options.clone())).expect("opens");
         let before = js_sys::Date::now();
         let c = a
             .create_contact(json(r#"{"given_name": "Zofia"}"#))
@@ -89,7 +94,7 @@ fn without_options_the_clock_is_date_now_and_ids_are_random() {
             before - 1.0 <= created && created <= after + 1.0,
             "created_at {created} is not between {before} and {after}"
         );
-        let b = Crm::open_in_memory(options).unwrap();
+        let b = Crm::open_in_memory(opts(options)).unwrap();
         let d = b
             .create_contact(json(r#"{"given_name": "Zofia"}"#))
             .unwrap();
@@ -105,14 +110,22 @@ fn options_set_the_clock_the_ids_and_the_phone_region() {
             r#"{"given_name": "Zofia", "phones": [{"number": "601 234 567"}]}"#,
         ))
         .unwrap();
-    assert_eq!(instant(&c, "created_at").to_rfc3339(), "2026-11-22T09:00:00+00:00");
+    assert_eq!(
+        instant(&c, "created_at").to_rfc3339(),
+        "2026-11-22T09:00:00+00:00"
+    );
     let phone = js_sys::Array::from(&get(&c, "phones")).get(0);
     assert_eq!(string(&phone, "e164").as_deref(), Some("+48601234567"));
     let later = a.create_contact(json(r#"{"given_name": "Jan"}"#)).unwrap();
-    assert!(instant(&later, "created_at") > instant(&c, "created_at"), "the clock steps");
+    assert!(
+        instant(&later, "created_at") > instant(&c, "created_at"),
+        "the clock steps"
+    );
 
     let b = Crm::open_in_memory(fixed()).unwrap();
-    let d = b.create_contact(json(r#"{"given_name": "Zofia"}"#)).unwrap();
+    let d = b
+        .create_contact(json(r#"{"given_name": "Zofia"}"#))
+        .unwrap();
     assert_eq!(string(&c, "id"), string(&d, "id"), "sequential ids repeat");
 }
 
@@ -123,7 +136,7 @@ fn bad_options_are_a_validation_error_on_options() {
         json(r#"{"sequential_ids": "yes"}"#),
         JsValue::from(5),
     ] {
-        validation_on(Crm::open_in_memory(bad), "options");
+        validation_on(Crm::open_in_memory(opts(bad)), "options");
     }
 }
 
@@ -143,7 +156,10 @@ fn errors_are_crm_errors_with_code_field_reason_and_existing() {
         .create_contact(json(r#"{"emails": [{"address": "ANA@dacia.ro"}]}"#))
         .unwrap_err();
     assert_eq!(string(&thrown, "code").as_deref(), Some("conflict"));
-    assert_eq!(string(&thrown, "field").as_deref(), Some("emails[0].address"));
+    assert_eq!(
+        string(&thrown, "field").as_deref(),
+        Some("emails[0].address")
+    );
     assert_eq!(string(&thrown, "existing"), string(&first, "id"));
 
     let missing = crm.get_contact("contact_00000000000000000000000000".into());
@@ -158,14 +174,19 @@ fn a_shape_error_names_the_argument_and_not_the_value() {
     let crm = Crm::open_in_memory(fixed()).unwrap();
     validation_on(crm.create_contact(JsValue::from(5)), "input");
     validation_on(crm.list_contacts(JsValue::from_str("all")), "query");
-    validation_on(crm.count_contacts(json(r#"{"archived": "sometimes"}"#)), "filter");
+    validation_on(
+        crm.count_contacts(json(r#"{"archived": "sometimes"}"#)),
+        "filter",
+    );
     validation_on(crm.search(json(r#"{"text": 5}"#)), "query");
     validation_on(crm.field_defs(JsValue::from_str("planet")), "kind");
     validation_on(crm.import_records(JsValue::from(7), None), "data");
     validation_on(crm.define_relation_type(json("{}")), "relation_type");
-    let c = crm.create_contact(json(r#"{"given_name": "Ana"}"#)).unwrap();
+    let c = crm
+        .create_contact(json(r#"{"given_name": "Ana"}"#))
+        .unwrap();
     let id = string(&c, "id").unwrap();
-    validation_on(crm.update_contact(id, JsValue::TRUE), "input");
+    validation_on(crm.update_contact(id.into(), JsValue::TRUE), "input");
 
     let thrown = crm
         .create_contact(json(r#"{"emails": "secret.person@example.com"}"#))
@@ -173,7 +194,10 @@ fn a_shape_error_names_the_argument_and_not_the_value() {
     for key in ["message", "reason"] {
         let text = string(&thrown, key).unwrap_or_default();
         assert!(!text.is_empty(), "{key} is empty");
-        assert!(!text.contains("secret.person"), "{key} quotes the input: {text}");
+        assert!(
+            !text.contains("secret.person"),
+            "{key} quotes the input: {text}"
+        );
     }
 }
 
@@ -183,31 +207,40 @@ fn ids_that_do_not_parse_are_a_validation_error_on_the_argument() {
     let company = crm.create_company(json(r#"{"name": "Dacia"}"#)).unwrap();
     let company_id = string(&company, "id").unwrap();
     validation_on(crm.get_contact("nope".into()), "id");
-    validation_on(crm.get_contact(company_id.clone()), "id");
+    validation_on(crm.get_contact(company_id.clone().into()), "id");
     validation_on(crm.get_company("".into()), "id");
     validation_on(crm.delete_contact("contact_".into()), "id");
     validation_on(crm.relations_of("nope".into()), "record");
-    validation_on(crm.unrelate(company_id).map(|_| ()), "id");
+    validation_on(crm.unrelate(company_id.into()).map(|_| ()), "id");
     // A record reference takes either kind.
-    assert!(crm.relations_of(string(&company, "id").unwrap()).is_ok());
+    assert!(
+        crm.relations_of(string(&company, "id").unwrap().into())
+            .is_ok()
+    );
 }
 
 #[wasm_bindgen_test]
 fn a_throwing_progress_callback_is_rethrown_and_nothing_is_written() {
     let crm = Crm::open_in_memory(fixed()).unwrap();
-    let data = json(r#"{"contacts": [{"given_name": "A"}, {"given_name": "B"}, {"given_name": "C"}]}"#);
+    let data =
+        json(r#"{"contacts": [{"given_name": "A"}, {"given_name": "B"}, {"given_name": "C"}]}"#);
 
     let thrown: JsValue = js_sys::Error::new("stop right there").into();
     let cb = throwing(thrown.clone());
     let err = crm
         .import_records(data.clone(), Some(callback(&cb)))
         .expect_err("the import fails");
-    assert!(js_sys::Object::is(&err, &thrown), "the callback's own exception: {err:?}");
+    assert!(
+        js_sys::Object::is(&err, &thrown),
+        "the callback's own exception: {err:?}"
+    );
     assert_eq!(count(&crm), 0.0, "nothing was written");
 
     // A thrown non-Error value comes back as it was thrown.
     let cb = throwing(JsValue::from_str("plain string"));
-    let err = crm.import_records(data.clone(), Some(callback(&cb))).unwrap_err();
+    let err = crm
+        .import_records(data.clone(), Some(callback(&cb)))
+        .unwrap_err();
     assert_eq!(err.as_string().as_deref(), Some("plain string"));
     assert_eq!(count(&crm), 0.0);
 
@@ -245,9 +278,14 @@ fn a_backup_reopens_with_open_bytes() {
     let bytes = crm.backup(None).unwrap();
     assert!(!bytes.is_empty());
 
-    let copy = Crm::open_bytes(bytes.clone(), JsValue::UNDEFINED).unwrap();
-    let again = copy.get_contact(string(&ana, "id").unwrap()).unwrap();
-    assert_eq!(string(&again, "display_name").as_deref(), Some("Ana Popescu"));
+    let copy = Crm::open_bytes(bytes.clone(), None).unwrap();
+    let again = copy
+        .get_contact(string(&ana, "id").unwrap().into())
+        .unwrap();
+    assert_eq!(
+        string(&again, "display_name").as_deref(),
+        Some("Ana Popescu")
+    );
     assert_eq!(count(&copy), 1.0);
     assert_eq!(copy.count_companies(json("{}")).unwrap(), 1.0);
     assert!(
@@ -255,10 +293,14 @@ fn a_backup_reopens_with_open_bytes() {
         "the copy verifies"
     );
     // The copy is independent of the original.
-    copy.create_contact(json(r#"{"given_name": "Jan"}"#)).unwrap();
+    copy.create_contact(json(r#"{"given_name": "Jan"}"#))
+        .unwrap();
     assert_eq!(count(&copy), 2.0);
     assert_eq!(count(&crm), 1.0);
 
-    let (code, _) = crm_error(Crm::open_bytes(vec![1, 2, 3, 4], JsValue::UNDEFINED));
-    assert!(code == "storage" || code == "version", "garbage bytes: {code}");
+    let (code, _) = crm_error(Crm::open_bytes(vec![1, 2, 3, 4], None));
+    assert!(
+        code == "storage" || code == "version",
+        "garbage bytes: {code}"
+    );
 }

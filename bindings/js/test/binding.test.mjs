@@ -119,8 +119,11 @@ test('dates and instants are RFC 3339 strings', () => {
   const now = Crm.openInMemory().createContact({ given_name: 'Now' });
   assert.ok(Math.abs(Date.parse(now.created_at) - Date.now()) < 60_000, now.created_at);
 
-  // A Date object is not an RFC 3339 string.
-  throwsCrm(() => Crm.openInMemory({ clock_start: new Date() }), { code: 'validation', field: 'options' });
+  // A Date object is read as the instant it holds (arguments go through JSON).
+  const at = new Date('2026-01-02T03:04:05Z');
+  const dated = Crm.openInMemory({ clock_start: at }).createContact({ given_name: 'Dated' });
+  assert.equal(Date.parse(dated.created_at), at.getTime());
+  throwsCrm(() => Crm.openInMemory({ clock_start: 'yesterday' }), { code: 'validation', field: 'options' });
 });
 
 /** A valid call of every operation, on a CRM holding one of each record. */
@@ -130,7 +133,7 @@ function everyCall(crm) {
   const dacia = crm.createCompany({ name: 'Dacia', domains: ['dacia.ro'] });
   const job = crm.linkContactToCompany({ contact: ana.id, company: dacia.id });
   crm.defineRelationType({ key: 'mentor_of', name: 'mentor of', reverse_name: 'mentored by', record_kind: 'contact' });
-  const rel = crm.relate({ relation_type: 'mentor_of', from: ana.id, to: jan.id });
+  const rel = crm.relate({ relation_type: 'mentor_of', record: ana.id, other: jan.id });
   crm.defineRelationType({ key: 'unused_of', name: 'unused of', reverse_name: 'unused by', record_kind: 'company' });
   const field = { record_kind: 'contact', key: 'tier', label: 'Tier', kind: { type: 'text' } };
   crm.defineField(field);
@@ -173,7 +176,7 @@ function everyCall(crm) {
     unlink_employment: [job.id],
     define_relation_type: [{ key: 'coach_of', name: 'coach of', reverse_name: 'coached by', record_kind: 'contact' }],
     delete_relation_type: ['unused_of'],
-    relate: [{ relation_type: 'mentor_of', from: jan.id, to: ana.id }],
+    relate: [{ relation_type: 'mentor_of', record: jan.id, other: ana.id }],
     unrelate: [rel.id],
     define_field: [{ ...field, key: 'tier2' }],
     update_field: [{ ...field, label: 'Level' }],

@@ -512,7 +512,8 @@ def test_round_trip_of_the_json_forms():
         (crm_ffi.FieldValue, {"datetime": "2026-11-20T15:30:00Z"}),
         (crm_ffi.FieldValue, {"money": {"amount_minor": 1, "currency": "PLN"}}),
         (crm_ffi.FieldValue, {"list": ["a"]}),
-        (crm_ffi.RelationInput, {"relation_type": "x", "from": "a", "to": "b"}),
+        (crm_ffi.RelationInput, {"relation_type": "x", "record": "a", "other": "b"}),
+        (crm_ffi.TimeRange, {"since": "2026-11-20T15:30:00Z", "until": None}),
     ]
     for hint, value in cases:
         assert to_json(to_binding(hint, value, "case")) == value

@@ -30,22 +30,24 @@ export async function usage(): Promise<void> {
   const def: FieldDef = crm.defineField({ record_kind: 'contact', key: 'tier', label: 'Tier', kind: { type: 'single_select', options: ['a', 'b'] } });
   const ops: string[] = operations();
 
-  // The generated declarations make `options` and `progress` required parameters (typed
-  // `… | undefined`), so TypeScript callers must pass `undefined` explicitly where JavaScript
-  // callers may omit them.
+  // `options` and `progress` are optional parameters.
   const progress: ProgressCallback = (p: Progress) => p.done < p.total;
   const report: ImportReport = crm.importRecords({ contacts: [{ given_name: 'Ana' }] }, progress);
-  const bytes: Uint8Array = crm.backup(undefined);
-  const copy: Crm = Crm.openBytes(bytes, undefined);
+  const plain: ImportReport = crm.importRecords({ contacts: [{ given_name: 'Jan' }] });
+  const bytes: Uint8Array = crm.backup();
+  const copy: Crm = Crm.openBytes(bytes);
+  const fresh: Crm = Crm.openInMemory();
   const opfs: Promise<Crm> = Crm.openOpfs('test.crm', {});
 
   try {
     crm.createContact({});
   } catch (e) {
     const err = e as CrmError;
-    const code: string = err.code;
+    const code: 'not_found' | 'validation' | 'conflict' | 'closed' | 'storage' | 'version' | 'cancelled' | 'internal' = err.code;
+    // @ts-expect-error: the code is one of the error kinds, not any string
+    const bogus: CrmError['code'] = 'nope';
     const field: string | undefined = err.field;
-    void code; void field;
+    void code; void field; void bogus;
   }
 
   // Wrong uses must not compile.
@@ -68,5 +70,5 @@ export async function usage(): Promise<void> {
   // @ts-expect-error openOpfs returns a promise
   const notACrm: Crm = Crm.openOpfs('x.crm', {});
 
-  void [name, family, primary, next, score, n, def, ops, report, copy, opfs, wrong, notAPage, notAString, notACrm];
+  void [name, family, primary, next, score, n, def, ops, report, plain, bytes, copy, fresh, opfs, wrong, notAPage, notAString, notACrm];
 }

@@ -729,7 +729,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     /**
      * Defines a custom field.
      */
-    func defineField(def: FieldDef) throws  -> FieldDef
+    func defineField(definition: FieldDef) throws  -> FieldDef
     
     /**
      * Defines a relation type.
@@ -894,7 +894,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     /**
      * Changes a custom field definition (values migrate or the change is refused).
      */
-    func updateField(def: FieldDef) throws  -> FieldDef
+    func updateField(definition: FieldDef) throws  -> FieldDef
     
     /**
      * Checks that every index agrees with the records.
@@ -1142,12 +1142,12 @@ open func createContact(input: ContactInput)throws  -> Contact  {
     /**
      * Defines a custom field.
      */
-open func defineField(def: FieldDef)throws  -> FieldDef  {
+open func defineField(definition: FieldDef)throws  -> FieldDef  {
     return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_define_field(
             self.uniffiCloneHandle(),
-        FfiConverterTypeFieldDef_lower(def),uniffiCallStatus
+        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
     )
 })
 }
@@ -1571,12 +1571,12 @@ open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  ->
     /**
      * Changes a custom field definition (values migrate or the change is refused).
      */
-open func updateField(def: FieldDef)throws  -> FieldDef  {
+open func updateField(definition: FieldDef)throws  -> FieldDef  {
     return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_update_field(
             self.uniffiCloneHandle(),
-        FfiConverterTypeFieldDef_lower(def),uniffiCallStatus
+        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
     )
 })
 }
@@ -4560,13 +4560,13 @@ public struct Relation: Equatable, Hashable {
      */
     public var relationType: String
     /**
-     * Where the name reads from.
+     * The record the name reads from.
      */
-    public var from: RecordRef
+    public var record: RecordRef
     /**
-     * Where the reverse name reads from.
+     * The other record, which the reverse name reads from.
      */
-    public var to: RecordRef
+    public var other: RecordRef
     /**
      * When it was made.
      */
@@ -4582,18 +4582,18 @@ public struct Relation: Equatable, Hashable {
          * The key of its type.
          */relationType: String, 
         /**
-         * Where the name reads from.
-         */from: RecordRef, 
+         * The record the name reads from.
+         */record: RecordRef, 
         /**
-         * Where the reverse name reads from.
-         */to: RecordRef, 
+         * The other record, which the reverse name reads from.
+         */other: RecordRef, 
         /**
          * When it was made.
          */createdAt: Timestamp) {
         self.id = id
         self.relationType = relationType
-        self.from = from
-        self.to = to
+        self.record = record
+        self.other = other
         self.createdAt = createdAt
     }
 
@@ -4615,8 +4615,8 @@ public struct FfiConverterTypeRelation: FfiConverterRustBuffer {
             try Relation(
                 id: FfiConverterTypeRelationId.read(from: &buf), 
                 relationType: FfiConverterString.read(from: &buf), 
-                from: FfiConverterTypeRecordRef.read(from: &buf), 
-                to: FfiConverterTypeRecordRef.read(from: &buf), 
+                record: FfiConverterTypeRecordRef.read(from: &buf), 
+                other: FfiConverterTypeRecordRef.read(from: &buf), 
                 createdAt: FfiConverterTypeTimestamp.read(from: &buf)
         )
     }
@@ -4624,8 +4624,8 @@ public struct FfiConverterTypeRelation: FfiConverterRustBuffer {
     public static func write(_ value: Relation, into buf: inout [UInt8]) {
         FfiConverterTypeRelationId.write(value.id, into: &buf)
         FfiConverterString.write(value.relationType, into: &buf)
-        FfiConverterTypeRecordRef.write(value.from, into: &buf)
-        FfiConverterTypeRecordRef.write(value.to, into: &buf)
+        FfiConverterTypeRecordRef.write(value.record, into: &buf)
+        FfiConverterTypeRecordRef.write(value.other, into: &buf)
         FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
     }
 }
@@ -4657,11 +4657,11 @@ public struct RelationInput: Equatable, Hashable {
     /**
      * The record the name reads from.
      */
-    public var from: RecordRef
+    public var record: RecordRef
     /**
      * The other record.
      */
-    public var to: RecordRef
+    public var other: RecordRef
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4671,13 +4671,13 @@ public struct RelationInput: Equatable, Hashable {
          */relationType: String, 
         /**
          * The record the name reads from.
-         */from: RecordRef, 
+         */record: RecordRef, 
         /**
          * The other record.
-         */to: RecordRef) {
+         */other: RecordRef) {
         self.relationType = relationType
-        self.from = from
-        self.to = to
+        self.record = record
+        self.other = other
     }
 
     
@@ -4697,15 +4697,15 @@ public struct FfiConverterTypeRelationInput: FfiConverterRustBuffer {
         return
             try RelationInput(
                 relationType: FfiConverterString.read(from: &buf), 
-                from: FfiConverterTypeRecordRef.read(from: &buf), 
-                to: FfiConverterTypeRecordRef.read(from: &buf)
+                record: FfiConverterTypeRecordRef.read(from: &buf), 
+                other: FfiConverterTypeRecordRef.read(from: &buf)
         )
     }
 
     public static func write(_ value: RelationInput, into buf: inout [UInt8]) {
         FfiConverterString.write(value.relationType, into: &buf)
-        FfiConverterTypeRecordRef.write(value.from, into: &buf)
-        FfiConverterTypeRecordRef.write(value.to, into: &buf)
+        FfiConverterTypeRecordRef.write(value.record, into: &buf)
+        FfiConverterTypeRecordRef.write(value.other, into: &buf)
     }
 }
 
@@ -5157,7 +5157,7 @@ public struct TimeRange: Equatable, Hashable {
     /**
      * First instant included.
      */
-    public var from: Timestamp?
+    public var since: Timestamp?
     /**
      * First instant excluded.
      */
@@ -5168,11 +5168,11 @@ public struct TimeRange: Equatable, Hashable {
     public init(
         /**
          * First instant included.
-         */from: Timestamp? = nil, 
+         */since: Timestamp? = nil, 
         /**
          * First instant excluded.
          */until: Timestamp? = nil) {
-        self.from = from
+        self.since = since
         self.until = until
     }
 
@@ -5192,13 +5192,13 @@ public struct FfiConverterTypeTimeRange: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeRange {
         return
             try TimeRange(
-                from: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                since: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 until: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: TimeRange, into buf: inout [UInt8]) {
-        FfiConverterOptionTypeTimestamp.write(value.from, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.since, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.until, into: &buf)
     }
 }
@@ -5648,11 +5648,11 @@ public func FfiConverterTypeCrmError_lower(_ value: CrmError) -> RustBuffer {
 public enum Direction: Equatable, Hashable {
     
     /**
-     * The record is `from`.
+     * The record is the relation's `record`.
      */
     case outgoing
     /**
-     * The record is `to`.
+     * The record is the relation's `other`.
      */
     case incoming
 
@@ -7853,7 +7853,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_create_contact() != 40684) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 47474) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 25225) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 47149) {
@@ -7952,7 +7952,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 14029) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 17196) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 10131) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_verify() != 8520) {

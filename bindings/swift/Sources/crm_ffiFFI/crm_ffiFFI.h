@@ -341,7 +341,7 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_create_contact(uint64_t ptr, RustBuffer 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
-RustBuffer uniffi_crm_ffi_fn_method_crm_define_field(uint64_t ptr, RustBuffer def, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_crm_ffi_fn_method_crm_define_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
@@ -506,7 +506,7 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_update_employment(uint64_t ptr, RustBuff
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_FIELD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_FIELD
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_field(uint64_t ptr, RustBuffer def, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY

@@ -9,12 +9,12 @@
 // Where the generated types cannot say what the core's JSON looks like, a table says it:
 // - COMPANY_SIZE: the core writes size bands as "2-10", the enum's constants are UP_TO10.
 // - JSON_VARIANT_NAMES: FieldValue.DateTime is "datetime" in JSON ("date_time" in FieldKind).
-// - the renames of bindings/kotlin/uniffi.toml (read from that file): Crm.close is closeCrm,
+// - the renames of crm-ffi/uniffi.toml (read from that file): Crm.close is closeCrm,
 //   FieldValue.List is FieldValue.StringList.
 // Sealed classes are internally tagged ({"type": "single_select", "options": [...]}) unless
 // every variant wraps one value (FieldValue: {"text": "x"}), as serde writes them in the core.
 //
-// Usage: ScenarioRunnerKt <scenario dir> <bindings/kotlin/uniffi.toml>
+// Usage: ScenarioRunnerKt <scenario dir> <crm-ffi/uniffi.toml>
 
 import java.io.File
 import java.lang.reflect.InvocationTargetException
@@ -222,7 +222,7 @@ fun camel(snake: String): String =
 fun snake(camel: String): String =
     camel.replace(Regex("(?<=[a-z0-9])(?=[A-Z])"), "_").lowercase()
 
-/** The `[crates.crm_ffi.bindings.kotlin.rename]` table of bindings/kotlin/uniffi.toml. */
+/** The `[bindings.kotlin.rename]` table of crm-ffi/uniffi.toml. */
 fun readRenames(file: File): Map<String, String> {
     val renames = LinkedHashMap<String, String>()
     var inTable = false
@@ -230,7 +230,7 @@ fun readRenames(file: File): Map<String, String> {
     for (raw in file.readLines()) {
         val line = raw.trim()
         if (line.startsWith("[")) {
-            inTable = line == "[crates.crm_ffi.bindings.kotlin.rename]"
+            inTable = line == "[bindings.kotlin.rename]"
             continue
         }
         if (!inTable || line.isEmpty() || line.startsWith("#")) continue
@@ -543,7 +543,7 @@ class Runner(val names: Names) {
 
 fun main(args: Array<String>) {
     if (args.size != 2) {
-        System.err.println("usage: ScenarioRunnerKt <tests/scenarios> <bindings/kotlin/uniffi.toml>")
+        System.err.println("usage: ScenarioRunnerKt <tests/scenarios> <crm-ffi/uniffi.toml>")
         exitProcess(2)
     }
     val files = File(args[0]).listFiles { f -> f.name.endsWith(".json") }?.sortedBy { it.name } ?: emptyList()
