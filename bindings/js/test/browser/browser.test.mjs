@@ -1,11 +1,12 @@
-// The package in Debian's headless Chromium, driven by playwright-core: in the page, in a
-// dedicated worker, and with OPFS in a worker across a page reload. Serves the repository
+// The package in Debian's headless Chromium, driven by playwright-core: every scenario file
+// run in the page, the package in the page and in a dedicated worker, and OPFS in a worker
+// across a page reload. Serves the repository
 // over http://127.0.0.1:<free port> with the small static server below.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat, mkdtemp, rm } from 'node:fs/promises';
+import { stat, mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,15 @@ function checkInMemory(r, where) {
   assert.deepEqual(r.wisniewska.map((h) => h.label), ['Łucja Wiśniewska'], where);
   assert.equal(r.backupIsBytes, true, where);
 }
+
+browserTest('every scenario file passes in the page', async () => {
+  const names = (await readdir(join(ROOT, 'tests', 'scenarios'))).filter((f) => f.endsWith('.json')).sort();
+  assert.ok(names.length > 0, 'scenario files exist');
+  const outcomes = await page.evaluate((n) => window.crmTest.scenarios(n), names);
+  assert.deepEqual(outcomes.map((o) => o.name), names, 'every file ran');
+  const failed = outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.error}`);
+  assert.deepEqual(failed, [], 'scenarios failed in Chromium');
+});
 
 browserTest('the package works in the page', async () => {
   checkInMemory(await page.evaluate(() => window.crmTest.inPage()), 'page');

@@ -1,7 +1,8 @@
 // The page: loads the package, runs the in-memory check here, and drives a dedicated worker
 // (worker.mjs) for the same check and for OPFS. browser.test.mjs calls window.crmTest.
-import { init } from '../../pkg/index.js';
+import { init, Crm, operations } from '../../pkg/index.js';
 import { inMemory, describe } from './checks.mjs';
+import { run } from '../scenario-runner.mjs';
 
 /** Runs `cmd` in a fresh dedicated worker, which is then terminated. */
 function inWorker(cmd, arg) {
@@ -23,5 +24,21 @@ window.crmTest = {
   },
   inWorker,
   describe,
+  /** Runs the named files of tests/scenarios/ here, in the page; one outcome per file. */
+  async scenarios(names) {
+    await window.crmTest.ready;
+    const outcomes = [];
+    for (const name of names) {
+      try {
+        const response = await fetch(`/tests/scenarios/${encodeURIComponent(name)}`);
+        if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+        run(await response.json(), { Crm, operations });
+        outcomes.push({ name, ok: true });
+      } catch (e) {
+        outcomes.push({ name, ok: false, error: String(e?.message ?? e) });
+      }
+    }
+    return outcomes;
+  },
 };
 console.log('page.mjs loaded');
