@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -170,6 +171,17 @@ fn parse<T: std::str::FromStr<Err = crm_core::Error>>(
     })
 }
 
+/// Reads the bytes of a backup: a `Uint8Array` or an array of numbers.
+fn bytes(value: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Ok(array.to_vec())
+    } else if js_sys::Array::is_array(value) {
+        arg("bytes", value)
+    } else {
+        Err(invalid("bytes", "must be a Uint8Array"))
+    }
+}
+
 /// Reads an optional progress callback.
 fn callback(value: Option<js_sys::Function>) -> Result<Option<js_sys::Function>, JsValue> {
     match value {
@@ -307,13 +319,15 @@ impl Crm {
     /// Opens an in-memory CRM holding a copy of a backup made by `backup()`.
     #[wasm_bindgen(js_name = openBytes)]
     pub fn open_bytes(
-        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
             js_sys::Object,
         >,
     ) -> Result<Crm, JsValue> {
         Ok(Crm {
-            inner: builder(options)?.open_bytes(bytes).map_err(throw)?,
+            inner: builder(options)?
+                .open_bytes(self::bytes(&bytes)?)
+                .map_err(throw)?,
         })
     }
 
@@ -338,13 +352,14 @@ impl Crm {
     #[wasm_bindgen(js_name = restoreOpfs)]
     pub async fn restore_opfs(
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
             js_sys::Object,
         >,
     ) -> Result<Crm, JsValue> {
         let b = builder(options)?;
         let name = text("name", &name)?;
+        let bytes = self::bytes(&bytes)?;
         let backend = opfs::OpfsBackend::open(&name, Some(&bytes)).await?;
         Ok(Crm {
             inner: b.open_backend(backend).map_err(throw)?,

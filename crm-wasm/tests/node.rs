@@ -278,7 +278,7 @@ fn a_backup_reopens_with_open_bytes() {
     let bytes = crm.backup(None).unwrap();
     assert!(!bytes.is_empty());
 
-    let copy = Crm::open_bytes(bytes.clone(), None).unwrap();
+    let copy = Crm::open_bytes(js_sys::Uint8Array::from(&bytes[..]).into(), None).unwrap();
     let again = copy
         .get_contact(string(&ana, "id").unwrap().into())
         .unwrap();
@@ -298,7 +298,10 @@ fn a_backup_reopens_with_open_bytes() {
     assert_eq!(count(&copy), 2.0);
     assert_eq!(count(&crm), 1.0);
 
-    let (code, _) = crm_error(Crm::open_bytes(vec![1, 2, 3, 4], None));
+    let (code, _) = crm_error(Crm::open_bytes(
+        js_sys::Uint8Array::from(&[1u8, 2, 3, 4][..]).into(),
+        None,
+    ));
     assert!(
         code == "storage" || code == "version",
         "garbage bytes: {code}"

@@ -267,6 +267,9 @@ test('backup() returns a Uint8Array that openBytes() reopens', () => {
   assert.equal(Crm.openBytes(copy.backup()).countContacts({}), 2);
 
   throwsCrm(() => Crm.openBytes(new Uint8Array([1, 2, 3, 4]), FIXED), { code: 'storage' });
+  throwsCrm(() => Crm.openBytes(42, FIXED), { code: 'validation', field: 'bytes' });
+  throwsCrm(() => Crm.openBytes('bytes', FIXED), { code: 'validation', field: 'bytes' });
+  throwsCrm(() => Crm.openBytes([1, 2, 300], FIXED), { code: 'validation', field: 'bytes' });
 });
 
 test('openOpfs outside a dedicated worker rejects with a storage CrmError', async () => {
@@ -284,6 +287,9 @@ test('arguments of the wrong JavaScript type are validation errors naming the ar
     ['findContactByEmail', [undefined], 'email'],
     ['addContactTags', [ana.id, [1, 2]], 'tags'],
     ['addContactTags', [ana.id, 'vip'], 'tags'],
+    ['relationsOf', [{ id: ana.id }], 'record'],
+    ['backup', [5], 'progress'],
+    ['importRecords', [{ contacts: [] }, 'soon'], 'progress'],
   ];
   const wrong = [];
   for (const [method, args, field] of cases) {
