@@ -240,6 +240,8 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
             let other = match r.other {
                 RecordRef::Contact(id) => crm.get_contact(id)?.display_name,
                 RecordRef::Company(id) => crm.get_company(id)?.name,
+                RecordRef::Lead(id) => crm.get_lead(id)?.display_name,
+                RecordRef::Deal(id) => crm.get_deal(id)?.title,
             };
             println!("  {} {} {}", person.display_name, r.label, other);
         }

@@ -38,4 +38,21 @@ impl Ctx {
         *floor = id;
         id
     }
+
+    /// Makes sure no id at or below `raw` is minted from now on.
+    pub(crate) fn raise_floor(&self, raw: u128) {
+        let mut floor = self.floor.lock().unwrap_or_else(|e| e.into_inner());
+        *floor = (*floor).max(raw);
+    }
+
+    /// A context on the system clock and random ids, for unit tests of internals.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Ctx {
+        Ctx {
+            clock: Arc::new(crate::clock::SystemClock),
+            ids: Arc::new(crate::id::RandomIds::new()),
+            phone_region: None,
+            floor: Arc::new(Mutex::new(0)),
+        }
+    }
 }

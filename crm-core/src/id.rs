@@ -47,6 +47,20 @@ id_kinds! {
     EmploymentKind => EmploymentId, "employment", "employment";
     /// The id of a typed relation between two records: `relation_…`.
     RelationKind => RelationId, "relation", "relation";
+    /// The id of a lead: `lead_…`.
+    LeadKind => LeadId, "lead", "lead";
+    /// The id of a deal: `deal_…`.
+    DealKind => DealId, "deal", "deal";
+    /// The id of a sales pipeline: `pipeline_…`.
+    PipelineKind => PipelineId, "pipeline", "pipeline";
+    /// The id of a stage of a pipeline: `stage_…`.
+    StageIdKind => StageId, "stage", "stage";
+    /// The id of a product: `product_…`.
+    ProductKind => ProductId, "product", "product";
+    /// The id of a price list: `pricelist_…`.
+    PriceListKind => PriceListId, "pricelist", "price list";
+    /// The id of a quote: `quote_…`.
+    QuoteKind => QuoteId, "quote", "quote";
 }
 
 /// A 128-bit, time-ordered id of a record of kind `K`.
@@ -351,6 +365,10 @@ pub enum RecordRef {
     Contact(ContactId),
     /// A company.
     Company(CompanyId),
+    /// A lead.
+    Lead(LeadId),
+    /// A deal.
+    Deal(DealId),
 }
 
 impl RecordRef {
@@ -359,6 +377,8 @@ impl RecordRef {
         match self {
             RecordRef::Contact(_) => crate::RecordKind::Contact,
             RecordRef::Company(_) => crate::RecordKind::Company,
+            RecordRef::Lead(_) => crate::RecordKind::Lead,
+            RecordRef::Deal(_) => crate::RecordKind::Deal,
         }
     }
 
@@ -367,6 +387,8 @@ impl RecordRef {
         match self {
             RecordRef::Contact(id) => id.as_u128(),
             RecordRef::Company(id) => id.as_u128(),
+            RecordRef::Lead(id) => id.as_u128(),
+            RecordRef::Deal(id) => id.as_u128(),
         }
     }
 
@@ -382,6 +404,8 @@ impl RecordRef {
         match kind {
             crate::RecordKind::Contact => RecordRef::Contact(Id::from_u128(raw)),
             crate::RecordKind::Company => RecordRef::Company(Id::from_u128(raw)),
+            crate::RecordKind::Lead => RecordRef::Lead(Id::from_u128(raw)),
+            crate::RecordKind::Deal => RecordRef::Deal(Id::from_u128(raw)),
         }
     }
 }
@@ -398,11 +422,25 @@ impl From<CompanyId> for RecordRef {
     }
 }
 
+impl From<LeadId> for RecordRef {
+    fn from(id: LeadId) -> Self {
+        RecordRef::Lead(id)
+    }
+}
+
+impl From<DealId> for RecordRef {
+    fn from(id: DealId) -> Self {
+        RecordRef::Deal(id)
+    }
+}
+
 impl fmt::Display for RecordRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RecordRef::Contact(id) => id.fmt(f),
             RecordRef::Company(id) => id.fmt(f),
+            RecordRef::Lead(id) => id.fmt(f),
+            RecordRef::Deal(id) => id.fmt(f),
         }
     }
 }
@@ -412,12 +450,20 @@ impl FromStr for RecordRef {
 
     fn from_str(s: &str) -> Result<Self> {
         let prefix = s.split_once('_').map(|(p, _)| p).unwrap_or_default();
-        if prefix.eq_ignore_ascii_case(ContactKind::PREFIX) {
+        let is = |p: &str| prefix.eq_ignore_ascii_case(p);
+        if is(ContactKind::PREFIX) {
             s.parse().map(RecordRef::Contact)
-        } else if prefix.eq_ignore_ascii_case(CompanyKind::PREFIX) {
+        } else if is(CompanyKind::PREFIX) {
             s.parse().map(RecordRef::Company)
+        } else if is(LeadKind::PREFIX) {
+            s.parse().map(RecordRef::Lead)
+        } else if is(DealKind::PREFIX) {
+            s.parse().map(RecordRef::Deal)
         } else {
-            Err(Error::validation("id", "is not a contact or company id"))
+            Err(Error::validation(
+                "id",
+                "is not the id of a contact, company, lead or deal",
+            ))
         }
     }
 }
@@ -518,8 +564,12 @@ mod tests {
         let k = RecordRef::Company(CompanyId::from_u128(7));
         assert_eq!(c.to_string().parse::<RecordRef>().unwrap(), c);
         assert_eq!(k.to_string().parse::<RecordRef>().unwrap(), k);
+        let l = RecordRef::Lead(LeadId::from_u128(7));
+        let d = RecordRef::Deal(DealId::from_u128(7));
+        assert_eq!(l.to_string().parse::<RecordRef>().unwrap(), l);
+        assert_eq!(d.to_string().parse::<RecordRef>().unwrap(), d);
         assert!(
-            "deal_00000000000000000000000001"
+            "quote_00000000000000000000000001"
                 .parse::<RecordRef>()
                 .is_err()
         );

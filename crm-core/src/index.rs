@@ -42,6 +42,40 @@ pub(crate) mod ix {
     pub(crate) const RELATION_BY_FROM: u8 = 0x42;
     pub(crate) const RELATION_BY_TO: u8 = 0x43;
     pub(crate) const RELATION_BY_TYPE: u8 = 0x44;
+
+    pub(crate) const LEAD_EMAIL: u8 = 0x50;
+    pub(crate) const LEAD_STATUS: u8 = 0x51;
+    pub(crate) const LEAD_SOURCE: u8 = 0x52;
+    pub(crate) const LEAD_OWNER: u8 = 0x53;
+    pub(crate) const LEAD_TAG: u8 = 0x54;
+    pub(crate) const LEAD_NAME: u8 = 0x55;
+    pub(crate) const LEAD_CREATED: u8 = 0x56;
+    pub(crate) const LEAD_UPDATED: u8 = 0x57;
+    /// What a converted lead became: `[index][record kind and id][lead id]`.
+    pub(crate) const LEAD_BECAME: u8 = 0x58;
+    pub(crate) const LEAD_SCORE: u8 = 0x59;
+
+    pub(crate) const DEAL_STAGE: u8 = 0x60;
+    pub(crate) const DEAL_STATUS: u8 = 0x61;
+    pub(crate) const DEAL_OWNER: u8 = 0x62;
+    pub(crate) const DEAL_TAG: u8 = 0x63;
+    pub(crate) const DEAL_COMPANY: u8 = 0x64;
+    pub(crate) const DEAL_CONTACT: u8 = 0x65;
+    pub(crate) const DEAL_ORIGIN: u8 = 0x66;
+    pub(crate) const DEAL_EXPECTED_CLOSE: u8 = 0x67;
+    pub(crate) const DEAL_NAME: u8 = 0x68;
+    pub(crate) const DEAL_CREATED: u8 = 0x69;
+    pub(crate) const DEAL_UPDATED: u8 = 0x6A;
+    pub(crate) const DEAL_PIPELINE: u8 = 0x6B;
+    pub(crate) const DEAL_PRICE_LIST: u8 = 0x6C;
+
+    pub(crate) const STAGE_CHANGE_BY_DEAL: u8 = 0x70;
+
+    pub(crate) const PRODUCT_SKU: u8 = 0x80;
+    pub(crate) const PRODUCT_NAME: u8 = 0x81;
+
+    pub(crate) const QUOTE_BY_DEAL: u8 = 0x90;
+    pub(crate) const QUOTE_NUMBER: u8 = 0x91;
 }
 
 /// Which fields of a record hold a search term (the value of a `search` entry).
@@ -54,6 +88,13 @@ pub(crate) mod field_class {
 
 /// The longest text value kept in a sort key; longer names sort by this prefix, then by id.
 pub(crate) const MAX_SORT_BYTES: usize = 64;
+
+/// Appends a date in 4 bytes that sort like the dates (days from the common era, sign bit
+/// flipped, big-endian).
+pub(crate) fn push_date(out: &mut Vec<u8>, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    out.extend_from_slice(&((d.num_days_from_ce() as u32) ^ (1 << 31)).to_be_bytes());
+}
 
 /// Appends an instant in 8 bytes that sort like the instants (sign bit flipped, big-endian).
 pub(crate) fn push_instant(out: &mut Vec<u8>, t: DateTime<Utc>) {

@@ -8,11 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::company::Company;
 use crate::contact::Contact;
+use crate::deal::{Deal, StageChange};
 use crate::error::Result;
 use crate::fields;
 use crate::id::RecordRef;
 use crate::index::{self, Entries};
+use crate::lead::Lead;
+use crate::lineitem;
 use crate::normalize;
+use crate::pipeline::Pipeline;
+use crate::product::{PriceList, Product};
+use crate::quote::Quote;
 use crate::record::{self, Entity, Record};
 use crate::relation::{self, Employment, Relation};
 use crate::store::{Flow, Reader, Table};
@@ -101,6 +107,15 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
     let companies = collect::<Company>(r, &mut exp, |c, exp| check_custom(&company_defs, c, exp))?;
     let employments = collect::<Employment>(r, &mut exp, |_, _| {})?;
     let relations = collect::<Relation>(r, &mut exp, |_, _| {})?;
+    let lead_defs = fields::defs(r, crate::RecordKind::Lead)?;
+    let deal_defs = fields::defs(r, crate::RecordKind::Deal)?;
+    let leads = collect::<Lead>(r, &mut exp, |l, exp| check_custom(&lead_defs, l, exp))?;
+    let deals = collect::<Deal>(r, &mut exp, |d, exp| check_custom(&deal_defs, d, exp))?;
+    let changes = collect::<StageChange>(r, &mut exp, |_, _| {})?;
+    let pipelines = collect::<Pipeline>(r, &mut exp, |_, _| {})?;
+    let products = collect::<Product>(r, &mut exp, |_, _| {})?;
+    let price_lists = collect::<PriceList>(r, &mut exp, |_, _| {})?;
+    let quotes = collect::<Quote>(r, &mut exp, |_, _| {})?;
 
     let contact_ids: BTreeSet<u128> = contacts.iter().map(Record::raw_id).collect();
     let company_ids: BTreeMap<u128, Option<u128>> = companies
@@ -160,12 +175,29 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
             ));
         }
     }
+    let lead_ids: BTreeSet<u128> = leads.iter().map(Record::raw_id).collect();
+    let deal_ids: BTreeSet<u128> = deals.iter().map(Record::raw_id).collect();
+    let present = |end: RecordRef| match end {
+        RecordRef::Contact(id) => contact_ids.contains(&id.as_u128()),
+        RecordRef::Company(id) => company_ids.contains_key(&id.as_u128()),
+        RecordRef::Lead(id) => lead_ids.contains(&id.as_u128()),
+        RecordRef::Deal(id) => deal_ids.contains(&id.as_u128()),
+    };
+    check_sales(
+        &mut exp,
+        &present,
+        Sales {
+            leads: &leads,
+            deals: &deals,
+            changes: &changes,
+            pipelines: &pipelines,
+            products: &products,
+            price_lists: &price_lists,
+            quotes: &quotes,
+        },
+    );
     let types = relation::relation_types(r)?;
     for rel in &relations {
-        let present = |end: RecordRef| match end {
-            RecordRef::Contact(id) => contact_ids.contains(&id.as_u128()),
-            RecordRef::Company(id) => company_ids.contains_key(&id.as_u128()),
-        };
         if !present(rel.record) || !present(rel.other) {
             exp.problem(format!("{} links a record that does not exist", rel.id));
         }
@@ -231,4 +263,108 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
         ));
     }
     Ok(exp.report)
+}
+
+/// The sales records, for [`check_sales`].
+struct Sales<'a> {
+    leads: &'a [Lead],
+    deals: &'a [Deal],
+    changes: &'a [StageChange],
+    pipelines: &'a [Pipeline],
+    products: &'a [Product],
+    price_lists: &'a [PriceList],
+    quotes: &'a [Quote],
+}
+
+/// Links between sales records, deals' places in their pipelines, their stage histories and
+/// the sums of their lines.
+fn check_sales(exp: &mut Expected, present: &dyn Fn(RecordRef) -> bool, s: Sales<'_>) {
+    let product_ids: BTreeSet<u128> = s.products.iter().map(Record::raw_id).collect();
+    let list_ids: BTreeSet<u128> = s.price_lists.iter().map(Record::raw_id).collect();
+    let quote_ids: BTreeSet<u128> = s.quotes.iter().map(Record::raw_id).collect();
+    if s.pipelines.iter().filter(|p| p.is_default).count() != 1 {
+        exp.problem("there is not exactly one default pipeline".into());
+    }
+    for l in s.leads {
+        if let Some(c) = &l.conversion {
+            let links = [
+                c.contact.map(RecordRef::Contact),
+                c.company.map(RecordRef::Company),
+                c.deal.map(RecordRef::Deal),
+            ];
+            if links.into_iter().flatten().any(|x| !present(x)) {
+                exp.problem(format!(
+                    "{} was converted into a record that does not exist",
+                    l.id
+                ));
+            }
+        }
+    }
+    let mut history: HashMap<u128, Vec<&StageChange>> = HashMap::new();
+    for c in s.changes {
+        if !present(RecordRef::Deal(c.deal)) {
+            exp.problem(format!(
+                "a stage change names {}, which does not exist",
+                c.deal
+            ));
+        }
+        history.entry(c.deal.as_u128()).or_default().push(c);
+    }
+    for d in s.deals {
+        let stage = s
+            .pipelines
+            .iter()
+            .find(|p| p.id == d.pipeline)
+            .and_then(|p| p.stage(d.stage));
+        match stage {
+            None => exp.problem(format!("{} is in a stage its pipeline does not have", d.id)),
+            Some(st) if st.archived => exp.problem(format!("{} is in an archived stage", d.id)),
+            Some(st) if st.kind != d.status => {
+                exp.problem(format!("{} has a status other than its stage's kind", d.id))
+            }
+            Some(_) => {}
+        }
+        let mut links: Vec<RecordRef> = d.company.map(RecordRef::Company).into_iter().collect();
+        links.extend(d.contacts.iter().map(|c| RecordRef::Contact(c.contact)));
+        links.extend(d.origin.map(RecordRef::Deal));
+        if links.into_iter().any(|x| !present(x))
+            || d.price_list
+                .is_some_and(|l| !list_ids.contains(&l.as_u128()))
+            || d.line_items.iter().any(|l| {
+                l.product
+                    .is_some_and(|p| !product_ids.contains(&p.as_u128()))
+            })
+        {
+            exp.problem(format!("{} names a record that does not exist", d.id));
+        }
+        if lineitem::totals(&d.line_items).ok() != Some(d.totals) {
+            exp.problem(format!(
+                "{} has totals other than the sums of its lines",
+                d.id
+            ));
+        }
+        match history.get(&d.raw_id()).and_then(|h| h.last()) {
+            Some(last) if last.to_stage == d.stage => {}
+            _ => exp.problem(format!(
+                "{} has a stage history that does not end in its stage",
+                d.id
+            )),
+        }
+    }
+    for l in s.price_lists {
+        if l.entries
+            .iter()
+            .any(|e| !product_ids.contains(&e.product.as_u128()))
+        {
+            exp.problem(format!("{} prices a product that does not exist", l.id));
+        }
+    }
+    for q in s.quotes {
+        if !present(RecordRef::Deal(q.deal))
+            || q.superseded_by
+                .is_some_and(|x| !quote_ids.contains(&x.as_u128()))
+        {
+            exp.problem(format!("{} names a record that does not exist", q.id));
+        }
+    }
 }

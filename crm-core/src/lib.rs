@@ -1,7 +1,8 @@
 //! # crm-core
 //!
 //! An embeddable CRM engine: contacts and companies with relations, tags and typed custom
-//! fields, found by any field or by free text, stored in one file (or in memory) through
+//! fields, found by any field or by free text; leads, pipelines and deals, products, quotes,
+//! exact multi-currency money and sales forecasts; stored in one file (or in memory) through
 //! [redb](https://docs.rs/redb). No server: add the crate and open a file.
 //!
 //! ```
@@ -27,6 +28,7 @@
 //! Errors are [`Error`] values that name the input field at fault; invalid input changes
 //! nothing. See `ARCHITECTURE.md` in the repository for how the pieces fit.
 
+mod analytics;
 mod bulk;
 mod clock;
 mod codec;
@@ -34,17 +36,24 @@ mod company;
 mod contact;
 mod context;
 mod crm;
+mod deal;
 pub mod decimal;
 mod error;
 mod fields;
+mod fx;
 mod id;
 mod index;
 mod input;
 mod integrity;
+mod lead;
+mod lineitem;
 mod migrate;
 pub mod money;
 mod normalize;
+mod pipeline;
+mod product;
 mod query;
+mod quote;
 mod record;
 mod relation;
 #[cfg(feature = "schema")]
@@ -55,26 +64,43 @@ mod snapshots;
 mod store;
 mod text;
 
+pub use analytics::{
+    ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,
+    OwnerForecast, Period, PipelineValue, SalesCycle, SalesCycleQuery, StageDuration, StageValue,
+    WinRate, WinRateQuery, WinRates,
+};
 pub use bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use company::{Company, CompanyInput, CompanySize, RelationshipKind};
 pub use contact::{Contact, ContactInput, Email, Phone};
 pub use crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
+pub use deal::{Deal, DealContact, DealInput, DealMove, FollowUpInput, StageChange, StageTime};
 pub use decimal::Decimal;
 pub use error::{Error, Result};
 pub use fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
+pub use fx::{DEFAULT_REPORTING_CURRENCY, ExchangeRate};
 pub use id::{
-    CompanyId, CompanyKind, ContactId, ContactKind, EmploymentId, EmploymentKind, Id, IdKind,
-    IdSource, RandomIds, RecordRef, RelationId, RelationKind, SequentialIds,
+    CompanyId, CompanyKind, ContactId, ContactKind, DealId, DealKind, EmploymentId, EmploymentKind,
+    Id, IdKind, IdSource, LeadId, LeadKind, PipelineId, PipelineKind, PriceListId, PriceListKind,
+    ProductId, ProductKind, QuoteId, QuoteKind, RandomIds, RecordRef, RelationId, RelationKind,
+    SequentialIds, StageId, StageIdKind,
 };
 pub use input::Address;
 pub use integrity::IntegrityReport;
+pub use lead::{
+    CompanyChoice, ContactChoice, Conversion, ConvertedLead, Lead, LeadConversion, LeadInput,
+    LeadSource, LeadStatus,
+};
+pub use lineitem::{Discount, LineItem, LineItemInput, Totals, price_line, totals};
 pub use migrate::SCHEMA_VERSION;
 pub use money::{Currency, Money};
+pub use pipeline::{Pipeline, PipelineInput, Stage, StageInput, StageKind};
+pub use product::{PriceList, PriceListEntry, PriceListInput, Product, ProductInput, TaxRate};
 pub use query::{
-    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, ListQuery, Op,
-    Page, Sort, SortBy, TimeRange,
+    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, DealFilter,
+    DealQuery, LeadFilter, LeadQuery, ListQuery, Op, Page, Sort, SortBy, TimeRange,
 };
+pub use quote::{Quote, QuoteAcceptance, QuoteInput, QuoteStatus};
 pub use record::RecordKind;
 pub use relation::{
     Direction, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput,

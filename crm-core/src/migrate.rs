@@ -10,25 +10,37 @@
 //! keep a file written by the previous version under `crm-core/tests/fixtures/`, and extend
 //! the migration test that opens it.
 
+use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::relation;
 use crate::store::{Reader, Store, Table, WriteTx, Writer};
+use crate::{pipeline, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
-type Step = fn(&mut WriteTx<'_>) -> Result<()>;
+/// A migration step; it mints ids and reads the time through the context like any operation.
+type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
 
 /// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [create_v1];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [create_v1, sales_v2];
 
 /// Version 1: the tables, and the built-in relation types.
-fn create_v1(w: &mut WriteTx<'_>) -> Result<()> {
+fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     Store::create_tables(w)?;
     for t in relation::built_in_types() {
         relation::put_type(w, &t)?;
+    }
+    Ok(())
+}
+
+/// Version 2: the sales tables (leads, deals and their stage changes, pipelines, products,
+/// price lists, quotes, exchange rates) and the default sales pipeline.
+fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
+    Store::create_tables(w)?;
+    if pipeline::all(w)?.is_empty() {
+        pipeline::create_default(w, ctx)?;
     }
     Ok(())
 }
@@ -72,7 +84,7 @@ pub(crate) fn refuse_newer_file(path: &std::path::Path) -> Result<()> {
 }
 
 /// Brings the file to [`SCHEMA_VERSION`], or refuses it.
-pub(crate) fn prepare(store: &Store) -> Result<()> {
+pub(crate) fn prepare(store: &Store, ctx: &Ctx) -> Result<()> {
     let from = match file_version(store)? {
         Some(v) => {
             refuse_newer(v)?;
@@ -85,18 +97,22 @@ pub(crate) fn prepare(store: &Store) -> Result<()> {
             });
         }
     };
-    run_steps(store, from, &STEPS)
+    run_steps(store, ctx, from, &STEPS)
 }
 
 /// Runs `steps[from..]` and records the new version, all in one transaction.
-fn run_steps(store: &Store, from: u32, steps: &[Step]) -> Result<()> {
+fn run_steps(store: &Store, ctx: &Ctx, from: u32, steps: &[Step]) -> Result<()> {
     let target = u32::try_from(steps.len()).map_err(Error::storage)?;
     if from >= target {
         return Ok(());
     }
     store.write(|w| {
+        // Ids minted by a step stay above those the file already holds.
+        if from > 0 {
+            ctx.raise_floor(crate::crm::highest_id(w)?);
+        }
         for step in &steps[from as usize..] {
-            step(w)?;
+            step(w, ctx)?;
         }
         w.put(Table::Meta, VERSION_KEY, &target.to_be_bytes())
             .map(drop)
@@ -108,20 +124,24 @@ mod tests {
     use super::*;
     use crate::store::Location;
 
+    fn ctx() -> Ctx {
+        Ctx::for_tests()
+    }
+
     fn mark(w: &mut WriteTx<'_>, key: &[u8]) -> Result<()> {
         w.put(Table::Meta, key, b"done").map(drop)
     }
-    fn step_a(w: &mut WriteTx<'_>) -> Result<()> {
-        create_v1(w)?;
+    fn step_a(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
+        create_v1(w, ctx)?;
         mark(w, b"a")
     }
-    fn step_b(w: &mut WriteTx<'_>) -> Result<()> {
+    fn step_b(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
         mark(w, b"b")
     }
-    fn step_c(w: &mut WriteTx<'_>) -> Result<()> {
+    fn step_c(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
         mark(w, b"c")
     }
-    fn failing(_: &mut WriteTx<'_>) -> Result<()> {
+    fn failing(_: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
         Err(Error::storage("step failed"))
     }
 
@@ -142,14 +162,14 @@ mod tests {
     #[test]
     fn steps_run_in_order_from_the_file_version() {
         let store = Store::open(Location::Memory, None).unwrap();
-        run_steps(&store, 0, &[step_a, step_b]).unwrap();
+        run_steps(&store, &ctx(), 0, &[step_a, step_b]).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(2));
         assert_eq!(marks(&store), vec![b"a".to_vec(), b"b".to_vec()]);
         // From version 2 only the third step runs.
         store
             .write(|w| w.remove(Table::Meta, b"a").map(drop))
             .unwrap();
-        run_steps(&store, 2, &[step_a, step_b, step_c]).unwrap();
+        run_steps(&store, &ctx(), 2, &[step_a, step_b, step_c]).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(3));
         assert_eq!(marks(&store), vec![b"b".to_vec(), b"c".to_vec()]);
     }
@@ -157,8 +177,8 @@ mod tests {
     #[test]
     fn a_failing_step_leaves_the_file_at_its_version() {
         let store = Store::open(Location::Memory, None).unwrap();
-        run_steps(&store, 0, &[step_a]).unwrap();
-        let err = run_steps(&store, 1, &[step_a, step_b, failing]).unwrap_err();
+        run_steps(&store, &ctx(), 0, &[step_a]).unwrap();
+        let err = run_steps(&store, &ctx(), 1, &[step_a, step_b, failing]).unwrap_err();
         assert_eq!(err.code(), "storage");
         assert_eq!(file_version(&store).unwrap(), Some(1));
         assert_eq!(marks(&store), vec![b"a".to_vec()]);

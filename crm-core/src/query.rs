@@ -22,10 +22,13 @@ use serde::{Deserialize, Serialize};
 use crate::company::{Company, RelationshipKind};
 use crate::contact::Contact;
 use crate::context::Ctx;
+use crate::deal::{self, Deal};
 use crate::error::{Error, Result};
 use crate::fields::{self, FieldKind, FieldValue};
-use crate::id::CompanyId;
-use crate::index;
+use crate::id::{CompanyId, ContactId, PipelineId, StageId};
+use crate::index::{self, ix};
+use crate::lead::{self, Lead, LeadSource, LeadStatus};
+use crate::pipeline::StageKind;
 use crate::record::{self, Entity};
 use crate::store::{Flow, Reader, Table, prefix_end};
 use crate::{company, normalize, relation, text};
@@ -98,7 +101,7 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
-    fn contains(&self, t: DateTime<Utc>) -> bool {
+    pub(crate) fn contains(&self, t: DateTime<Utc>) -> bool {
         self.since.is_none_or(|f| t >= f) && self.until.is_none_or(|u| t < u)
     }
 }
@@ -297,6 +300,70 @@ pub struct CompanyFilter {
     /// Further tests on any field.
     pub conditions: Vec<Condition>,
 }
+
+/// Which leads to list. All criteria must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LeadFilter {
+    /// Whether archived leads are shown.
+    pub archived: Archived,
+    /// Leads with every one of these tags.
+    pub tags_all: Vec<String>,
+    /// Leads with at least one of these tags.
+    pub tags_any: Vec<String>,
+    /// Leads with one of these statuses.
+    pub statuses_any: Vec<LeadStatus>,
+    /// Leads from one of these sources.
+    pub sources_any: Vec<LeadSource>,
+    /// Leads scoring at least this much.
+    pub min_score: Option<u8>,
+    /// Leads owned by this user.
+    pub owner: Option<String>,
+    /// Leads created in this range.
+    pub created: TimeRange,
+    /// Leads last changed in this range.
+    pub updated: TimeRange,
+    /// Further tests on any field.
+    pub conditions: Vec<Condition>,
+}
+
+/// A page request for leads.
+pub type LeadQuery = ListQuery<LeadFilter>;
+
+/// Which deals to list. All criteria must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DealFilter {
+    /// Whether archived deals are shown.
+    pub archived: Archived,
+    /// Deals with every one of these tags.
+    pub tags_all: Vec<String>,
+    /// Deals with at least one of these tags.
+    pub tags_any: Vec<String>,
+    /// Deals in this pipeline.
+    pub pipeline: Option<PipelineId>,
+    /// Deals in this stage.
+    pub stage: Option<StageId>,
+    /// Deals open, won or lost.
+    pub statuses_any: Vec<StageKind>,
+    /// Deals with this customer.
+    pub company: Option<CompanyId>,
+    /// Deals this contact takes part in.
+    pub contact: Option<ContactId>,
+    /// Deals owned by this user.
+    pub owner: Option<String>,
+    /// Deals created in this range.
+    pub created: TimeRange,
+    /// Deals last changed in this range.
+    pub updated: TimeRange,
+    /// Further tests on any field.
+    pub conditions: Vec<Condition>,
+}
+
+/// A page request for deals.
+pub type DealQuery = ListQuery<DealFilter>;
 
 /// The type of a standard field, which decides the values it compares with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -584,6 +651,117 @@ pub(crate) fn company_plan(
         created: f.created,
         updated: f.updated,
         conditions: check_conditions::<Company>(r, ctx, &f.conditions)?,
+        restrict,
+    })
+}
+
+/// Narrows `restrict` to `ids`.
+fn narrow(restrict: &mut Option<BTreeSet<u128>>, ids: BTreeSet<u128>) {
+    *restrict = Some(match restrict.take() {
+        Some(set) => set.intersection(&ids).copied().collect(),
+        None => ids,
+    });
+}
+
+pub(crate) fn lead_plan(
+    r: &mut impl Reader,
+    ctx: &Ctx,
+    f: &LeadFilter,
+) -> Result<Plan<<Lead as Listed>::Field>> {
+    let mut restrict: Option<BTreeSet<u128>> = None;
+    if !f.statuses_any.is_empty() {
+        let mut any = BTreeSet::new();
+        for s in &f.statuses_any {
+            any.extend(lead::ids_with_status(r, *s)?);
+        }
+        narrow(&mut restrict, any);
+    }
+    if !f.sources_any.is_empty() {
+        let mut any = BTreeSet::new();
+        for s in &f.sources_any {
+            any.extend(lead::ids_from_source(r, *s)?);
+        }
+        narrow(&mut restrict, any);
+    }
+    if let Some(min) = f.min_score {
+        if min > 100 {
+            return Err(Error::validation("min_score", "must be from 0 to 100"));
+        }
+        narrow(
+            &mut restrict,
+            lead::ids_scoring_at_least(r, min)?.into_iter().collect(),
+        );
+    }
+    Ok(Plan {
+        archived: f.archived,
+        tags_all: folded_tags("tags_all", &f.tags_all)?,
+        tags_any: folded_tags("tags_any", &f.tags_any)?,
+        owner: f.owner.as_deref().map(str::trim).map(str::to_string),
+        created: f.created,
+        updated: f.updated,
+        conditions: check_conditions::<Lead>(r, ctx, &f.conditions)?,
+        restrict,
+    })
+}
+
+pub(crate) fn deal_plan(
+    r: &mut impl Reader,
+    ctx: &Ctx,
+    f: &DealFilter,
+) -> Result<Plan<<Deal as Listed>::Field>> {
+    let mut restrict: Option<BTreeSet<u128>> = None;
+    match (f.pipeline, f.stage) {
+        (Some(p), Some(s)) => narrow(
+            &mut restrict,
+            deal::ids_in_stage(r, p, s)?.into_iter().collect(),
+        ),
+        (Some(p), None) => narrow(
+            &mut restrict,
+            deal::ids_in_pipeline(r, p)?.into_iter().collect(),
+        ),
+        (None, Some(s)) => {
+            // A stage id belongs to one pipeline: find it.
+            let owner = crate::pipeline::all(r)?
+                .into_iter()
+                .find(|p| p.stage(s).is_some())
+                .ok_or_else(|| Error::validation("stage", "is not a stage of any pipeline"))?;
+            narrow(
+                &mut restrict,
+                deal::ids_in_stage(r, owner.id, s)?.into_iter().collect(),
+            );
+        }
+        (None, None) => {}
+    }
+    if !f.statuses_any.is_empty() {
+        let mut any = BTreeSet::new();
+        for s in &f.statuses_any {
+            any.extend(ids_with_prefix(
+                r,
+                &index::raw_prefix(ix::DEAL_STATUS, &[deal::status_code(*s)]),
+            )?);
+        }
+        narrow(&mut restrict, any);
+    }
+    if let Some(c) = f.company {
+        narrow(
+            &mut restrict,
+            id_set(r, &index::raw_prefix(ix::DEAL_COMPANY, &c.to_bytes()))?,
+        );
+    }
+    if let Some(c) = f.contact {
+        narrow(
+            &mut restrict,
+            id_set(r, &index::raw_prefix(ix::DEAL_CONTACT, &c.to_bytes()))?,
+        );
+    }
+    Ok(Plan {
+        archived: f.archived,
+        tags_all: folded_tags("tags_all", &f.tags_all)?,
+        tags_any: folded_tags("tags_any", &f.tags_any)?,
+        owner: f.owner.as_deref().map(str::trim).map(str::to_string),
+        created: f.created,
+        updated: f.updated,
+        conditions: check_conditions::<Deal>(r, ctx, &f.conditions)?,
         restrict,
     })
 }

@@ -38,17 +38,30 @@ pub enum RecordKind {
     /// An organisation.
     #[n(2)]
     Company,
+    /// A prospect not yet qualified into a contact, company and deal.
+    #[n(3)]
+    Lead,
+    /// A sales opportunity in a pipeline.
+    #[n(4)]
+    Deal,
 }
 
 impl RecordKind {
     /// Every kind, in code order.
-    pub const ALL: [RecordKind; 2] = [RecordKind::Contact, RecordKind::Company];
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Contact,
+        RecordKind::Company,
+        RecordKind::Lead,
+        RecordKind::Deal,
+    ];
 
     /// The lower-case name: `contact`, `company`.
     pub fn name(self) -> &'static str {
         match self {
             RecordKind::Contact => "contact",
             RecordKind::Company => "company",
+            RecordKind::Lead => "lead",
+            RecordKind::Deal => "deal",
         }
     }
 
@@ -57,6 +70,8 @@ impl RecordKind {
         match self {
             RecordKind::Contact => 1,
             RecordKind::Company => 2,
+            RecordKind::Lead => 3,
+            RecordKind::Deal => 4,
         }
     }
 
@@ -78,7 +93,12 @@ impl std::str::FromStr for RecordKind {
         RecordKind::ALL
             .into_iter()
             .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::validation("kind", "is not a record kind (contact, company)"))
+            .ok_or_else(|| {
+                Error::validation(
+                    "kind",
+                    "is not a record kind (contact, company, lead, deal)",
+                )
+            })
     }
 }
 

@@ -289,6 +289,8 @@ fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
     match rec {
         RecordRef::Contact(id) => r.contains(Table::Contacts, &id.to_bytes()),
         RecordRef::Company(id) => r.contains(Table::Companies, &id.to_bytes()),
+        RecordRef::Lead(id) => r.contains(Table::Leads, &id.to_bytes()),
+        RecordRef::Deal(id) => r.contains(Table::Deals, &id.to_bytes()),
     }
 }
 
@@ -529,11 +531,10 @@ pub(crate) fn relate(w: &mut impl Writer, ctx: &Ctx, input: &RelationInput) -> R
         .ok_or_else(|| Error::validation("relation_type", "is not a defined relation type"))?;
     for (field, end) in [("record", input.record), ("other", input.other)] {
         if end.kind() != t.record_kind {
-            let reason = match t.record_kind {
-                RecordKind::Contact => "must be a contact for this relation type",
-                RecordKind::Company => "must be a company for this relation type",
-            };
-            return Err(Error::validation(field, reason));
+            return Err(Error::validation(
+                field,
+                format!("must be a {} for this relation type", t.record_kind.name()),
+            ));
         }
         if !exists(w, end)? {
             return Err(Error::validation(field, "is not an existing record"));
@@ -631,7 +632,10 @@ pub(crate) fn detach(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<(
                 }
             }
         }
+        RecordRef::Lead(_) | RecordRef::Deal(_) => {}
     }
+    crate::deal::forget(w, ctx, rec)?;
+    crate::lead::forget(w, ctx, rec)?;
     let mut relations = relations_by(w, ix::RELATION_BY_FROM, rec)?;
     relations.extend(relations_by(w, ix::RELATION_BY_TO, rec)?);
     for rel in &relations {

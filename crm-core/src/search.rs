@@ -1,4 +1,4 @@
-//! Full-text search across contacts and companies.
+//! Full-text search across contacts, companies, leads and deals.
 //!
 //! Every active record's words are folded (lower case, no diacritics: "Łódź" is stored as
 //! `lodz`) and kept in the `search` table as `[kind][term][0x00][id]`, with a byte saying in
@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::company::Company;
 use crate::contact::Contact;
+use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::id::RecordRef;
 use crate::index::{self, field_class};
+use crate::lead::Lead;
 use crate::record::{self, RecordKind};
 use crate::store::{Flow, Reader, Table};
 use crate::text;
@@ -147,6 +149,8 @@ pub(crate) fn search(r: &mut impl Reader, q: &SearchQuery) -> Result<Vec<SearchH
             let label = match record {
                 RecordRef::Contact(id) => record::require::<Contact>(r, raw, id)?.display_name,
                 RecordRef::Company(id) => record::require::<Company>(r, raw, id)?.name,
+                RecordRef::Lead(id) => record::require::<Lead>(r, raw, id)?.display_name,
+                RecordRef::Deal(id) => record::require::<Deal>(r, raw, id)?.title,
             };
             Ok(SearchHit {
                 record,

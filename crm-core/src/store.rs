@@ -33,9 +33,19 @@ pub(crate) enum Table {
     Index,
     /// Full-text search terms.
     Search,
+    Leads,
+    Deals,
+    /// The stage changes of deals, by their own time-ordered key.
+    StageChanges,
+    Pipelines,
+    Products,
+    PriceLists,
+    Quotes,
+    /// Exchange rates, keyed by currency pair then date.
+    Rates,
 }
 
-const TABLE_COUNT: usize = 9;
+const TABLE_COUNT: usize = 17;
 
 impl Table {
     pub(crate) const ALL: [Table; TABLE_COUNT] = [
@@ -48,6 +58,14 @@ impl Table {
         Table::FieldDefs,
         Table::Index,
         Table::Search,
+        Table::Leads,
+        Table::Deals,
+        Table::StageChanges,
+        Table::Pipelines,
+        Table::Products,
+        Table::PriceLists,
+        Table::Quotes,
+        Table::Rates,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -61,6 +79,14 @@ impl Table {
             Table::FieldDefs => "field_defs",
             Table::Index => "index",
             Table::Search => "search",
+            Table::Leads => "leads",
+            Table::Deals => "deals",
+            Table::StageChanges => "stage_changes",
+            Table::Pipelines => "pipelines",
+            Table::Products => "products",
+            Table::PriceLists => "price_lists",
+            Table::Quotes => "quotes",
+            Table::Rates => "rates",
         }
     }
 
@@ -308,6 +334,13 @@ pub(crate) fn highest_id(r: &mut impl Reader) -> Result<u128> {
         Table::Companies,
         Table::Employments,
         Table::Relations,
+        Table::Leads,
+        Table::Deals,
+        Table::StageChanges,
+        Table::Pipelines,
+        Table::Products,
+        Table::PriceLists,
+        Table::Quotes,
     ] {
         r.scan(t, (Bound::Unbounded, Bound::Unbounded), true, |k, _| {
             if let Ok(bytes) = <[u8; 16]>::try_from(k) {

@@ -89,6 +89,43 @@ pub fn dump(crm: &Crm) -> String {
         .iter()
         .map(|k| crm.field_defs(*k).unwrap())
         .collect();
+    let leads = crm
+        .list_leads(&LeadQuery {
+            filter: LeadFilter {
+                archived: Archived::Include,
+                ..LeadFilter::default()
+            },
+            limit: 1000,
+            ..LeadQuery::default()
+        })
+        .unwrap()
+        .items;
+    let deals = crm
+        .list_deals(&DealQuery {
+            filter: DealFilter {
+                archived: Archived::Include,
+                ..DealFilter::default()
+            },
+            limit: 1000,
+            ..DealQuery::default()
+        })
+        .unwrap()
+        .items;
+    let mut histories = Vec::new();
+    let mut quotes = Vec::new();
+    for d in &deals {
+        histories.push(crm.deal_history(d.id).unwrap());
+        quotes.push(crm.quotes_of_deal(d.id).unwrap());
+    }
+    let mut rates = Vec::new();
+    for a in ["EUR", "PLN", "USD", "JPY", "RON", "GBP", "CHF", "BHD"] {
+        for b in ["EUR", "PLN", "USD", "JPY", "RON", "GBP", "CHF", "BHD"] {
+            rates.extend(
+                crm.exchange_rates(Currency::new(a).unwrap(), Currency::new(b).unwrap())
+                    .unwrap(),
+            );
+        }
+    }
     serde_json::to_string_pretty(&serde_json::json!({
         "contacts": contacts,
         "companies": companies,
@@ -96,6 +133,15 @@ pub fn dump(crm: &Crm) -> String {
         "relations": relations,
         "relation_types": crm.relation_types().unwrap(),
         "fields": fields,
+        "leads": leads,
+        "deals": deals,
+        "histories": histories,
+        "quotes": quotes,
+        "pipelines": crm.pipelines().unwrap(),
+        "products": crm.products(true).unwrap(),
+        "price_lists": crm.price_lists().unwrap(),
+        "reporting_currency": crm.reporting_currency().unwrap(),
+        "rates": rates,
     }))
     .unwrap()
 }
