@@ -334,6 +334,8 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     );
     report(cycle);
 
+    sales(&crm, &dacia, &stefan)?;
+
     crm.archive_contact(chloe.id)?;
     println!(
         "\nArchived Chloé: {} active contacts, search for \"chloe\" finds {}.",
@@ -351,6 +353,280 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     );
     crm.close()?;
     println!("Closed. The data is in {path}; run again to start over.");
+    Ok(())
+}
+
+/// Leads, a pipeline, products, a quote, exchange rates and the Monday-morning figures.
+fn sales(crm: &Crm, dacia: &Company, stefan: &Contact) -> Result<()> {
+    let today = SystemClock.now().date_naive();
+    let in_days = |n: i64| today + chrono::Duration::days(n);
+    let pipeline = crm.default_pipeline()?;
+    let stage = |name: &str| {
+        pipeline
+            .stages
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.id)
+            .ok_or_else(|| Error::validation("stage", "is not in the default pipeline"))
+    };
+    let to = |name: &str, by: &str| -> Result<DealMove> {
+        Ok(DealMove {
+            stage: stage(name)?,
+            lost_reason: None,
+            by: Some(by.into()),
+        })
+    };
+    let stages: Vec<String> = pipeline
+        .stages
+        .iter()
+        .map(|s| format!("{} {}%", s.name, s.probability))
+        .collect();
+    println!(
+        "
+The default pipeline: {}",
+        stages.join(" → ")
+    );
+
+    // Reports are in EUR; rates are entered by date and used in either direction.
+    for (code, rate) in [("PLN", "4.2735"), ("RON", "4.9771")] {
+        crm.set_exchange_rate(ExchangeRate {
+            date: in_days(-30),
+            base: Currency::EUR,
+            quote: Currency::new(code)?,
+            rate: rate.parse()?,
+        })?;
+    }
+
+    // A lead captured at a trade fair becomes a contact, a company and a deal at once.
+    let lead = crm.create_lead(LeadInput {
+        given_name: Some("Łucja".into()),
+        family_name: Some("Dąbrowska".into()),
+        email: Some("lucja.dabrowska@mlyn-kalisz.pl".into()),
+        company_name: Some("Młyn Kalisz".into()),
+        web_domain: Some("https://mlyn-kalisz.pl".into()),
+        source: Some(LeadSource::Event),
+        source_detail: Some("Targi Poznańskie".into()),
+        owner: Some("ana".into()),
+        score: Some(80),
+        ..LeadInput::default()
+    })?;
+    let converted = crm.convert_lead(
+        lead.id,
+        LeadConversion {
+            deal: Some(DealInput {
+                title: "Młyn Kalisz — 25 licences".into(),
+                amount: Some(Money::parse("62500.00", Currency::PLN)?),
+                expected_close: Some(in_days(20)),
+                ..DealInput::default()
+            }),
+            ..LeadConversion::default()
+        },
+    )?;
+    println!(
+        "Lead {} converted: contact {}, company {}, deal \"{}\".",
+        lead.display_name,
+        converted.contact.display_name,
+        converted.company.as_ref().map_or("-", |c| c.name.as_str()),
+        converted.deal.as_ref().map_or("-", |d| d.title.as_str()),
+    );
+    let again = crm.convert_lead(lead.id, LeadConversion::default());
+    report(again);
+
+    // Products and a deal priced line by line, exactly.
+    let licence = crm.create_product(ProductInput {
+        sku: "LIC-STD".into(),
+        name: "Licență standard".into(),
+        prices: vec![
+            Money::new(11_900, Currency::EUR),
+            Money::new(59_000, Currency::RON),
+        ],
+        tax_rate: 1900,
+        ..ProductInput::default()
+    })?;
+    let fleet = crm.create_deal(DealInput {
+        title: "Dacia — fleet licences".into(),
+        company: Some(dacia.id),
+        contacts: vec![DealContact {
+            contact: stefan.id,
+            role: Some("decision maker".into()),
+        }],
+        owner: Some("ioan".into()),
+        expected_close: Some(in_days(45)),
+        line_items: vec![
+            LineItemInput {
+                product: Some(licence.id),
+                description: None,
+                quantity: "120".parse()?,
+                unit_price: Some(Money::new(59_000, Currency::RON)),
+                discount: Some(Discount::Percent { basis_points: 750 }),
+                tax_rate: None,
+            },
+            LineItemInput {
+                product: None,
+                description: Some("Instruire (ore)".into()),
+                quantity: "12.5".parse()?,
+                unit_price: Some(Money::new(45_000, Currency::RON)),
+                discount: None,
+                tax_rate: Some(1900),
+            },
+        ],
+        ..DealInput::default()
+    })?;
+    if let Some(t) = fleet.totals {
+        println!(
+            "Deal \"{}\": net {}, tax {}, gross {} (amount set from the lines).",
+            fleet.title, t.net, t.tax, t.gross
+        );
+    }
+    let quote = crm.create_quote(
+        fleet.id,
+        QuoteInput {
+            valid_until: in_days(30),
+            notes: Some("Prețuri valabile 30 de zile.".into()),
+        },
+    )?;
+    crm.send_quote(quote.id)?;
+    let accepted = crm.accept_quote(
+        quote.id,
+        QuoteAcceptance {
+            set_deal_amount: true,
+        },
+    )?;
+    println!(
+        "Quote {} v{} {:?}, net {}.",
+        accepted.number, accepted.version, accepted.status, accepted.totals.net
+    );
+
+    // A few more deals, moved through their stages.
+    let mut small = Vec::new();
+    for (title, amount, owner, close) in [
+        (
+            "Orlen — pilot",
+            Money::new(4_000_000, Currency::PLN),
+            "ana",
+            10,
+        ),
+        (
+            "Renault — audit",
+            Money::new(1_500_000, Currency::EUR),
+            "ioan",
+            70,
+        ),
+        (
+            "Młyny — renewal",
+            Money::new(900_000, Currency::PLN),
+            "ana",
+            100,
+        ),
+    ] {
+        small.push(crm.create_deal(DealInput {
+            title: title.into(),
+            amount: Some(amount),
+            owner: Some(owner.into()),
+            expected_close: Some(in_days(close)),
+            ..DealInput::default()
+        })?);
+    }
+    crm.move_deal(small[0].id, to("Negotiation", "ana")?)?;
+    crm.move_deal(small[1].id, to("Proposal", "ioan")?)?;
+    crm.move_deal(fleet.id, to("Won", "ioan")?)?;
+    crm.move_deal(
+        small[2].id,
+        DealMove {
+            lost_reason: Some("went with a competitor".into()),
+            ..to("Lost", "ana")?
+        },
+    )?;
+    let history = crm.deal_history(fleet.id)?;
+    println!(
+        "\"{}\" went through {} stages; its value is frozen at the day's rate.",
+        fleet.title,
+        history.len()
+    );
+
+    println!("\nOpen pipeline (EUR, at today's rates):");
+    for p in crm.pipeline_values()? {
+        for s in p.stages.iter().filter(|s| s.deals > 0) {
+            println!(
+                "  {:<14} {} deals, {}, weighted {}",
+                s.name, s.deals, s.value, s.weighted
+            );
+        }
+        println!(
+            "  {:<14} {} deals, {}, weighted {}",
+            p.name, p.deals, p.value, p.weighted
+        );
+    }
+    println!("Weighted forecast by quarter of expected close:");
+    let forecast = crm.forecast(&ForecastQuery {
+        period: Period::Quarter,
+        ..ForecastQuery::default()
+    })?;
+    for period in &forecast.periods {
+        let owners: Vec<String> = period
+            .owners
+            .iter()
+            .map(|o| format!("{} {}", o.owner.as_deref().unwrap_or("-"), o.weighted))
+            .collect();
+        println!(
+            "  {}  {}  ({})",
+            period.period,
+            period.weighted,
+            owners.join(", ")
+        );
+    }
+    let rates = crm.win_rates(&WinRateQuery::default())?;
+    println!(
+        "Win rate: {} won, {} lost, {}%.",
+        rates.overall.won,
+        rates.overall.lost,
+        rates.overall.win_rate.map_or("-".into(), |r| r.to_string())
+    );
+    println!("Leaderboard:");
+    for row in crm.leaderboard(TimeRange::default())?.rows {
+        println!(
+            "  {:<6} won {} ({}), lost {}",
+            row.owner.as_deref().unwrap_or("-"),
+            row.won,
+            row.won_value,
+            row.lost
+        );
+    }
+    let closing = crm.deals_closing(&ClosingQuery {
+        since: today,
+        until: in_days(31),
+        owner: None,
+        pipeline: None,
+    })?;
+    let titles: Vec<&str> = closing.iter().map(|d| d.title.as_str()).collect();
+    println!("Closing in the next 31 days: {}", titles.join(", "));
+
+    println!("\nBad sales input is refused too:");
+    report(crm.create_deal(DealInput {
+        title: "Too sure".into(),
+        probability: Some(120),
+        ..DealInput::default()
+    }));
+    report(crm.create_deal(DealInput {
+        title: "Refund?".into(),
+        line_items: vec![LineItemInput {
+            product: Some(licence.id),
+            description: None,
+            quantity: "-3".parse()?,
+            unit_price: None,
+            discount: None,
+            tax_rate: None,
+        }],
+        amount: Some(Money::new(0, Currency::EUR)),
+        ..DealInput::default()
+    }));
+    report(crm.create_deal(DealInput {
+        title: "Wrong pipeline".into(),
+        pipeline: Some(pipeline.id),
+        stage: Some(StageId::from_u128(1)),
+        ..DealInput::default()
+    }));
+    report(Currency::new("XYZ"));
     Ok(())
 }
 

@@ -160,6 +160,7 @@ storage_from!(
     redb::TableError,
     redb::StorageError,
     redb::CommitError,
+    redb::CompactionError,
 );
 
 #[cfg(test)]

@@ -13,10 +13,19 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use crate::codec;
 use crate::company::{Company, CompanySize, RelationshipKind};
 use crate::contact::{Contact, Email, Phone};
+use crate::deal::{Deal, DealContact, StageChange};
 use crate::fields::{FieldDef, FieldKind, FieldValue};
-use crate::id::{CompanyId, ContactId, EmploymentId, RecordRef, RelationId};
+use crate::id::{
+    CompanyId, ContactId, DealId, EmploymentId, LeadId, PipelineId, PriceListId, ProductId,
+    QuoteId, RecordRef, RelationId, StageId,
+};
 use crate::input::Address;
+use crate::lead::{Conversion, Lead, LeadSource, LeadStatus};
+use crate::lineitem::{self, Discount};
 use crate::money::{Currency, Money};
+use crate::pipeline::{Pipeline, Stage, StageKind};
+use crate::product::{PriceList, PriceListEntry, Product};
+use crate::quote::{Quote, QuoteStatus};
 use crate::record::RecordKind;
 use crate::relation::{Employment, Relation, RelationType};
 
@@ -181,6 +190,191 @@ fn field_defs() -> Vec<FieldDef> {
         .collect()
 }
 
+fn lead() -> Lead {
+    Lead {
+        id: LeadId::from_u128(20),
+        given_name: Some("Łucja".into()),
+        family_name: Some("Dąbrowska".into()),
+        display_name: "Łucja Dąbrowska".into(),
+        email: Some("lucja@mlyn.pl".into()),
+        phone: Some("601 234 567".into()),
+        job_title: Some("Prezes".into()),
+        company_name: Some("Młyn Kalisz".into()),
+        web_domain: Some("mlyn.pl".into()),
+        source: Some(LeadSource::Event),
+        source_detail: Some("Targi Poznańskie".into()),
+        status: LeadStatus::Converted,
+        disqualified_reason: None,
+        score: 80,
+        owner: Some("user-1".into()),
+        tags: vec!["targi".into()],
+        custom_fields: every_value(),
+        conversion: Some(Conversion {
+            contact: Some(ContactId::from_u128(1)),
+            company: Some(CompanyId::from_u128(2)),
+            deal: Some(DealId::from_u128(21)),
+            converted_at: t(12),
+            by: Some("user-1".into()),
+        }),
+        created_at: t(9),
+        updated_at: t(12),
+        archived_at: None,
+    }
+}
+
+fn lines() -> Vec<lineitem::LineItem> {
+    vec![
+        lineitem::price_line(
+            Some(ProductId::from_u128(30)),
+            "Licencja".into(),
+            "2.5".parse().unwrap(),
+            Money::new(49_900, Currency::PLN),
+            Some(Discount::Percent { basis_points: 1000 }),
+            2300,
+        )
+        .unwrap(),
+        lineitem::price_line(
+            None,
+            "Wdrożenie".into(),
+            "1".parse().unwrap(),
+            Money::new(100_000, Currency::PLN),
+            Some(Discount::Amount {
+                amount: Money::new(5_000, Currency::PLN),
+            }),
+            0,
+        )
+        .unwrap(),
+    ]
+}
+
+fn deal() -> Deal {
+    let line_items = lines();
+    Deal {
+        id: DealId::from_u128(21),
+        title: "Młyn Kalisz — licencje".into(),
+        pipeline: PipelineId::from_u128(22),
+        stage: StageId::from_u128(23),
+        status: StageKind::Won,
+        company: Some(CompanyId::from_u128(2)),
+        contacts: vec![DealContact {
+            contact: ContactId::from_u128(1),
+            role: Some("decision maker".into()),
+        }],
+        owner: Some("user-1".into()),
+        amount: Some(Money::new(207_275, Currency::PLN)),
+        expected_close: NaiveDate::from_ymd_opt(2026, 12, 31),
+        probability_override: Some(35),
+        probability: 0,
+        source: Some("event".into()),
+        lost_reason: None,
+        closed_at: Some(t(13)),
+        closed_value: Some(Money::new(48_502, Currency::EUR)),
+        totals: lineitem::totals(&line_items).unwrap(),
+        line_items,
+        price_list: Some(PriceListId::from_u128(31)),
+        origin: Some(DealId::from_u128(24)),
+        tags: vec!["fleet".into()],
+        custom_fields: every_value(),
+        stage_entered_at: t(13),
+        rotten: false,
+        created_at: t(9),
+        updated_at: t(13),
+        archived_at: None,
+    }
+}
+
+fn stage_change() -> StageChange {
+    StageChange {
+        key: 25,
+        deal: DealId::from_u128(21),
+        from_stage: Some(StageId::from_u128(26)),
+        to_stage: StageId::from_u128(23),
+        at: t(13),
+        by: Some("user-1".into()),
+    }
+}
+
+fn pipeline() -> Pipeline {
+    Pipeline {
+        id: PipelineId::from_u128(22),
+        name: "Sprzedaż".into(),
+        stages: vec![
+            Stage {
+                id: StageId::from_u128(26),
+                name: "Oferta".into(),
+                probability: 50,
+                kind: StageKind::Open,
+                rotten_after_days: Some(14),
+                archived: false,
+            },
+            Stage {
+                id: StageId::from_u128(23),
+                name: "Wygrana".into(),
+                probability: 100,
+                kind: StageKind::Won,
+                rotten_after_days: None,
+                archived: true,
+            },
+        ],
+        is_default: true,
+        created_at: t(9),
+        updated_at: t(10),
+    }
+}
+
+fn product() -> Product {
+    Product {
+        id: ProductId::from_u128(30),
+        sku: "LIC-STD".into(),
+        name: "Licencja".into(),
+        description: Some("Roczna".into()),
+        prices: vec![
+            Money::new(49_900, Currency::PLN),
+            Money::new(11_900, Currency::EUR),
+        ],
+        tax_rate: 2300,
+        created_at: t(9),
+        updated_at: t(10),
+        archived_at: Some(t(11)),
+    }
+}
+
+fn price_list() -> PriceList {
+    PriceList {
+        id: PriceListId::from_u128(31),
+        name: "Partnerzy".into(),
+        currency: Currency::PLN,
+        entries: vec![PriceListEntry {
+            product: ProductId::from_u128(30),
+            unit_price: Money::new(39_900, Currency::PLN),
+        }],
+        created_at: t(9),
+        updated_at: t(10),
+    }
+}
+
+fn quote() -> Quote {
+    let line_items = lines();
+    Quote {
+        id: QuoteId::from_u128(32),
+        deal: DealId::from_u128(21),
+        number: "Q-2026-0001".into(),
+        version: 2,
+        status: QuoteStatus::Accepted,
+        currency: Currency::PLN,
+        totals: lineitem::totals(&line_items).unwrap().unwrap(),
+        line_items,
+        valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        notes: Some("Płatność 30 dni".into()),
+        rejection_reason: None,
+        superseded_by: Some(QuoteId::from_u128(33)),
+        sent_at: Some(t(10)),
+        decided_at: Some(t(11)),
+        created_at: t(9),
+        updated_at: t(11),
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -232,6 +426,17 @@ fn stored_forms_match_their_snapshots() {
     for (i, def) in field_defs().iter().enumerate() {
         check(&format!("field_def_{i}"), def, |_| {});
     }
+    check("lead", &lead(), |l| l.id = LeadId::from_u128(20));
+    check("deal", &deal(), |d| d.id = DealId::from_u128(21));
+    check("stage_change", &stage_change(), |c| c.key = 25);
+    check("pipeline", &pipeline(), |p| {
+        p.id = PipelineId::from_u128(22)
+    });
+    check("product", &product(), |p| p.id = ProductId::from_u128(30));
+    check("price_list", &price_list(), |l| {
+        l.id = PriceListId::from_u128(31)
+    });
+    check("quote", &quote(), |q| q.id = QuoteId::from_u128(32));
 }
 
 #[test]

@@ -140,7 +140,72 @@ fn the_version_1_fixture_opens_with_its_data() {
         crm.relations_of(zofia.id.into()).unwrap()[0].label,
         "manages"
     );
+    // Version 2 added the sales tables and the default pipeline; the ids it minted stay
+    // above the file's, and new sales records work at once.
+    let p = crm.default_pipeline().unwrap();
+    assert_eq!(p.stages.len(), 6);
+    assert!(p.id.as_u128() > zofia.id.as_u128());
+    let d = crm
+        .create_deal(DealInput {
+            title: "Młyny — migracja".into(),
+            contacts: vec![DealContact {
+                contact: zofia.id,
+                role: None,
+            }],
+            ..DealInput::default()
+        })
+        .unwrap();
+    assert_eq!(d.stage, p.stages[0].id);
     assert!(crm.verify().unwrap().is_ok());
+    crm.close().unwrap();
+    // Migrated once: reopening changes nothing.
+    let again = Crm::open(&path).unwrap();
+    assert_eq!(again.pipelines().unwrap().len(), 1);
+    assert_eq!(again.get_deal(d.id).unwrap().title, "Młyny — migracja");
+}
+
+#[test]
+fn the_version_2_fixture_opens_with_its_sales_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.crm");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v2.crm"),
+        &path,
+    )
+    .unwrap();
+    let crm = Crm::open(&path).unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    assert_eq!(crm.reporting_currency().unwrap(), Currency::PLN);
+    let leads = crm.find_leads_by_email("lucja@mlyn-kalisz.pl").unwrap();
+    assert_eq!(leads[0].status, LeadStatus::Converted);
+    let deal_id = leads[0].conversion.as_ref().unwrap().deal.unwrap();
+    let d = crm.get_deal(deal_id).unwrap();
+    assert_eq!(d.status, StageKind::Won);
+    assert_eq!(d.line_items.len(), 2);
+    assert_eq!(d.closed_value, Some(Money::new(250_000, Currency::PLN)));
+    assert_eq!(crm.deal_history(deal_id).unwrap().len(), 2);
+    let q = crm.quotes_of_deal(deal_id).unwrap();
+    assert_eq!(
+        (q[0].number.as_str(), q[0].status),
+        ("Q-2026-0001", QuoteStatus::Accepted)
+    );
+    assert_eq!(
+        crm.find_product_by_sku("lic-std")
+            .unwrap()
+            .unwrap()
+            .tax_rate,
+        2300
+    );
+    assert_eq!(
+        crm.convert_money(
+            Money::new(100, Currency::EUR),
+            Currency::PLN,
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+        )
+        .unwrap(),
+        Money::new(427, Currency::PLN)
+    );
+    assert_eq!(crm.pipelines().unwrap().len(), 2);
 }
 
 /// Writes the fixture of the current schema version. Run it when the version changes:
@@ -151,7 +216,8 @@ fn write_fixture() {
     let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
         .join(format!("v{SCHEMA_VERSION}.crm"));
     let _ = std::fs::remove_file(&path);
-    let crm = builder().0.open(&path).unwrap();
+    // Built in memory and written as a compact backup: the same file, a fraction of the size.
+    let crm = builder().0.open_in_memory().unwrap();
     crm.define_field(FieldDef::new(
         RecordKind::Contact,
         "tier",
@@ -190,6 +256,109 @@ fn write_fixture() {
         other: zofia.id.into(),
     })
     .unwrap();
+    // Since version 2: sales.
+    crm.set_reporting_currency(Currency::PLN).unwrap();
+    crm.set_exchange_rate(ExchangeRate {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        base: Currency::EUR,
+        quote: Currency::PLN,
+        rate: "4.2735".parse().unwrap(),
+    })
+    .unwrap();
+    crm.create_pipeline(PipelineInput {
+        name: "Odnowienia".into(),
+        stages: vec![
+            StageInput {
+                rotten_after_days: Some(30),
+                ..StageInput::open("Do odnowienia", 60)
+            },
+            StageInput {
+                kind: StageKind::Won,
+                ..StageInput::open("Odnowione", 100)
+            },
+            StageInput {
+                kind: StageKind::Lost,
+                ..StageInput::open("Utracone", 0)
+            },
+        ],
+    })
+    .unwrap();
+    let licence = crm
+        .create_product(ProductInput {
+            sku: "LIC-STD".into(),
+            name: "Licencja".into(),
+            prices: vec![Money::new(49_900, Currency::PLN)],
+            tax_rate: 2300,
+            ..ProductInput::default()
+        })
+        .unwrap();
+    let lead = crm
+        .create_lead(LeadInput {
+            given_name: Some("Łucja".into()),
+            family_name: Some("Dąbrowska".into()),
+            email: Some("lucja@mlyn-kalisz.pl".into()),
+            company_name: Some("Młyn Kalisz".into()),
+            source: Some(LeadSource::Event),
+            score: Some(80),
+            ..LeadInput::default()
+        })
+        .unwrap();
+    let done = crm
+        .convert_lead(
+            lead.id,
+            LeadConversion {
+                deal: Some(DealInput {
+                    title: "Młyn Kalisz".into(),
+                    amount: Some(Money::new(250_000, Currency::PLN)),
+                    line_items: vec![
+                        LineItemInput {
+                            product: Some(licence.id),
+                            description: None,
+                            quantity: "4".parse().unwrap(),
+                            unit_price: None,
+                            discount: Some(Discount::Percent { basis_points: 500 }),
+                            tax_rate: None,
+                        },
+                        LineItemInput {
+                            product: None,
+                            description: Some("Wdrożenie".into()),
+                            quantity: "1".parse().unwrap(),
+                            unit_price: Some(Money::new(60_380, Currency::PLN)),
+                            discount: None,
+                            tax_rate: Some(2300),
+                        },
+                    ],
+                    ..DealInput::default()
+                }),
+                ..LeadConversion::default()
+            },
+        )
+        .unwrap();
+    let deal = done.deal.unwrap();
+    let quote = crm
+        .create_quote(
+            deal.id,
+            QuoteInput {
+                valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+                notes: None,
+            },
+        )
+        .unwrap();
+    crm.send_quote(quote.id).unwrap();
+    crm.accept_quote(quote.id, QuoteAcceptance::default())
+        .unwrap();
+    let won = crm.default_pipeline().unwrap().stages[4].id;
+    crm.move_deal(
+        deal.id,
+        DealMove {
+            stage: won,
+            lost_reason: None,
+            by: Some("ana".into()),
+        },
+    )
+    .unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    std::fs::write(&path, crm.backup(&mut |_| true).unwrap()).unwrap();
     crm.close().unwrap();
 }
 
@@ -509,4 +678,17 @@ fn a_failing_disk_never_leaves_a_half_written_record() {
         failures > 3,
         "the injected failures never hit the commit ({failures})"
     );
+}
+
+#[test]
+fn a_backup_is_compacted() {
+    // redb reserves a megabyte for a new database; the backup gives back what is unused.
+    let crm = crm();
+    crm.create_contact(person("Jan", "Nowak", "jan@firma.pl"))
+        .unwrap();
+    let bytes = crm.backup(&mut |_| true).unwrap();
+    assert!(bytes.len() < 256 * 1024, "{} bytes", bytes.len());
+    let copy = builder().0.open_bytes(bytes).unwrap();
+    assert_eq!(copy.count_contacts(&ContactFilter::default()).unwrap(), 1);
+    assert!(copy.verify().unwrap().is_ok());
 }
