@@ -639,7 +639,8 @@ operations! {
         fn create_product(input: ProductInput) -> Product = |w, ctx| product::create(w, ctx, &input);
         /// Replaces a product.
         fn update_product(id: ProductId, input: ProductInput) -> Product = |w, ctx| product::update(w, ctx, id, &input);
-        /// Archives a product: it is no longer offered for new lines (existing lines keep it).
+        /// Archives a product: it leaves `products` and `search_products` (lines that name it
+        /// keep working).
         fn archive_product(id: ProductId) -> Product = |w, ctx| product::set_archived(w, ctx, id, true);
         /// Restores an archived product.
         fn restore_product(id: ProductId) -> Product = |w, ctx| product::set_archived(w, ctx, id, false);

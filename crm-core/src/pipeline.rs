@@ -346,20 +346,21 @@ pub(crate) fn rename(
 }
 
 pub(crate) fn set_default(w: &mut impl Writer, ctx: &Ctx, id: PipelineId) -> Result<Pipeline> {
-    let chosen = get(w, id)?;
+    // The chosen pipeline as stored: unchanged when it already was the default.
+    let mut chosen = get(w, id)?;
     for p in all(w)? {
         if p.is_default != (p.id == id) {
             let changed = Pipeline {
                 is_default: p.id == id,
                 ..p.clone()
             };
-            save_changed(w, ctx, &p, changed)?;
+            let saved = save_changed(w, ctx, &p, changed)?;
+            if saved.id == id {
+                chosen = saved;
+            }
         }
     }
-    Ok(Pipeline {
-        is_default: true,
-        ..chosen
-    })
+    Ok(chosen)
 }
 
 pub(crate) fn add_stage(

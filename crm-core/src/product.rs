@@ -50,7 +50,8 @@ pub struct Product {
     #[n(6)]
     #[cbor(with = "codec::instant")]
     pub updated_at: DateTime<Utc>,
-    /// When it was archived; archived products are not offered for new line items.
+    /// When it was archived; archived products leave product listings and search (lines
+    /// that name one keep working).
     #[n(7)]
     #[cbor(with = "codec::opt_instant", has_nil)]
     pub archived_at: Option<DateTime<Utc>>,

@@ -29,17 +29,24 @@
 //! - `expect` is matched against the result as JSON: objects match when every expected key
 //!   matches (extra keys are ignored), arrays need the same length and matching items, other
 //!   values must be equal. `{"$len": n}` matches an array of `n` items; a result of bytes is
-//!   seen as `{"bytes": <length>}`. Instants are compared as instants.
+//!   seen as `{"bytes": <length>}`. Instants are compared as instants. An `expect` of `null`
+//!   expects a null result; a step without `expect` checks nothing.
 //! - `error` expects the step to fail with that error `code` (and `field`, when given).
 //! - The step `{"op": "$reopen_from_backup", "args": {"backup": "name"}}` replaces the CRM by
-//!   one opened from the bytes a `backup` step saved under `name` (same clock and ids).
+//!   one opened from the bytes a `backup` step saved under `name`, on the same clock (which
+//!   keeps its time: it is not reset to `open.now`) with sequential ids.
+//! - The step `{"op": "$advance_clock", "args": {"millis": n}}` moves the scenario's clock
+//!   forward by `n` milliseconds (a whole number) without reading it, as time passing
+//!   between operations does: deals rot, quotes expire, stage times and sales cycles grow.
+//!   It changes nothing else and produces no result; it takes no `expect`, `error` or `save`.
+//!   A reopened CRM reads the same clock, so advancing works before and after reopening.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use crm_core::{Crm, Error, ManualClock, Progress, SequentialIds};
+use crm_core::{Crm, Error, ManualClock, Progress, SequentialIds, StageId};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -76,8 +83,8 @@ pub struct Step {
     /// Its arguments, by name.
     #[serde(default)]
     pub args: Map<String, Value>,
-    /// The expected result.
-    #[serde(default)]
+    /// The expected result; an `expect` of `null` expects a null result.
+    #[serde(default, deserialize_with = "present")]
     pub expect: Option<Value>,
     /// The expected error.
     #[serde(default)]
@@ -85,6 +92,11 @@ pub struct Step {
     /// The name to save the result under.
     #[serde(default)]
     pub save: Option<String>,
+}
+
+/// Reads a value that is present in the file, `null` included, as `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// An expected error.
@@ -139,13 +151,19 @@ pub fn load_all() -> Vec<(String, Scenario)> {
         .collect()
 }
 
-/// Opens a CRM as a scenario says, optionally from backup bytes.
-pub fn open(o: &Open, bytes: Option<Vec<u8>>) -> Crm {
+/// The clock of a scenario: it starts at `open.now` and moves `open.step_millis` after every
+/// reading. One clock serves the whole scenario, across reopenings.
+pub fn clock(o: &Open) -> Arc<ManualClock> {
+    Arc::new(ManualClock::stepping(
+        o.now,
+        Duration::milliseconds(o.step_millis),
+    ))
+}
+
+/// Opens a CRM as a scenario says, on the scenario's clock, optionally from backup bytes.
+pub fn open(o: &Open, clock: &Arc<ManualClock>, bytes: Option<Vec<u8>>) -> Crm {
     let mut b = Crm::builder()
-        .clock(Arc::new(ManualClock::stepping(
-            o.now,
-            Duration::milliseconds(o.step_millis),
-        )))
+        .clock(clock.clone())
         .id_source(Arc::new(SequentialIds::new()));
     if let Some(r) = &o.phone_region {
         b = b.default_phone_region(r);
@@ -318,6 +336,77 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
             "delete_field" => value(crm.delete_field(arg(a, "kind")?, &arg::<String>(a, "key")?)),
             "import_records" => value(crm.import_records(arg(a, "data")?, &mut progress(a))),
             "verify" => value(crm.verify()),
+            "get_lead" => value(crm.get_lead(arg(a, "id")?)),
+            "find_leads_by_email" => value(crm.find_leads_by_email(&arg::<String>(a, "email")?)),
+            "list_leads" => value(crm.list_leads(&arg(a, "query")?)),
+            "count_leads" => value(crm.count_leads(&arg(a, "filter")?)),
+            "get_pipeline" => value(crm.get_pipeline(arg(a, "id")?)),
+            "pipelines" => value(crm.pipelines()),
+            "default_pipeline" => value(crm.default_pipeline()),
+            "get_deal" => value(crm.get_deal(arg(a, "id")?)),
+            "list_deals" => value(crm.list_deals(&arg(a, "query")?)),
+            "count_deals" => value(crm.count_deals(&arg(a, "filter")?)),
+            "deal_history" => value(crm.deal_history(arg(a, "id")?)),
+            "deal_stage_times" => value(crm.deal_stage_times(arg(a, "id")?)),
+            "get_product" => value(crm.get_product(arg(a, "id")?)),
+            "find_product_by_sku" => value(crm.find_product_by_sku(&arg::<String>(a, "sku")?)),
+            "products" => value(crm.products(arg(a, "include_archived")?)),
+            "search_products" => value(crm.search_products(&arg::<String>(a, "text")?)),
+            "get_price_list" => value(crm.get_price_list(arg(a, "id")?)),
+            "price_lists" => value(crm.price_lists()),
+            "get_quote" => value(crm.get_quote(arg(a, "id")?)),
+            "quotes_of_deal" => value(crm.quotes_of_deal(arg(a, "deal")?)),
+            "find_quotes_by_number" => value(crm.find_quotes_by_number(&arg::<String>(a, "number")?)),
+            "reporting_currency" => value(crm.reporting_currency()),
+            "exchange_rates" => value(crm.exchange_rates(arg(a, "base")?, arg(a, "quote")?)),
+            "convert_money" => value(crm.convert_money(arg(a, "money")?, arg(a, "to")?, arg(a, "date")?)),
+            "pipeline_values" => value(crm.pipeline_values()),
+            "forecast" => value(crm.forecast(&arg(a, "query")?)),
+            "win_rates" => value(crm.win_rates(&arg(a, "query")?)),
+            "sales_cycle" => value(crm.sales_cycle(&arg(a, "query")?)),
+            "deals_at_risk" => value(crm.deals_at_risk(arg(a, "pipeline")?)),
+            "deals_closing" => value(crm.deals_closing(&arg(a, "query")?)),
+            "leaderboard" => value(crm.leaderboard(arg(a, "closed")?)),
+            "create_lead" => value(crm.create_lead(arg(a, "input")?)),
+            "update_lead" => value(crm.update_lead(arg(a, "id")?, arg(a, "input")?)),
+            "add_lead_tags" => value(crm.add_lead_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "remove_lead_tags" => value(crm.remove_lead_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "archive_lead" => value(crm.archive_lead(arg(a, "id")?)),
+            "restore_lead" => value(crm.restore_lead(arg(a, "id")?)),
+            "delete_lead" => value(crm.delete_lead(arg(a, "id")?)),
+            "convert_lead" => value(crm.convert_lead(arg(a, "id")?, arg(a, "conversion")?)),
+            "create_pipeline" => value(crm.create_pipeline(arg(a, "input")?)),
+            "rename_pipeline" => value(crm.rename_pipeline(arg(a, "id")?, &arg::<String>(a, "name")?)),
+            "set_default_pipeline" => value(crm.set_default_pipeline(arg(a, "id")?)),
+            "add_stage" => value(crm.add_stage(arg(a, "pipeline")?, arg(a, "stage")?, arg(a, "position")?)),
+            "update_stage" => value(crm.update_stage(arg(a, "pipeline")?, arg(a, "stage")?, arg(a, "input")?)),
+            "reorder_stages" => value(crm.reorder_stages(arg(a, "pipeline")?, &arg::<Vec<StageId>>(a, "order")?)),
+            "archive_stage" => value(crm.archive_stage(arg(a, "pipeline")?, arg(a, "stage")?, arg(a, "move_to")?)),
+            "delete_pipeline" => value(crm.delete_pipeline(arg(a, "id")?)),
+            "create_deal" => value(crm.create_deal(arg(a, "input")?)),
+            "update_deal" => value(crm.update_deal(arg(a, "id")?, arg(a, "input")?)),
+            "move_deal" => value(crm.move_deal(arg(a, "id")?, arg(a, "target")?)),
+            "add_deal_tags" => value(crm.add_deal_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "remove_deal_tags" => value(crm.remove_deal_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
+            "archive_deal" => value(crm.archive_deal(arg(a, "id")?)),
+            "restore_deal" => value(crm.restore_deal(arg(a, "id")?)),
+            "delete_deal" => value(crm.delete_deal(arg(a, "id")?)),
+            "open_follow_up" => value(crm.open_follow_up(arg(a, "won")?, arg(a, "input")?)),
+            "create_product" => value(crm.create_product(arg(a, "input")?)),
+            "update_product" => value(crm.update_product(arg(a, "id")?, arg(a, "input")?)),
+            "archive_product" => value(crm.archive_product(arg(a, "id")?)),
+            "restore_product" => value(crm.restore_product(arg(a, "id")?)),
+            "create_price_list" => value(crm.create_price_list(arg(a, "input")?)),
+            "update_price_list" => value(crm.update_price_list(arg(a, "id")?, arg(a, "input")?)),
+            "delete_price_list" => value(crm.delete_price_list(arg(a, "id")?)),
+            "create_quote" => value(crm.create_quote(arg(a, "deal")?, arg(a, "input")?)),
+            "revise_quote" => value(crm.revise_quote(arg(a, "id")?, arg(a, "input")?)),
+            "send_quote" => value(crm.send_quote(arg(a, "id")?)),
+            "accept_quote" => value(crm.accept_quote(arg(a, "id")?, arg(a, "acceptance")?)),
+            "reject_quote" => value(crm.reject_quote(arg(a, "id")?, arg::<Option<String>>(a, "reason")?.as_deref())),
+            "delete_quote" => value(crm.delete_quote(arg(a, "id")?)),
+            "set_reporting_currency" => value(crm.set_reporting_currency(arg(a, "currency")?)),
+            "set_exchange_rate" => value(crm.set_exchange_rate(arg(a, "rate")?)),
             "close" => value(crm.close()),
             _ => Err(Error::validation("op", "unknown")),
         }
@@ -327,11 +416,25 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
 
 /// Runs a scenario; the error says which step failed and how.
 pub fn run(scenario: &Scenario) -> Result<(), String> {
-    let mut crm = open(&scenario.open, None);
+    let clock = clock(&scenario.open);
+    let mut crm = open(&scenario.open, &clock, None);
     let mut saved: BTreeMap<String, Value> = BTreeMap::new();
     let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (i, step) in scenario.steps.iter().enumerate() {
         let at = |msg: String| format!("step {i} ({}): {msg}", step.op);
+        if step.op == "$advance_clock" {
+            if step.expect.is_some() || step.error.is_some() || step.save.is_some() {
+                return Err(at("takes no expect, error or save".into()));
+            }
+            let millis = step
+                .args
+                .get("millis")
+                .and_then(Value::as_i64)
+                .filter(|m| *m >= 0)
+                .ok_or_else(|| at("args.millis must be a whole, non-negative number".into()))?;
+            clock.advance(Duration::milliseconds(millis));
+            continue;
+        }
         if step.op == "$reopen_from_backup" {
             let name = step
                 .args
@@ -342,7 +445,7 @@ pub fn run(scenario: &Scenario) -> Result<(), String> {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| at(format!("no backup saved as {name:?}")))?;
-            crm = open(&scenario.open, Some(b));
+            crm = open(&scenario.open, &clock, Some(b));
             continue;
         }
         let args = match resolve(&Value::Object(step.args.clone()), &saved).map_err(at)? {
