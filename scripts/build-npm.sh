@@ -56,7 +56,7 @@ cat > "$PKG/package.json" <<JSON
 {
   "name": "@crm/core-wasm",
   "version": "$VERSION",
-  "description": "An embeddable CRM (contacts, companies, relations, custom fields, search) compiled to WebAssembly, for Node, pages and workers (OPFS storage).",
+  "description": "An embeddable CRM (contacts, companies, relations, custom fields, search; leads, pipelines, deals, products, quotes, multi-currency sales reports) compiled to WebAssembly, for Node, pages and workers (OPFS storage).",
   "license": "MIT OR Apache-2.0",
   "type": "module",
   "main": "./index.js",

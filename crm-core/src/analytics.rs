@@ -19,6 +19,7 @@ use crate::context::Ctx;
 use crate::deal::{self, Deal};
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::fields::MAX_EXACT_INTEGER;
 use crate::fx::{self, div_round};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::index::{self, ix};
@@ -298,9 +299,23 @@ fn too_large() -> Error {
 }
 
 /// Adds minor units, refusing overflow.
+/// Adds minor units, refusing a sum beyond what every runtime holds exactly (2^53 − 1, like
+/// every amount the library accepts).
 fn add(total: &mut Money, minor: i64) -> Result<()> {
-    *total = total.checked_add(Money::new(minor, total.currency()))?;
+    let sum = total.checked_add(Money::new(minor, total.currency()))?;
+    if sum.amount_minor().unsigned_abs() > MAX_EXACT_INTEGER as u64 {
+        return Err(too_large());
+    }
+    *total = sum;
     Ok(())
+}
+
+/// Minor units as money, refused beyond what every runtime holds exactly.
+fn exact(minor: i128, currency: Currency) -> Result<Money> {
+    if minor.unsigned_abs() > MAX_EXACT_INTEGER as u128 {
+        return Err(too_large());
+    }
+    Ok(Money::new(minor as i64, currency))
 }
 
 /// `part / whole` in percent with two decimals.
@@ -690,10 +705,7 @@ pub(crate) fn sales_cycle(
         None
     } else {
         let avg = div_round(value_sum, valued).ok_or_else(too_large)?;
-        Some(Money::new(
-            i64::try_from(avg).map_err(|_| too_large())?,
-            reporting,
-        ))
+        Some(exact(avg, reporting)?)
     };
     let open_deals = deals_with_status(r, ctx, StageKind::Open)?
         .iter()
@@ -713,10 +725,7 @@ pub(crate) fn sales_cycle(
         match (numerator, denominator) {
             (Some(num), Some(den)) => {
                 let v = div_round(num, den).ok_or_else(too_large)?;
-                Some(Money::new(
-                    i64::try_from(v).map_err(|_| too_large())?,
-                    reporting,
-                ))
+                Some(exact(v, reporting)?)
             }
             _ => return Err(too_large()),
         }
@@ -807,7 +816,13 @@ pub(crate) fn leaderboard(
         let row = rows.entry(d.owner.clone()).or_default();
         row.0 += 1;
         match won_value(r, reporting, d)? {
-            Some(v) => row.1 = row.1.checked_add(v).ok_or_else(too_large)?,
+            Some(v) => {
+                row.1 = row
+                    .1
+                    .checked_add(v)
+                    .filter(|s| s.unsigned_abs() <= MAX_EXACT_INTEGER as u64)
+                    .ok_or_else(too_large)?
+            }
             None => unpriced.push(d.id),
         }
     }

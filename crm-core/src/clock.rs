@@ -63,6 +63,14 @@ impl ManualClock {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.0 = state.0.checked_add_signed(by).unwrap_or(state.0);
     }
+
+    /// Moves the time like [`ManualClock::advance`] and returns the instant the next reading
+    /// will give, without taking a step.
+    pub fn advance_and_peek(&self, by: Duration) -> DateTime<Utc> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 = state.0.checked_add_signed(by).unwrap_or(state.0);
+        state.0
+    }
 }
 
 impl Clock for ManualClock {
@@ -89,5 +97,8 @@ mod tests {
         assert_eq!(c.now(), t + Duration::seconds(2) + Duration::hours(1));
         c.set(t);
         assert_eq!(c.now(), t);
+        let next = c.advance_and_peek(Duration::minutes(1));
+        assert_eq!(next, t + Duration::seconds(1) + Duration::minutes(1));
+        assert_eq!(c.now(), next);
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::codec;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::fields::MAX_EXACT_INTEGER;
 use crate::money::{Currency, Money};
 use crate::store::{Flow, Reader, Table, Writer};
 
@@ -211,8 +212,12 @@ pub(crate) fn apply(money: Money, to: Currency, ratio: Ratio) -> Result<Money> {
             .ok_or_else(too_large)?;
     }
     let minor = div_round(numerator, denominator).ok_or_else(too_large)?;
-    let minor = i64::try_from(minor).map_err(|_| too_large())?;
-    Ok(Money::new(minor, to))
+    // Within what every runtime holds exactly, like every amount the library accepts (a
+    // deal's frozen value is stored from here, and JavaScript could not read a larger one).
+    if minor.unsigned_abs() > MAX_EXACT_INTEGER as u128 {
+        return Err(too_large());
+    }
+    Ok(Money::new(minor as i64, to))
 }
 
 /// Converts money into another currency at the rate of a date.

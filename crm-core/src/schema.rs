@@ -22,8 +22,13 @@ impl<K: IdKind> JsonSchema for Id<K> {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let article = if K::NAME.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         string(&format!(
-            "The id of a {}: `{}_` then 26 base32 characters, sortable by creation time.",
+            "The id of {article} {}: `{}_` then 26 base32 characters, sortable by creation time.",
             K::NAME,
             K::PREFIX
         ))
@@ -36,7 +41,7 @@ impl JsonSchema for RecordRef {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        string("The id of a contact or a company; its prefix says which.")
+        string("The id of a contact, company, lead or deal; its prefix says which.")
     }
 }
 

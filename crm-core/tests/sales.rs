@@ -1404,3 +1404,26 @@ fn win_rates_cycle_closing_and_leaderboard() {
     let board = crm.leaderboard(TimeRange::default()).unwrap();
     assert_eq!(board.rows[0].won_value, eur(100_000));
 }
+
+#[test]
+fn report_sums_beyond_what_every_runtime_holds_are_refused() {
+    let crm = crm();
+    for t in ["a", "b"] {
+        crm.create_deal(DealInput {
+            expected_close: Some(day(2026, 12, 1)),
+            ..deal(t, Some(eur(MAX_EXACT_INTEGER)))
+        })
+        .unwrap();
+    }
+    let e = crm.pipeline_values().unwrap_err();
+    assert_eq!((e.code(), e.field()), ("validation", Some("amount")));
+    let e = crm.forecast(&ForecastQuery::default()).unwrap_err();
+    assert_eq!((e.code(), e.field()), ("validation", Some("amount")));
+    // One such deal is fine.
+    let first = crm.list_deals(&DealQuery::default()).unwrap().items[0].id;
+    crm.delete_deal(first).unwrap();
+    assert_eq!(
+        crm.pipeline_values().unwrap()[0].value,
+        eur(MAX_EXACT_INTEGER)
+    );
+}

@@ -5,7 +5,8 @@
 //! calls one `crm_core::Crm` method, and converts the result back. Errors are thrown as
 //! JavaScript `Error` objects named `CrmError` carrying `code`, `field`, `reason` and
 //! `existing`. The clock reads `Date.now()` (the standard library has none here) and ids are
-//! seeded from `Math.random()` unless the options ask for a manual clock and sequential ids.
+//! seeded from `Math.random()` unless the options ask for a manual clock (which
+//! [`Crm::advance_clock`] moves) and sequential ids.
 //! In a dedicated worker, [`Crm::open_opfs`] keeps the database in the Origin Private File
 //! System, so it survives page reloads.
 
@@ -26,7 +27,7 @@ const TYPES: &'static str = include_str!("types.d.ts");
 const BINDING_TYPES: &'static str = r#"
 /** How to open a CRM. Every field is optional. */
 export interface OpenOptions {
-    /** Start a manual clock at this instant (RFC 3339) instead of reading `Date.now()`. */
+    /** Start a manual clock at this instant (RFC 3339) instead of reading `Date.now()`; `advanceClock` moves it. */
     clock_start?: string | null;
     /** With `clock_start`: how far the clock moves after each reading, in milliseconds. */
     clock_step_millis?: number;
@@ -171,6 +172,27 @@ fn parse<T: std::str::FromStr<Err = crm_core::Error>>(
     })
 }
 
+/// Reads an optional id or other string-typed value: `null` and `undefined` are absent.
+fn parse_optional<T: std::str::FromStr<Err = crm_core::Error>>(
+    field: &str,
+    value: &JsValue,
+) -> Result<Option<T>, JsValue> {
+    if value.is_null_or_undefined() {
+        Ok(None)
+    } else {
+        parse(field, value).map(Some)
+    }
+}
+
+/// Reads an optional string argument: `null` and `undefined` are absent.
+fn text_optional(field: &str, value: &JsValue) -> Result<Option<String>, JsValue> {
+    if value.is_null_or_undefined() {
+        Ok(None)
+    } else {
+        text(field, value).map(Some)
+    }
+}
+
 /// Reads the bytes of a backup: a `Uint8Array` or an array of numbers.
 fn bytes(value: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
@@ -220,18 +242,28 @@ impl crm_core::Clock for JsClock {
     }
 }
 
-fn builder(options: Option<js_sys::Object>) -> Result<crm_core::CrmBuilder, JsValue> {
+/// A builder as the options say, and the manual clock it was given, if `clock_start` asked
+/// for one (kept so that `advanceClock` can move it).
+fn builder(
+    options: Option<js_sys::Object>,
+) -> Result<(crm_core::CrmBuilder, Option<Arc<crm_core::ManualClock>>), JsValue> {
     let o: OpenOptions = match options {
         Some(o) if !o.is_null() => arg("options", &o)?,
         _ => OpenOptions::default(),
     };
     let mut b = crm_core::Crm::builder();
-    b = match o.clock_start {
-        Some(start) => b.clock(Arc::new(crm_core::ManualClock::stepping(
-            start,
-            Duration::milliseconds(o.clock_step_millis),
-        ))),
-        None => b.clock(Arc::new(JsClock)),
+    let manual = match o.clock_start {
+        Some(start) => {
+            let step = Duration::try_milliseconds(o.clock_step_millis)
+                .ok_or_else(|| invalid("options", "clock_step_millis is out of range"))?;
+            let clock = Arc::new(crm_core::ManualClock::stepping(start, step));
+            b = b.clock(clock.clone());
+            Some(clock)
+        }
+        None => {
+            b = b.clock(Arc::new(JsClock));
+            None
+        }
     };
     b = if o.sequential_ids {
         b.id_source(Arc::new(crm_core::SequentialIds::new()))
@@ -246,7 +278,7 @@ fn builder(options: Option<js_sys::Object>) -> Result<crm_core::CrmBuilder, JsVa
     if let Some(bytes) = o.cache_size {
         b = b.cache_size(bytes);
     }
-    Ok(b)
+    Ok((b, manual))
 }
 
 /// Wraps a JavaScript progress callback. A callback that throws cancels the operation and its
@@ -300,6 +332,8 @@ pub fn operations() -> Vec<String> {
 #[wasm_bindgen]
 pub struct Crm {
     inner: crm_core::Crm,
+    /// The manual clock of `clock_start`, which `advanceClock` moves.
+    clock: Option<Arc<crm_core::ManualClock>>,
 }
 
 #[wasm_bindgen]
@@ -311,8 +345,10 @@ impl Crm {
             js_sys::Object,
         >,
     ) -> Result<Crm, JsValue> {
+        let (b, clock) = builder(options)?;
         Ok(Crm {
-            inner: builder(options)?.open_in_memory().map_err(throw)?,
+            inner: b.open_in_memory().map_err(throw)?,
+            clock,
         })
     }
 
@@ -324,10 +360,10 @@ impl Crm {
             js_sys::Object,
         >,
     ) -> Result<Crm, JsValue> {
+        let (b, clock) = builder(options)?;
         Ok(Crm {
-            inner: builder(options)?
-                .open_bytes(self::bytes(&bytes)?)
-                .map_err(throw)?,
+            inner: b.open_bytes(self::bytes(&bytes)?).map_err(throw)?,
+            clock,
         })
     }
 
@@ -340,11 +376,12 @@ impl Crm {
             js_sys::Object,
         >,
     ) -> Result<Crm, JsValue> {
-        let b = builder(options)?;
+        let (b, clock) = builder(options)?;
         let name = text("name", &name)?;
         let backend = opfs::OpfsBackend::open(&name, None).await?;
         Ok(Crm {
             inner: b.open_backend(backend).map_err(throw)?,
+            clock,
         })
     }
 
@@ -357,12 +394,13 @@ impl Crm {
             js_sys::Object,
         >,
     ) -> Result<Crm, JsValue> {
-        let b = builder(options)?;
+        let (b, clock) = builder(options)?;
         let name = text("name", &name)?;
         let bytes = self::bytes(&bytes)?;
         let backend = opfs::OpfsBackend::open(&name, Some(&bytes)).await?;
         Ok(Crm {
             inner: b.open_backend(backend).map_err(throw)?,
+            clock,
         })
     }
 
@@ -802,5 +840,760 @@ impl Crm {
         self.inner
             .delete_field(arg("kind", &kind)?, &text("key", &key)?)
             .map_err(throw)
+    }
+
+    // ---- leads ----
+
+    /// The lead with this id.
+    #[wasm_bindgen(js_name = getLead, unchecked_return_type = "Lead")]
+    pub fn get_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_lead(parse("id", &id)?))
+    }
+
+    /// The leads (archived ones too) captured with this email address, oldest first.
+    #[wasm_bindgen(js_name = findLeadsByEmail, unchecked_return_type = "Lead[]")]
+    pub fn find_leads_by_email(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.find_leads_by_email(&text("email", &email)?))
+    }
+
+    /// One page of leads.
+    #[wasm_bindgen(js_name = listLeads, unchecked_return_type = "LeadPage")]
+    pub fn list_leads(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.list_leads(&arg("query", &query)?))
+    }
+
+    /// How many leads match.
+    #[wasm_bindgen(js_name = countLeads)]
+    pub fn count_leads(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadFilter")] filter: JsValue,
+    ) -> Result<f64, JsValue> {
+        Ok(self
+            .inner
+            .count_leads(&arg("filter", &filter)?)
+            .map_err(throw)? as f64)
+    }
+
+    /// Creates a lead (status `new` unless given).
+    #[wasm_bindgen(js_name = createLead, unchecked_return_type = "Lead")]
+    pub fn create_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_lead(arg("input", &input)?))
+    }
+
+    /// Replaces a lead's editable fields.
+    #[wasm_bindgen(js_name = updateLead, unchecked_return_type = "Lead")]
+    pub fn update_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LeadInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_lead(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Adds tags to a lead.
+    #[wasm_bindgen(js_name = addLeadTags, unchecked_return_type = "Lead")]
+    pub fn add_lead_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .add_lead_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
+    }
+
+    /// Removes tags from a lead.
+    #[wasm_bindgen(js_name = removeLeadTags, unchecked_return_type = "Lead")]
+    pub fn remove_lead_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .remove_lead_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
+    }
+
+    /// Archives a lead.
+    #[wasm_bindgen(js_name = archiveLead, unchecked_return_type = "Lead")]
+    pub fn archive_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.archive_lead(parse("id", &id)?))
+    }
+
+    /// Restores an archived lead.
+    #[wasm_bindgen(js_name = restoreLead, unchecked_return_type = "Lead")]
+    pub fn restore_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.restore_lead(parse("id", &id)?))
+    }
+
+    /// Deletes a lead and its relations (what it was converted into stays).
+    #[wasm_bindgen(js_name = deleteLead)]
+    pub fn delete_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_lead(parse("id", &id)?).map_err(throw)
+    }
+
+    /// Converts a lead into a contact, a company and optionally a deal, in one transaction.
+    #[wasm_bindgen(js_name = convertLead, unchecked_return_type = "ConvertedLead")]
+    pub fn convert_lead(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LeadConversion")] conversion: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .convert_lead(parse("id", &id)?, arg("conversion", &conversion)?))
+    }
+
+    // ---- pipelines ----
+
+    /// The pipeline with this id.
+    #[wasm_bindgen(js_name = getPipeline, unchecked_return_type = "Pipeline")]
+    pub fn get_pipeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_pipeline(parse("id", &id)?))
+    }
+
+    /// Every pipeline, in the order they were created.
+    #[wasm_bindgen(unchecked_return_type = "Pipeline[]")]
+    pub fn pipelines(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.pipelines())
+    }
+
+    /// The pipeline new deals go to when they name none.
+    #[wasm_bindgen(js_name = defaultPipeline, unchecked_return_type = "Pipeline")]
+    pub fn default_pipeline(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.default_pipeline())
+    }
+
+    /// Creates a pipeline with its stages (at least one open, one won and one lost).
+    #[wasm_bindgen(js_name = createPipeline, unchecked_return_type = "Pipeline")]
+    pub fn create_pipeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_pipeline(arg("input", &input)?))
+    }
+
+    /// Renames a pipeline.
+    #[wasm_bindgen(js_name = renamePipeline, unchecked_return_type = "Pipeline")]
+    pub fn rename_pipeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .rename_pipeline(parse("id", &id)?, &text("name", &name)?))
+    }
+
+    /// Makes a pipeline the one new deals go to when they name none.
+    #[wasm_bindgen(js_name = setDefaultPipeline, unchecked_return_type = "Pipeline")]
+    pub fn set_default_pipeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.set_default_pipeline(parse("id", &id)?))
+    }
+
+    /// Adds a stage at a position (0 is first; the end when absent).
+    #[wasm_bindgen(js_name = addStage, unchecked_return_type = "Pipeline")]
+    pub fn add_stage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] pipeline: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StageInput")] stage: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] position: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.add_stage(
+            parse("pipeline", &pipeline)?,
+            arg("stage", &stage)?,
+            arg("position", &position)?,
+        ))
+    }
+
+    /// Changes a stage; a stage holding deals keeps its kind.
+    #[wasm_bindgen(js_name = updateStage, unchecked_return_type = "Pipeline")]
+    pub fn update_stage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] pipeline: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StageId")] stage: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StageInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.update_stage(
+            parse("pipeline", &pipeline)?,
+            parse("stage", &stage)?,
+            arg("input", &input)?,
+        ))
+    }
+
+    /// Puts the active stages of a pipeline in a new order (every one listed once).
+    #[wasm_bindgen(js_name = reorderStages, unchecked_return_type = "Pipeline")]
+    pub fn reorder_stages(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] pipeline: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StageId[]")] order: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.reorder_stages(
+            parse("pipeline", &pipeline)?,
+            &arg::<Vec<crm_core::StageId>>("order", &order)?,
+        ))
+    }
+
+    /// Archives a stage, moving its deals to `move_to` first (required when it holds deals).
+    #[wasm_bindgen(js_name = archiveStage, unchecked_return_type = "Pipeline")]
+    pub fn archive_stage(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] pipeline: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StageId")] stage: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "StageId | null")] move_to: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.archive_stage(
+            parse("pipeline", &pipeline)?,
+            parse("stage", &stage)?,
+            parse_optional("move_to", &move_to)?,
+        ))
+    }
+
+    /// Deletes a pipeline that holds no deals and is not the default.
+    #[wasm_bindgen(js_name = deletePipeline)]
+    pub fn delete_pipeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PipelineId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_pipeline(parse("id", &id)?).map_err(throw)
+    }
+
+    // ---- deals ----
+
+    /// The deal with this id.
+    #[wasm_bindgen(js_name = getDeal, unchecked_return_type = "Deal")]
+    pub fn get_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_deal(parse("id", &id)?))
+    }
+
+    /// One page of deals.
+    #[wasm_bindgen(js_name = listDeals, unchecked_return_type = "DealPage")]
+    pub fn list_deals(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.list_deals(&arg("query", &query)?))
+    }
+
+    /// How many deals match.
+    #[wasm_bindgen(js_name = countDeals)]
+    pub fn count_deals(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealFilter")] filter: JsValue,
+    ) -> Result<f64, JsValue> {
+        Ok(self
+            .inner
+            .count_deals(&arg("filter", &filter)?)
+            .map_err(throw)? as f64)
+    }
+
+    /// Every stage change of a deal, oldest first (the first is the stage it was created in).
+    #[wasm_bindgen(js_name = dealHistory, unchecked_return_type = "StageChange[]")]
+    pub fn deal_history(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.deal_history(parse("id", &id)?))
+    }
+
+    /// The time a deal spent in each stage it visited, in order of first visit.
+    #[wasm_bindgen(js_name = dealStageTimes, unchecked_return_type = "StageTime[]")]
+    pub fn deal_stage_times(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.deal_stage_times(parse("id", &id)?))
+    }
+
+    /// Creates a deal, recording the stage it starts in.
+    #[wasm_bindgen(js_name = createDeal, unchecked_return_type = "Deal")]
+    pub fn create_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_deal(arg("input", &input)?))
+    }
+
+    /// Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+    #[wasm_bindgen(js_name = updateDeal, unchecked_return_type = "Deal")]
+    pub fn update_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DealInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_deal(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+    #[wasm_bindgen(js_name = moveDeal, unchecked_return_type = "Deal")]
+    pub fn move_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DealMove")] target: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .move_deal(parse("id", &id)?, arg("target", &target)?))
+    }
+
+    /// Adds tags to a deal.
+    #[wasm_bindgen(js_name = addDealTags, unchecked_return_type = "Deal")]
+    pub fn add_deal_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .add_deal_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
+    }
+
+    /// Removes tags from a deal.
+    #[wasm_bindgen(js_name = removeDealTags, unchecked_return_type = "Deal")]
+    pub fn remove_deal_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .remove_deal_tags(parse("id", &id)?, &arg::<Vec<String>>("tags", &tags)?))
+    }
+
+    /// Archives a deal: it leaves search, default listings and every report.
+    #[wasm_bindgen(js_name = archiveDeal, unchecked_return_type = "Deal")]
+    pub fn archive_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.archive_deal(parse("id", &id)?))
+    }
+
+    /// Restores an archived deal.
+    #[wasm_bindgen(js_name = restoreDeal, unchecked_return_type = "Deal")]
+    pub fn restore_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.restore_deal(parse("id", &id)?))
+    }
+
+    /// Deletes a deal with its stage history, quotes and relations.
+    #[wasm_bindgen(js_name = deleteDeal)]
+    pub fn delete_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_deal(parse("id", &id)?).map_err(throw)
+    }
+
+    /// Opens a follow-up deal for a won deal's customer.
+    #[wasm_bindgen(js_name = openFollowUp, unchecked_return_type = "Deal")]
+    pub fn open_follow_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] won: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FollowUpInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .open_follow_up(parse("won", &won)?, arg("input", &input)?))
+    }
+
+    // ---- products and price lists ----
+
+    /// The product with this id.
+    #[wasm_bindgen(js_name = getProduct, unchecked_return_type = "Product")]
+    pub fn get_product(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ProductId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_product(parse("id", &id)?))
+    }
+
+    /// The product with this SKU (ignoring case), archived or not, or `null`.
+    #[wasm_bindgen(js_name = findProductBySku, unchecked_return_type = "Product | null")]
+    pub fn find_product_by_sku(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.find_product_by_sku(&text("sku", &sku)?))
+    }
+
+    /// Every product by name; archived ones too when asked.
+    #[wasm_bindgen(unchecked_return_type = "Product[]")]
+    pub fn products(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] include_archived: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .products(arg("include_archived", &include_archived)?))
+    }
+
+    /// Active products whose name or SKU has words starting with each word of `text`.
+    #[wasm_bindgen(js_name = searchProducts, unchecked_return_type = "Product[]")]
+    pub fn search_products(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.search_products(&self::text("text", &text)?))
+    }
+
+    /// Creates a product.
+    #[wasm_bindgen(js_name = createProduct, unchecked_return_type = "Product")]
+    pub fn create_product(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ProductInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_product(arg("input", &input)?))
+    }
+
+    /// Replaces a product.
+    #[wasm_bindgen(js_name = updateProduct, unchecked_return_type = "Product")]
+    pub fn update_product(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ProductId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProductInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_product(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Archives a product: it leaves `products` and `searchProducts` (lines naming it keep
+    /// working).
+    #[wasm_bindgen(js_name = archiveProduct, unchecked_return_type = "Product")]
+    pub fn archive_product(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ProductId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.archive_product(parse("id", &id)?))
+    }
+
+    /// Restores an archived product.
+    #[wasm_bindgen(js_name = restoreProduct, unchecked_return_type = "Product")]
+    pub fn restore_product(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ProductId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.restore_product(parse("id", &id)?))
+    }
+
+    /// The price list with this id.
+    #[wasm_bindgen(js_name = getPriceList, unchecked_return_type = "PriceList")]
+    pub fn get_price_list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PriceListId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_price_list(parse("id", &id)?))
+    }
+
+    /// Every price list, in the order they were created.
+    #[wasm_bindgen(js_name = priceLists, unchecked_return_type = "PriceList[]")]
+    pub fn price_lists(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.price_lists())
+    }
+
+    /// Creates a price list.
+    #[wasm_bindgen(js_name = createPriceList, unchecked_return_type = "PriceList")]
+    pub fn create_price_list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PriceListInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_price_list(arg("input", &input)?))
+    }
+
+    /// Replaces a price list.
+    #[wasm_bindgen(js_name = updatePriceList, unchecked_return_type = "PriceList")]
+    pub fn update_price_list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PriceListId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PriceListInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_price_list(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Deletes a price list that no deal uses.
+    #[wasm_bindgen(js_name = deletePriceList)]
+    pub fn delete_price_list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PriceListId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner
+            .delete_price_list(parse("id", &id)?)
+            .map_err(throw)
+    }
+
+    // ---- quotes ----
+
+    /// The quote (one version) with this id.
+    #[wasm_bindgen(js_name = getQuote, unchecked_return_type = "Quote")]
+    pub fn get_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_quote(parse("id", &id)?))
+    }
+
+    /// Every quote of a deal, every version, oldest first.
+    #[wasm_bindgen(js_name = quotesOfDeal, unchecked_return_type = "Quote[]")]
+    pub fn quotes_of_deal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] deal: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.quotes_of_deal(parse("deal", &deal)?))
+    }
+
+    /// Every version of the quote with this number (ignoring case), oldest first.
+    #[wasm_bindgen(js_name = findQuotesByNumber, unchecked_return_type = "Quote[]")]
+    pub fn find_quotes_by_number(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.find_quotes_by_number(&text("number", &number)?))
+    }
+
+    /// Makes a quote (version 1, a new number) from a deal's current lines.
+    #[wasm_bindgen(js_name = createQuote, unchecked_return_type = "Quote")]
+    pub fn create_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DealId")] deal: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QuoteInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .create_quote(parse("deal", &deal)?, arg("input", &input)?))
+    }
+
+    /// Makes the next version of a quote from its deal's current lines.
+    #[wasm_bindgen(js_name = reviseQuote, unchecked_return_type = "Quote")]
+    pub fn revise_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QuoteInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .revise_quote(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Marks a draft quote as sent.
+    #[wasm_bindgen(js_name = sendQuote, unchecked_return_type = "Quote")]
+    pub fn send_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.send_quote(parse("id", &id)?))
+    }
+
+    /// Records the customer's acceptance of a quote.
+    #[wasm_bindgen(js_name = acceptQuote, unchecked_return_type = "Quote")]
+    pub fn accept_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QuoteAcceptance")] acceptance: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .accept_quote(parse("id", &id)?, arg("acceptance", &acceptance)?))
+    }
+
+    /// Records the customer's rejection of a quote, with an optional reason.
+    #[wasm_bindgen(js_name = rejectQuote, unchecked_return_type = "Quote")]
+    pub fn reject_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] reason: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.reject_quote(
+            parse("id", &id)?,
+            text_optional("reason", &reason)?.as_deref(),
+        ))
+    }
+
+    /// Deletes one version of a quote.
+    #[wasm_bindgen(js_name = deleteQuote)]
+    pub fn delete_quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_quote(parse("id", &id)?).map_err(throw)
+    }
+
+    // ---- money ----
+
+    /// The currency reports are in (EUR until one is set).
+    #[wasm_bindgen(js_name = reportingCurrency, unchecked_return_type = "Currency")]
+    pub fn reporting_currency(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.reporting_currency())
+    }
+
+    /// Sets the currency reports are in.
+    #[wasm_bindgen(js_name = setReportingCurrency, unchecked_return_type = "Currency")]
+    pub fn set_reporting_currency(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Currency")] currency: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .set_reporting_currency(parse("currency", &currency)?))
+    }
+
+    /// The rates entered for a pair, oldest first (not their inverses).
+    #[wasm_bindgen(js_name = exchangeRates, unchecked_return_type = "ExchangeRate[]")]
+    pub fn exchange_rates(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Currency")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Currency")] quote: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .exchange_rates(parse("base", &base)?, parse("quote", &quote)?))
+    }
+
+    /// Enters (or replaces) the rate of a currency pair from a date on.
+    #[wasm_bindgen(js_name = setExchangeRate, unchecked_return_type = "ExchangeRate")]
+    pub fn set_exchange_rate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ExchangeRate")] rate: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.set_exchange_rate(arg("rate", &rate)?))
+    }
+
+    /// Converts money at the latest rate on or before `date` (`YYYY-MM-DD`).
+    #[wasm_bindgen(js_name = convertMoney, unchecked_return_type = "Money")]
+    pub fn convert_money(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Money")] money: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Currency")] to: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] date: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.convert_money(
+            arg("money", &money)?,
+            parse("to", &to)?,
+            arg("date", &date)?,
+        ))
+    }
+
+    // ---- reports ----
+
+    /// The open value of every pipeline, per stage, in the reporting currency.
+    #[wasm_bindgen(js_name = pipelineValues, unchecked_return_type = "PipelineValue[]")]
+    pub fn pipeline_values(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.pipeline_values())
+    }
+
+    /// The weighted forecast of open deals per month or quarter, per owner.
+    #[wasm_bindgen(unchecked_return_type = "Forecast")]
+    pub fn forecast(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ForecastQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.forecast(&arg("query", &query)?))
+    }
+
+    /// Won / (won + lost) over the deals closed in a range, overall and per group.
+    #[wasm_bindgen(js_name = winRates, unchecked_return_type = "WinRates")]
+    pub fn win_rates(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "WinRateQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.win_rates(&arg("query", &query)?))
+    }
+
+    /// Days to close, average time per stage and pipeline velocity.
+    #[wasm_bindgen(js_name = salesCycle, unchecked_return_type = "SalesCycle")]
+    pub fn sales_cycle(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SalesCycleQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.sales_cycle(&arg("query", &query)?))
+    }
+
+    /// Open deals that sat in their stage longer than it allows (of one pipeline if given).
+    #[wasm_bindgen(js_name = dealsAtRisk, unchecked_return_type = "Deal[]")]
+    pub fn deals_at_risk(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "PipelineId | null")] pipeline: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .deals_at_risk(parse_optional("pipeline", &pipeline)?))
+    }
+
+    /// Open deals expected to close between two days.
+    #[wasm_bindgen(js_name = dealsClosing, unchecked_return_type = "Deal[]")]
+    pub fn deals_closing(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ClosingQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.deals_closing(&arg("query", &query)?))
+    }
+
+    /// Owners ranked by the value of the deals they won in a range.
+    #[wasm_bindgen(unchecked_return_type = "Leaderboard")]
+    pub fn leaderboard(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TimeRange")] closed: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.leaderboard(arg("closed", &closed)?))
+    }
+
+    // ---- the test clock ----
+
+    /// Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+    /// (back when negative) and returns the instant it now stands at, the next one an
+    /// operation reads (RFC 3339); `advanceClock(0)` only reads it. The clock belongs to this
+    /// handle, so this works after `close()` too. Throws a `validation` error on
+    /// `clock_start` when the CRM was opened without one (its clock is `Date.now()`).
+    #[wasm_bindgen(js_name = advanceClock)]
+    pub fn advance_clock(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] millis: JsValue,
+    ) -> Result<String, JsValue> {
+        let clock = self
+            .clock
+            .as_ref()
+            .ok_or_else(|| invalid("clock_start", "the CRM was opened without a manual clock"))?;
+        let by = Duration::try_milliseconds(arg("millis", &millis)?)
+            .ok_or_else(|| invalid("millis", "is out of range"))?;
+        let now = clock.advance_and_peek(by);
+        Ok(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 }

@@ -20,6 +20,18 @@ export interface Address {
 /** Whether a listing shows archived records. */
 export type Archived = /** Active records only. */ "exclude" | /** Active and archived records. */ "include" | /** Archived records only. */ "only";
 
+/** Open deals expected to close in a range of days. */
+export interface ClosingQuery {
+    /** The first day. */
+    since: string;
+    /** The last day (included). */
+    until: string;
+    /** Only this owner's deals. */
+    owner?: string | null;
+    /** Only this pipeline's deals. */
+    pipeline?: PipelineId | null;
+}
+
 /** A stored company. */
 export interface Company {
     /** The company's id. */
@@ -54,6 +66,19 @@ export interface Company {
      */
     archived_at?: string | null;
 }
+
+/** Which company a lead becomes. */
+export type CompanyChoice = /** The active company with the lead's web domain, or a new one from its company name when there is none; no company when the lead has neither. */ {
+    type: "match_by_domain";
+} | /** A new company from the lead's company name and web domain. */ {
+    type: "new";
+} | /** An existing company. */ {
+    type: "existing";
+    /** The company. */
+    company: CompanyId;
+} | /** No company. */ {
+    type: "skip";
+};
 
 /** Which companies to list. All criteria must hold. */
 export interface CompanyFilter {
@@ -198,6 +223,17 @@ export interface Contact {
     archived_at?: string | null;
 }
 
+/** Which contact a lead becomes. */
+export type ContactChoice = /** The active contact with the lead's email address, or a new one when there is none. */ {
+    type: "match_by_email";
+} | /** A new contact from the lead's details. */ {
+    type: "new";
+} | /** An existing contact. */ {
+    type: "existing";
+    /** The contact. */
+    contact: ContactId;
+};
+
 /** Which contacts to list. All criteria must hold. */
 export interface ContactFilter {
     /** Whether archived contacts are shown. */
@@ -282,14 +318,222 @@ export interface ContactQuery {
     cursor?: string | null;
 }
 
+/** What a converted lead became. */
+export interface Conversion {
+    /** The contact it became (absent once that contact is deleted). */
+    contact?: ContactId | null;
+    /** The company, if any. */
+    company?: CompanyId | null;
+    /** The deal opened, if any. */
+    deal?: DealId | null;
+    /** When it was converted. */
+    converted_at: string;
+    /** The id of the user who converted it. */
+    by?: string | null;
+}
+
+/** The outcome of a conversion. */
+export interface ConvertedLead {
+    /** The lead, now converted. */
+    lead: Lead;
+    /** The contact it became. */
+    contact: Contact;
+    /** Whether that contact was created by the conversion. */
+    contact_created: boolean;
+    /** The company it became, if any. */
+    company?: Company | null;
+    /** Whether that company was created by the conversion. */
+    company_created: boolean;
+    /** The deal opened, if any. */
+    deal?: Deal | null;
+}
+
 /** An ISO 4217 currency code, such as `PLN`, `EUR`, `RON`. */
 export type Currency = string;
+
+/** A stored deal. */
+export interface Deal {
+    /** The deal's id, `deal_…`. */
+    id: DealId;
+    /** What is being sold to whom. */
+    title: string;
+    /** Its pipeline. */
+    pipeline: PipelineId;
+    /** Its stage in that pipeline. */
+    stage: StageId;
+    /** Open, won or lost: the kind of its stage. */
+    status: StageKind;
+    /** The customer. */
+    company?: CompanyId | null;
+    /** The people involved, with their roles. */
+    contacts: DealContact[];
+    /** The id of the owning user. */
+    owner?: string | null;
+    /** The value of the deal; its currency is the deal's. */
+    amount?: Money | null;
+    /** When it is expected to close. */
+    expected_close?: string | null;
+    /** Its own probability in percent, kept across stage changes; the stage's when absent. */
+    probability_override?: number | null;
+    /** The probability in effect: the override, or the stage's. Computed when read. */
+    probability: number;
+    /** Where the deal came from. */
+    source?: string | null;
+    /** Why it was lost. */
+    lost_reason?: string | null;
+    /** When it was won or lost; absent while open. */
+    closed_at?: string | null;
+    /**
+     * Its amount in the reporting currency at the rate of the day it closed, frozen then
+     * (absent without an amount or a rate).
+     */
+    closed_value?: Money | null;
+    /** Its lines, priced. */
+    line_items: LineItem[];
+    /** The sums of its lines; absent without lines. */
+    totals?: Totals | null;
+    /** The price list its products are priced from. */
+    price_list?: PriceListId | null;
+    /** The won deal this one follows up on. */
+    origin?: DealId | null;
+    /** Tags. */
+    tags: string[];
+    /** Values of custom fields, by key. */
+    custom_fields: { [key: string]: FieldValue };
+    /** When it entered its current stage. */
+    stage_entered_at: string;
+    /** Whether it has sat in its open stage longer than the stage allows. Computed when read. */
+    rotten: boolean;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+    /** When it was archived. */
+    archived_at?: string | null;
+}
+
+/** A contact taking part in a deal. */
+export interface DealContact {
+    /** The contact. */
+    contact: ContactId;
+    /** Their part in the deal, such as `decision maker`, `champion`. */
+    role?: string | null;
+}
+
+/** Which deals to list. All criteria must hold. */
+export interface DealFilter {
+    /** Whether archived deals are shown. */
+    archived?: Archived;
+    /** Deals with every one of these tags. */
+    tags_all?: string[];
+    /** Deals with at least one of these tags. */
+    tags_any?: string[];
+    /** Deals in this pipeline. */
+    pipeline?: PipelineId | null;
+    /** Deals in this stage. */
+    stage?: StageId | null;
+    /** Deals open, won or lost. */
+    statuses_any?: StageKind[];
+    /** Deals with this customer. */
+    company?: CompanyId | null;
+    /** Deals this contact takes part in. */
+    contact?: ContactId | null;
+    /** Deals owned by this user. */
+    owner?: string | null;
+    /** Deals created in this range. */
+    created?: TimeRange;
+    /** Deals last changed in this range. */
+    updated?: TimeRange;
+    /** Further tests on any field. */
+    conditions?: Condition[];
+}
+
+/** The id of a deal: `deal_` then 26 base32 characters, sortable by creation time. */
+export type DealId = string;
+
+/** What a caller provides to create or replace a deal. */
+export interface DealInput {
+    /** What is being sold to whom; required. */
+    title?: string;
+    /** The pipeline; the default pipeline when absent. */
+    pipeline?: PipelineId | null;
+    /** The stage, of that pipeline; its first open stage when absent. */
+    stage?: StageId | null;
+    /** The customer. */
+    company?: CompanyId | null;
+    /** The people involved. */
+    contacts?: DealContact[];
+    /** The id of the owning user. */
+    owner?: string | null;
+    /** The value; not negative. Its currency is the deal's (the lines' when absent). */
+    amount?: Money | null;
+    /** When it is expected to close. */
+    expected_close?: string | null;
+    /** The deal's own probability in percent (0 to 100); the stage's when absent. */
+    probability?: number | null;
+    /** Where it came from. */
+    source?: string | null;
+    /** Why it was lost. */
+    lost_reason?: string | null;
+    /** Its lines; all in the deal's currency. */
+    line_items?: LineItemInput[];
+    /** The price list its products are priced from. */
+    price_list?: PriceListId | null;
+    /** Tags. */
+    tags?: string[];
+    /** Values of custom fields, by key. */
+    custom_fields?: { [key: string]: FieldValue };
+}
+
+/** A move of a deal to another stage of its pipeline. */
+export interface DealMove {
+    /** The stage to move to. */
+    stage: StageId;
+    /** Why it was lost, when the stage is a lost one. */
+    lost_reason?: string | null;
+    /** The id of the user making the move. */
+    by?: string | null;
+}
+
+/** One page of a listing. */
+export interface DealPage {
+    /** The records of this page. */
+    items: Deal[];
+    /** Pass this as the next query's cursor to get the following page; `None` on the last. */
+    next_cursor?: string | null;
+}
+
+/**
+ * A page request: which records, in which order, how many, and where the previous page
+ * ended.
+ */
+export interface DealQuery {
+    /** Which records. */
+    filter?: DealFilter;
+    /** In which order. */
+    sort?: Sort;
+    /** How many per page, from 1 to 1,000 (50 by default). */
+    limit?: number;
+    /** Where the previous page ended (its `next_cursor`). */
+    cursor?: string | null;
+}
 
 /** An exact decimal number written as text, such as `"12.5"` (never a float). */
 export type Decimal = string;
 
 /** Which end of a relation a record is. */
 export type Direction = /** The record is the relation's `record`: the type's name applies. */ "outgoing" | /** The record is the relation's `other`: the type's reverse name applies. */ "incoming";
+
+/** A discount on one line. */
+export type Discount = /** A share of the line's subtotal, in basis points (1000 = 10 %, at most 10000). */ {
+    type: "percent";
+    /** The share in basis points. */
+    basis_points: number;
+} | /** A fixed amount off the line, in the line's currency, at most its subtotal. */ {
+    type: "amount";
+    /** The amount off. */
+    amount: Money;
+};
 
 /** An email address of a contact. */
 export interface Email {
@@ -327,7 +571,7 @@ export interface Employment {
     updated_at: string;
 }
 
-/** The id of a employment: `employment_` then 26 base32 characters, sortable by creation time. */
+/** The id of an employment: `employment_` then 26 base32 characters, sortable by creation time. */
 export type EmploymentId = string;
 
 /** What a caller provides to link a contact to a company. */
@@ -355,6 +599,18 @@ export interface EmploymentUpdate {
      * contact's oldest other employment; the only employment stays primary.
      */
     primary?: boolean;
+}
+
+/** The value of one currency in another on a date. */
+export interface ExchangeRate {
+    /** The first day the rate applies (until the pair's next rate). */
+    date: string;
+    /** The currency priced. */
+    base: Currency;
+    /** The currency it is priced in. */
+    quote: Currency;
+    /** How many units of `quote` one unit of `base` is worth; more than zero. */
+    rate: Decimal;
 }
 
 /** The definition of a custom field of one record kind. */
@@ -436,6 +692,67 @@ export type FieldValue = /** Text, select option, url, email or phone. */ {
     money: Money;
 };
 
+/** What a follow-up deal gets beyond what it copies from the won deal. */
+export interface FollowUpInput {
+    /** What is being sold this time; required. */
+    title?: string;
+    /** The pipeline; the won deal's when absent. */
+    pipeline?: PipelineId | null;
+    /** The stage; the pipeline's first open stage when absent. */
+    stage?: StageId | null;
+    /** The value. */
+    amount?: Money | null;
+    /** When it is expected to close. */
+    expected_close?: string | null;
+    /** The owner; the won deal's when absent. */
+    owner?: string | null;
+}
+
+/** The weighted forecast of open deals by expected close. */
+export interface Forecast {
+    /** The reporting currency of every amount. */
+    currency: Currency;
+    /** The periods holding deals, in order. */
+    periods: ForecastPeriod[];
+    /** Open deals (matching the query) without an expected close date. */
+    undated: number;
+    /** Deals whose amount could not be converted (left out of the sums). */
+    unpriced: DealId[];
+}
+
+/** The open deals expected to close in one period. */
+export interface ForecastPeriod {
+    /** The period's name: `2026-11` or `2026-Q4`. */
+    period: string;
+    /** Its first day. */
+    starts: string;
+    /** How many deals. */
+    deals: number;
+    /** The sum of their amounts. */
+    value: Money;
+    /** The sum of amount × probability. */
+    weighted: Money;
+    /** The same per owner, by owner (deals without an owner last). */
+    owners: OwnerForecast[];
+}
+
+/** What a forecast covers. */
+export interface ForecastQuery {
+    /** Months or quarters. */
+    period?: Period;
+    /** Only this pipeline's deals. */
+    pipeline?: PipelineId | null;
+    /** Only this owner's deals. */
+    owner?: string | null;
+    /** Only deals expected to close on or after this day. */
+    since?: string | null;
+    /** Only deals expected to close on or before this day. */
+    until?: string | null;
+}
+
+/** How win rates are grouped. */
+export type GroupBy = /** By the deal's owner. */ "owner" | /** By the deal's pipeline. */ "pipeline" | /** By the deal's source. */ "source";
+
 /**
  * Records to import in one transaction: all of them, or (on the first refusal, or when the
  * progress callback cancels) none.
@@ -488,6 +805,232 @@ export interface IntegrityReport {
     problems: string[];
 }
 
+/** A stored lead. */
+export interface Lead {
+    /** The lead's id, `lead_…`. */
+    id: LeadId;
+    /** Given name of the person. */
+    given_name?: string | null;
+    /** Family name of the person. */
+    family_name?: string | null;
+    /** The name shown for the lead: the person's name, else the company's, else the email. */
+    display_name: string;
+    /** The person's email address. */
+    email?: string | null;
+    /** The person's phone number, as captured. */
+    phone?: string | null;
+    /** The person's job title. */
+    job_title?: string | null;
+    /** The company's name, as captured. */
+    company_name?: string | null;
+    /** The company's web domain (a pasted URL is reduced to its domain). */
+    web_domain?: string | null;
+    /** Where the lead came from. */
+    source?: LeadSource | null;
+    /** More about the source: the campaign, the event, who referred it. */
+    source_detail?: string | null;
+    /** Where it is in qualification. */
+    status: LeadStatus;
+    /** Why it was disqualified (only for disqualified leads). */
+    disqualified_reason?: string | null;
+    /** How promising it is, from 0 to 100. */
+    score: number;
+    /** The id of the owning user. */
+    owner?: string | null;
+    /** Tags. */
+    tags: string[];
+    /** Values of custom fields, by key. */
+    custom_fields: { [key: string]: FieldValue };
+    /** What it became, once converted. */
+    conversion?: Conversion | null;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+    /** When it was archived. */
+    archived_at?: string | null;
+}
+
+/** How to convert a lead. */
+export interface LeadConversion {
+    /** The contact it becomes. */
+    contact?: ContactChoice;
+    /** The company it becomes. */
+    company?: CompanyChoice;
+    /**
+     * A deal to open. Its company and contacts default to those of the conversion, its
+     * owner and source to the lead's.
+     */
+    deal?: DealInput | null;
+    /** The id of the user converting it. */
+    by?: string | null;
+}
+
+/** Which leads to list. All criteria must hold. */
+export interface LeadFilter {
+    /** Whether archived leads are shown. */
+    archived?: Archived;
+    /** Leads with every one of these tags. */
+    tags_all?: string[];
+    /** Leads with at least one of these tags. */
+    tags_any?: string[];
+    /** Leads with one of these statuses. */
+    statuses_any?: LeadStatus[];
+    /** Leads from one of these sources. */
+    sources_any?: LeadSource[];
+    /** Leads scoring at least this much. */
+    min_score?: number | null;
+    /** Leads owned by this user. */
+    owner?: string | null;
+    /** Leads created in this range. */
+    created?: TimeRange;
+    /** Leads last changed in this range. */
+    updated?: TimeRange;
+    /** Further tests on any field. */
+    conditions?: Condition[];
+}
+
+/** The id of a lead: `lead_` then 26 base32 characters, sortable by creation time. */
+export type LeadId = string;
+
+/**
+ * What a caller provides to create or replace a lead. It needs a name, a company name or an
+ * email address.
+ */
+export interface LeadInput {
+    /** Given name of the person. */
+    given_name?: string | null;
+    /** Family name of the person. */
+    family_name?: string | null;
+    /** The person's email address. */
+    email?: string | null;
+    /** The person's phone number. */
+    phone?: string | null;
+    /** The person's job title. */
+    job_title?: string | null;
+    /** The company's name. */
+    company_name?: string | null;
+    /** The company's web domain or site address. */
+    web_domain?: string | null;
+    /** Where the lead came from. */
+    source?: LeadSource | null;
+    /** More about the source. */
+    source_detail?: string | null;
+    /**
+     * The status; `new` when creating and unchanged when updating if absent. `converted` is
+     * set only by converting.
+     */
+    status?: LeadStatus | null;
+    /** Why it was disqualified; required for, and only for, disqualified leads. */
+    disqualified_reason?: string | null;
+    /**
+     * How promising it is, from 0 to 100; 0 when creating and unchanged when updating if
+     * absent.
+     */
+    score?: number | null;
+    /** The id of the owning user. */
+    owner?: string | null;
+    /** Tags. */
+    tags?: string[];
+    /** Values of custom fields, by key. */
+    custom_fields?: { [key: string]: FieldValue };
+}
+
+/** One page of a listing. */
+export interface LeadPage {
+    /** The records of this page. */
+    items: Lead[];
+    /** Pass this as the next query's cursor to get the following page; `None` on the last. */
+    next_cursor?: string | null;
+}
+
+/**
+ * A page request: which records, in which order, how many, and where the previous page
+ * ended.
+ */
+export interface LeadQuery {
+    /** Which records. */
+    filter?: LeadFilter;
+    /** In which order. */
+    sort?: Sort;
+    /** How many per page, from 1 to 1,000 (50 by default). */
+    limit?: number;
+    /** Where the previous page ended (its `next_cursor`). */
+    cursor?: string | null;
+}
+
+/** Where a lead came from. */
+export type LeadSource = /** A form on the firm's web site. */ "web_form" | /** Recommended by a customer or partner. */ "referral" | /** Met at a trade fair, conference or meetup. */ "event" | /** Found by calling. */ "cold_call" | /** Answered a marketing campaign. */ "campaign" | /** Answered an advertisement. */ "advertising" | /** Came through social media. */ "social_media" | /** Brought by a partner. */ "partner" | /** Anywhere else. */ "other";
+
+/** Where a lead is in qualification. */
+export type LeadStatus = /** Captured, not yet worked on. */ "new" | /** Someone has reached out. */ "contacted" | /** Worth pursuing. */ "qualified" | /** Not worth pursuing, with a reason. */ "disqualified" | /** Converted into a contact (and company and deal); set only by converting. */ "converted";
+
+/** Owners ranked by the value they won. */
+export interface Leaderboard {
+    /** The reporting currency of every amount. */
+    currency: Currency;
+    /** By won value, then deals won, then owner. */
+    rows: LeaderboardRow[];
+    /** Won deals whose value could not be converted (left out of the values). */
+    unpriced: DealId[];
+}
+
+/** One owner's results. */
+export interface LeaderboardRow {
+    /** The owner; absent for deals without one. */
+    owner?: string | null;
+    /** Deals won. */
+    won: number;
+    /** Their value. */
+    won_value: Money;
+    /** Deals lost. */
+    lost: number;
+    /** won / (won + lost) in percent. */
+    win_rate?: Decimal | null;
+}
+
+/** A priced line of a deal or quote, with its computed amounts. */
+export interface LineItem {
+    /** The product sold, if any. */
+    product?: ProductId | null;
+    /** What is sold. */
+    description: string;
+    /** How many. */
+    quantity: Decimal;
+    /** The price of one unit. */
+    unit_price: Money;
+    /** The discount given. */
+    discount?: Discount | null;
+    /** The tax rate in basis points. */
+    tax_rate: number;
+    /** Quantity × unit price. */
+    subtotal: Money;
+    /** The amount the discount takes off. */
+    discount_amount: Money;
+    /** Subtotal less discount. */
+    net: Money;
+    /** Tax on the net amount. */
+    tax: Money;
+    /** Net plus tax. */
+    gross: Money;
+}
+
+/** What a caller provides for a line of a deal. */
+export interface LineItemInput {
+    /** The product sold, if any (its name, price and tax rate are the defaults). */
+    product?: ProductId | null;
+    /** What is sold; required without a product. */
+    description?: string | null;
+    /** How many; not negative, fractions allowed (hours, kilograms). */
+    quantity: Decimal;
+    /** The price of one unit; the product's price (or the deal's price list's) when absent. */
+    unit_price?: Money | null;
+    /** A discount on the line. */
+    discount?: Discount | null;
+    /** The tax rate in basis points; the product's when absent, else 0. */
+    tax_rate?: number | null;
+}
+
 /**
  * An exact amount of money: a whole number of minor units of one [`Currency`].
  *
@@ -507,6 +1050,21 @@ export interface Money {
 /** A comparison of a [`Condition`]. */
 export type Op = /** Equal (text ignores case and diacritics; a list field matches if any item does). */ "eq" | /** Not equal (true when the field is empty; a list field matches if no item is equal). */ "ne" | /** Less than. */ "lt" | /** Less than or equal. */ "lte" | /** Greater than. */ "gt" | /** Greater than or equal. */ "gte" | /** Text contains the value (ignoring case and diacritics). */ "contains" | /** Text starts with the value (ignoring case and diacritics). */ "starts_with" | /** The field has a value (takes no value). */ "exists" | /** The field has no value (takes no value). */ "missing";
 
+/** One owner's open deals expected to close in a period. */
+export interface OwnerForecast {
+    /** The owner; absent for deals without one. */
+    owner?: string | null;
+    /** How many deals. */
+    deals: number;
+    /** The sum of their amounts. */
+    value: Money;
+    /** The sum of amount × probability. */
+    weighted: Money;
+}
+
+/** The length of the periods of a forecast. */
+export type Period = /** Calendar months, named `2026-11`. */ "month" | /** Calendar quarters, named `2026-Q4`. */ "quarter";
+
 /** A phone number of a contact. */
 export interface Phone {
     /** The number as typed. */
@@ -521,6 +1079,130 @@ export interface Phone {
     e164?: string | null;
 }
 
+/** A sales pipeline. */
+export interface Pipeline {
+    /** The pipeline's id, `pipeline_…`. */
+    id: PipelineId;
+    /** The pipeline's name. */
+    name: string;
+    /** Its stages in order, archived ones included. */
+    stages: Stage[];
+    /** Whether new deals go here when they name no pipeline. */
+    is_default: boolean;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+}
+
+/** The id of a pipeline: `pipeline_` then 26 base32 characters, sortable by creation time. */
+export type PipelineId = string;
+
+/** What a caller provides to create a pipeline. */
+export interface PipelineInput {
+    /** The name. */
+    name: string;
+    /** The stages in order: at least one open, one won and one lost. */
+    stages: StageInput[];
+}
+
+/** The open deals of one pipeline, per stage. */
+export interface PipelineValue {
+    /** The pipeline. */
+    pipeline: PipelineId;
+    /** Its name. */
+    name: string;
+    /** Its active open stages, in order. */
+    stages: StageValue[];
+    /** How many open deals it holds. */
+    deals: number;
+    /** The sum of their amounts. */
+    value: Money;
+    /** The sum of amount × probability. */
+    weighted: Money;
+    /** Open deals whose amount could not be converted (left out of the sums). */
+    unpriced: DealId[];
+}
+
+/** A named set of unit prices in one currency, used instead of the products' own prices. */
+export interface PriceList {
+    /** The price list's id, `pricelist_…`. */
+    id: PriceListId;
+    /** The name, such as `Partners 2026`. */
+    name: string;
+    /** The currency of every price in it. */
+    currency: Currency;
+    /** The prices, one per product. */
+    entries: PriceListEntry[];
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+}
+
+/** One product's price in a price list. */
+export interface PriceListEntry {
+    /** The product. */
+    product: ProductId;
+    /** Its unit price, in the list's currency. */
+    unit_price: Money;
+}
+
+/** The id of a price list: `pricelist_` then 26 base32 characters, sortable by creation time. */
+export type PriceListId = string;
+
+/** What a caller provides to create or replace a price list. */
+export interface PriceListInput {
+    /** The name. */
+    name: string;
+    /** The currency of every price. */
+    currency: Currency;
+    /** The prices, one per product. */
+    entries?: PriceListEntry[];
+}
+
+/** A product or service the firm sells. */
+export interface Product {
+    /** The product's id, `product_…`. */
+    id: ProductId;
+    /** The stock-keeping unit, unique ignoring case. */
+    sku: string;
+    /** The name shown on quotes. */
+    name: string;
+    /** A longer description. */
+    description?: string | null;
+    /** The unit price in each currency it is sold in (one per currency). */
+    prices: Money[];
+    /** The tax rate in basis points (2300 = 23 %). */
+    tax_rate: number;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+    /**
+     * When it was archived; archived products leave product listings and search (lines
+     * that name one keep working).
+     */
+    archived_at?: string | null;
+}
+
+/** The id of a product: `product_` then 26 base32 characters, sortable by creation time. */
+export type ProductId = string;
+
+/** What a caller provides to create or replace a product. */
+export interface ProductInput {
+    /** The stock-keeping unit, unique ignoring case. */
+    sku?: string;
+    /** The name. */
+    name?: string;
+    /** A longer description. */
+    description?: string | null;
+    /** Unit prices, at most one per currency, none negative. */
+    prices?: Money[];
+    /** The tax rate in basis points (2300 = 23 %). */
+    tax_rate?: number;
+}
+
 /** How far a long operation has got. The callback receiving it returns `false` to cancel. */
 export interface Progress {
     /** Units done so far (records imported, entries copied). */
@@ -529,10 +1211,66 @@ export interface Progress {
     total: number;
 }
 
-/** The kinds of records that carry custom fields and take part in relations and search. */
-export type RecordKind = /** A person. */ "contact" | /** An organisation. */ "company";
+/** A stored quote. */
+export interface Quote {
+    /** The quote's id, `quote_…` (each version has its own). */
+    id: QuoteId;
+    /** The deal quoted. */
+    deal: DealId;
+    /** The number shown to the customer, `Q-2026-0001`, shared by all versions. */
+    number: string;
+    /** The version, from 1. */
+    version: number;
+    /** The status in effect (a sent quote past its date reads as expired). */
+    status: QuoteStatus;
+    /** The currency of every amount. */
+    currency: Currency;
+    /** The lines offered, as they were on the deal. */
+    line_items: LineItem[];
+    /** Their totals. */
+    totals: Totals;
+    /** The last day the offer holds. */
+    valid_until: string;
+    /** Notes for the customer. */
+    notes?: string | null;
+    /** Why the customer rejected it. */
+    rejection_reason?: string | null;
+    /** The later version that replaced this one. */
+    superseded_by?: QuoteId | null;
+    /** When it was sent. */
+    sent_at?: string | null;
+    /** When it was accepted or rejected. */
+    decided_at?: string | null;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+}
 
-/** The id of a contact or a company; its prefix says which. */
+/** A decision on a quote. */
+export interface QuoteAcceptance {
+    /** Whether the deal's amount becomes the quote's net total. */
+    set_deal_amount?: boolean;
+}
+
+/** The id of a quote: `quote_` then 26 base32 characters, sortable by creation time. */
+export type QuoteId = string;
+
+/** What a caller provides to make a quote (or a new version of one). */
+export interface QuoteInput {
+    /** The last day the offer holds; not before today. */
+    valid_until: string;
+    /** Notes for the customer. */
+    notes?: string | null;
+}
+
+/** Where a quote is in its life. */
+export type QuoteStatus = /** Being prepared. */ "draft" | /** Sent to the customer. */ "sent" | /** Accepted by the customer. */ "accepted" | /** Rejected by the customer. */ "rejected" | /** Sent, and its valid-until date has passed. Never stored: a sent quote reads as expired from the day after its valid-until date. */ "expired";
+
+/** The kinds of records that carry custom fields and take part in relations and search. */
+export type RecordKind = /** A person. */ "contact" | /** An organisation. */ "company" | /** A prospect not yet qualified into a contact, company and deal. */ "lead" | /** A sales opportunity in a pipeline. */ "deal";
+
+/** The id of a contact, company, lead or deal; its prefix says which. */
 export type RecordRef = string;
 
 /** A typed, directed relation between two records of the same kind. */
@@ -599,6 +1337,43 @@ export interface RelationView {
 /** What a company is to the firm. A company can be several at once. */
 export type RelationshipKind = /** Buys from the firm. */ "customer" | /** Might buy from the firm. */ "prospect" | /** Works with the firm. */ "partner" | /** Supplies goods to the firm. */ "supplier" | /** Sells services or software to the firm. */ "vendor" | /** Resells the firm's products. */ "reseller" | /** Newspapers, magazines, broadcasters, bloggers. */ "press" | /** Competes with the firm. */ "competitor" | /** Used to buy from the firm. */ "former_customer";
 
+/** How long deals take to close and how fast the pipeline turns into revenue. */
+export interface SalesCycle {
+    /** The reporting currency of every amount. */
+    currency: Currency;
+    /** Won deals measured. */
+    won: number;
+    /** Lost deals in the same range (for the win rate). */
+    lost: number;
+    /** Average days from creation to close of the won deals. */
+    average_days?: Decimal | null;
+    /** Median days from creation to close of the won deals. */
+    median_days?: Decimal | null;
+    /** Average time the closed deals spent in each open stage they passed through. */
+    stages: StageDuration[];
+    /** Open deals now (in the pipeline asked for). */
+    open_deals: number;
+    /** The average value of the won deals. */
+    average_won_value?: Money | null;
+    /** won / (won + lost) in percent. */
+    win_rate?: Decimal | null;
+    /**
+     * Pipeline velocity: open deals × average won value × win rate ÷ average cycle days,
+     * as money per day.
+     */
+    velocity_per_day?: Money | null;
+    /** Won deals whose value could not be converted (left out of the values). */
+    unpriced: DealId[];
+}
+
+/** Which deals the sales cycle is measured on. */
+export interface SalesCycleQuery {
+    /** Deals closed in this range. */
+    closed?: TimeRange;
+    /** Only this pipeline's deals. */
+    pipeline?: PipelineId | null;
+}
+
 /** One search result. */
 export interface SearchHit {
     /** The record found. */
@@ -630,10 +1405,141 @@ export interface Sort {
 /** What to order a listing by. */
 export type SortBy = /** The display name (contacts) or name (companies), ignoring case and diacritics. */ "name" | /** When the record was created. */ "created_at" | /** When the record was last changed. */ "updated_at";
 
+/** A stage of a pipeline. */
+export interface Stage {
+    /** The stage's id, `stage_…`. */
+    id: StageId;
+    /** The stage's name, unique in its pipeline. */
+    name: string;
+    /** The chance, in percent, that a deal in this stage is won. */
+    probability: number;
+    /** Open, won or lost. */
+    kind: StageKind;
+    /** An open deal that stays longer than this many days is rotten. */
+    rotten_after_days?: number | null;
+    /** Archived stages take no new deals and hold none. */
+    archived: boolean;
+}
+
+/** One change of a deal's stage. */
+export interface StageChange {
+    /** The deal. */
+    deal: DealId;
+    /** The stage it left; absent for the stage it was created in. */
+    from_stage?: StageId | null;
+    /** The stage it entered. */
+    to_stage: StageId;
+    /** When. */
+    at: string;
+    /** The id of the user who moved it. */
+    by?: string | null;
+}
+
+/** The average time closed deals spent in one open stage. */
+export interface StageDuration {
+    /** The pipeline. */
+    pipeline: PipelineId;
+    /** The stage. */
+    stage: StageId;
+    /** Its name. */
+    name: string;
+    /** How many of the closed deals passed through it. */
+    deals: number;
+    /** Their average total time in it, in days. */
+    average_days: Decimal;
+}
+
+/** The id of a stage: `stage_` then 26 base32 characters, sortable by creation time. */
+export type StageId = string;
+
+/** What a caller provides to add or change a stage. */
+export interface StageInput {
+    /** The name, unique in the pipeline (ignoring case and diacritics). */
+    name: string;
+    /** The chance, in percent (0 to 100), that a deal in this stage is won. */
+    probability: number;
+    /** Open, won or lost. */
+    kind: StageKind;
+    /** For open stages: days after which a deal sitting here is rotten. */
+    rotten_after_days?: number | null;
+}
+
+/** Whether a stage is open, or closes a deal as won or lost. */
+export type StageKind = /** The deal is still being worked on. */ "open" | /** The deal was won. */ "won" | /** The deal was lost. */ "lost";
+
+/** How long a deal has spent in one stage, over all its visits. */
+export interface StageTime {
+    /** The stage. */
+    stage: StageId;
+    /** How many times the deal entered it. */
+    visits: number;
+    /** The time spent in it, in seconds (until now for the current stage). */
+    seconds: number;
+}
+
+/** The open deals of one stage. */
+export interface StageValue {
+    /** The stage. */
+    stage: StageId;
+    /** Its name. */
+    name: string;
+    /** Its probability in percent. */
+    probability: number;
+    /** How many open deals are in it. */
+    deals: number;
+    /** The sum of their amounts. */
+    value: Money;
+    /** The sum of amount × probability. */
+    weighted: Money;
+}
+
 /** A half-open range of instants: `since` included, `until` excluded; either may be open. */
 export interface TimeRange {
     /** The first instant included. */
     since?: string | null;
     /** The first instant excluded. */
     until?: string | null;
+}
+
+/** The sums of a set of lines, all in one currency. */
+export interface Totals {
+    /** The sum of the lines' net amounts. */
+    net: Money;
+    /** The sum of the lines' tax. */
+    tax: Money;
+    /** The sum of the lines' gross amounts. */
+    gross: Money;
+}
+
+/** Won and lost deals of a group, and the share won. */
+export interface WinRate {
+    /**
+     * The owner, pipeline id or source of the group; absent for the overall figure and for
+     * deals without one.
+     */
+    group?: string | null;
+    /** Deals won. */
+    won: number;
+    /** Deals lost. */
+    lost: number;
+    /** won / (won + lost), in percent with two decimals; absent without closed deals. */
+    win_rate?: Decimal | null;
+}
+
+/** Which closed deals a win rate counts. */
+export interface WinRateQuery {
+    /** Deals closed in this range. */
+    closed?: TimeRange;
+    /** Only this pipeline's deals. */
+    pipeline?: PipelineId | null;
+    /** A grouping besides the overall figure. */
+    group_by?: GroupBy | null;
+}
+
+/** Win rates over a period. */
+export interface WinRates {
+    /** Every deal counted. */
+    overall: WinRate;
+    /** Per group, by group (deals without one last); empty without `group_by`. */
+    groups: WinRate[];
 }

@@ -110,9 +110,10 @@ fn options_set_the_clock_the_ids_and_the_phone_region() {
             r#"{"given_name": "Zofia", "phones": [{"number": "601 234 567"}]}"#,
         ))
         .unwrap();
+    // Opening a new CRM reads the clock once (for its default pipeline).
     assert_eq!(
         instant(&c, "created_at").to_rfc3339(),
-        "2026-11-22T09:00:00+00:00"
+        "2026-11-22T09:00:01+00:00"
     );
     let phone = js_sys::Array::from(&get(&c, "phones")).get(0);
     assert_eq!(string(&phone, "e164").as_deref(), Some("+48601234567"));
@@ -306,4 +307,52 @@ fn a_backup_reopens_with_open_bytes() {
         code == "storage" || code == "version",
         "garbage bytes: {code}"
     );
+}
+
+#[wasm_bindgen_test]
+fn advance_clock_moves_the_manual_clock_and_needs_one() {
+    let crm = Crm::open_in_memory(fixed()).unwrap();
+    let at = crm.advance_clock(JsValue::from(0)).unwrap();
+    assert_eq!(
+        crm.advance_clock(JsValue::from(0)).unwrap(),
+        at,
+        "0 only reads"
+    );
+    let later = crm.advance_clock(JsValue::from(86_400_000)).unwrap();
+    let c = crm
+        .create_contact(json(r#"{"given_name": "Zofia"}"#))
+        .unwrap();
+    assert_eq!(instant(&c, "created_at").to_rfc3339(), {
+        let t: DateTime<Utc> = later.parse().expect("RFC 3339");
+        t.to_rfc3339()
+    });
+    let day = instant(&c, "created_at") - at.parse::<DateTime<Utc>>().unwrap();
+    assert_eq!(day.num_milliseconds(), 86_400_000);
+    validation_on(crm.advance_clock(JsValue::from(0.5)), "millis");
+    validation_on(crm.advance_clock(JsValue::UNDEFINED), "millis");
+
+    let real = Crm::open_in_memory(None).unwrap();
+    validation_on(real.advance_clock(JsValue::from(1000)), "clock_start");
+}
+
+#[wasm_bindgen_test]
+fn unknown_currencies_and_ids_of_other_kinds_are_validation_errors() {
+    let crm = Crm::open_in_memory(fixed()).unwrap();
+    validation_on(crm.set_reporting_currency("XYZ".into()), "currency");
+    validation_on(crm.exchange_rates("EUR".into(), "EURO".into()), "quote");
+    validation_on(
+        crm.convert_money(
+            json(r#"{"amount_minor": 100, "currency": "EUR"}"#),
+            "??".into(),
+            "2026-11-22".into(),
+        ),
+        "to",
+    );
+    let lead = crm
+        .create_lead(json(r#"{"company_name": "Pop SRL"}"#))
+        .unwrap();
+    validation_on(crm.get_deal(get(&lead, "id")), "id");
+    validation_on(crm.deals_at_risk("pipeline_".into()), "pipeline");
+    assert!(crm.deals_at_risk(JsValue::NULL).is_ok());
+    assert!(crm.deals_at_risk(JsValue::UNDEFINED).is_ok());
 }

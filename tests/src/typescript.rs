@@ -16,10 +16,14 @@ pub fn path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crm-wasm/src/types.d.ts")
 }
 
-/// Names for generic instantiations, which schemars names after their parameters.
+/// Names for generic instantiations, which schemars names after their parameters, and for
+/// ids whose name the schema makes from their prefix (`pricelist_`).
 const RENAMES: &[(&str, &str)] = &[
     ("ListQuery_for_ContactFilter", "ContactQuery"),
     ("ListQuery_for_CompanyFilter", "CompanyQuery"),
+    ("ListQuery_for_LeadFilter", "LeadQuery"),
+    ("ListQuery_for_DealFilter", "DealQuery"),
+    ("PricelistId", "PriceListId"),
 ];
 
 fn rename(name: &str) -> &str {
@@ -68,6 +72,79 @@ pub fn generate() -> String {
         EmploymentId,
         RelationId,
         RecordRef,
+        // Sales: leads.
+        Lead,
+        LeadInput,
+        LeadStatus,
+        LeadSource,
+        LeadConversion,
+        ContactChoice,
+        CompanyChoice,
+        Conversion,
+        ConvertedLead,
+        LeadQuery,
+        LeadFilter,
+        Page<Lead>,
+        // Pipelines and deals.
+        Pipeline,
+        PipelineInput,
+        Stage,
+        StageInput,
+        StageKind,
+        Deal,
+        DealInput,
+        DealContact,
+        DealMove,
+        FollowUpInput,
+        StageChange,
+        StageTime,
+        DealQuery,
+        DealFilter,
+        Page<Deal>,
+        // Products, line items and quotes.
+        Product,
+        ProductInput,
+        PriceList,
+        PriceListInput,
+        PriceListEntry,
+        LineItem,
+        LineItemInput,
+        Discount,
+        Totals,
+        Quote,
+        QuoteInput,
+        QuoteAcceptance,
+        QuoteStatus,
+        // Money and reports.
+        Currency,
+        Money,
+        Decimal,
+        ExchangeRate,
+        TimeRange,
+        PipelineValue,
+        StageValue,
+        Forecast,
+        ForecastQuery,
+        ForecastPeriod,
+        OwnerForecast,
+        Period,
+        GroupBy,
+        WinRateQuery,
+        WinRate,
+        WinRates,
+        SalesCycleQuery,
+        SalesCycle,
+        StageDuration,
+        ClosingQuery,
+        Leaderboard,
+        LeaderboardRow,
+        LeadId,
+        DealId,
+        PipelineId,
+        StageId,
+        ProductId,
+        PriceListId,
+        QuoteId,
     );
     let mut defs: Vec<(String, Value)> = generator
         .definitions()

@@ -1,6 +1,7 @@
 // What the JavaScript binding adds on top of the core, seen from JavaScript: error objects,
 // null and omitted values, numbers, dates, close(), progress callbacks, backups, OPFS outside
-// a worker, and the package's conversion of a WebAssembly trap into a CrmError `internal`.
+// a worker, arguments that do not parse, the test clock (advanceClock), and the package's
+// conversion of a WebAssembly trap into a CrmError `internal`.
 // Business rules are the scenarios' job (scenarios.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,7 +108,8 @@ test('dates and instants are RFC 3339 strings', () => {
   const c = crm.createContact({ given_name: 'Ana', birthday: '1988-02-29', custom_fields: { met: { datetime: '2026-11-20T16:30:00.123456+01:00' } } });
   assert.equal(typeof c.created_at, 'string');
   assert.match(c.created_at, RFC3339_UTC);
-  assert.equal(Date.parse(c.created_at), Date.parse(START));
+  // Opening a new CRM reads the clock once (for its default pipeline), a step before this.
+  assert.equal(Date.parse(c.created_at), Date.parse(START) + 1000);
   assert.equal(c.birthday, '1988-02-29');
   assert.match(c.custom_fields.met.datetime, RFC3339_UTC);
   assert.equal(c.custom_fields.met.datetime, '2026-11-20T15:30:00.123456Z');
@@ -137,6 +139,33 @@ function everyCall(crm) {
   crm.defineRelationType({ key: 'unused_of', name: 'unused of', reverse_name: 'unused by', record_kind: 'company' });
   const field = { record_kind: 'contact', key: 'tier', label: 'Tier', kind: { type: 'text' } };
   crm.defineField(field);
+
+  const sales = crm.defaultPipeline();
+  const stage = (p, name) => p.stages.find((st) => st.name === name).id;
+  const partners = crm.createPipeline({
+    name: 'Partners',
+    stages: [
+      { name: 'Open', probability: 30, kind: 'open' },
+      { name: 'Spare', probability: 40, kind: 'open' },
+      { name: 'Won', probability: 100, kind: 'won' },
+      { name: 'Lost', probability: 0, kind: 'lost' },
+    ],
+  });
+  const lead = crm.createLead({ given_name: 'Ion', family_name: 'Pop', email: 'ion@pop.ro', company_name: 'Pop SRL' });
+  const eur = (amount_minor) => ({ amount_minor, currency: 'EUR' });
+  const licence = { sku: 'LIC-1', name: 'Licence', prices: [eur(10000)], tax_rate: 1900 };
+  const product = crm.createProduct(licence);
+  const prices = crm.createPriceList({ name: 'Partners', currency: 'EUR', entries: [{ product: product.id, unit_price: eur(9000) }] });
+  const spare = crm.createPriceList({ name: 'Spare', currency: 'EUR' });
+  const pop = crm.createCompany({ name: 'Pop SRL' });
+  const deal = crm.createDeal({
+    title: 'Pop: licences', company: pop.id, owner: 'ana', amount: eur(500000), expected_close: '2026-12-15',
+    line_items: [{ product: product.id, quantity: '2' }],
+  });
+  const won = crm.moveDeal(crm.createDeal({ title: 'Pop: first order', company: pop.id }).id, { stage: stage(sales, 'Won') });
+  const quote = crm.createQuote(deal.id, { valid_until: '2026-12-31' });
+  crm.setExchangeRate({ date: '2026-11-01', base: 'EUR', quote: 'PLN', rate: '4.25' });
+  const stages = { name: 'Renewals', stages: partners.stages.map(({ name, probability, kind }) => ({ name, probability, kind })) };
   return {
     get_contact: [ana.id],
     find_contact_by_email: ['ana@dacia.ro'],
@@ -184,6 +213,77 @@ function everyCall(crm) {
     import_records: [{ contacts: [{ given_name: 'Imported' }] }, undefined],
     verify: [],
     close: [],
+    get_lead: [lead.id],
+    find_leads_by_email: ['ION@pop.ro'],
+    list_leads: [{}],
+    count_leads: [{}],
+    get_pipeline: [partners.id],
+    pipelines: [],
+    default_pipeline: [],
+    get_deal: [deal.id],
+    list_deals: [{}],
+    count_deals: [{}],
+    deal_history: [deal.id],
+    deal_stage_times: [deal.id],
+    get_product: [product.id],
+    find_product_by_sku: ['lic-1'],
+    products: [true],
+    search_products: ['lic'],
+    get_price_list: [prices.id],
+    price_lists: [],
+    get_quote: [quote.id],
+    quotes_of_deal: [deal.id],
+    find_quotes_by_number: [quote.number],
+    reporting_currency: [],
+    exchange_rates: ['EUR', 'PLN'],
+    convert_money: [eur(100), 'PLN', '2026-11-22'],
+    pipeline_values: [],
+    forecast: [{ period: 'quarter' }],
+    win_rates: [{ group_by: 'owner' }],
+    sales_cycle: [{}],
+    deals_at_risk: [null],
+    deals_closing: [{ since: '2026-12-01', until: '2026-12-31' }],
+    leaderboard: [{}],
+    create_lead: [{ company_name: 'Nowa Firma' }],
+    update_lead: [lead.id, { given_name: 'Ioan', email: 'ion@pop.ro' }],
+    add_lead_tags: [lead.id, ['hot']],
+    remove_lead_tags: [lead.id, ['hot']],
+    archive_lead: [lead.id],
+    restore_lead: [lead.id],
+    delete_lead: [lead.id],
+    convert_lead: [lead.id, { deal: { title: 'Pop: pilot' } }],
+    create_pipeline: [stages],
+    rename_pipeline: [partners.id, 'Resellers'],
+    set_default_pipeline: [partners.id],
+    add_stage: [partners.id, { name: 'Demo', probability: 35, kind: 'open' }, 1],
+    update_stage: [partners.id, stage(partners, 'Open'), { name: 'Contacted', probability: 25, kind: 'open' }],
+    reorder_stages: [partners.id, ['Spare', 'Open', 'Won', 'Lost'].map((n) => stage(partners, n))],
+    archive_stage: [partners.id, stage(partners, 'Spare'), null],
+    delete_pipeline: [partners.id],
+    create_deal: [{ title: 'Pop: support' }],
+    update_deal: [deal.id, { title: 'Pop: more licences' }],
+    move_deal: [deal.id, { stage: stage(sales, 'Proposal'), by: 'ana' }],
+    add_deal_tags: [deal.id, ['q4']],
+    remove_deal_tags: [deal.id, ['q4']],
+    archive_deal: [deal.id],
+    restore_deal: [deal.id],
+    delete_deal: [deal.id],
+    open_follow_up: [won.id, { title: 'Pop: upsell' }],
+    create_product: [{ sku: 'SUP-1', name: 'Support' }],
+    update_product: [product.id, { ...licence, name: 'Licence (yearly)' }],
+    archive_product: [product.id],
+    restore_product: [product.id],
+    create_price_list: [{ name: 'Retail', currency: 'PLN' }],
+    update_price_list: [prices.id, { name: 'Partners 2027', currency: 'EUR' }],
+    delete_price_list: [spare.id],
+    create_quote: [deal.id, { valid_until: '2026-12-31', notes: 'Net 30' }],
+    revise_quote: [quote.id, { valid_until: '2027-01-15' }],
+    send_quote: [quote.id],
+    accept_quote: [quote.id, { set_deal_amount: true }],
+    reject_quote: [quote.id, 'too expensive'],
+    delete_quote: [quote.id],
+    set_reporting_currency: ['PLN'],
+    set_exchange_rate: [{ date: '2026-11-20', base: 'EUR', quote: 'RON', rate: '4.97' }],
   };
 }
 
@@ -308,6 +408,146 @@ test('arguments of the wrong JavaScript type are validation errors naming the ar
   assert.deepEqual(wrong, []);
 });
 
+test('sales arguments that do not parse are validation errors naming the argument', () => {
+  // Ids of the wrong kind, unknown currencies, impossible dates, bad optional arguments: each
+  // a CrmError `validation` on the argument (or the part of it) at fault, never a trap.
+  const crm = Crm.openInMemory(FIXED);
+  const lead = crm.createLead({ company_name: 'Pop SRL' });
+  const pipe = crm.defaultPipeline();
+  const open = pipe.stages[0].id;
+  const noQuote = 'quote_00000000000000000000000000';
+  const stageInput = { name: 'Demo', probability: 5, kind: 'open' };
+  const money = (amount_minor, currency) => ({ amount_minor, currency });
+  const cases = [
+    ['getDeal', ['nope'], 'id'],
+    ['getDeal', [lead.id], 'id'],
+    ['getLead', [42], 'id'],
+    ['getPriceList', [pipe.id], 'id'],
+    ['updateStage', [pipe.id, pipe.id, stageInput], 'stage'],
+    ['quotesOfDeal', ['deal_'], 'deal'],
+    ['openFollowUp', ['won', { title: 'x' }], 'won'],
+    ['archiveStage', [pipe.id, open, 'stage_nope'], 'move_to'],
+    ['archiveStage', [pipe.id, lead.id], 'stage'],
+    ['reorderStages', [pipe.id, ['nope']], 'order'],
+    ['dealsAtRisk', ['nope'], 'pipeline'],
+    ['dealsAtRisk', [7], 'pipeline'],
+    ['addStage', [pipe.id, stageInput, -1], 'position'],
+    ['addStage', [pipe.id, stageInput, 'first'], 'position'],
+    ['rejectQuote', [noQuote, 5], 'reason'],
+    ['setReportingCurrency', ['XYZ'], 'currency'],
+    ['setReportingCurrency', ['euro'], 'currency'],
+    ['setReportingCurrency', ['XAU'], 'currency'],
+    ['setReportingCurrency', [978], 'currency'],
+    ['exchangeRates', ['EUR', 'ZZZ'], 'quote'],
+    ['exchangeRates', [null, 'EUR'], 'base'],
+    ['convertMoney', [money(1, 'XYZ'), 'PLN', '2026-11-22'], 'money'],
+    ['convertMoney', [money(1.5, 'EUR'), 'PLN', '2026-11-22'], 'money'],
+    ['convertMoney', [money(1, 'EUR'), 'PLNN', '2026-11-22'], 'to'],
+    ['convertMoney', [money(1, 'EUR'), 'PLN', '2026-02-30'], 'date'],
+    ['convertMoney', [money(1, 'EUR'), 'PLN', 20261122], 'date'],
+    ['setExchangeRate', [{ date: '2026-11-01', base: 'EUR', quote: 'PLN', rate: 4.25 }], 'rate'],
+    ['setExchangeRate', [{ date: '2026-11-01', base: 'EUR', quote: 'PLZ', rate: '4.25' }], 'rate'],
+    ['products', ['yes'], 'include_archived'],
+    ['products', [], 'include_archived'],
+    ['leaderboard', [{ since: 'yesterday' }], 'closed'],
+    ['createDeal', [{ title: 'X', amount: money(1, 'EURO') }], 'input'],
+    ['createProduct', [{ sku: 'A', name: 'A', prices: [money(1, 'ABC')] }], 'input'],
+  ];
+  const wrong = [];
+  for (const [method, args, field] of cases) {
+    const shown = `${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
+    try {
+      crm[method](...args);
+      wrong.push(`${shown} did not throw`);
+    } catch (e) {
+      if (e?.name !== 'CrmError' || e.code !== 'validation' || e.field !== field) {
+        wrong.push(`${shown} threw ${e?.name} ${e?.code ?? ''} ${e?.field ?? ''}: ${e?.message}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.deepEqual(crm.verify().problems, [], 'the CRM is still whole');
+  // A well-formed id of nothing is not found, as for contacts.
+  throwsCrm(() => crm.getQuote(noQuote), { code: 'not_found' });
+  // Currency codes ignore case; the result is the canonical code.
+  assert.equal(crm.setReportingCurrency('pln'), 'PLN');
+  assert.equal(crm.reportingCurrency(), 'PLN');
+});
+
+test('amounts stay within what JavaScript numbers hold exactly', () => {
+  // A conversion that would leave ±(2^53−1) minor units is refused, so no stored value (a
+  // won deal's frozen value) is beyond what a JavaScript number holds.
+  const crm = Crm.openInMemory(FIXED);
+  crm.setExchangeRate({ date: '2026-11-01', base: 'JPY', quote: 'EUR', rate: '1' });
+  const jpy = { amount_minor: Number.MAX_SAFE_INTEGER, currency: 'JPY' };
+  throwsCrm(() => crm.convertMoney(jpy, 'EUR', '2026-11-22'), { code: 'validation', field: 'amount' });
+  assert.deepEqual(crm.convertMoney({ amount_minor: 7, currency: 'JPY' }, 'EUR', '2026-11-22'), { amount_minor: 700, currency: 'EUR' });
+  const won = crm.defaultPipeline().stages.find((st) => st.kind === 'won').id;
+  const d = crm.createDeal({ title: 'Huge', amount: jpy });
+  const closed = crm.moveDeal(d.id, { stage: won });
+  assert.equal(closed.status, 'won');
+  assert.equal(closed.closed_value, null, 'not frozen: it does not fit');
+  assert.equal(crm.getDeal(d.id).amount.amount_minor, Number.MAX_SAFE_INTEGER);
+  throwsCrm(() => crm.createDeal({ title: 'Too much', amount: { amount_minor: 2 ** 53, currency: 'EUR' } }), { code: 'validation', field: 'amount' });
+});
+
+test('advanceClock moves the manual clock of clock_start and says where it stands', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const at = crm.advanceClock(0);
+  assert.match(at, RFC3339_UTC);
+  assert.equal(crm.advanceClock(0), at, 'advancing by 0 reads the clock without moving it');
+  const a = crm.createContact({ given_name: 'Ana' });
+  assert.equal(Date.parse(a.created_at), Date.parse(at), 'the next operation reads that instant');
+
+  const hour = crm.advanceClock(3_600_000);
+  assert.ok(Date.parse(hour) - Date.parse(a.created_at) >= 3_600_000, hour);
+  assert.equal(Date.parse(crm.createContact({ given_name: 'Jan' }).created_at), Date.parse(hour));
+  const back = crm.advanceClock(0);
+  assert.equal(Date.parse(crm.advanceClock(-1000)), Date.parse(back) - 1000, 'a negative amount moves it back');
+
+  // Time passing is what makes deals rot.
+  const p = crm.createPipeline({
+    name: 'Fast',
+    stages: [
+      { name: 'Call', probability: 10, kind: 'open', rotten_after_days: 1 },
+      { name: 'Won', probability: 100, kind: 'won' },
+      { name: 'Lost', probability: 0, kind: 'lost' },
+    ],
+  });
+  const d = crm.createDeal({ title: 'Quick', pipeline: p.id });
+  assert.equal(d.rotten, false);
+  crm.advanceClock(2 * 86_400_000);
+  assert.equal(crm.getDeal(d.id).rotten, true);
+  assert.deepEqual(crm.dealsAtRisk(p.id).map((x) => x.id), [d.id]);
+
+  // What the scenario runner does on reopening: the copy's clock goes on from there.
+  const bytes = crm.backup();
+  const now = crm.advanceClock(0);
+  const copy = Crm.openBytes(bytes, { ...FIXED, clock_start: now });
+  assert.equal(Date.parse(copy.createContact({ given_name: 'Eva' }).created_at), Date.parse(now));
+  assert.equal(copy.getDeal(d.id).rotten, true);
+
+  // The clock is the handle's: it can still be read and moved after close().
+  crm.close();
+  assert.equal(Date.parse(crm.advanceClock(1000)), Date.parse(now) + 1000);
+});
+
+test('advanceClock without clock_start, or with a bad amount, is a validation error', () => {
+  for (const options of [undefined, null, {}, { sequential_ids: true }]) {
+    throwsCrm(() => Crm.openInMemory(options).advanceClock(1000), { code: 'validation', field: 'clock_start' });
+  }
+  const crm = Crm.openInMemory(FIXED);
+  const at = crm.advanceClock(0);
+  for (const bad of [1.5, '1000', null, undefined, NaN, Infinity, 2 ** 64, {}, [1000]]) {
+    throwsCrm(() => crm.advanceClock(bad), { code: 'validation', field: 'millis' });
+  }
+  assert.equal(crm.advanceClock(0), at, 'a refused amount does not move the clock');
+  // The extremes do not trap: the clock stays where it was when it cannot move that far.
+  for (const far of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+    assert.equal(crm.advanceClock(far), at);
+  }
+});
+
 test('a WebAssembly trap becomes a CrmError internal and the object refuses later calls', async () => {
   let calls = 0;
   class StandIn {
@@ -347,5 +587,6 @@ test('the package guards every method of Crm with that function', () => {
   const guarded = (f) => typeof f === 'function' && f.__crmGuarded === true;
   for (const op of operations()) assert.ok(guarded(Crm.prototype[camel(op)]), `Crm.prototype.${camel(op)}`);
   assert.ok(guarded(Crm.prototype.free), 'free');
+  assert.ok(guarded(Crm.prototype.advanceClock), 'advanceClock');
   for (const s of ['openInMemory', 'openBytes', 'openOpfs', 'restoreOpfs']) assert.ok(guarded(Crm[s]), `Crm.${s}`);
 });

@@ -145,11 +145,27 @@ export function run(scenario, { Crm, operations }) {
     scenario.steps.forEach((step, i) => {
       const at = (msg) => new Error(`step ${i} (${step.op}): ${msg}`);
       const stepArgs = step.args ?? {};
+      if (step.op === '$advance_clock') {
+        // Moves the scenario's one clock (the manual clock of `clock_start`) without reading it.
+        if (step.expect !== undefined || step.error != null || step.save != null) {
+          throw at('takes no expect, error or save');
+        }
+        const { millis } = stepArgs;
+        if (!Number.isSafeInteger(millis) || millis < 0) {
+          throw at('args.millis must be a whole, non-negative number');
+        }
+        crm.advanceClock(millis);
+        return;
+      }
       if (step.op === '$reopen_from_backup') {
         const name = typeof stepArgs.backup === 'string' ? stepArgs.backup : '';
         if (!Object.hasOwn(bytes, name)) throw at(`no backup saved as ${JSON.stringify(name)}`);
+        // One clock for the whole scenario, as the Rust runner's: the new CRM's manual clock
+        // starts where the old one stands (advanceClock(0) reads it without moving it), with
+        // the same step.
+        const now = crm.advanceClock(0);
         crm.free();
-        crm = Crm.openBytes(bytes[name], options);
+        crm = Crm.openBytes(bytes[name], { ...options, clock_start: now });
         return;
       }
       let args;

@@ -135,7 +135,9 @@ def test_instants_are_aware_datetimes_in_utc(crm):
     c = crm.create_contact(ContactInput(given_name="Ana"))
     assert isinstance(c.created_at, datetime.datetime)
     assert c.created_at.tzinfo is not None and c.created_at.utcoffset() == datetime.timedelta(0)
-    assert c.created_at == START
+    # A new CRM's default pipeline took the clock's first reading.
+    assert crm.default_pipeline().created_at == START
+    assert c.created_at == START + datetime.timedelta(seconds=1)
     later = crm.archive_contact(c.id).archived_at
     assert later.utcoffset() == datetime.timedelta(0) and later > c.created_at
 
@@ -164,6 +166,106 @@ def test_a_naive_datetime_is_refused_not_guessed(crm):
     with pytest.raises(TypeError):
         Crm.open_in_memory(OpenOptions(clock_start=naive))
     assert count(crm) == 0
+
+
+# ---- the new ids, currencies and decimals ----
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c, bad: c.get_lead(bad),
+        lambda c, bad: c.get_deal(bad),
+        lambda c, bad: c.get_pipeline(bad),
+        lambda c, bad: c.get_product(bad),
+        lambda c, bad: c.get_price_list(bad),
+        lambda c, bad: c.get_quote(bad),
+        lambda c, bad: c.deals_at_risk(bad),
+    ],
+)
+@pytest.mark.parametrize("bad", ["nope", "contact_00000000000000000000000000", ""])
+def test_a_bad_sales_id_is_a_validation_error_on_id(crm, call, bad):
+    with pytest.raises(CrmError.Validation) as e:
+        call(crm, bad)
+    assert e.value.field == "id"
+
+
+def test_a_bad_stage_id_inside_a_record_is_a_validation_error(crm):
+    pipeline = crm.default_pipeline()
+    with pytest.raises(CrmError.Validation) as e:
+        crm.move_deal(crm.create_deal(crm_ffi.DealInput(title="Deal")).id,
+                      crm_ffi.DealMove(stage=pipeline.id))
+    assert e.value.field == "id"
+
+
+def test_an_unknown_currency_is_a_validation_error_not_a_panic(crm):
+    for bad in ["ABC", "euro", ""]:
+        with pytest.raises(CrmError.Validation) as e:
+            crm.set_reporting_currency(bad)
+        assert e.value.field == "currency"
+        with pytest.raises(CrmError.Validation):
+            crm.convert_money(crm_ffi.Money(amount_minor=100, currency=bad), "EUR", "2026-11-22")
+    assert crm.reporting_currency() == "EUR"
+    assert crm.set_reporting_currency("pln") == "PLN"
+
+
+def test_a_bad_decimal_or_date_is_a_validation_error(crm):
+    line = crm_ffi.LineItemInput(description="Hours", quantity="1,5",
+                                 unit_price=crm_ffi.Money(amount_minor=100, currency="EUR"))
+    with pytest.raises(CrmError.Validation):
+        crm.create_deal(crm_ffi.DealInput(title="Deal", line_items=[line]))
+    with pytest.raises(CrmError.Validation) as e:
+        crm.deals_closing(crm_ffi.ClosingQuery(since="2026-11-31", until="2026-12-01"))
+    assert e.value.field == "date"
+    assert crm.count_deals(crm_ffi.DealFilter()) == 0
+
+
+def test_omitted_enum_fields_take_the_core_defaults(crm):
+    assert crm_ffi.LeadQuery().filter.archived is None
+    assert crm_ffi.DealQuery().sort.by is None
+    assert crm_ffi.LeadConversion().contact is None
+    assert crm_ffi.ForecastQuery().period is None
+    lead = crm.create_lead(crm_ffi.LeadInput(given_name="Ana", email="ana@firma.pl", company_name="Firma"))
+    converted = crm.convert_lead(lead.id, crm_ffi.LeadConversion())
+    assert converted.contact_created and converted.company_created  # match by email / domain
+    assert crm.forecast(crm_ffi.ForecastQuery()).periods == []
+
+
+# ---- the manual clock ----
+
+
+def test_advance_clock_moves_the_manual_clock_and_says_where_it_stands(crm):
+    first = crm.create_contact(ContactInput(given_name="Ana")).created_at
+    now = crm.advance_clock(3_600_000)
+    assert now == first + datetime.timedelta(hours=1, seconds=1)  # plus the reading's step
+    assert crm.advance_clock(0) == now  # only reads
+    assert now.utcoffset() == datetime.timedelta(0)
+    assert crm.create_contact(ContactInput(given_name="Ben")).created_at == now
+
+
+def test_advance_clock_without_a_manual_clock_is_a_validation_error():
+    crm = Crm.open_in_memory()
+    with pytest.raises(CrmError.Validation) as e:
+        crm.advance_clock(1000)
+    assert e.value.field == "clock_start"
+
+
+def test_a_huge_advance_or_step_is_a_validation_error(crm):
+    with pytest.raises(CrmError.Validation) as e:
+        crm.advance_clock(2**64 - 1)
+    assert e.value.field == "millis"
+    with pytest.raises(CrmError.Validation) as e:
+        Crm.open_in_memory(OpenOptions(clock_start=START, clock_step_millis=2**63))
+    assert e.value.field == "clock_step_millis"
+
+
+def test_a_backup_reopened_where_the_clock_stands_keeps_time_running(crm):
+    ana = crm.create_contact(ContactInput(given_name="Ana"))
+    data = crm.backup()
+    crm.advance_clock(60_000)
+    again = Crm.open_bytes(data, OpenOptions(clock_start=crm.advance_clock(0), clock_step_millis=1000))
+    ben = again.create_contact(ContactInput(given_name="Ben"))
+    assert ben.created_at == ana.created_at + datetime.timedelta(seconds=1 + 60)
 
 
 # ---- lifecycle ----

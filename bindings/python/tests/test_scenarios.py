@@ -6,6 +6,12 @@ runner mirrors the Rust one there. Nothing here knows an operation: op `x` calls
 type (read from the generated code's type hints), and the result is converted back to the
 core's JSON form by looking at what it is (record, enum, tagged enum, instant, ...).
 
+An argument that does not convert (an unknown enum value, say) fails the step with a validation
+error on the argument's name, as an argument that does not deserialize does in the Rust runner.
+`$advance_clock` calls `Crm.advance_clock`; a CRM reopened from a backup starts its clock where
+the previous CRM's stood (`advance_clock(0)` reads it), so time runs on as on the Rust runner's
+one clock.
+
 The few places where the binding's types cannot say what the core's JSON looks like are
 tables below, each checked for completeness by a test:
 - `COMPANY_SIZE`: the core writes size bands as `"2-10"`, the enum's members are `UP_TO10`.
@@ -67,6 +73,16 @@ DEFAULT_OPEN = {"now": "2026-11-22T09:00:00Z", "step_millis": 1000, "phone_regio
 
 class ScenarioError(AssertionError):
     """A scenario that does not hold, or that the runner cannot read."""
+
+
+class Unparsed(Exception):
+    """An argument whose JSON does not convert to its parameter's type (an unknown enum value,
+    a missing or unknown field, ...). As in the Rust runner, where such an argument does not
+    deserialize, the step fails with a validation error on the argument's name."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
 
 
 # ---- names ----
@@ -162,7 +178,8 @@ def to_binding(hint, value, where: str):
     """Converts the JSON `value` to the binding's type `hint`."""
     origin = typing.get_origin(hint)
     if origin is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        # A parameter with a default is `Union[object, T]`: `object` is uniffi's "not given".
+        args = [a for a in typing.get_args(hint) if a is not type(None) and a is not object]
         if value is None and optional(hint):
             return None
         if len(args) != 1:
@@ -360,10 +377,14 @@ class Progress(crm_ffi.ProgressListener):
         return self.cancel_at is None or progress.done < self.cancel_at
 
 
-def open_crm(spec: dict, backup: bytes | None = None) -> crm_ffi.Crm:
+def open_crm(
+    spec: dict, backup: bytes | None = None, now: datetime.datetime | None = None
+) -> crm_ffi.Crm:
+    """Opens the scenario's CRM; a CRM reopened from a backup gets the instant the clock stood
+    at (`now`) as its clock's start, so that time runs on as on the Rust runner's one clock."""
     o = {**DEFAULT_OPEN, **spec}
     options = crm_ffi.OpenOptions(
-        clock_start=instant(o["now"]),
+        clock_start=now or instant(o["now"]),
         clock_step_millis=o["step_millis"],
         sequential_ids=True,
         default_phone_region=o["phone_region"],
@@ -371,6 +392,16 @@ def open_crm(spec: dict, backup: bytes | None = None) -> crm_ffi.Crm:
     if backup is None:
         return crm_ffi.Crm.open_in_memory(options)
     return crm_ffi.Crm.open_bytes(backup, options)
+
+
+def advance_clock(crm: crm_ffi.Crm, step: dict) -> None:
+    """`{"op": "$advance_clock", "args": {"millis": n}}`: time passes; no result."""
+    if any(k in step for k in ("expect", "error", "save")):
+        raise ScenarioError("takes no expect, error or save")
+    millis = step.get("args", {}).get("millis")
+    if not isinstance(millis, int) or isinstance(millis, bool) or millis < 0:
+        raise ScenarioError("args.millis must be a whole, non-negative number")
+    crm.advance_clock(millis)
 
 
 def call(crm: crm_ffi.Crm, op: str, args: dict):
@@ -389,16 +420,19 @@ def call(crm: crm_ffi.Crm, op: str, args: dict):
         if key == "progress":
             kwargs[p.name] = Progress(args.get(key))
         elif key in args:
-            kwargs[p.name] = to_binding(types[p.name], args[key], key)
+            try:
+                kwargs[p.name] = to_binding(types[p.name], args[key], key)
+            except ScenarioError as e:
+                raise Unparsed(key, str(e)) from None
         elif p.default is inspect.Parameter.empty:
             if not optional(types[p.name]):
-                raise ScenarioError(f"{op} needs the argument {key}")
+                raise Unparsed(key, f"{op} needs the argument {key}")
             kwargs[p.name] = None
     return method(**kwargs)
 
 
-def error_code(e: crm_ffi.CrmError) -> str:
-    return snake(type(e).__name__)
+def error_code(e: crm_ffi.CrmError | Unparsed) -> str:
+    return "validation" if isinstance(e, Unparsed) else snake(type(e).__name__)
 
 
 def run(scenario: dict) -> int:
@@ -410,17 +444,20 @@ def run(scenario: dict) -> int:
     for i, step in enumerate(scenario["steps"]):
         op = step["op"]
         try:
+            if op == "$advance_clock":
+                advance_clock(crm, step)
+                continue
             if op == "$reopen_from_backup":
                 name = step.get("args", {}).get("backup")
                 if name not in backups:
                     raise ScenarioError(f"no backup saved as {name!r}")
-                crm = open_crm(spec, backups[name])
+                crm = open_crm(spec, backups[name], now=crm.advance_clock(0))
                 continue
             args = resolve(step.get("args", {}), saved)
             expected_error = step.get("error")
             try:
                 result = call(crm, op, args)
-            except crm_ffi.CrmError as e:
+            except (crm_ffi.CrmError, Unparsed) as e:
                 if expected_error is None:
                     raise ScenarioError(f"failed: {e!r}") from e
                 code, field = error_code(e), getattr(e, "field", None)
@@ -514,6 +551,16 @@ def test_round_trip_of_the_json_forms():
         (crm_ffi.FieldValue, {"list": ["a"]}),
         (crm_ffi.RelationInput, {"relation_type": "x", "record": "a", "other": "b"}),
         (crm_ffi.TimeRange, {"since": "2026-11-20T15:30:00Z", "until": None}),
+        (crm_ffi.LeadSource, "web_form"),
+        (crm_ffi.StageKind, "won"),
+        (crm_ffi.Discount, {"type": "percent", "basis_points": 1000}),
+        (crm_ffi.Discount, {"type": "amount", "amount": {"amount_minor": 500, "currency": "EUR"}}),
+        (crm_ffi.ContactChoice, {"type": "match_by_email"}),
+        (crm_ffi.ContactChoice, {"type": "existing", "contact": "contact_01"}),
+        (crm_ffi.CompanyChoice, {"type": "skip"}),
+        (crm_ffi.LineItemInput, {"product": None, "description": "Hours", "quantity": "1.5",
+                                 "unit_price": None, "discount": None, "tax_rate": 2300}),
+        (crm_ffi.ExchangeRate, {"date": "2026-11-02", "base": "EUR", "quote": "PLN", "rate": "4.2650"}),
     ]
     for hint, value in cases:
         assert to_json(to_binding(hint, value, "case")) == value
@@ -523,6 +570,10 @@ def test_round_trip_of_the_json_forms():
         to_binding(crm_ffi.Email, {"address": "a@b.pl", "typo": 1}, "case")
     with pytest.raises(ScenarioError):
         to_binding(crm_ffi.SearchQuery, {"text": "x", "limit": True}, "case")
+    with pytest.raises(ScenarioError):
+        to_binding(crm_ffi.Discount, {"type": "percent"}, "case")
+    with pytest.raises(ScenarioError):
+        to_binding(crm_ffi.StageKind, "maybe", "case")
 
 
 def test_the_matcher_can_fail():

@@ -3,8 +3,10 @@
 // `any` would hide: each `@ts-expect-error` fails the build when its line compiles).
 import { init, Crm, operations } from '../../pkg/index.js';
 import type {
-  Contact, ContactInput, Company, ContactPage, CrmError, Employment, FieldDef, ImportReport,
-  OpenOptions, Progress, ProgressCallback, SearchHit,
+  Contact, ContactInput, Company, ContactPage, ConvertedLead, CrmError, Currency, Deal, DealPage,
+  Employment, ExchangeRate, FieldDef, Forecast, ImportReport, Lead, LeadInput, LeadPage,
+  LeadStatus, Leaderboard, Money, OpenOptions, Pipeline, PriceListId, Product, Progress,
+  ProgressCallback, Quote, QuoteStatus, SearchHit, StageChange, StageId, StageKind, WinRates,
 } from '../../pkg/index.js';
 
 export async function usage(): Promise<void> {
@@ -39,6 +41,45 @@ export async function usage(): Promise<void> {
   const fresh: Crm = Crm.openInMemory();
   const opfs: Promise<Crm> = Crm.openOpfs('test.crm', {});
 
+  // Sales.
+  const leadInput: LeadInput = { given_name: 'Ion', email: 'ion@pop.ro', source: 'event', score: 70 };
+  const lead: Lead = crm.createLead(leadInput);
+  const status: LeadStatus = lead.status;
+  const leads: LeadPage = crm.listLeads({ filter: { statuses_any: ['new'], min_score: 50 }, limit: 10 });
+  const converted: ConvertedLead = crm.convertLead(lead.id, {
+    contact: { type: 'match_by_email' }, company: { type: 'new' }, deal: { title: 'Pop: pilot' },
+  });
+  const firstDeal: Deal | null | undefined = converted.deal;
+  const sales: Pipeline = crm.defaultPipeline();
+  const won: StageId = sales.stages.find((st) => st.kind === 'won')!.id;
+  const kind: StageKind = sales.stages[0].kind;
+  const pipeline: Pipeline = crm.addStage(sales.id, { name: 'Demo', probability: 30, kind: 'open' });
+  const placed: Pipeline = crm.addStage(sales.id, { name: 'Trial', probability: 40, kind: 'open' }, 1);
+  const amount: Money = { amount_minor: 4_000_000, currency: 'PLN' };
+  const product: Product = crm.createProduct({ sku: 'LIC-1', name: 'Licence', prices: [amount], tax_rate: 2300 });
+  const priceList: PriceListId = crm.createPriceList({ name: 'Partners', currency: 'PLN' }).id;
+  const deal: Deal = crm.createDeal({
+    title: 'Młyny: 40 licences', amount, expected_close: '2026-12-15', price_list: priceList,
+    line_items: [{ product: product.id, quantity: '40', discount: { type: 'percent', basis_points: 1000 } }],
+  });
+  const moved: Deal = crm.moveDeal(deal.id, { stage: won, by: 'ana' });
+  const history: StageChange[] = crm.dealHistory(moved.id);
+  const deals: DealPage = crm.listDeals({ filter: { statuses_any: ['won'] } });
+  const open: number = crm.countDeals({ statuses_any: ['open'] });
+  const quote: Quote = crm.createQuote(deal.id, { valid_until: '2026-12-31' });
+  const quoteStatus: QuoteStatus = crm.rejectQuote(quote.id).status;
+  const rejected: Quote = crm.rejectQuote(quote.id, 'too expensive');
+  const rate: ExchangeRate = crm.setExchangeRate({ date: '2026-11-01', base: 'EUR', quote: 'PLN', rate: '4.25' });
+  const reporting: Currency = crm.setReportingCurrency('PLN');
+  const inEuro: Money = crm.convertMoney(amount, 'EUR', '2026-11-22');
+  const forecast: Forecast = crm.forecast({ period: 'quarter' });
+  const rates: WinRates = crm.winRates({ closed: { since: '2026-01-01T00:00:00Z' }, group_by: 'owner' });
+  const board: Leaderboard = crm.leaderboard({});
+  const atRisk: Deal[] = crm.dealsAtRisk();
+  const atRiskHere: Deal[] = crm.dealsAtRisk(sales.id);
+  const sku: Product | null = crm.findProductBySku('lic-1');
+  const now: string = crm.advanceClock(86_400_000);
+
   try {
     crm.createContact({});
   } catch (e) {
@@ -69,6 +110,23 @@ export async function usage(): Promise<void> {
   const notAString: string = crm.countContacts({});
   // @ts-expect-error openOpfs returns a promise
   const notACrm: Crm = Crm.openOpfs('x.crm', {});
+  // @ts-expect-error a lead status is one of the listed strings
+  crm.createLead({ company_name: 'X', status: 'hot' });
+  // @ts-expect-error amounts are Money objects, not numbers
+  crm.createDeal({ title: 'X', amount: 100 });
+  // @ts-expect-error a stage needs a kind
+  crm.addStage(sales.id, { name: 'X', probability: 5 });
+  // @ts-expect-error a deal move names the stage
+  crm.moveDeal(deal.id, { by: 'ana' });
+  // @ts-expect-error quantities are decimal strings
+  crm.createDeal({ title: 'X', line_items: [{ description: 'x', quantity: 1.5 }] });
+  // @ts-expect-error a forecast period is a month or a quarter
+  crm.forecast({ period: 'week' });
+  // @ts-expect-error advanceClock takes milliseconds
+  crm.advanceClock('1 day');
+  // @ts-expect-error countDeals returns a number
+  const notDeals: Deal[] = crm.countDeals({});
 
   void [name, family, primary, next, score, n, def, ops, report, plain, bytes, copy, fresh, opfs, wrong, notAPage, notAString, notACrm];
+  void [status, leads, firstDeal, kind, pipeline, placed, moved, history, deals, open, quoteStatus, rejected, rate, reporting, inEuro, forecast, rates, board, atRisk, atRiskHere, sku, now, notDeals];
 }

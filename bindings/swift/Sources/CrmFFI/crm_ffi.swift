@@ -672,6 +672,11 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol CrmProtocol: AnyObject, Sendable {
     
     /**
+     * Records the customer's acceptance of a quote.
+     */
+    func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
+    
+    /**
      * Adds tags to a company.
      */
     func addCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
@@ -680,6 +685,30 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Adds tags to a contact.
      */
     func addContactTags(id: ContactId, tags: [String]) throws  -> Contact
+    
+    /**
+     * Adds tags to a deal.
+     */
+    func addDealTags(id: DealId, tags: [String]) throws  -> Deal
+    
+    /**
+     * Adds tags to a lead.
+     */
+    func addLeadTags(id: LeadId, tags: [String]) throws  -> Lead
+    
+    /**
+     * Adds a stage at a position (0 is first; the end when absent).
+     */
+    func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32?) throws  -> Pipeline
+    
+    /**
+     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
+     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
+     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
+     * with a validation error on `clock_start` when the CRM reads the system clock.
+     */
+    func advanceClock(millis: UInt64) throws  -> Timestamp
     
     /**
      * The parents of a company, nearest first.
@@ -697,6 +726,26 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func archiveContact(id: ContactId) throws  -> Contact
     
     /**
+     * Archives a deal: it leaves search, default listings and every report.
+     */
+    func archiveDeal(id: DealId) throws  -> Deal
+    
+    /**
+     * Archives a lead.
+     */
+    func archiveLead(id: LeadId) throws  -> Lead
+    
+    /**
+     * Archives a product: it is no longer offered for new lines.
+     */
+    func archiveProduct(id: ProductId) throws  -> Product
+    
+    /**
+     * Archives a stage, moving its deals to `move_to` first (needed when it holds deals).
+     */
+    func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId?) throws  -> Pipeline
+    
+    /**
      * A copy of the whole database as bytes (see `open_bytes`).
      */
     func backup(progress: ProgressListener?) throws  -> Data
@@ -705,6 +754,17 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Closes the CRM; later calls fail with `Closed`.
      */
     func close() throws 
+    
+    /**
+     * Converts a lead into a contact, a company and optionally a deal, in one transaction.
+     */
+    func convertLead(id: LeadId, conversion: LeadConversion) throws  -> ConvertedLead
+    
+    /**
+     * Converts money at the latest rate on or before `date`, rounding once, half away from
+     * zero, to the target's minor unit.
+     */
+    func convertMoney(money: Money, to: Currency, date: Date) throws  -> Money
     
     /**
      * How many companies match.
@@ -717,6 +777,16 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func countContacts(filter: ContactFilter) throws  -> UInt64
     
     /**
+     * How many deals match.
+     */
+    func countDeals(filter: DealFilter) throws  -> UInt64
+    
+    /**
+     * How many leads match.
+     */
+    func countLeads(filter: LeadFilter) throws  -> UInt64
+    
+    /**
      * Creates a company.
      */
     func createCompany(input: CompanyInput) throws  -> Company
@@ -725,6 +795,61 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Creates a contact.
      */
     func createContact(input: ContactInput) throws  -> Contact
+    
+    /**
+     * Creates a deal, recording the stage it starts in.
+     */
+    func createDeal(input: DealInput) throws  -> Deal
+    
+    /**
+     * Creates a lead (status `new` unless given).
+     */
+    func createLead(input: LeadInput) throws  -> Lead
+    
+    /**
+     * Creates a pipeline with its stages (at least one open, one won and one lost).
+     */
+    func createPipeline(input: PipelineInput) throws  -> Pipeline
+    
+    /**
+     * Creates a price list.
+     */
+    func createPriceList(input: PriceListInput) throws  -> PriceList
+    
+    /**
+     * Creates a product.
+     */
+    func createProduct(input: ProductInput) throws  -> Product
+    
+    /**
+     * Makes a quote (version 1, a new number) from a deal's current lines.
+     */
+    func createQuote(deal: DealId, input: QuoteInput) throws  -> Quote
+    
+    /**
+     * Every stage change of a deal, oldest first (the first is the stage it was created in).
+     */
+    func dealHistory(id: DealId) throws  -> [StageChange]
+    
+    /**
+     * The time a deal spent in each stage it visited, in order of first visit.
+     */
+    func dealStageTimes(id: DealId) throws  -> [StageTime]
+    
+    /**
+     * Open deals that sat in their stage longer than it allows (of one pipeline if given).
+     */
+    func dealsAtRisk(pipeline: PipelineId?) throws  -> [Deal]
+    
+    /**
+     * Open deals expected to close between two days.
+     */
+    func dealsClosing(query: ClosingQuery) throws  -> [Deal]
+    
+    /**
+     * The pipeline new deals go to when they name none.
+     */
+    func defaultPipeline() throws  -> Pipeline
     
     /**
      * Defines a custom field.
@@ -747,9 +872,34 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func deleteContact(id: ContactId) throws 
     
     /**
+     * Deletes a deal with its stage history, quotes and relations.
+     */
+    func deleteDeal(id: DealId) throws 
+    
+    /**
      * Deletes a custom field and its values.
      */
     func deleteField(kind: RecordKind, key: String) throws 
+    
+    /**
+     * Deletes a lead with its relations (what it was converted into stays).
+     */
+    func deleteLead(id: LeadId) throws 
+    
+    /**
+     * Deletes a pipeline that holds no deals and is not the default.
+     */
+    func deletePipeline(id: PipelineId) throws 
+    
+    /**
+     * Deletes a price list that no deal uses.
+     */
+    func deletePriceList(id: PriceListId) throws 
+    
+    /**
+     * Deletes one version of a quote.
+     */
+    func deleteQuote(id: QuoteId) throws 
     
     /**
      * Deletes an unused relation type.
@@ -765,6 +915,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * The companies a contact is linked to.
      */
     func employmentsOfContact(id: ContactId) throws  -> [Employment]
+    
+    /**
+     * The rates entered for a pair, oldest first (not their inverses).
+     */
+    func exchangeRates(base: Currency, quote: Currency) throws  -> [ExchangeRate]
     
     /**
      * The custom field definitions of a record kind.
@@ -787,6 +942,26 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func findContactsByPhone(phone: String) throws  -> [Contact]
     
     /**
+     * The leads (archived ones too) captured with this email address, oldest first.
+     */
+    func findLeadsByEmail(email: String) throws  -> [Lead]
+    
+    /**
+     * The product with this SKU (ignoring case), archived or not.
+     */
+    func findProductBySku(sku: String) throws  -> Product?
+    
+    /**
+     * Every version of the quote with this number (ignoring case), oldest first.
+     */
+    func findQuotesByNumber(number: String) throws  -> [Quote]
+    
+    /**
+     * The weighted forecast of open deals per month or quarter of expected close, per owner.
+     */
+    func forecast(query: ForecastQuery) throws  -> Forecast
+    
+    /**
      * The company with this id.
      */
     func getCompany(id: CompanyId) throws  -> Company
@@ -797,14 +972,49 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func getContact(id: ContactId) throws  -> Contact
     
     /**
+     * The deal with this id.
+     */
+    func getDeal(id: DealId) throws  -> Deal
+    
+    /**
      * An employment by id.
      */
     func getEmployment(id: EmploymentId) throws  -> Employment
     
     /**
+     * The lead with this id.
+     */
+    func getLead(id: LeadId) throws  -> Lead
+    
+    /**
+     * The pipeline with this id.
+     */
+    func getPipeline(id: PipelineId) throws  -> Pipeline
+    
+    /**
+     * The price list with this id.
+     */
+    func getPriceList(id: PriceListId) throws  -> PriceList
+    
+    /**
+     * The product with this id.
+     */
+    func getProduct(id: ProductId) throws  -> Product
+    
+    /**
+     * The quote (one version) with this id.
+     */
+    func getQuote(id: QuoteId) throws  -> Quote
+    
+    /**
      * Imports companies, contacts and their links in one transaction.
      */
     func importRecords(data: ImportData, progress: ProgressListener?) throws  -> ImportReport
+    
+    /**
+     * Owners ranked by the value of the deals they won in a range.
+     */
+    func leaderboard(closed: TimeRange) throws  -> Leaderboard
     
     /**
      * Links a contact to a company.
@@ -820,6 +1030,56 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * One page of contacts.
      */
     func listContacts(query: ContactQuery) throws  -> ContactPage
+    
+    /**
+     * One page of deals.
+     */
+    func listDeals(query: DealQuery) throws  -> DealPage
+    
+    /**
+     * One page of leads.
+     */
+    func listLeads(query: LeadQuery) throws  -> LeadPage
+    
+    /**
+     * Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+     */
+    func moveDeal(id: DealId, target: DealMove) throws  -> Deal
+    
+    /**
+     * Opens a follow-up deal for a won deal's customer (same company and contacts).
+     */
+    func openFollowUp(won: DealId, input: FollowUpInput) throws  -> Deal
+    
+    /**
+     * The open value of every pipeline, per stage, in the reporting currency.
+     */
+    func pipelineValues() throws  -> [PipelineValue]
+    
+    /**
+     * Every pipeline, in the order they were created.
+     */
+    func pipelines() throws  -> [Pipeline]
+    
+    /**
+     * Every price list, in the order they were created.
+     */
+    func priceLists() throws  -> [PriceList]
+    
+    /**
+     * Every product by name; archived ones too when asked.
+     */
+    func products(includeArchived: Bool) throws  -> [Product]
+    
+    /**
+     * Every quote of a deal, every version, oldest first.
+     */
+    func quotesOfDeal(deal: DealId) throws  -> [Quote]
+    
+    /**
+     * Records the customer's rejection of a quote.
+     */
+    func rejectQuote(id: QuoteId, reason: String?) throws  -> Quote
     
     /**
      * Relates two records.
@@ -847,6 +1107,31 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func removeContactTags(id: ContactId, tags: [String]) throws  -> Contact
     
     /**
+     * Removes tags from a deal.
+     */
+    func removeDealTags(id: DealId, tags: [String]) throws  -> Deal
+    
+    /**
+     * Removes tags from a lead.
+     */
+    func removeLeadTags(id: LeadId, tags: [String]) throws  -> Lead
+    
+    /**
+     * Renames a pipeline.
+     */
+    func renamePipeline(id: PipelineId, name: String) throws  -> Pipeline
+    
+    /**
+     * Puts the active stages of a pipeline in a new order (every one listed once).
+     */
+    func reorderStages(pipeline: PipelineId, order: [StageId]) throws  -> Pipeline
+    
+    /**
+     * The currency reports are in (EUR until one is set).
+     */
+    func reportingCurrency() throws  -> Currency
+    
+    /**
      * Restores an archived company.
      */
     func restoreCompany(id: CompanyId) throws  -> Company
@@ -857,9 +1142,59 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func restoreContact(id: ContactId) throws  -> Contact
     
     /**
+     * Restores an archived deal.
+     */
+    func restoreDeal(id: DealId) throws  -> Deal
+    
+    /**
+     * Restores an archived lead.
+     */
+    func restoreLead(id: LeadId) throws  -> Lead
+    
+    /**
+     * Restores an archived product.
+     */
+    func restoreProduct(id: ProductId) throws  -> Product
+    
+    /**
+     * Makes the next version of a quote from its deal's current lines.
+     */
+    func reviseQuote(id: QuoteId, input: QuoteInput) throws  -> Quote
+    
+    /**
+     * Days to close, average time per stage and pipeline velocity.
+     */
+    func salesCycle(query: SalesCycleQuery) throws  -> SalesCycle
+    
+    /**
      * Full-text search.
      */
     func search(query: SearchQuery) throws  -> [SearchHit]
+    
+    /**
+     * Active products whose name or SKU has words starting with each word of `text`.
+     */
+    func searchProducts(text: String) throws  -> [Product]
+    
+    /**
+     * Marks a draft quote as sent.
+     */
+    func sendQuote(id: QuoteId) throws  -> Quote
+    
+    /**
+     * Makes a pipeline the one new deals go to when they name none.
+     */
+    func setDefaultPipeline(id: PipelineId) throws  -> Pipeline
+    
+    /**
+     * Enters (or replaces) the rate of a currency pair from a date on.
+     */
+    func setExchangeRate(rate: ExchangeRate) throws  -> ExchangeRate
+    
+    /**
+     * Sets the currency reports are in.
+     */
+    func setReportingCurrency(currency: Currency) throws  -> Currency
     
     /**
      * The direct subsidiaries of a company.
@@ -887,6 +1222,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func updateContact(id: ContactId, input: ContactInput) throws  -> Contact
     
     /**
+     * Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+     */
+    func updateDeal(id: DealId, input: DealInput) throws  -> Deal
+    
+    /**
      * Changes an employment.
      */
     func updateEmployment(id: EmploymentId, update: EmploymentUpdate) throws  -> Employment
@@ -897,9 +1237,34 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func updateField(definition: FieldDef) throws  -> FieldDef
     
     /**
+     * Replaces a lead's editable fields.
+     */
+    func updateLead(id: LeadId, input: LeadInput) throws  -> Lead
+    
+    /**
+     * Replaces a price list.
+     */
+    func updatePriceList(id: PriceListId, input: PriceListInput) throws  -> PriceList
+    
+    /**
+     * Replaces a product.
+     */
+    func updateProduct(id: ProductId, input: ProductInput) throws  -> Product
+    
+    /**
+     * Changes a stage; a stage holding deals keeps its kind.
+     */
+    func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput) throws  -> Pipeline
+    
+    /**
      * Checks that every index agrees with the records.
      */
     func verify() throws  -> IntegrityReport
+    
+    /**
+     * Won / (won + lost) over the deals closed in a range, overall and per group.
+     */
+    func winRates(query: WinRateQuery) throws  -> WinRates
     
 }
 /**
@@ -997,6 +1362,20 @@ public static func openInMemory(options: OpenOptions? = nil)throws  -> Crm  {
 
     
     /**
+     * Records the customer's acceptance of a quote.
+     */
+open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_accept_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),
+        FfiConverterTypeQuoteAcceptance_lower(acceptance),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Adds tags to a company.
      */
 open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
@@ -1020,6 +1399,66 @@ open func addContactTags(id: ContactId, tags: [String])throws  -> Contact  {
             self.uniffiCloneHandle(),
         FfiConverterTypeContactId_lower(id),
         FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds tags to a deal.
+     */
+open func addDealTags(id: DealId, tags: [String])throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_add_deal_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds tags to a lead.
+     */
+open func addLeadTags(id: LeadId, tags: [String])throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_add_lead_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a stage at a position (0 is first; the end when absent).
+     */
+open func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32? = nil)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_add_stage(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(pipeline),
+        FfiConverterTypeStageInput_lower(stage),
+        FfiConverterOptionUInt32.lower(position),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
+     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
+     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
+     * with a validation error on `clock_start` when the CRM reads the system clock.
+     */
+open func advanceClock(millis: UInt64)throws  -> Timestamp  {
+    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_advance_clock(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(millis),uniffiCallStatus
     )
 })
 }
@@ -1064,6 +1503,60 @@ open func archiveContact(id: ContactId)throws  -> Contact  {
 }
     
     /**
+     * Archives a deal: it leaves search, default listings and every report.
+     */
+open func archiveDeal(id: DealId)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a lead.
+     */
+open func archiveLead(id: LeadId)throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a product: it is no longer offered for new lines.
+     */
+open func archiveProduct(id: ProductId)throws  -> Product  {
+    return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_product(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProductId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a stage, moving its deals to `move_to` first (needed when it holds deals).
+     */
+open func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId? = nil)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_stage(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(pipeline),
+        FfiConverterTypeStageId_lower(stage),
+        FfiConverterOptionTypeStageId.lower(moveTo),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * A copy of the whole database as bytes (see `open_bytes`).
      */
 open func backup(progress: ProgressListener? = nil)throws  -> Data  {
@@ -1085,6 +1578,36 @@ open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) 
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Converts a lead into a contact, a company and optionally a deal, in one transaction.
+     */
+open func convertLead(id: LeadId, conversion: LeadConversion)throws  -> ConvertedLead  {
+    return try  FfiConverterTypeConvertedLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_convert_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),
+        FfiConverterTypeLeadConversion_lower(conversion),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Converts money at the latest rate on or before `date`, rounding once, half away from
+     * zero, to the target's minor unit.
+     */
+open func convertMoney(money: Money, to: Currency, date: Date)throws  -> Money  {
+    return try  FfiConverterTypeMoney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_convert_money(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMoney_lower(money),
+        FfiConverterTypeCurrency_lower(to),
+        FfiConverterTypeDate_lower(date),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1114,6 +1637,32 @@ open func countContacts(filter: ContactFilter)throws  -> UInt64  {
 }
     
     /**
+     * How many deals match.
+     */
+open func countDeals(filter: DealFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_deals(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many leads match.
+     */
+open func countLeads(filter: LeadFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_leads(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Creates a company.
      */
 open func createCompany(input: CompanyInput)throws  -> Company  {
@@ -1135,6 +1684,149 @@ open func createContact(input: ContactInput)throws  -> Contact  {
     uniffi_crm_ffi_fn_method_crm_create_contact(
             self.uniffiCloneHandle(),
         FfiConverterTypeContactInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a deal, recording the stage it starts in.
+     */
+open func createDeal(input: DealInput)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a lead (status `new` unless given).
+     */
+open func createLead(input: LeadInput)throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a pipeline with its stages (at least one open, one won and one lost).
+     */
+open func createPipeline(input: PipelineInput)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_pipeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a price list.
+     */
+open func createPriceList(input: PriceListInput)throws  -> PriceList  {
+    return try  FfiConverterTypePriceList_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_price_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePriceListInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a product.
+     */
+open func createProduct(input: ProductInput)throws  -> Product  {
+    return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_product(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProductInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Makes a quote (version 1, a new number) from a deal's current lines.
+     */
+open func createQuote(deal: DealId, input: QuoteInput)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(deal),
+        FfiConverterTypeQuoteInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every stage change of a deal, oldest first (the first is the stage it was created in).
+     */
+open func dealHistory(id: DealId)throws  -> [StageChange]  {
+    return try  FfiConverterSequenceTypeStageChange.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_deal_history(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The time a deal spent in each stage it visited, in order of first visit.
+     */
+open func dealStageTimes(id: DealId)throws  -> [StageTime]  {
+    return try  FfiConverterSequenceTypeStageTime.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_deal_stage_times(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Open deals that sat in their stage longer than it allows (of one pipeline if given).
+     */
+open func dealsAtRisk(pipeline: PipelineId? = nil)throws  -> [Deal]  {
+    return try  FfiConverterSequenceTypeDeal.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_deals_at_risk(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypePipelineId.lower(pipeline),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Open deals expected to close between two days.
+     */
+open func dealsClosing(query: ClosingQuery)throws  -> [Deal]  {
+    return try  FfiConverterSequenceTypeDeal.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_deals_closing(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeClosingQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The pipeline new deals go to when they name none.
+     */
+open func defaultPipeline()throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_default_pipeline(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1190,6 +1882,18 @@ open func deleteContact(id: ContactId)throws   {try rustCallWithError(FfiConvert
 }
     
     /**
+     * Deletes a deal with its stage history, quotes and relations.
+     */
+open func deleteDeal(id: DealId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Deletes a custom field and its values.
      */
 open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1198,6 +1902,54 @@ open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithEr
             self.uniffiCloneHandle(),
         FfiConverterTypeRecordKind_lower(kind),
         FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a lead with its relations (what it was converted into stays).
+     */
+open func deleteLead(id: LeadId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a pipeline that holds no deals and is not the default.
+     */
+open func deletePipeline(id: PipelineId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_pipeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a price list that no deal uses.
+     */
+open func deletePriceList(id: PriceListId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_price_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePriceListId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes one version of a quote.
+     */
+open func deleteQuote(id: QuoteId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),uniffiCallStatus
     )
 }
 }
@@ -1236,6 +1988,20 @@ open func employmentsOfContact(id: ContactId)throws  -> [Employment]  {
     uniffi_crm_ffi_fn_method_crm_employments_of_contact(
             self.uniffiCloneHandle(),
         FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The rates entered for a pair, oldest first (not their inverses).
+     */
+open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate]  {
+    return try  FfiConverterSequenceTypeExchangeRate.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_exchange_rates(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCurrency_lower(base),
+        FfiConverterTypeCurrency_lower(quote),uniffiCallStatus
     )
 })
 }
@@ -1293,6 +2059,58 @@ open func findContactsByPhone(phone: String)throws  -> [Contact]  {
 }
     
     /**
+     * The leads (archived ones too) captured with this email address, oldest first.
+     */
+open func findLeadsByEmail(email: String)throws  -> [Lead]  {
+    return try  FfiConverterSequenceTypeLead.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_leads_by_email(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(email),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The product with this SKU (ignoring case), archived or not.
+     */
+open func findProductBySku(sku: String)throws  -> Product?  {
+    return try  FfiConverterOptionTypeProduct.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_product_by_sku(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sku),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every version of the quote with this number (ignoring case), oldest first.
+     */
+open func findQuotesByNumber(number: String)throws  -> [Quote]  {
+    return try  FfiConverterSequenceTypeQuote.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_quotes_by_number(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(number),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The weighted forecast of open deals per month or quarter of expected close, per owner.
+     */
+open func forecast(query: ForecastQuery)throws  -> Forecast  {
+    return try  FfiConverterTypeForecast_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_forecast(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeForecastQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The company with this id.
      */
 open func getCompany(id: CompanyId)throws  -> Company  {
@@ -1319,6 +2137,19 @@ open func getContact(id: ContactId)throws  -> Contact  {
 }
     
     /**
+     * The deal with this id.
+     */
+open func getDeal(id: DealId)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * An employment by id.
      */
 open func getEmployment(id: EmploymentId)throws  -> Employment  {
@@ -1327,6 +2158,71 @@ open func getEmployment(id: EmploymentId)throws  -> Employment  {
     uniffi_crm_ffi_fn_method_crm_get_employment(
             self.uniffiCloneHandle(),
         FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The lead with this id.
+     */
+open func getLead(id: LeadId)throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The pipeline with this id.
+     */
+open func getPipeline(id: PipelineId)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_pipeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The price list with this id.
+     */
+open func getPriceList(id: PriceListId)throws  -> PriceList  {
+    return try  FfiConverterTypePriceList_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_price_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePriceListId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The product with this id.
+     */
+open func getProduct(id: ProductId)throws  -> Product  {
+    return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_product(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProductId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The quote (one version) with this id.
+     */
+open func getQuote(id: QuoteId)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -1341,6 +2237,19 @@ open func importRecords(data: ImportData, progress: ProgressListener? = nil)thro
             self.uniffiCloneHandle(),
         FfiConverterTypeImportData_lower(data),
         FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Owners ranked by the value of the deals they won in a range.
+     */
+open func leaderboard(closed: TimeRange)throws  -> Leaderboard  {
+    return try  FfiConverterTypeLeaderboard_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_leaderboard(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTimeRange_lower(closed),uniffiCallStatus
     )
 })
 }
@@ -1380,6 +2289,136 @@ open func listContacts(query: ContactQuery)throws  -> ContactPage  {
     uniffi_crm_ffi_fn_method_crm_list_contacts(
             self.uniffiCloneHandle(),
         FfiConverterTypeContactQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of deals.
+     */
+open func listDeals(query: DealQuery)throws  -> DealPage  {
+    return try  FfiConverterTypeDealPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_deals(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of leads.
+     */
+open func listLeads(query: LeadQuery)throws  -> LeadPage  {
+    return try  FfiConverterTypeLeadPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_leads(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+     */
+open func moveDeal(id: DealId, target: DealMove)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_move_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),
+        FfiConverterTypeDealMove_lower(target),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens a follow-up deal for a won deal's customer (same company and contacts).
+     */
+open func openFollowUp(won: DealId, input: FollowUpInput)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_open_follow_up(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(won),
+        FfiConverterTypeFollowUpInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The open value of every pipeline, per stage, in the reporting currency.
+     */
+open func pipelineValues()throws  -> [PipelineValue]  {
+    return try  FfiConverterSequenceTypePipelineValue.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_pipeline_values(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every pipeline, in the order they were created.
+     */
+open func pipelines()throws  -> [Pipeline]  {
+    return try  FfiConverterSequenceTypePipeline.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_pipelines(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every price list, in the order they were created.
+     */
+open func priceLists()throws  -> [PriceList]  {
+    return try  FfiConverterSequenceTypePriceList.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_price_lists(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every product by name; archived ones too when asked.
+     */
+open func products(includeArchived: Bool)throws  -> [Product]  {
+    return try  FfiConverterSequenceTypeProduct.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_products(
+            self.uniffiCloneHandle(),
+        FfiConverterBool.lower(includeArchived),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every quote of a deal, every version, oldest first.
+     */
+open func quotesOfDeal(deal: DealId)throws  -> [Quote]  {
+    return try  FfiConverterSequenceTypeQuote.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_quotes_of_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(deal),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records the customer's rejection of a quote.
+     */
+open func rejectQuote(id: QuoteId, reason: String? = nil)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reject_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -1451,6 +2490,74 @@ open func removeContactTags(id: ContactId, tags: [String])throws  -> Contact  {
 }
     
     /**
+     * Removes tags from a deal.
+     */
+open func removeDealTags(id: DealId, tags: [String])throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_remove_deal_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes tags from a lead.
+     */
+open func removeLeadTags(id: LeadId, tags: [String])throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_remove_lead_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Renames a pipeline.
+     */
+open func renamePipeline(id: PipelineId, name: String)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_rename_pipeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(id),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Puts the active stages of a pipeline in a new order (every one listed once).
+     */
+open func reorderStages(pipeline: PipelineId, order: [StageId])throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reorder_stages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(pipeline),
+        FfiConverterSequenceTypeStageId.lower(order),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The currency reports are in (EUR until one is set).
+     */
+open func reportingCurrency()throws  -> Currency  {
+    return try  FfiConverterTypeCurrency_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reporting_currency(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Restores an archived company.
      */
 open func restoreCompany(id: CompanyId)throws  -> Company  {
@@ -1477,6 +2584,72 @@ open func restoreContact(id: ContactId)throws  -> Contact  {
 }
     
     /**
+     * Restores an archived deal.
+     */
+open func restoreDeal(id: DealId)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores an archived lead.
+     */
+open func restoreLead(id: LeadId)throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores an archived product.
+     */
+open func restoreProduct(id: ProductId)throws  -> Product  {
+    return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_product(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProductId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Makes the next version of a quote from its deal's current lines.
+     */
+open func reviseQuote(id: QuoteId, input: QuoteInput)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_revise_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),
+        FfiConverterTypeQuoteInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Days to close, average time per stage and pipeline velocity.
+     */
+open func salesCycle(query: SalesCycleQuery)throws  -> SalesCycle  {
+    return try  FfiConverterTypeSalesCycle_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_sales_cycle(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSalesCycleQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Full-text search.
      */
 open func search(query: SearchQuery)throws  -> [SearchHit]  {
@@ -1485,6 +2658,71 @@ open func search(query: SearchQuery)throws  -> [SearchHit]  {
     uniffi_crm_ffi_fn_method_crm_search(
             self.uniffiCloneHandle(),
         FfiConverterTypeSearchQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Active products whose name or SKU has words starting with each word of `text`.
+     */
+open func searchProducts(text: String)throws  -> [Product]  {
+    return try  FfiConverterSequenceTypeProduct.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_search_products(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Marks a draft quote as sent.
+     */
+open func sendQuote(id: QuoteId)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_send_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Makes a pipeline the one new deals go to when they name none.
+     */
+open func setDefaultPipeline(id: PipelineId)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_set_default_pipeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Enters (or replaces) the rate of a currency pair from a date on.
+     */
+open func setExchangeRate(rate: ExchangeRate)throws  -> ExchangeRate  {
+    return try  FfiConverterTypeExchangeRate_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_set_exchange_rate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeExchangeRate_lower(rate),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets the currency reports are in.
+     */
+open func setReportingCurrency(currency: Currency)throws  -> Currency  {
+    return try  FfiConverterTypeCurrency_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_set_reporting_currency(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCurrency_lower(currency),uniffiCallStatus
     )
 })
 }
@@ -1555,6 +2793,20 @@ open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
 }
     
     /**
+     * Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+     */
+open func updateDeal(id: DealId, input: DealInput)throws  -> Deal  {
+    return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_deal(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDealId_lower(id),
+        FfiConverterTypeDealInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Changes an employment.
      */
 open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  -> Employment  {
@@ -1582,6 +2834,63 @@ open func updateField(definition: FieldDef)throws  -> FieldDef  {
 }
     
     /**
+     * Replaces a lead's editable fields.
+     */
+open func updateLead(id: LeadId, input: LeadInput)throws  -> Lead  {
+    return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_lead(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLeadId_lower(id),
+        FfiConverterTypeLeadInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a price list.
+     */
+open func updatePriceList(id: PriceListId, input: PriceListInput)throws  -> PriceList  {
+    return try  FfiConverterTypePriceList_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_price_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePriceListId_lower(id),
+        FfiConverterTypePriceListInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a product.
+     */
+open func updateProduct(id: ProductId, input: ProductInput)throws  -> Product  {
+    return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_product(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProductId_lower(id),
+        FfiConverterTypeProductInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes a stage; a stage holding deals keeps its kind.
+     */
+open func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput)throws  -> Pipeline  {
+    return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_stage(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePipelineId_lower(pipeline),
+        FfiConverterTypeStageId_lower(stage),
+        FfiConverterTypeStageInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Checks that every index agrees with the records.
      */
 open func verify()throws  -> IntegrityReport  {
@@ -1589,6 +2898,19 @@ open func verify()throws  -> IntegrityReport  {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_verify(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Won / (won + lost) over the deals closed in a range, overall and per group.
+     */
+open func winRates(query: WinRateQuery)throws  -> WinRates  {
+    return try  FfiConverterTypeWinRates_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_win_rates(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeWinRateQuery_lower(query),uniffiCallStatus
     )
 })
 }
@@ -1958,6 +3280,95 @@ public func FfiConverterTypeAddress_lift(_ buf: RustBuffer) throws -> Address {
 #endif
 public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
     return FfiConverterTypeAddress.lower(value)
+}
+
+
+/**
+ * Open deals expected to close between two days.
+ */
+public struct ClosingQuery: Equatable, Hashable {
+    /**
+     * The first day.
+     */
+    public var since: Date
+    /**
+     * The last day (included).
+     */
+    public var until: Date
+    /**
+     * Only this owner's deals.
+     */
+    public var owner: String?
+    /**
+     * Only this pipeline's deals.
+     */
+    public var pipeline: PipelineId?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first day.
+         */since: Date, 
+        /**
+         * The last day (included).
+         */until: Date, 
+        /**
+         * Only this owner's deals.
+         */owner: String? = nil, 
+        /**
+         * Only this pipeline's deals.
+         */pipeline: PipelineId? = nil) {
+        self.since = since
+        self.until = until
+        self.owner = owner
+        self.pipeline = pipeline
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClosingQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClosingQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClosingQuery {
+        return
+            try ClosingQuery(
+                since: FfiConverterTypeDate.read(from: &buf), 
+                until: FfiConverterTypeDate.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClosingQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeDate.write(value.since, into: &buf)
+        FfiConverterTypeDate.write(value.until, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClosingQuery_lift(_ buf: RustBuffer) throws -> ClosingQuery {
+    return try FfiConverterTypeClosingQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClosingQuery_lower(_ value: ClosingQuery) -> RustBuffer {
+    return FfiConverterTypeClosingQuery.lower(value)
 }
 
 
@@ -3381,6 +4792,1207 @@ public func FfiConverterTypeContactQuery_lower(_ value: ContactQuery) -> RustBuf
 
 
 /**
+ * What a converted lead became.
+ */
+public struct Conversion: Equatable, Hashable {
+    /**
+     * The contact it became (absent once that contact is deleted).
+     */
+    public var contact: ContactId?
+    /**
+     * The company, if any.
+     */
+    public var company: CompanyId?
+    /**
+     * The deal opened, if any.
+     */
+    public var deal: DealId?
+    /**
+     * When it was converted.
+     */
+    public var convertedAt: Timestamp
+    /**
+     * The id of the user who converted it.
+     */
+    public var by: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contact it became (absent once that contact is deleted).
+         */contact: ContactId?, 
+        /**
+         * The company, if any.
+         */company: CompanyId?, 
+        /**
+         * The deal opened, if any.
+         */deal: DealId?, 
+        /**
+         * When it was converted.
+         */convertedAt: Timestamp, 
+        /**
+         * The id of the user who converted it.
+         */by: String?) {
+        self.contact = contact
+        self.company = company
+        self.deal = deal
+        self.convertedAt = convertedAt
+        self.by = by
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Conversion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConversion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Conversion {
+        return
+            try Conversion(
+                contact: FfiConverterOptionTypeContactId.read(from: &buf), 
+                company: FfiConverterOptionTypeCompanyId.read(from: &buf), 
+                deal: FfiConverterOptionTypeDealId.read(from: &buf), 
+                convertedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                by: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Conversion, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeContactId.write(value.contact, into: &buf)
+        FfiConverterOptionTypeCompanyId.write(value.company, into: &buf)
+        FfiConverterOptionTypeDealId.write(value.deal, into: &buf)
+        FfiConverterTypeTimestamp.write(value.convertedAt, into: &buf)
+        FfiConverterOptionString.write(value.by, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversion_lift(_ buf: RustBuffer) throws -> Conversion {
+    return try FfiConverterTypeConversion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversion_lower(_ value: Conversion) -> RustBuffer {
+    return FfiConverterTypeConversion.lower(value)
+}
+
+
+/**
+ * The outcome of a conversion.
+ */
+public struct ConvertedLead: Equatable, Hashable {
+    /**
+     * The lead, now converted.
+     */
+    public var lead: Lead
+    /**
+     * The contact it became.
+     */
+    public var contact: Contact
+    /**
+     * Whether that contact was created by the conversion.
+     */
+    public var contactCreated: Bool
+    /**
+     * The company it became, if any.
+     */
+    public var company: Company?
+    /**
+     * Whether that company was created by the conversion.
+     */
+    public var companyCreated: Bool
+    /**
+     * The deal opened, if any.
+     */
+    public var deal: Deal?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lead, now converted.
+         */lead: Lead, 
+        /**
+         * The contact it became.
+         */contact: Contact, 
+        /**
+         * Whether that contact was created by the conversion.
+         */contactCreated: Bool, 
+        /**
+         * The company it became, if any.
+         */company: Company?, 
+        /**
+         * Whether that company was created by the conversion.
+         */companyCreated: Bool, 
+        /**
+         * The deal opened, if any.
+         */deal: Deal?) {
+        self.lead = lead
+        self.contact = contact
+        self.contactCreated = contactCreated
+        self.company = company
+        self.companyCreated = companyCreated
+        self.deal = deal
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConvertedLead: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConvertedLead: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConvertedLead {
+        return
+            try ConvertedLead(
+                lead: FfiConverterTypeLead.read(from: &buf), 
+                contact: FfiConverterTypeContact.read(from: &buf), 
+                contactCreated: FfiConverterBool.read(from: &buf), 
+                company: FfiConverterOptionTypeCompany.read(from: &buf), 
+                companyCreated: FfiConverterBool.read(from: &buf), 
+                deal: FfiConverterOptionTypeDeal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConvertedLead, into buf: inout [UInt8]) {
+        FfiConverterTypeLead.write(value.lead, into: &buf)
+        FfiConverterTypeContact.write(value.contact, into: &buf)
+        FfiConverterBool.write(value.contactCreated, into: &buf)
+        FfiConverterOptionTypeCompany.write(value.company, into: &buf)
+        FfiConverterBool.write(value.companyCreated, into: &buf)
+        FfiConverterOptionTypeDeal.write(value.deal, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvertedLead_lift(_ buf: RustBuffer) throws -> ConvertedLead {
+    return try FfiConverterTypeConvertedLead.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvertedLead_lower(_ value: ConvertedLead) -> RustBuffer {
+    return FfiConverterTypeConvertedLead.lower(value)
+}
+
+
+/**
+ * A stored deal.
+ */
+public struct Deal: Equatable, Hashable {
+    /**
+     * The id, `deal_…`.
+     */
+    public var id: DealId
+    /**
+     * What is being sold to whom.
+     */
+    public var title: String
+    /**
+     * Its pipeline.
+     */
+    public var pipeline: PipelineId
+    /**
+     * Its stage in that pipeline.
+     */
+    public var stage: StageId
+    /**
+     * Open, won or lost: the kind of its stage.
+     */
+    public var status: StageKind
+    /**
+     * The customer.
+     */
+    public var company: CompanyId?
+    /**
+     * The people involved, with their roles.
+     */
+    public var contacts: [DealContact]
+    /**
+     * The owning user's id.
+     */
+    public var owner: String?
+    /**
+     * The value of the deal; its currency is the deal's.
+     */
+    public var amount: Money?
+    /**
+     * When it is expected to close.
+     */
+    public var expectedClose: Date?
+    /**
+     * Its own probability in percent, kept across stage changes.
+     */
+    public var probabilityOverride: UInt8?
+    /**
+     * The probability in effect: the override, or the stage's.
+     */
+    public var probability: UInt8
+    /**
+     * Where the deal came from.
+     */
+    public var source: String?
+    /**
+     * Why it was lost.
+     */
+    public var lostReason: String?
+    /**
+     * When it was won or lost; absent while open.
+     */
+    public var closedAt: Timestamp?
+    /**
+     * Its amount in the reporting currency at the rate of the day it closed.
+     */
+    public var closedValue: Money?
+    /**
+     * Its lines, priced.
+     */
+    public var lineItems: [LineItem]
+    /**
+     * The sums of its lines; absent without lines.
+     */
+    public var totals: Totals?
+    /**
+     * The price list its products are priced from.
+     */
+    public var priceList: PriceListId?
+    /**
+     * The won deal this one follows up on.
+     */
+    public var origin: DealId?
+    /**
+     * Tags.
+     */
+    public var tags: [String]
+    /**
+     * Custom field values.
+     */
+    public var customFields: CustomFields
+    /**
+     * When it entered its current stage.
+     */
+    public var stageEnteredAt: Timestamp
+    /**
+     * Whether it has sat in its open stage longer than the stage allows.
+     */
+    public var rotten: Bool
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+    /**
+     * When it was archived.
+     */
+    public var archivedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `deal_…`.
+         */id: DealId, 
+        /**
+         * What is being sold to whom.
+         */title: String, 
+        /**
+         * Its pipeline.
+         */pipeline: PipelineId, 
+        /**
+         * Its stage in that pipeline.
+         */stage: StageId, 
+        /**
+         * Open, won or lost: the kind of its stage.
+         */status: StageKind, 
+        /**
+         * The customer.
+         */company: CompanyId?, 
+        /**
+         * The people involved, with their roles.
+         */contacts: [DealContact], 
+        /**
+         * The owning user's id.
+         */owner: String?, 
+        /**
+         * The value of the deal; its currency is the deal's.
+         */amount: Money?, 
+        /**
+         * When it is expected to close.
+         */expectedClose: Date?, 
+        /**
+         * Its own probability in percent, kept across stage changes.
+         */probabilityOverride: UInt8?, 
+        /**
+         * The probability in effect: the override, or the stage's.
+         */probability: UInt8, 
+        /**
+         * Where the deal came from.
+         */source: String?, 
+        /**
+         * Why it was lost.
+         */lostReason: String?, 
+        /**
+         * When it was won or lost; absent while open.
+         */closedAt: Timestamp?, 
+        /**
+         * Its amount in the reporting currency at the rate of the day it closed.
+         */closedValue: Money?, 
+        /**
+         * Its lines, priced.
+         */lineItems: [LineItem], 
+        /**
+         * The sums of its lines; absent without lines.
+         */totals: Totals?, 
+        /**
+         * The price list its products are priced from.
+         */priceList: PriceListId?, 
+        /**
+         * The won deal this one follows up on.
+         */origin: DealId?, 
+        /**
+         * Tags.
+         */tags: [String], 
+        /**
+         * Custom field values.
+         */customFields: CustomFields, 
+        /**
+         * When it entered its current stage.
+         */stageEnteredAt: Timestamp, 
+        /**
+         * Whether it has sat in its open stage longer than the stage allows.
+         */rotten: Bool, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp, 
+        /**
+         * When it was archived.
+         */archivedAt: Timestamp?) {
+        self.id = id
+        self.title = title
+        self.pipeline = pipeline
+        self.stage = stage
+        self.status = status
+        self.company = company
+        self.contacts = contacts
+        self.owner = owner
+        self.amount = amount
+        self.expectedClose = expectedClose
+        self.probabilityOverride = probabilityOverride
+        self.probability = probability
+        self.source = source
+        self.lostReason = lostReason
+        self.closedAt = closedAt
+        self.closedValue = closedValue
+        self.lineItems = lineItems
+        self.totals = totals
+        self.priceList = priceList
+        self.origin = origin
+        self.tags = tags
+        self.customFields = customFields
+        self.stageEnteredAt = stageEnteredAt
+        self.rotten = rotten
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.archivedAt = archivedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Deal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Deal {
+        return
+            try Deal(
+                id: FfiConverterTypeDealId.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                pipeline: FfiConverterTypePipelineId.read(from: &buf), 
+                stage: FfiConverterTypeStageId.read(from: &buf), 
+                status: FfiConverterTypeStageKind.read(from: &buf), 
+                company: FfiConverterOptionTypeCompanyId.read(from: &buf), 
+                contacts: FfiConverterSequenceTypeDealContact.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                expectedClose: FfiConverterOptionTypeDate.read(from: &buf), 
+                probabilityOverride: FfiConverterOptionUInt8.read(from: &buf), 
+                probability: FfiConverterUInt8.read(from: &buf), 
+                source: FfiConverterOptionString.read(from: &buf), 
+                lostReason: FfiConverterOptionString.read(from: &buf), 
+                closedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                closedValue: FfiConverterOptionTypeMoney.read(from: &buf), 
+                lineItems: FfiConverterSequenceTypeLineItem.read(from: &buf), 
+                totals: FfiConverterOptionTypeTotals.read(from: &buf), 
+                priceList: FfiConverterOptionTypePriceListId.read(from: &buf), 
+                origin: FfiConverterOptionTypeDealId.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                customFields: FfiConverterTypeCustomFields.read(from: &buf), 
+                stageEnteredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                rotten: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                archivedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Deal, into buf: inout [UInt8]) {
+        FfiConverterTypeDealId.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterTypeStageId.write(value.stage, into: &buf)
+        FfiConverterTypeStageKind.write(value.status, into: &buf)
+        FfiConverterOptionTypeCompanyId.write(value.company, into: &buf)
+        FfiConverterSequenceTypeDealContact.write(value.contacts, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionTypeDate.write(value.expectedClose, into: &buf)
+        FfiConverterOptionUInt8.write(value.probabilityOverride, into: &buf)
+        FfiConverterUInt8.write(value.probability, into: &buf)
+        FfiConverterOptionString.write(value.source, into: &buf)
+        FfiConverterOptionString.write(value.lostReason, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.closedAt, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.closedValue, into: &buf)
+        FfiConverterSequenceTypeLineItem.write(value.lineItems, into: &buf)
+        FfiConverterOptionTypeTotals.write(value.totals, into: &buf)
+        FfiConverterOptionTypePriceListId.write(value.priceList, into: &buf)
+        FfiConverterOptionTypeDealId.write(value.origin, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterTypeCustomFields.write(value.customFields, into: &buf)
+        FfiConverterTypeTimestamp.write(value.stageEnteredAt, into: &buf)
+        FfiConverterBool.write(value.rotten, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.archivedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeal_lift(_ buf: RustBuffer) throws -> Deal {
+    return try FfiConverterTypeDeal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeal_lower(_ value: Deal) -> RustBuffer {
+    return FfiConverterTypeDeal.lower(value)
+}
+
+
+/**
+ * A contact taking part in a deal.
+ */
+public struct DealContact: Equatable, Hashable {
+    /**
+     * The contact.
+     */
+    public var contact: ContactId
+    /**
+     * Their part in the deal, such as `decision maker`.
+     */
+    public var role: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contact.
+         */contact: ContactId, 
+        /**
+         * Their part in the deal, such as `decision maker`.
+         */role: String? = nil) {
+        self.contact = contact
+        self.role = role
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DealContact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealContact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealContact {
+        return
+            try DealContact(
+                contact: FfiConverterTypeContactId.read(from: &buf), 
+                role: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DealContact, into buf: inout [UInt8]) {
+        FfiConverterTypeContactId.write(value.contact, into: &buf)
+        FfiConverterOptionString.write(value.role, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealContact_lift(_ buf: RustBuffer) throws -> DealContact {
+    return try FfiConverterTypeDealContact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealContact_lower(_ value: DealContact) -> RustBuffer {
+    return FfiConverterTypeDealContact.lower(value)
+}
+
+
+/**
+ * Which deals to list.
+ */
+public struct DealFilter: Equatable, Hashable {
+    /**
+     * Archived deals (excluded when absent).
+     */
+    public var archived: Archived?
+    /**
+     * Having all these tags.
+     */
+    public var tagsAll: [String]
+    /**
+     * Having any of these tags.
+     */
+    public var tagsAny: [String]
+    /**
+     * In this pipeline.
+     */
+    public var pipeline: PipelineId?
+    /**
+     * In this stage.
+     */
+    public var stage: StageId?
+    /**
+     * Open, won or lost (any of these).
+     */
+    public var statusesAny: [StageKind]
+    /**
+     * With this customer.
+     */
+    public var company: CompanyId?
+    /**
+     * With this contact taking part.
+     */
+    public var contact: ContactId?
+    /**
+     * Owned by this user.
+     */
+    public var owner: String?
+    /**
+     * Created in this range.
+     */
+    public var created: TimeRange
+    /**
+     * Last changed in this range.
+     */
+    public var updated: TimeRange
+    /**
+     * Tests on any field.
+     */
+    public var conditions: [Condition]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Archived deals (excluded when absent).
+         */archived: Archived? = nil, 
+        /**
+         * Having all these tags.
+         */tagsAll: [String] = [], 
+        /**
+         * Having any of these tags.
+         */tagsAny: [String] = [], 
+        /**
+         * In this pipeline.
+         */pipeline: PipelineId? = nil, 
+        /**
+         * In this stage.
+         */stage: StageId? = nil, 
+        /**
+         * Open, won or lost (any of these).
+         */statusesAny: [StageKind] = [], 
+        /**
+         * With this customer.
+         */company: CompanyId? = nil, 
+        /**
+         * With this contact taking part.
+         */contact: ContactId? = nil, 
+        /**
+         * Owned by this user.
+         */owner: String? = nil, 
+        /**
+         * Created in this range.
+         */created: TimeRange = TimeRange(), 
+        /**
+         * Last changed in this range.
+         */updated: TimeRange = TimeRange(), 
+        /**
+         * Tests on any field.
+         */conditions: [Condition] = []) {
+        self.archived = archived
+        self.tagsAll = tagsAll
+        self.tagsAny = tagsAny
+        self.pipeline = pipeline
+        self.stage = stage
+        self.statusesAny = statusesAny
+        self.company = company
+        self.contact = contact
+        self.owner = owner
+        self.created = created
+        self.updated = updated
+        self.conditions = conditions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DealFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealFilter {
+        return
+            try DealFilter(
+                archived: FfiConverterOptionTypeArchived.read(from: &buf), 
+                tagsAll: FfiConverterSequenceString.read(from: &buf), 
+                tagsAny: FfiConverterSequenceString.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf), 
+                stage: FfiConverterOptionTypeStageId.read(from: &buf), 
+                statusesAny: FfiConverterSequenceTypeStageKind.read(from: &buf), 
+                company: FfiConverterOptionTypeCompanyId.read(from: &buf), 
+                contact: FfiConverterOptionTypeContactId.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                created: FfiConverterTypeTimeRange.read(from: &buf), 
+                updated: FfiConverterTypeTimeRange.read(from: &buf), 
+                conditions: FfiConverterSequenceTypeCondition.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DealFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeArchived.write(value.archived, into: &buf)
+        FfiConverterSequenceString.write(value.tagsAll, into: &buf)
+        FfiConverterSequenceString.write(value.tagsAny, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterOptionTypeStageId.write(value.stage, into: &buf)
+        FfiConverterSequenceTypeStageKind.write(value.statusesAny, into: &buf)
+        FfiConverterOptionTypeCompanyId.write(value.company, into: &buf)
+        FfiConverterOptionTypeContactId.write(value.contact, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterTypeTimeRange.write(value.created, into: &buf)
+        FfiConverterTypeTimeRange.write(value.updated, into: &buf)
+        FfiConverterSequenceTypeCondition.write(value.conditions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealFilter_lift(_ buf: RustBuffer) throws -> DealFilter {
+    return try FfiConverterTypeDealFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealFilter_lower(_ value: DealFilter) -> RustBuffer {
+    return FfiConverterTypeDealFilter.lower(value)
+}
+
+
+/**
+ * What to create or replace a deal with.
+ */
+public struct DealInput: Equatable, Hashable {
+    /**
+     * What is being sold to whom; required.
+     */
+    public var title: String
+    /**
+     * The pipeline; the default pipeline when absent.
+     */
+    public var pipeline: PipelineId?
+    /**
+     * The stage, of that pipeline; its first open stage when absent.
+     */
+    public var stage: StageId?
+    /**
+     * The customer.
+     */
+    public var company: CompanyId?
+    /**
+     * The people involved.
+     */
+    public var contacts: [DealContact]
+    /**
+     * The owning user's id.
+     */
+    public var owner: String?
+    /**
+     * The value; not negative. Its currency is the deal's (the lines' when absent).
+     */
+    public var amount: Money?
+    /**
+     * When it is expected to close.
+     */
+    public var expectedClose: Date?
+    /**
+     * The deal's own probability in percent (0 to 100); the stage's when absent.
+     */
+    public var probability: UInt8?
+    /**
+     * Where it came from.
+     */
+    public var source: String?
+    /**
+     * Why it was lost.
+     */
+    public var lostReason: String?
+    /**
+     * Its lines; all in the deal's currency.
+     */
+    public var lineItems: [LineItemInput]
+    /**
+     * The price list its products are priced from.
+     */
+    public var priceList: PriceListId?
+    /**
+     * Tags.
+     */
+    public var tags: [String]
+    /**
+     * Custom field values by key.
+     */
+    public var customFields: CustomFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What is being sold to whom; required.
+         */title: String, 
+        /**
+         * The pipeline; the default pipeline when absent.
+         */pipeline: PipelineId? = nil, 
+        /**
+         * The stage, of that pipeline; its first open stage when absent.
+         */stage: StageId? = nil, 
+        /**
+         * The customer.
+         */company: CompanyId? = nil, 
+        /**
+         * The people involved.
+         */contacts: [DealContact] = [], 
+        /**
+         * The owning user's id.
+         */owner: String? = nil, 
+        /**
+         * The value; not negative. Its currency is the deal's (the lines' when absent).
+         */amount: Money? = nil, 
+        /**
+         * When it is expected to close.
+         */expectedClose: Date? = nil, 
+        /**
+         * The deal's own probability in percent (0 to 100); the stage's when absent.
+         */probability: UInt8? = nil, 
+        /**
+         * Where it came from.
+         */source: String? = nil, 
+        /**
+         * Why it was lost.
+         */lostReason: String? = nil, 
+        /**
+         * Its lines; all in the deal's currency.
+         */lineItems: [LineItemInput] = [], 
+        /**
+         * The price list its products are priced from.
+         */priceList: PriceListId? = nil, 
+        /**
+         * Tags.
+         */tags: [String] = [], 
+        /**
+         * Custom field values by key.
+         */customFields: CustomFields = [:]) {
+        self.title = title
+        self.pipeline = pipeline
+        self.stage = stage
+        self.company = company
+        self.contacts = contacts
+        self.owner = owner
+        self.amount = amount
+        self.expectedClose = expectedClose
+        self.probability = probability
+        self.source = source
+        self.lostReason = lostReason
+        self.lineItems = lineItems
+        self.priceList = priceList
+        self.tags = tags
+        self.customFields = customFields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DealInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealInput {
+        return
+            try DealInput(
+                title: FfiConverterString.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf), 
+                stage: FfiConverterOptionTypeStageId.read(from: &buf), 
+                company: FfiConverterOptionTypeCompanyId.read(from: &buf), 
+                contacts: FfiConverterSequenceTypeDealContact.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                expectedClose: FfiConverterOptionTypeDate.read(from: &buf), 
+                probability: FfiConverterOptionUInt8.read(from: &buf), 
+                source: FfiConverterOptionString.read(from: &buf), 
+                lostReason: FfiConverterOptionString.read(from: &buf), 
+                lineItems: FfiConverterSequenceTypeLineItemInput.read(from: &buf), 
+                priceList: FfiConverterOptionTypePriceListId.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                customFields: FfiConverterTypeCustomFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DealInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterOptionTypeStageId.write(value.stage, into: &buf)
+        FfiConverterOptionTypeCompanyId.write(value.company, into: &buf)
+        FfiConverterSequenceTypeDealContact.write(value.contacts, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionTypeDate.write(value.expectedClose, into: &buf)
+        FfiConverterOptionUInt8.write(value.probability, into: &buf)
+        FfiConverterOptionString.write(value.source, into: &buf)
+        FfiConverterOptionString.write(value.lostReason, into: &buf)
+        FfiConverterSequenceTypeLineItemInput.write(value.lineItems, into: &buf)
+        FfiConverterOptionTypePriceListId.write(value.priceList, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterTypeCustomFields.write(value.customFields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealInput_lift(_ buf: RustBuffer) throws -> DealInput {
+    return try FfiConverterTypeDealInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealInput_lower(_ value: DealInput) -> RustBuffer {
+    return FfiConverterTypeDealInput.lower(value)
+}
+
+
+/**
+ * A move of a deal to another stage of its pipeline.
+ */
+public struct DealMove: Equatable, Hashable {
+    /**
+     * The stage to move to.
+     */
+    public var stage: StageId
+    /**
+     * Why it was lost, when the stage is a lost one.
+     */
+    public var lostReason: String?
+    /**
+     * The id of the user making the move.
+     */
+    public var by: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stage to move to.
+         */stage: StageId, 
+        /**
+         * Why it was lost, when the stage is a lost one.
+         */lostReason: String? = nil, 
+        /**
+         * The id of the user making the move.
+         */by: String? = nil) {
+        self.stage = stage
+        self.lostReason = lostReason
+        self.by = by
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DealMove: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealMove: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealMove {
+        return
+            try DealMove(
+                stage: FfiConverterTypeStageId.read(from: &buf), 
+                lostReason: FfiConverterOptionString.read(from: &buf), 
+                by: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DealMove, into buf: inout [UInt8]) {
+        FfiConverterTypeStageId.write(value.stage, into: &buf)
+        FfiConverterOptionString.write(value.lostReason, into: &buf)
+        FfiConverterOptionString.write(value.by, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealMove_lift(_ buf: RustBuffer) throws -> DealMove {
+    return try FfiConverterTypeDealMove.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealMove_lower(_ value: DealMove) -> RustBuffer {
+    return FfiConverterTypeDealMove.lower(value)
+}
+
+
+/**
+ * A page of deals.
+ */
+public struct DealPage: Equatable, Hashable {
+    /**
+     * The deals.
+     */
+    public var items: [Deal]
+    /**
+     * The cursor of the next page; none on the last.
+     */
+    public var nextCursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The deals.
+         */items: [Deal], 
+        /**
+         * The cursor of the next page; none on the last.
+         */nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DealPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealPage {
+        return
+            try DealPage(
+                items: FfiConverterSequenceTypeDeal.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DealPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDeal.write(value.items, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealPage_lift(_ buf: RustBuffer) throws -> DealPage {
+    return try FfiConverterTypeDealPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealPage_lower(_ value: DealPage) -> RustBuffer {
+    return FfiConverterTypeDealPage.lower(value)
+}
+
+
+/**
+ * A page request for deals.
+ */
+public struct DealQuery: Equatable, Hashable {
+    /**
+     * Which deals.
+     */
+    public var filter: DealFilter
+    /**
+     * In which order.
+     */
+    public var sort: Sort
+    /**
+     * How many, 1 to 1,000.
+     */
+    public var limit: UInt32
+    /**
+     * Where the previous page ended.
+     */
+    public var cursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which deals.
+         */filter: DealFilter = DealFilter(), 
+        /**
+         * In which order.
+         */sort: Sort = Sort(), 
+        /**
+         * How many, 1 to 1,000.
+         */limit: UInt32 = UInt32(50), 
+        /**
+         * Where the previous page ended.
+         */cursor: String? = nil) {
+        self.filter = filter
+        self.sort = sort
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DealQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealQuery {
+        return
+            try DealQuery(
+                filter: FfiConverterTypeDealFilter.read(from: &buf), 
+                sort: FfiConverterTypeSort.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DealQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeDealFilter.write(value.filter, into: &buf)
+        FfiConverterTypeSort.write(value.sort, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealQuery_lift(_ buf: RustBuffer) throws -> DealQuery {
+    return try FfiConverterTypeDealQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealQuery_lower(_ value: DealQuery) -> RustBuffer {
+    return FfiConverterTypeDealQuery.lower(value)
+}
+
+
+/**
  * An email address of a contact.
  */
 public struct Email: Equatable, Hashable {
@@ -3767,6 +6379,95 @@ public func FfiConverterTypeEmploymentUpdate_lower(_ value: EmploymentUpdate) ->
 
 
 /**
+ * The rate of a currency pair from a date on.
+ */
+public struct ExchangeRate: Equatable, Hashable {
+    /**
+     * The first day the rate applies (until the pair's next rate).
+     */
+    public var date: Date
+    /**
+     * The currency priced.
+     */
+    public var base: Currency
+    /**
+     * The currency it is priced in.
+     */
+    public var quote: Currency
+    /**
+     * How many units of `quote` one unit of `base` is worth; more than zero.
+     */
+    public var rate: Decimal
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first day the rate applies (until the pair's next rate).
+         */date: Date, 
+        /**
+         * The currency priced.
+         */base: Currency, 
+        /**
+         * The currency it is priced in.
+         */quote: Currency, 
+        /**
+         * How many units of `quote` one unit of `base` is worth; more than zero.
+         */rate: Decimal) {
+        self.date = date
+        self.base = base
+        self.quote = quote
+        self.rate = rate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExchangeRate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExchangeRate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExchangeRate {
+        return
+            try ExchangeRate(
+                date: FfiConverterTypeDate.read(from: &buf), 
+                base: FfiConverterTypeCurrency.read(from: &buf), 
+                quote: FfiConverterTypeCurrency.read(from: &buf), 
+                rate: FfiConverterTypeDecimal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExchangeRate, into buf: inout [UInt8]) {
+        FfiConverterTypeDate.write(value.date, into: &buf)
+        FfiConverterTypeCurrency.write(value.base, into: &buf)
+        FfiConverterTypeCurrency.write(value.quote, into: &buf)
+        FfiConverterTypeDecimal.write(value.rate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExchangeRate_lift(_ buf: RustBuffer) throws -> ExchangeRate {
+    return try FfiConverterTypeExchangeRate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExchangeRate_lower(_ value: ExchangeRate) -> RustBuffer {
+    return FfiConverterTypeExchangeRate.lower(value)
+}
+
+
+/**
  * The definition of a custom field.
  */
 public struct FieldDef: Equatable, Hashable {
@@ -3882,6 +6583,412 @@ public func FfiConverterTypeFieldDef_lift(_ buf: RustBuffer) throws -> FieldDef 
 #endif
 public func FfiConverterTypeFieldDef_lower(_ value: FieldDef) -> RustBuffer {
     return FfiConverterTypeFieldDef.lower(value)
+}
+
+
+/**
+ * What a follow-up deal gets beyond what it copies from the won deal.
+ */
+public struct FollowUpInput: Equatable, Hashable {
+    /**
+     * What is being sold this time; required.
+     */
+    public var title: String
+    /**
+     * The pipeline; the won deal's when absent.
+     */
+    public var pipeline: PipelineId?
+    /**
+     * The stage; the pipeline's first open stage when absent.
+     */
+    public var stage: StageId?
+    /**
+     * The value.
+     */
+    public var amount: Money?
+    /**
+     * When it is expected to close.
+     */
+    public var expectedClose: Date?
+    /**
+     * The owner; the won deal's when absent.
+     */
+    public var owner: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What is being sold this time; required.
+         */title: String, 
+        /**
+         * The pipeline; the won deal's when absent.
+         */pipeline: PipelineId? = nil, 
+        /**
+         * The stage; the pipeline's first open stage when absent.
+         */stage: StageId? = nil, 
+        /**
+         * The value.
+         */amount: Money? = nil, 
+        /**
+         * When it is expected to close.
+         */expectedClose: Date? = nil, 
+        /**
+         * The owner; the won deal's when absent.
+         */owner: String? = nil) {
+        self.title = title
+        self.pipeline = pipeline
+        self.stage = stage
+        self.amount = amount
+        self.expectedClose = expectedClose
+        self.owner = owner
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FollowUpInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFollowUpInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FollowUpInput {
+        return
+            try FollowUpInput(
+                title: FfiConverterString.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf), 
+                stage: FfiConverterOptionTypeStageId.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                expectedClose: FfiConverterOptionTypeDate.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FollowUpInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterOptionTypeStageId.write(value.stage, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionTypeDate.write(value.expectedClose, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFollowUpInput_lift(_ buf: RustBuffer) throws -> FollowUpInput {
+    return try FfiConverterTypeFollowUpInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFollowUpInput_lower(_ value: FollowUpInput) -> RustBuffer {
+    return FfiConverterTypeFollowUpInput.lower(value)
+}
+
+
+/**
+ * The weighted forecast of open deals.
+ */
+public struct Forecast: Equatable, Hashable {
+    /**
+     * The reporting currency of every amount.
+     */
+    public var currency: Currency
+    /**
+     * The periods holding deals, in order.
+     */
+    public var periods: [ForecastPeriod]
+    /**
+     * Open deals (matching the query) without an expected close date.
+     */
+    public var undated: UInt64
+    /**
+     * Deals whose amount could not be converted (left out of the sums).
+     */
+    public var unpriced: [DealId]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The reporting currency of every amount.
+         */currency: Currency, 
+        /**
+         * The periods holding deals, in order.
+         */periods: [ForecastPeriod], 
+        /**
+         * Open deals (matching the query) without an expected close date.
+         */undated: UInt64, 
+        /**
+         * Deals whose amount could not be converted (left out of the sums).
+         */unpriced: [DealId]) {
+        self.currency = currency
+        self.periods = periods
+        self.undated = undated
+        self.unpriced = unpriced
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Forecast: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeForecast: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Forecast {
+        return
+            try Forecast(
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                periods: FfiConverterSequenceTypeForecastPeriod.read(from: &buf), 
+                undated: FfiConverterUInt64.read(from: &buf), 
+                unpriced: FfiConverterSequenceTypeDealId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Forecast, into buf: inout [UInt8]) {
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterSequenceTypeForecastPeriod.write(value.periods, into: &buf)
+        FfiConverterUInt64.write(value.undated, into: &buf)
+        FfiConverterSequenceTypeDealId.write(value.unpriced, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeForecast_lift(_ buf: RustBuffer) throws -> Forecast {
+    return try FfiConverterTypeForecast.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeForecast_lower(_ value: Forecast) -> RustBuffer {
+    return FfiConverterTypeForecast.lower(value)
+}
+
+
+/**
+ * The deals expected to close in one period.
+ */
+public struct ForecastPeriod: Equatable, Hashable {
+    /**
+     * The period's name: `2026-11` or `2026-Q4`.
+     */
+    public var period: String
+    /**
+     * Its first day.
+     */
+    public var starts: Date
+    /**
+     * How many deals.
+     */
+    public var deals: UInt64
+    /**
+     * The sum of their amounts.
+     */
+    public var value: Money
+    /**
+     * The sum of amount × probability.
+     */
+    public var weighted: Money
+    /**
+     * The same per owner, by owner (deals without an owner last).
+     */
+    public var owners: [OwnerForecast]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The period's name: `2026-11` or `2026-Q4`.
+         */period: String, 
+        /**
+         * Its first day.
+         */starts: Date, 
+        /**
+         * How many deals.
+         */deals: UInt64, 
+        /**
+         * The sum of their amounts.
+         */value: Money, 
+        /**
+         * The sum of amount × probability.
+         */weighted: Money, 
+        /**
+         * The same per owner, by owner (deals without an owner last).
+         */owners: [OwnerForecast]) {
+        self.period = period
+        self.starts = starts
+        self.deals = deals
+        self.value = value
+        self.weighted = weighted
+        self.owners = owners
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ForecastPeriod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeForecastPeriod: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ForecastPeriod {
+        return
+            try ForecastPeriod(
+                period: FfiConverterString.read(from: &buf), 
+                starts: FfiConverterTypeDate.read(from: &buf), 
+                deals: FfiConverterUInt64.read(from: &buf), 
+                value: FfiConverterTypeMoney.read(from: &buf), 
+                weighted: FfiConverterTypeMoney.read(from: &buf), 
+                owners: FfiConverterSequenceTypeOwnerForecast.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ForecastPeriod, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.period, into: &buf)
+        FfiConverterTypeDate.write(value.starts, into: &buf)
+        FfiConverterUInt64.write(value.deals, into: &buf)
+        FfiConverterTypeMoney.write(value.value, into: &buf)
+        FfiConverterTypeMoney.write(value.weighted, into: &buf)
+        FfiConverterSequenceTypeOwnerForecast.write(value.owners, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeForecastPeriod_lift(_ buf: RustBuffer) throws -> ForecastPeriod {
+    return try FfiConverterTypeForecastPeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeForecastPeriod_lower(_ value: ForecastPeriod) -> RustBuffer {
+    return FfiConverterTypeForecastPeriod.lower(value)
+}
+
+
+/**
+ * Which open deals a forecast counts, and by what period.
+ */
+public struct ForecastQuery: Equatable, Hashable {
+    /**
+     * Months or quarters (months when absent).
+     */
+    public var period: Period?
+    /**
+     * Only this pipeline's deals.
+     */
+    public var pipeline: PipelineId?
+    /**
+     * Only this owner's deals.
+     */
+    public var owner: String?
+    /**
+     * Only deals expected to close on or after this day.
+     */
+    public var since: Date?
+    /**
+     * Only deals expected to close on or before this day.
+     */
+    public var until: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Months or quarters (months when absent).
+         */period: Period? = nil, 
+        /**
+         * Only this pipeline's deals.
+         */pipeline: PipelineId? = nil, 
+        /**
+         * Only this owner's deals.
+         */owner: String? = nil, 
+        /**
+         * Only deals expected to close on or after this day.
+         */since: Date? = nil, 
+        /**
+         * Only deals expected to close on or before this day.
+         */until: Date? = nil) {
+        self.period = period
+        self.pipeline = pipeline
+        self.owner = owner
+        self.since = since
+        self.until = until
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ForecastQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeForecastQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ForecastQuery {
+        return
+            try ForecastQuery(
+                period: FfiConverterOptionTypePeriod.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                since: FfiConverterOptionTypeDate.read(from: &buf), 
+                until: FfiConverterOptionTypeDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ForecastQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionTypePeriod.write(value.period, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeDate.write(value.since, into: &buf)
+        FfiConverterOptionTypeDate.write(value.until, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeForecastQuery_lift(_ buf: RustBuffer) throws -> ForecastQuery {
+    return try FfiConverterTypeForecastQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeForecastQuery_lower(_ value: ForecastQuery) -> RustBuffer {
+    return FfiConverterTypeForecastQuery.lower(value)
 }
 
 
@@ -4232,6 +7339,1308 @@ public func FfiConverterTypeIntegrityReport_lower(_ value: IntegrityReport) -> R
 
 
 /**
+ * A stored lead.
+ */
+public struct Lead: Equatable, Hashable {
+    /**
+     * The id, `lead_…`.
+     */
+    public var id: LeadId
+    /**
+     * Given name of the person.
+     */
+    public var givenName: String?
+    /**
+     * Family name of the person.
+     */
+    public var familyName: String?
+    /**
+     * The name shown: the person's name, else the company's, else the email.
+     */
+    public var displayName: String
+    /**
+     * The person's email address.
+     */
+    public var email: String?
+    /**
+     * The person's phone number, as captured.
+     */
+    public var phone: String?
+    /**
+     * The person's job title.
+     */
+    public var jobTitle: String?
+    /**
+     * The company's name, as captured.
+     */
+    public var companyName: String?
+    /**
+     * The company's web domain.
+     */
+    public var webDomain: String?
+    /**
+     * Where the lead came from.
+     */
+    public var source: LeadSource?
+    /**
+     * More about the source: the campaign, the event, who referred it.
+     */
+    public var sourceDetail: String?
+    /**
+     * Where it is in qualification.
+     */
+    public var status: LeadStatus
+    /**
+     * Why it was disqualified.
+     */
+    public var disqualifiedReason: String?
+    /**
+     * How promising it is, from 0 to 100.
+     */
+    public var score: UInt8
+    /**
+     * The owning user's id.
+     */
+    public var owner: String?
+    /**
+     * Tags.
+     */
+    public var tags: [String]
+    /**
+     * Custom field values.
+     */
+    public var customFields: CustomFields
+    /**
+     * What it became, once converted.
+     */
+    public var conversion: Conversion?
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+    /**
+     * When it was archived.
+     */
+    public var archivedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `lead_…`.
+         */id: LeadId, 
+        /**
+         * Given name of the person.
+         */givenName: String?, 
+        /**
+         * Family name of the person.
+         */familyName: String?, 
+        /**
+         * The name shown: the person's name, else the company's, else the email.
+         */displayName: String, 
+        /**
+         * The person's email address.
+         */email: String?, 
+        /**
+         * The person's phone number, as captured.
+         */phone: String?, 
+        /**
+         * The person's job title.
+         */jobTitle: String?, 
+        /**
+         * The company's name, as captured.
+         */companyName: String?, 
+        /**
+         * The company's web domain.
+         */webDomain: String?, 
+        /**
+         * Where the lead came from.
+         */source: LeadSource?, 
+        /**
+         * More about the source: the campaign, the event, who referred it.
+         */sourceDetail: String?, 
+        /**
+         * Where it is in qualification.
+         */status: LeadStatus, 
+        /**
+         * Why it was disqualified.
+         */disqualifiedReason: String?, 
+        /**
+         * How promising it is, from 0 to 100.
+         */score: UInt8, 
+        /**
+         * The owning user's id.
+         */owner: String?, 
+        /**
+         * Tags.
+         */tags: [String], 
+        /**
+         * Custom field values.
+         */customFields: CustomFields, 
+        /**
+         * What it became, once converted.
+         */conversion: Conversion?, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp, 
+        /**
+         * When it was archived.
+         */archivedAt: Timestamp?) {
+        self.id = id
+        self.givenName = givenName
+        self.familyName = familyName
+        self.displayName = displayName
+        self.email = email
+        self.phone = phone
+        self.jobTitle = jobTitle
+        self.companyName = companyName
+        self.webDomain = webDomain
+        self.source = source
+        self.sourceDetail = sourceDetail
+        self.status = status
+        self.disqualifiedReason = disqualifiedReason
+        self.score = score
+        self.owner = owner
+        self.tags = tags
+        self.customFields = customFields
+        self.conversion = conversion
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.archivedAt = archivedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Lead: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLead: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Lead {
+        return
+            try Lead(
+                id: FfiConverterTypeLeadId.read(from: &buf), 
+                givenName: FfiConverterOptionString.read(from: &buf), 
+                familyName: FfiConverterOptionString.read(from: &buf), 
+                displayName: FfiConverterString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                phone: FfiConverterOptionString.read(from: &buf), 
+                jobTitle: FfiConverterOptionString.read(from: &buf), 
+                companyName: FfiConverterOptionString.read(from: &buf), 
+                webDomain: FfiConverterOptionString.read(from: &buf), 
+                source: FfiConverterOptionTypeLeadSource.read(from: &buf), 
+                sourceDetail: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeLeadStatus.read(from: &buf), 
+                disqualifiedReason: FfiConverterOptionString.read(from: &buf), 
+                score: FfiConverterUInt8.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                customFields: FfiConverterTypeCustomFields.read(from: &buf), 
+                conversion: FfiConverterOptionTypeConversion.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                archivedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Lead, into buf: inout [UInt8]) {
+        FfiConverterTypeLeadId.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.givenName, into: &buf)
+        FfiConverterOptionString.write(value.familyName, into: &buf)
+        FfiConverterString.write(value.displayName, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.phone, into: &buf)
+        FfiConverterOptionString.write(value.jobTitle, into: &buf)
+        FfiConverterOptionString.write(value.companyName, into: &buf)
+        FfiConverterOptionString.write(value.webDomain, into: &buf)
+        FfiConverterOptionTypeLeadSource.write(value.source, into: &buf)
+        FfiConverterOptionString.write(value.sourceDetail, into: &buf)
+        FfiConverterTypeLeadStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.disqualifiedReason, into: &buf)
+        FfiConverterUInt8.write(value.score, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterTypeCustomFields.write(value.customFields, into: &buf)
+        FfiConverterOptionTypeConversion.write(value.conversion, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.archivedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLead_lift(_ buf: RustBuffer) throws -> Lead {
+    return try FfiConverterTypeLead.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLead_lower(_ value: Lead) -> RustBuffer {
+    return FfiConverterTypeLead.lower(value)
+}
+
+
+/**
+ * How to convert a lead.
+ */
+public struct LeadConversion: Equatable, Hashable {
+    /**
+     * The contact it becomes (matched by email when absent).
+     */
+    public var contact: ContactChoice?
+    /**
+     * The company it becomes (matched by web domain when absent).
+     */
+    public var company: CompanyChoice?
+    /**
+     * A deal to open. Its company and contacts default to those of the conversion, its owner
+     * and source to the lead's.
+     */
+    public var deal: DealInput?
+    /**
+     * The id of the user converting it.
+     */
+    public var by: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contact it becomes (matched by email when absent).
+         */contact: ContactChoice? = nil, 
+        /**
+         * The company it becomes (matched by web domain when absent).
+         */company: CompanyChoice? = nil, 
+        /**
+         * A deal to open. Its company and contacts default to those of the conversion, its owner
+         * and source to the lead's.
+         */deal: DealInput? = nil, 
+        /**
+         * The id of the user converting it.
+         */by: String? = nil) {
+        self.contact = contact
+        self.company = company
+        self.deal = deal
+        self.by = by
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeadConversion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadConversion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadConversion {
+        return
+            try LeadConversion(
+                contact: FfiConverterOptionTypeContactChoice.read(from: &buf), 
+                company: FfiConverterOptionTypeCompanyChoice.read(from: &buf), 
+                deal: FfiConverterOptionTypeDealInput.read(from: &buf), 
+                by: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeadConversion, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeContactChoice.write(value.contact, into: &buf)
+        FfiConverterOptionTypeCompanyChoice.write(value.company, into: &buf)
+        FfiConverterOptionTypeDealInput.write(value.deal, into: &buf)
+        FfiConverterOptionString.write(value.by, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadConversion_lift(_ buf: RustBuffer) throws -> LeadConversion {
+    return try FfiConverterTypeLeadConversion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadConversion_lower(_ value: LeadConversion) -> RustBuffer {
+    return FfiConverterTypeLeadConversion.lower(value)
+}
+
+
+/**
+ * Which leads to list.
+ */
+public struct LeadFilter: Equatable, Hashable {
+    /**
+     * Archived leads (excluded when absent).
+     */
+    public var archived: Archived?
+    /**
+     * Having all these tags.
+     */
+    public var tagsAll: [String]
+    /**
+     * Having any of these tags.
+     */
+    public var tagsAny: [String]
+    /**
+     * Having one of these statuses.
+     */
+    public var statusesAny: [LeadStatus]
+    /**
+     * Coming from one of these sources.
+     */
+    public var sourcesAny: [LeadSource]
+    /**
+     * Scoring at least this much.
+     */
+    public var minScore: UInt8?
+    /**
+     * Owned by this user.
+     */
+    public var owner: String?
+    /**
+     * Created in this range.
+     */
+    public var created: TimeRange
+    /**
+     * Last changed in this range.
+     */
+    public var updated: TimeRange
+    /**
+     * Tests on any field.
+     */
+    public var conditions: [Condition]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Archived leads (excluded when absent).
+         */archived: Archived? = nil, 
+        /**
+         * Having all these tags.
+         */tagsAll: [String] = [], 
+        /**
+         * Having any of these tags.
+         */tagsAny: [String] = [], 
+        /**
+         * Having one of these statuses.
+         */statusesAny: [LeadStatus] = [], 
+        /**
+         * Coming from one of these sources.
+         */sourcesAny: [LeadSource] = [], 
+        /**
+         * Scoring at least this much.
+         */minScore: UInt8? = nil, 
+        /**
+         * Owned by this user.
+         */owner: String? = nil, 
+        /**
+         * Created in this range.
+         */created: TimeRange = TimeRange(), 
+        /**
+         * Last changed in this range.
+         */updated: TimeRange = TimeRange(), 
+        /**
+         * Tests on any field.
+         */conditions: [Condition] = []) {
+        self.archived = archived
+        self.tagsAll = tagsAll
+        self.tagsAny = tagsAny
+        self.statusesAny = statusesAny
+        self.sourcesAny = sourcesAny
+        self.minScore = minScore
+        self.owner = owner
+        self.created = created
+        self.updated = updated
+        self.conditions = conditions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeadFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadFilter {
+        return
+            try LeadFilter(
+                archived: FfiConverterOptionTypeArchived.read(from: &buf), 
+                tagsAll: FfiConverterSequenceString.read(from: &buf), 
+                tagsAny: FfiConverterSequenceString.read(from: &buf), 
+                statusesAny: FfiConverterSequenceTypeLeadStatus.read(from: &buf), 
+                sourcesAny: FfiConverterSequenceTypeLeadSource.read(from: &buf), 
+                minScore: FfiConverterOptionUInt8.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                created: FfiConverterTypeTimeRange.read(from: &buf), 
+                updated: FfiConverterTypeTimeRange.read(from: &buf), 
+                conditions: FfiConverterSequenceTypeCondition.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeadFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeArchived.write(value.archived, into: &buf)
+        FfiConverterSequenceString.write(value.tagsAll, into: &buf)
+        FfiConverterSequenceString.write(value.tagsAny, into: &buf)
+        FfiConverterSequenceTypeLeadStatus.write(value.statusesAny, into: &buf)
+        FfiConverterSequenceTypeLeadSource.write(value.sourcesAny, into: &buf)
+        FfiConverterOptionUInt8.write(value.minScore, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterTypeTimeRange.write(value.created, into: &buf)
+        FfiConverterTypeTimeRange.write(value.updated, into: &buf)
+        FfiConverterSequenceTypeCondition.write(value.conditions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadFilter_lift(_ buf: RustBuffer) throws -> LeadFilter {
+    return try FfiConverterTypeLeadFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadFilter_lower(_ value: LeadFilter) -> RustBuffer {
+    return FfiConverterTypeLeadFilter.lower(value)
+}
+
+
+/**
+ * What to create or replace a lead with; needs a name, a company name or an email address.
+ */
+public struct LeadInput: Equatable, Hashable {
+    /**
+     * Given name of the person.
+     */
+    public var givenName: String?
+    /**
+     * Family name of the person.
+     */
+    public var familyName: String?
+    /**
+     * The person's email address.
+     */
+    public var email: String?
+    /**
+     * The person's phone number.
+     */
+    public var phone: String?
+    /**
+     * The person's job title.
+     */
+    public var jobTitle: String?
+    /**
+     * The company's name.
+     */
+    public var companyName: String?
+    /**
+     * The company's web domain or site address.
+     */
+    public var webDomain: String?
+    /**
+     * Where the lead came from.
+     */
+    public var source: LeadSource?
+    /**
+     * More about the source.
+     */
+    public var sourceDetail: String?
+    /**
+     * The status; `new` when creating and unchanged when updating if absent.
+     */
+    public var status: LeadStatus?
+    /**
+     * Why it was disqualified; required for, and only for, disqualified leads.
+     */
+    public var disqualifiedReason: String?
+    /**
+     * How promising it is, 0 to 100; 0 when creating and unchanged when updating if absent.
+     */
+    public var score: UInt8?
+    /**
+     * The owning user's id.
+     */
+    public var owner: String?
+    /**
+     * Tags.
+     */
+    public var tags: [String]
+    /**
+     * Custom field values by key.
+     */
+    public var customFields: CustomFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Given name of the person.
+         */givenName: String? = nil, 
+        /**
+         * Family name of the person.
+         */familyName: String? = nil, 
+        /**
+         * The person's email address.
+         */email: String? = nil, 
+        /**
+         * The person's phone number.
+         */phone: String? = nil, 
+        /**
+         * The person's job title.
+         */jobTitle: String? = nil, 
+        /**
+         * The company's name.
+         */companyName: String? = nil, 
+        /**
+         * The company's web domain or site address.
+         */webDomain: String? = nil, 
+        /**
+         * Where the lead came from.
+         */source: LeadSource? = nil, 
+        /**
+         * More about the source.
+         */sourceDetail: String? = nil, 
+        /**
+         * The status; `new` when creating and unchanged when updating if absent.
+         */status: LeadStatus? = nil, 
+        /**
+         * Why it was disqualified; required for, and only for, disqualified leads.
+         */disqualifiedReason: String? = nil, 
+        /**
+         * How promising it is, 0 to 100; 0 when creating and unchanged when updating if absent.
+         */score: UInt8? = nil, 
+        /**
+         * The owning user's id.
+         */owner: String? = nil, 
+        /**
+         * Tags.
+         */tags: [String] = [], 
+        /**
+         * Custom field values by key.
+         */customFields: CustomFields = [:]) {
+        self.givenName = givenName
+        self.familyName = familyName
+        self.email = email
+        self.phone = phone
+        self.jobTitle = jobTitle
+        self.companyName = companyName
+        self.webDomain = webDomain
+        self.source = source
+        self.sourceDetail = sourceDetail
+        self.status = status
+        self.disqualifiedReason = disqualifiedReason
+        self.score = score
+        self.owner = owner
+        self.tags = tags
+        self.customFields = customFields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeadInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadInput {
+        return
+            try LeadInput(
+                givenName: FfiConverterOptionString.read(from: &buf), 
+                familyName: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                phone: FfiConverterOptionString.read(from: &buf), 
+                jobTitle: FfiConverterOptionString.read(from: &buf), 
+                companyName: FfiConverterOptionString.read(from: &buf), 
+                webDomain: FfiConverterOptionString.read(from: &buf), 
+                source: FfiConverterOptionTypeLeadSource.read(from: &buf), 
+                sourceDetail: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeLeadStatus.read(from: &buf), 
+                disqualifiedReason: FfiConverterOptionString.read(from: &buf), 
+                score: FfiConverterOptionUInt8.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                customFields: FfiConverterTypeCustomFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeadInput, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.givenName, into: &buf)
+        FfiConverterOptionString.write(value.familyName, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.phone, into: &buf)
+        FfiConverterOptionString.write(value.jobTitle, into: &buf)
+        FfiConverterOptionString.write(value.companyName, into: &buf)
+        FfiConverterOptionString.write(value.webDomain, into: &buf)
+        FfiConverterOptionTypeLeadSource.write(value.source, into: &buf)
+        FfiConverterOptionString.write(value.sourceDetail, into: &buf)
+        FfiConverterOptionTypeLeadStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.disqualifiedReason, into: &buf)
+        FfiConverterOptionUInt8.write(value.score, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterTypeCustomFields.write(value.customFields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadInput_lift(_ buf: RustBuffer) throws -> LeadInput {
+    return try FfiConverterTypeLeadInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadInput_lower(_ value: LeadInput) -> RustBuffer {
+    return FfiConverterTypeLeadInput.lower(value)
+}
+
+
+/**
+ * A page of leads.
+ */
+public struct LeadPage: Equatable, Hashable {
+    /**
+     * The leads.
+     */
+    public var items: [Lead]
+    /**
+     * The cursor of the next page; none on the last.
+     */
+    public var nextCursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The leads.
+         */items: [Lead], 
+        /**
+         * The cursor of the next page; none on the last.
+         */nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeadPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadPage {
+        return
+            try LeadPage(
+                items: FfiConverterSequenceTypeLead.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeadPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeLead.write(value.items, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadPage_lift(_ buf: RustBuffer) throws -> LeadPage {
+    return try FfiConverterTypeLeadPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadPage_lower(_ value: LeadPage) -> RustBuffer {
+    return FfiConverterTypeLeadPage.lower(value)
+}
+
+
+/**
+ * A page request for leads.
+ */
+public struct LeadQuery: Equatable, Hashable {
+    /**
+     * Which leads.
+     */
+    public var filter: LeadFilter
+    /**
+     * In which order.
+     */
+    public var sort: Sort
+    /**
+     * How many, 1 to 1,000.
+     */
+    public var limit: UInt32
+    /**
+     * Where the previous page ended.
+     */
+    public var cursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which leads.
+         */filter: LeadFilter = LeadFilter(), 
+        /**
+         * In which order.
+         */sort: Sort = Sort(), 
+        /**
+         * How many, 1 to 1,000.
+         */limit: UInt32 = UInt32(50), 
+        /**
+         * Where the previous page ended.
+         */cursor: String? = nil) {
+        self.filter = filter
+        self.sort = sort
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeadQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadQuery {
+        return
+            try LeadQuery(
+                filter: FfiConverterTypeLeadFilter.read(from: &buf), 
+                sort: FfiConverterTypeSort.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeadQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeLeadFilter.write(value.filter, into: &buf)
+        FfiConverterTypeSort.write(value.sort, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadQuery_lift(_ buf: RustBuffer) throws -> LeadQuery {
+    return try FfiConverterTypeLeadQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadQuery_lower(_ value: LeadQuery) -> RustBuffer {
+    return FfiConverterTypeLeadQuery.lower(value)
+}
+
+
+/**
+ * Owners ranked by the value of the deals they won.
+ */
+public struct Leaderboard: Equatable, Hashable {
+    /**
+     * The reporting currency of every amount.
+     */
+    public var currency: Currency
+    /**
+     * By won value, then deals won, then owner.
+     */
+    public var rows: [LeaderboardRow]
+    /**
+     * Won deals whose value could not be converted (left out of the values).
+     */
+    public var unpriced: [DealId]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The reporting currency of every amount.
+         */currency: Currency, 
+        /**
+         * By won value, then deals won, then owner.
+         */rows: [LeaderboardRow], 
+        /**
+         * Won deals whose value could not be converted (left out of the values).
+         */unpriced: [DealId]) {
+        self.currency = currency
+        self.rows = rows
+        self.unpriced = unpriced
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Leaderboard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeaderboard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Leaderboard {
+        return
+            try Leaderboard(
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                rows: FfiConverterSequenceTypeLeaderboardRow.read(from: &buf), 
+                unpriced: FfiConverterSequenceTypeDealId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Leaderboard, into buf: inout [UInt8]) {
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterSequenceTypeLeaderboardRow.write(value.rows, into: &buf)
+        FfiConverterSequenceTypeDealId.write(value.unpriced, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboard_lift(_ buf: RustBuffer) throws -> Leaderboard {
+    return try FfiConverterTypeLeaderboard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboard_lower(_ value: Leaderboard) -> RustBuffer {
+    return FfiConverterTypeLeaderboard.lower(value)
+}
+
+
+/**
+ * One owner's row of the leaderboard.
+ */
+public struct LeaderboardRow: Equatable, Hashable {
+    /**
+     * The owner; absent for deals without one.
+     */
+    public var owner: String?
+    /**
+     * Deals won.
+     */
+    public var won: UInt64
+    /**
+     * Their value.
+     */
+    public var wonValue: Money
+    /**
+     * Deals lost.
+     */
+    public var lost: UInt64
+    /**
+     * won / (won + lost) in percent.
+     */
+    public var winRate: Decimal?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The owner; absent for deals without one.
+         */owner: String?, 
+        /**
+         * Deals won.
+         */won: UInt64, 
+        /**
+         * Their value.
+         */wonValue: Money, 
+        /**
+         * Deals lost.
+         */lost: UInt64, 
+        /**
+         * won / (won + lost) in percent.
+         */winRate: Decimal?) {
+        self.owner = owner
+        self.won = won
+        self.wonValue = wonValue
+        self.lost = lost
+        self.winRate = winRate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeaderboardRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeaderboardRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeaderboardRow {
+        return
+            try LeaderboardRow(
+                owner: FfiConverterOptionString.read(from: &buf), 
+                won: FfiConverterUInt64.read(from: &buf), 
+                wonValue: FfiConverterTypeMoney.read(from: &buf), 
+                lost: FfiConverterUInt64.read(from: &buf), 
+                winRate: FfiConverterOptionTypeDecimal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeaderboardRow, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterUInt64.write(value.won, into: &buf)
+        FfiConverterTypeMoney.write(value.wonValue, into: &buf)
+        FfiConverterUInt64.write(value.lost, into: &buf)
+        FfiConverterOptionTypeDecimal.write(value.winRate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboardRow_lift(_ buf: RustBuffer) throws -> LeaderboardRow {
+    return try FfiConverterTypeLeaderboardRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboardRow_lower(_ value: LeaderboardRow) -> RustBuffer {
+    return FfiConverterTypeLeaderboardRow.lower(value)
+}
+
+
+/**
+ * A priced line of a deal or quote.
+ */
+public struct LineItem: Equatable, Hashable {
+    /**
+     * The product sold, if any.
+     */
+    public var product: ProductId?
+    /**
+     * What is sold.
+     */
+    public var description: String
+    /**
+     * How many.
+     */
+    public var quantity: Decimal
+    /**
+     * The price of one unit.
+     */
+    public var unitPrice: Money
+    /**
+     * The discount given.
+     */
+    public var discount: Discount?
+    /**
+     * The tax rate in basis points.
+     */
+    public var taxRate: UInt32
+    /**
+     * Quantity × unit price.
+     */
+    public var subtotal: Money
+    /**
+     * The amount the discount takes off.
+     */
+    public var discountAmount: Money
+    /**
+     * Subtotal less discount.
+     */
+    public var net: Money
+    /**
+     * Tax on the net amount.
+     */
+    public var tax: Money
+    /**
+     * Net plus tax.
+     */
+    public var gross: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The product sold, if any.
+         */product: ProductId?, 
+        /**
+         * What is sold.
+         */description: String, 
+        /**
+         * How many.
+         */quantity: Decimal, 
+        /**
+         * The price of one unit.
+         */unitPrice: Money, 
+        /**
+         * The discount given.
+         */discount: Discount?, 
+        /**
+         * The tax rate in basis points.
+         */taxRate: UInt32, 
+        /**
+         * Quantity × unit price.
+         */subtotal: Money, 
+        /**
+         * The amount the discount takes off.
+         */discountAmount: Money, 
+        /**
+         * Subtotal less discount.
+         */net: Money, 
+        /**
+         * Tax on the net amount.
+         */tax: Money, 
+        /**
+         * Net plus tax.
+         */gross: Money) {
+        self.product = product
+        self.description = description
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.discount = discount
+        self.taxRate = taxRate
+        self.subtotal = subtotal
+        self.discountAmount = discountAmount
+        self.net = net
+        self.tax = tax
+        self.gross = gross
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LineItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineItem {
+        return
+            try LineItem(
+                product: FfiConverterOptionTypeProductId.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                quantity: FfiConverterTypeDecimal.read(from: &buf), 
+                unitPrice: FfiConverterTypeMoney.read(from: &buf), 
+                discount: FfiConverterOptionTypeDiscount.read(from: &buf), 
+                taxRate: FfiConverterUInt32.read(from: &buf), 
+                subtotal: FfiConverterTypeMoney.read(from: &buf), 
+                discountAmount: FfiConverterTypeMoney.read(from: &buf), 
+                net: FfiConverterTypeMoney.read(from: &buf), 
+                tax: FfiConverterTypeMoney.read(from: &buf), 
+                gross: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LineItem, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeProductId.write(value.product, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterTypeDecimal.write(value.quantity, into: &buf)
+        FfiConverterTypeMoney.write(value.unitPrice, into: &buf)
+        FfiConverterOptionTypeDiscount.write(value.discount, into: &buf)
+        FfiConverterUInt32.write(value.taxRate, into: &buf)
+        FfiConverterTypeMoney.write(value.subtotal, into: &buf)
+        FfiConverterTypeMoney.write(value.discountAmount, into: &buf)
+        FfiConverterTypeMoney.write(value.net, into: &buf)
+        FfiConverterTypeMoney.write(value.tax, into: &buf)
+        FfiConverterTypeMoney.write(value.gross, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineItem_lift(_ buf: RustBuffer) throws -> LineItem {
+    return try FfiConverterTypeLineItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineItem_lower(_ value: LineItem) -> RustBuffer {
+    return FfiConverterTypeLineItem.lower(value)
+}
+
+
+/**
+ * A line to put on a deal.
+ */
+public struct LineItemInput: Equatable, Hashable {
+    /**
+     * The product sold, if any (its name, price and tax rate are the defaults).
+     */
+    public var product: ProductId?
+    /**
+     * What is sold; required without a product.
+     */
+    public var description: String?
+    /**
+     * How many; not negative, fractions allowed.
+     */
+    public var quantity: Decimal
+    /**
+     * The price of one unit; the product's (or the deal's price list's) when absent.
+     */
+    public var unitPrice: Money?
+    /**
+     * A discount on the line.
+     */
+    public var discount: Discount?
+    /**
+     * The tax rate in basis points; the product's when absent, else 0.
+     */
+    public var taxRate: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The product sold, if any (its name, price and tax rate are the defaults).
+         */product: ProductId? = nil, 
+        /**
+         * What is sold; required without a product.
+         */description: String? = nil, 
+        /**
+         * How many; not negative, fractions allowed.
+         */quantity: Decimal, 
+        /**
+         * The price of one unit; the product's (or the deal's price list's) when absent.
+         */unitPrice: Money? = nil, 
+        /**
+         * A discount on the line.
+         */discount: Discount? = nil, 
+        /**
+         * The tax rate in basis points; the product's when absent, else 0.
+         */taxRate: UInt32? = nil) {
+        self.product = product
+        self.description = description
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.discount = discount
+        self.taxRate = taxRate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LineItemInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineItemInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineItemInput {
+        return
+            try LineItemInput(
+                product: FfiConverterOptionTypeProductId.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                quantity: FfiConverterTypeDecimal.read(from: &buf), 
+                unitPrice: FfiConverterOptionTypeMoney.read(from: &buf), 
+                discount: FfiConverterOptionTypeDiscount.read(from: &buf), 
+                taxRate: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LineItemInput, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeProductId.write(value.product, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterTypeDecimal.write(value.quantity, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.unitPrice, into: &buf)
+        FfiConverterOptionTypeDiscount.write(value.discount, into: &buf)
+        FfiConverterOptionUInt32.write(value.taxRate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineItemInput_lift(_ buf: RustBuffer) throws -> LineItemInput {
+    return try FfiConverterTypeLineItemInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineItemInput_lower(_ value: LineItemInput) -> RustBuffer {
+    return FfiConverterTypeLineItemInput.lower(value)
+}
+
+
+/**
  * An amount of money in minor units (grosze, bani, cents) with its currency.
  */
 public struct Money: Equatable, Hashable {
@@ -4305,7 +8714,8 @@ public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
  */
 public struct OpenOptions: Equatable, Hashable {
     /**
-     * Start a manual clock at this instant instead of reading the system clock (for tests).
+     * Start a manual clock at this instant instead of reading the system clock (for tests);
+     * `Crm.advance_clock` moves it.
      */
     public var clockStart: Timestamp?
     /**
@@ -4329,7 +8739,8 @@ public struct OpenOptions: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Start a manual clock at this instant instead of reading the system clock (for tests).
+         * Start a manual clock at this instant instead of reading the system clock (for tests);
+         * `Crm.advance_clock` moves it.
          */clockStart: Timestamp? = nil, 
         /**
          * With `clock_start`: how far the clock moves after each reading, in milliseconds.
@@ -4396,6 +8807,95 @@ public func FfiConverterTypeOpenOptions_lift(_ buf: RustBuffer) throws -> OpenOp
 #endif
 public func FfiConverterTypeOpenOptions_lower(_ value: OpenOptions) -> RustBuffer {
     return FfiConverterTypeOpenOptions.lower(value)
+}
+
+
+/**
+ * One owner's share of a forecast period.
+ */
+public struct OwnerForecast: Equatable, Hashable {
+    /**
+     * The owner; absent for deals without one.
+     */
+    public var owner: String?
+    /**
+     * How many deals.
+     */
+    public var deals: UInt64
+    /**
+     * The sum of their amounts.
+     */
+    public var value: Money
+    /**
+     * The sum of amount × probability.
+     */
+    public var weighted: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The owner; absent for deals without one.
+         */owner: String?, 
+        /**
+         * How many deals.
+         */deals: UInt64, 
+        /**
+         * The sum of their amounts.
+         */value: Money, 
+        /**
+         * The sum of amount × probability.
+         */weighted: Money) {
+        self.owner = owner
+        self.deals = deals
+        self.value = value
+        self.weighted = weighted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OwnerForecast: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOwnerForecast: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OwnerForecast {
+        return
+            try OwnerForecast(
+                owner: FfiConverterOptionString.read(from: &buf), 
+                deals: FfiConverterUInt64.read(from: &buf), 
+                value: FfiConverterTypeMoney.read(from: &buf), 
+                weighted: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OwnerForecast, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterUInt64.write(value.deals, into: &buf)
+        FfiConverterTypeMoney.write(value.value, into: &buf)
+        FfiConverterTypeMoney.write(value.weighted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOwnerForecast_lift(_ buf: RustBuffer) throws -> OwnerForecast {
+    return try FfiConverterTypeOwnerForecast.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOwnerForecast_lower(_ value: OwnerForecast) -> RustBuffer {
+    return FfiConverterTypeOwnerForecast.lower(value)
 }
 
 
@@ -4479,6 +8979,798 @@ public func FfiConverterTypePhone_lower(_ value: Phone) -> RustBuffer {
 
 
 /**
+ * A sales pipeline.
+ */
+public struct Pipeline: Equatable, Hashable {
+    /**
+     * The id, `pipeline_…`.
+     */
+    public var id: PipelineId
+    /**
+     * The name.
+     */
+    public var name: String
+    /**
+     * Its stages in order, archived ones included.
+     */
+    public var stages: [Stage]
+    /**
+     * Whether new deals go here when they name no pipeline.
+     */
+    public var isDefault: Bool
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `pipeline_…`.
+         */id: PipelineId, 
+        /**
+         * The name.
+         */name: String, 
+        /**
+         * Its stages in order, archived ones included.
+         */stages: [Stage], 
+        /**
+         * Whether new deals go here when they name no pipeline.
+         */isDefault: Bool, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.stages = stages
+        self.isDefault = isDefault
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Pipeline: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePipeline: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Pipeline {
+        return
+            try Pipeline(
+                id: FfiConverterTypePipelineId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                stages: FfiConverterSequenceTypeStage.read(from: &buf), 
+                isDefault: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Pipeline, into buf: inout [UInt8]) {
+        FfiConverterTypePipelineId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceTypeStage.write(value.stages, into: &buf)
+        FfiConverterBool.write(value.isDefault, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipeline_lift(_ buf: RustBuffer) throws -> Pipeline {
+    return try FfiConverterTypePipeline.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipeline_lower(_ value: Pipeline) -> RustBuffer {
+    return FfiConverterTypePipeline.lower(value)
+}
+
+
+/**
+ * What to create a pipeline with.
+ */
+public struct PipelineInput: Equatable, Hashable {
+    /**
+     * The name.
+     */
+    public var name: String
+    /**
+     * The stages in order: at least one open, one won and one lost.
+     */
+    public var stages: [StageInput]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name.
+         */name: String, 
+        /**
+         * The stages in order: at least one open, one won and one lost.
+         */stages: [StageInput]) {
+        self.name = name
+        self.stages = stages
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PipelineInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePipelineInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PipelineInput {
+        return
+            try PipelineInput(
+                name: FfiConverterString.read(from: &buf), 
+                stages: FfiConverterSequenceTypeStageInput.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PipelineInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceTypeStageInput.write(value.stages, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipelineInput_lift(_ buf: RustBuffer) throws -> PipelineInput {
+    return try FfiConverterTypePipelineInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipelineInput_lower(_ value: PipelineInput) -> RustBuffer {
+    return FfiConverterTypePipelineInput.lower(value)
+}
+
+
+/**
+ * The open value of one pipeline, in the reporting currency.
+ */
+public struct PipelineValue: Equatable, Hashable {
+    /**
+     * The pipeline.
+     */
+    public var pipeline: PipelineId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its active open stages, in order.
+     */
+    public var stages: [StageValue]
+    /**
+     * How many open deals it holds.
+     */
+    public var deals: UInt64
+    /**
+     * The sum of their amounts.
+     */
+    public var value: Money
+    /**
+     * The sum of amount × probability.
+     */
+    public var weighted: Money
+    /**
+     * Open deals whose amount could not be converted (left out of the sums).
+     */
+    public var unpriced: [DealId]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The pipeline.
+         */pipeline: PipelineId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its active open stages, in order.
+         */stages: [StageValue], 
+        /**
+         * How many open deals it holds.
+         */deals: UInt64, 
+        /**
+         * The sum of their amounts.
+         */value: Money, 
+        /**
+         * The sum of amount × probability.
+         */weighted: Money, 
+        /**
+         * Open deals whose amount could not be converted (left out of the sums).
+         */unpriced: [DealId]) {
+        self.pipeline = pipeline
+        self.name = name
+        self.stages = stages
+        self.deals = deals
+        self.value = value
+        self.weighted = weighted
+        self.unpriced = unpriced
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PipelineValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePipelineValue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PipelineValue {
+        return
+            try PipelineValue(
+                pipeline: FfiConverterTypePipelineId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                stages: FfiConverterSequenceTypeStageValue.read(from: &buf), 
+                deals: FfiConverterUInt64.read(from: &buf), 
+                value: FfiConverterTypeMoney.read(from: &buf), 
+                weighted: FfiConverterTypeMoney.read(from: &buf), 
+                unpriced: FfiConverterSequenceTypeDealId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PipelineValue, into buf: inout [UInt8]) {
+        FfiConverterTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceTypeStageValue.write(value.stages, into: &buf)
+        FfiConverterUInt64.write(value.deals, into: &buf)
+        FfiConverterTypeMoney.write(value.value, into: &buf)
+        FfiConverterTypeMoney.write(value.weighted, into: &buf)
+        FfiConverterSequenceTypeDealId.write(value.unpriced, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipelineValue_lift(_ buf: RustBuffer) throws -> PipelineValue {
+    return try FfiConverterTypePipelineValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipelineValue_lower(_ value: PipelineValue) -> RustBuffer {
+    return FfiConverterTypePipelineValue.lower(value)
+}
+
+
+/**
+ * A list of prices in one currency, such as for partners.
+ */
+public struct PriceList: Equatable, Hashable {
+    /**
+     * The id, `pricelist_…`.
+     */
+    public var id: PriceListId
+    /**
+     * The name, such as `Partners 2026`.
+     */
+    public var name: String
+    /**
+     * The currency of every price in it.
+     */
+    public var currency: Currency
+    /**
+     * The prices, one per product.
+     */
+    public var entries: [PriceListEntry]
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `pricelist_…`.
+         */id: PriceListId, 
+        /**
+         * The name, such as `Partners 2026`.
+         */name: String, 
+        /**
+         * The currency of every price in it.
+         */currency: Currency, 
+        /**
+         * The prices, one per product.
+         */entries: [PriceListEntry], 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.currency = currency
+        self.entries = entries
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PriceList: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePriceList: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PriceList {
+        return
+            try PriceList(
+                id: FfiConverterTypePriceListId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                entries: FfiConverterSequenceTypePriceListEntry.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PriceList, into buf: inout [UInt8]) {
+        FfiConverterTypePriceListId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterSequenceTypePriceListEntry.write(value.entries, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceList_lift(_ buf: RustBuffer) throws -> PriceList {
+    return try FfiConverterTypePriceList.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceList_lower(_ value: PriceList) -> RustBuffer {
+    return FfiConverterTypePriceList.lower(value)
+}
+
+
+/**
+ * A product's price in a price list.
+ */
+public struct PriceListEntry: Equatable, Hashable {
+    /**
+     * The product.
+     */
+    public var product: ProductId
+    /**
+     * Its unit price, in the list's currency.
+     */
+    public var unitPrice: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The product.
+         */product: ProductId, 
+        /**
+         * Its unit price, in the list's currency.
+         */unitPrice: Money) {
+        self.product = product
+        self.unitPrice = unitPrice
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PriceListEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePriceListEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PriceListEntry {
+        return
+            try PriceListEntry(
+                product: FfiConverterTypeProductId.read(from: &buf), 
+                unitPrice: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PriceListEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeProductId.write(value.product, into: &buf)
+        FfiConverterTypeMoney.write(value.unitPrice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceListEntry_lift(_ buf: RustBuffer) throws -> PriceListEntry {
+    return try FfiConverterTypePriceListEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceListEntry_lower(_ value: PriceListEntry) -> RustBuffer {
+    return FfiConverterTypePriceListEntry.lower(value)
+}
+
+
+/**
+ * What to create or replace a price list with.
+ */
+public struct PriceListInput: Equatable, Hashable {
+    /**
+     * The name.
+     */
+    public var name: String
+    /**
+     * The currency of every price.
+     */
+    public var currency: Currency
+    /**
+     * The prices, one per product.
+     */
+    public var entries: [PriceListEntry]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name.
+         */name: String, 
+        /**
+         * The currency of every price.
+         */currency: Currency, 
+        /**
+         * The prices, one per product.
+         */entries: [PriceListEntry] = []) {
+        self.name = name
+        self.currency = currency
+        self.entries = entries
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PriceListInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePriceListInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PriceListInput {
+        return
+            try PriceListInput(
+                name: FfiConverterString.read(from: &buf), 
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                entries: FfiConverterSequenceTypePriceListEntry.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PriceListInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterSequenceTypePriceListEntry.write(value.entries, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceListInput_lift(_ buf: RustBuffer) throws -> PriceListInput {
+    return try FfiConverterTypePriceListInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceListInput_lower(_ value: PriceListInput) -> RustBuffer {
+    return FfiConverterTypePriceListInput.lower(value)
+}
+
+
+/**
+ * A product or service sold.
+ */
+public struct Product: Equatable, Hashable {
+    /**
+     * The id, `product_…`.
+     */
+    public var id: ProductId
+    /**
+     * The stock-keeping unit, unique ignoring case.
+     */
+    public var sku: String
+    /**
+     * The name shown on quotes.
+     */
+    public var name: String
+    /**
+     * A longer description.
+     */
+    public var description: String?
+    /**
+     * The unit price in each currency it is sold in (one per currency).
+     */
+    public var prices: [Money]
+    /**
+     * The tax rate in basis points (2300 = 23 %).
+     */
+    public var taxRate: UInt32
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+    /**
+     * When it was archived; archived products are not offered for new line items.
+     */
+    public var archivedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `product_…`.
+         */id: ProductId, 
+        /**
+         * The stock-keeping unit, unique ignoring case.
+         */sku: String, 
+        /**
+         * The name shown on quotes.
+         */name: String, 
+        /**
+         * A longer description.
+         */description: String?, 
+        /**
+         * The unit price in each currency it is sold in (one per currency).
+         */prices: [Money], 
+        /**
+         * The tax rate in basis points (2300 = 23 %).
+         */taxRate: UInt32, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp, 
+        /**
+         * When it was archived; archived products are not offered for new line items.
+         */archivedAt: Timestamp?) {
+        self.id = id
+        self.sku = sku
+        self.name = name
+        self.description = description
+        self.prices = prices
+        self.taxRate = taxRate
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.archivedAt = archivedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Product: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Product {
+        return
+            try Product(
+                id: FfiConverterTypeProductId.read(from: &buf), 
+                sku: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                prices: FfiConverterSequenceTypeMoney.read(from: &buf), 
+                taxRate: FfiConverterUInt32.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                archivedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Product, into buf: inout [UInt8]) {
+        FfiConverterTypeProductId.write(value.id, into: &buf)
+        FfiConverterString.write(value.sku, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterSequenceTypeMoney.write(value.prices, into: &buf)
+        FfiConverterUInt32.write(value.taxRate, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.archivedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProduct_lift(_ buf: RustBuffer) throws -> Product {
+    return try FfiConverterTypeProduct.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProduct_lower(_ value: Product) -> RustBuffer {
+    return FfiConverterTypeProduct.lower(value)
+}
+
+
+/**
+ * What to create or replace a product with.
+ */
+public struct ProductInput: Equatable, Hashable {
+    /**
+     * The stock-keeping unit, unique ignoring case.
+     */
+    public var sku: String
+    /**
+     * The name.
+     */
+    public var name: String
+    /**
+     * A longer description.
+     */
+    public var description: String?
+    /**
+     * Unit prices, at most one per currency, none negative.
+     */
+    public var prices: [Money]
+    /**
+     * The tax rate in basis points (2300 = 23 %).
+     */
+    public var taxRate: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stock-keeping unit, unique ignoring case.
+         */sku: String, 
+        /**
+         * The name.
+         */name: String, 
+        /**
+         * A longer description.
+         */description: String? = nil, 
+        /**
+         * Unit prices, at most one per currency, none negative.
+         */prices: [Money] = [], 
+        /**
+         * The tax rate in basis points (2300 = 23 %).
+         */taxRate: UInt32 = UInt32(0)) {
+        self.sku = sku
+        self.name = name
+        self.description = description
+        self.prices = prices
+        self.taxRate = taxRate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProductInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProductInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProductInput {
+        return
+            try ProductInput(
+                sku: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                prices: FfiConverterSequenceTypeMoney.read(from: &buf), 
+                taxRate: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProductInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sku, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterSequenceTypeMoney.write(value.prices, into: &buf)
+        FfiConverterUInt32.write(value.taxRate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductInput_lift(_ buf: RustBuffer) throws -> ProductInput {
+    return try FfiConverterTypeProductInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductInput_lower(_ value: ProductInput) -> RustBuffer {
+    return FfiConverterTypeProductInput.lower(value)
+}
+
+
+/**
  * How far a long operation has got.
  */
 public struct Progress: Equatable, Hashable {
@@ -4544,6 +9836,343 @@ public func FfiConverterTypeProgress_lift(_ buf: RustBuffer) throws -> Progress 
 #endif
 public func FfiConverterTypeProgress_lower(_ value: Progress) -> RustBuffer {
     return FfiConverterTypeProgress.lower(value)
+}
+
+
+/**
+ * One version of a quote.
+ */
+public struct Quote: Equatable, Hashable {
+    /**
+     * The id, `quote_…` (each version has its own).
+     */
+    public var id: QuoteId
+    /**
+     * The deal quoted.
+     */
+    public var deal: DealId
+    /**
+     * The number shown to the customer, `Q-2026-0001`, shared by all versions.
+     */
+    public var number: String
+    /**
+     * The version, from 1.
+     */
+    public var version: UInt32
+    /**
+     * The status in effect (a sent quote past its date reads as expired).
+     */
+    public var status: QuoteStatus
+    /**
+     * The currency of every amount.
+     */
+    public var currency: Currency
+    /**
+     * The lines offered, as they were on the deal.
+     */
+    public var lineItems: [LineItem]
+    /**
+     * Their totals.
+     */
+    public var totals: Totals
+    /**
+     * The last day the offer holds.
+     */
+    public var validUntil: Date
+    /**
+     * Notes for the customer.
+     */
+    public var notes: String?
+    /**
+     * Why the customer rejected it.
+     */
+    public var rejectionReason: String?
+    /**
+     * The later version that replaced this one.
+     */
+    public var supersededBy: QuoteId?
+    /**
+     * When it was sent.
+     */
+    public var sentAt: Timestamp?
+    /**
+     * When it was accepted or rejected.
+     */
+    public var decidedAt: Timestamp?
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `quote_…` (each version has its own).
+         */id: QuoteId, 
+        /**
+         * The deal quoted.
+         */deal: DealId, 
+        /**
+         * The number shown to the customer, `Q-2026-0001`, shared by all versions.
+         */number: String, 
+        /**
+         * The version, from 1.
+         */version: UInt32, 
+        /**
+         * The status in effect (a sent quote past its date reads as expired).
+         */status: QuoteStatus, 
+        /**
+         * The currency of every amount.
+         */currency: Currency, 
+        /**
+         * The lines offered, as they were on the deal.
+         */lineItems: [LineItem], 
+        /**
+         * Their totals.
+         */totals: Totals, 
+        /**
+         * The last day the offer holds.
+         */validUntil: Date, 
+        /**
+         * Notes for the customer.
+         */notes: String?, 
+        /**
+         * Why the customer rejected it.
+         */rejectionReason: String?, 
+        /**
+         * The later version that replaced this one.
+         */supersededBy: QuoteId?, 
+        /**
+         * When it was sent.
+         */sentAt: Timestamp?, 
+        /**
+         * When it was accepted or rejected.
+         */decidedAt: Timestamp?, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp) {
+        self.id = id
+        self.deal = deal
+        self.number = number
+        self.version = version
+        self.status = status
+        self.currency = currency
+        self.lineItems = lineItems
+        self.totals = totals
+        self.validUntil = validUntil
+        self.notes = notes
+        self.rejectionReason = rejectionReason
+        self.supersededBy = supersededBy
+        self.sentAt = sentAt
+        self.decidedAt = decidedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Quote: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuote: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Quote {
+        return
+            try Quote(
+                id: FfiConverterTypeQuoteId.read(from: &buf), 
+                deal: FfiConverterTypeDealId.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt32.read(from: &buf), 
+                status: FfiConverterTypeQuoteStatus.read(from: &buf), 
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                lineItems: FfiConverterSequenceTypeLineItem.read(from: &buf), 
+                totals: FfiConverterTypeTotals.read(from: &buf), 
+                validUntil: FfiConverterTypeDate.read(from: &buf), 
+                notes: FfiConverterOptionString.read(from: &buf), 
+                rejectionReason: FfiConverterOptionString.read(from: &buf), 
+                supersededBy: FfiConverterOptionTypeQuoteId.read(from: &buf), 
+                sentAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                decidedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Quote, into buf: inout [UInt8]) {
+        FfiConverterTypeQuoteId.write(value.id, into: &buf)
+        FfiConverterTypeDealId.write(value.deal, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterUInt32.write(value.version, into: &buf)
+        FfiConverterTypeQuoteStatus.write(value.status, into: &buf)
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterSequenceTypeLineItem.write(value.lineItems, into: &buf)
+        FfiConverterTypeTotals.write(value.totals, into: &buf)
+        FfiConverterTypeDate.write(value.validUntil, into: &buf)
+        FfiConverterOptionString.write(value.notes, into: &buf)
+        FfiConverterOptionString.write(value.rejectionReason, into: &buf)
+        FfiConverterOptionTypeQuoteId.write(value.supersededBy, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.sentAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.decidedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuote_lift(_ buf: RustBuffer) throws -> Quote {
+    return try FfiConverterTypeQuote.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuote_lower(_ value: Quote) -> RustBuffer {
+    return FfiConverterTypeQuote.lower(value)
+}
+
+
+/**
+ * How a quote is accepted.
+ */
+public struct QuoteAcceptance: Equatable, Hashable {
+    /**
+     * Whether the deal's amount becomes the quote's net total.
+     */
+    public var setDealAmount: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the deal's amount becomes the quote's net total.
+         */setDealAmount: Bool = false) {
+        self.setDealAmount = setDealAmount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuoteAcceptance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuoteAcceptance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuoteAcceptance {
+        return
+            try QuoteAcceptance(
+                setDealAmount: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuoteAcceptance, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.setDealAmount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteAcceptance_lift(_ buf: RustBuffer) throws -> QuoteAcceptance {
+    return try FfiConverterTypeQuoteAcceptance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteAcceptance_lower(_ value: QuoteAcceptance) -> RustBuffer {
+    return FfiConverterTypeQuoteAcceptance.lower(value)
+}
+
+
+/**
+ * What a new quote or version gets besides the deal's lines.
+ */
+public struct QuoteInput: Equatable, Hashable {
+    /**
+     * The last day the offer holds; not before today.
+     */
+    public var validUntil: Date
+    /**
+     * Notes for the customer.
+     */
+    public var notes: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The last day the offer holds; not before today.
+         */validUntil: Date, 
+        /**
+         * Notes for the customer.
+         */notes: String? = nil) {
+        self.validUntil = validUntil
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuoteInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuoteInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuoteInput {
+        return
+            try QuoteInput(
+                validUntil: FfiConverterTypeDate.read(from: &buf), 
+                notes: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuoteInput, into buf: inout [UInt8]) {
+        FfiConverterTypeDate.write(value.validUntil, into: &buf)
+        FfiConverterOptionString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteInput_lift(_ buf: RustBuffer) throws -> QuoteInput {
+    return try FfiConverterTypeQuoteInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteInput_lower(_ value: QuoteInput) -> RustBuffer {
+    return FfiConverterTypeQuoteInput.lower(value)
 }
 
 
@@ -4924,6 +10553,234 @@ public func FfiConverterTypeRelationView_lower(_ value: RelationView) -> RustBuf
 
 
 /**
+ * How long deals take to close, and pipeline velocity.
+ */
+public struct SalesCycle: Equatable, Hashable {
+    /**
+     * The reporting currency of every amount.
+     */
+    public var currency: Currency
+    /**
+     * Won deals measured.
+     */
+    public var won: UInt64
+    /**
+     * Lost deals in the same range.
+     */
+    public var lost: UInt64
+    /**
+     * Average days from creation to close of the won deals.
+     */
+    public var averageDays: Decimal?
+    /**
+     * Median days from creation to close of the won deals.
+     */
+    public var medianDays: Decimal?
+    /**
+     * Average time the closed deals spent in each open stage they passed through.
+     */
+    public var stages: [StageDuration]
+    /**
+     * Open deals now (in the pipeline asked for).
+     */
+    public var openDeals: UInt64
+    /**
+     * The average value of the won deals.
+     */
+    public var averageWonValue: Money?
+    /**
+     * won / (won + lost) in percent.
+     */
+    public var winRate: Decimal?
+    /**
+     * Open deals × average won value × win rate ÷ average cycle days, as money per day.
+     */
+    public var velocityPerDay: Money?
+    /**
+     * Won deals whose value could not be converted (left out of the values).
+     */
+    public var unpriced: [DealId]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The reporting currency of every amount.
+         */currency: Currency, 
+        /**
+         * Won deals measured.
+         */won: UInt64, 
+        /**
+         * Lost deals in the same range.
+         */lost: UInt64, 
+        /**
+         * Average days from creation to close of the won deals.
+         */averageDays: Decimal?, 
+        /**
+         * Median days from creation to close of the won deals.
+         */medianDays: Decimal?, 
+        /**
+         * Average time the closed deals spent in each open stage they passed through.
+         */stages: [StageDuration], 
+        /**
+         * Open deals now (in the pipeline asked for).
+         */openDeals: UInt64, 
+        /**
+         * The average value of the won deals.
+         */averageWonValue: Money?, 
+        /**
+         * won / (won + lost) in percent.
+         */winRate: Decimal?, 
+        /**
+         * Open deals × average won value × win rate ÷ average cycle days, as money per day.
+         */velocityPerDay: Money?, 
+        /**
+         * Won deals whose value could not be converted (left out of the values).
+         */unpriced: [DealId]) {
+        self.currency = currency
+        self.won = won
+        self.lost = lost
+        self.averageDays = averageDays
+        self.medianDays = medianDays
+        self.stages = stages
+        self.openDeals = openDeals
+        self.averageWonValue = averageWonValue
+        self.winRate = winRate
+        self.velocityPerDay = velocityPerDay
+        self.unpriced = unpriced
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SalesCycle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSalesCycle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SalesCycle {
+        return
+            try SalesCycle(
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                won: FfiConverterUInt64.read(from: &buf), 
+                lost: FfiConverterUInt64.read(from: &buf), 
+                averageDays: FfiConverterOptionTypeDecimal.read(from: &buf), 
+                medianDays: FfiConverterOptionTypeDecimal.read(from: &buf), 
+                stages: FfiConverterSequenceTypeStageDuration.read(from: &buf), 
+                openDeals: FfiConverterUInt64.read(from: &buf), 
+                averageWonValue: FfiConverterOptionTypeMoney.read(from: &buf), 
+                winRate: FfiConverterOptionTypeDecimal.read(from: &buf), 
+                velocityPerDay: FfiConverterOptionTypeMoney.read(from: &buf), 
+                unpriced: FfiConverterSequenceTypeDealId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SalesCycle, into buf: inout [UInt8]) {
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterUInt64.write(value.won, into: &buf)
+        FfiConverterUInt64.write(value.lost, into: &buf)
+        FfiConverterOptionTypeDecimal.write(value.averageDays, into: &buf)
+        FfiConverterOptionTypeDecimal.write(value.medianDays, into: &buf)
+        FfiConverterSequenceTypeStageDuration.write(value.stages, into: &buf)
+        FfiConverterUInt64.write(value.openDeals, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.averageWonValue, into: &buf)
+        FfiConverterOptionTypeDecimal.write(value.winRate, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.velocityPerDay, into: &buf)
+        FfiConverterSequenceTypeDealId.write(value.unpriced, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSalesCycle_lift(_ buf: RustBuffer) throws -> SalesCycle {
+    return try FfiConverterTypeSalesCycle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSalesCycle_lower(_ value: SalesCycle) -> RustBuffer {
+    return FfiConverterTypeSalesCycle.lower(value)
+}
+
+
+/**
+ * Which closed deals the sales cycle measures.
+ */
+public struct SalesCycleQuery: Equatable, Hashable {
+    /**
+     * Deals closed in this range.
+     */
+    public var closed: TimeRange
+    /**
+     * Only this pipeline's deals.
+     */
+    public var pipeline: PipelineId?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Deals closed in this range.
+         */closed: TimeRange = TimeRange(), 
+        /**
+         * Only this pipeline's deals.
+         */pipeline: PipelineId? = nil) {
+        self.closed = closed
+        self.pipeline = pipeline
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SalesCycleQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSalesCycleQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SalesCycleQuery {
+        return
+            try SalesCycleQuery(
+                closed: FfiConverterTypeTimeRange.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SalesCycleQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeTimeRange.write(value.closed, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSalesCycleQuery_lift(_ buf: RustBuffer) throws -> SalesCycleQuery {
+    return try FfiConverterTypeSalesCycleQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSalesCycleQuery_lower(_ value: SalesCycleQuery) -> RustBuffer {
+    return FfiConverterTypeSalesCycleQuery.lower(value)
+}
+
+
+/**
  * A search result.
  */
 public struct SearchHit: Equatable, Hashable {
@@ -5151,6 +11008,590 @@ public func FfiConverterTypeSort_lower(_ value: Sort) -> RustBuffer {
 
 
 /**
+ * A stage of a pipeline.
+ */
+public struct Stage: Equatable, Hashable {
+    /**
+     * The id, `stage_…`.
+     */
+    public var id: StageId
+    /**
+     * The name, unique in its pipeline.
+     */
+    public var name: String
+    /**
+     * The chance, in percent, that a deal in this stage is won.
+     */
+    public var probability: UInt8
+    /**
+     * Open, won or lost.
+     */
+    public var kind: StageKind
+    /**
+     * An open deal that stays longer than this many days is rotten.
+     */
+    public var rottenAfterDays: UInt32?
+    /**
+     * Archived stages take no new deals and hold none.
+     */
+    public var archived: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `stage_…`.
+         */id: StageId, 
+        /**
+         * The name, unique in its pipeline.
+         */name: String, 
+        /**
+         * The chance, in percent, that a deal in this stage is won.
+         */probability: UInt8, 
+        /**
+         * Open, won or lost.
+         */kind: StageKind, 
+        /**
+         * An open deal that stays longer than this many days is rotten.
+         */rottenAfterDays: UInt32?, 
+        /**
+         * Archived stages take no new deals and hold none.
+         */archived: Bool) {
+        self.id = id
+        self.name = name
+        self.probability = probability
+        self.kind = kind
+        self.rottenAfterDays = rottenAfterDays
+        self.archived = archived
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Stage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Stage {
+        return
+            try Stage(
+                id: FfiConverterTypeStageId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                probability: FfiConverterUInt8.read(from: &buf), 
+                kind: FfiConverterTypeStageKind.read(from: &buf), 
+                rottenAfterDays: FfiConverterOptionUInt32.read(from: &buf), 
+                archived: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Stage, into buf: inout [UInt8]) {
+        FfiConverterTypeStageId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt8.write(value.probability, into: &buf)
+        FfiConverterTypeStageKind.write(value.kind, into: &buf)
+        FfiConverterOptionUInt32.write(value.rottenAfterDays, into: &buf)
+        FfiConverterBool.write(value.archived, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStage_lift(_ buf: RustBuffer) throws -> Stage {
+    return try FfiConverterTypeStage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStage_lower(_ value: Stage) -> RustBuffer {
+    return FfiConverterTypeStage.lower(value)
+}
+
+
+/**
+ * One change of a deal's stage. (This crate's own record: the core's has a private key.)
+ */
+public struct StageChange: Equatable, Hashable {
+    /**
+     * The deal.
+     */
+    public var deal: DealId
+    /**
+     * The stage it left; absent for the stage it was created in.
+     */
+    public var fromStage: StageId?
+    /**
+     * The stage it entered.
+     */
+    public var toStage: StageId
+    /**
+     * When.
+     */
+    public var at: Timestamp
+    /**
+     * The id of the user who moved it.
+     */
+    public var by: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The deal.
+         */deal: DealId, 
+        /**
+         * The stage it left; absent for the stage it was created in.
+         */fromStage: StageId?, 
+        /**
+         * The stage it entered.
+         */toStage: StageId, 
+        /**
+         * When.
+         */at: Timestamp, 
+        /**
+         * The id of the user who moved it.
+         */by: String?) {
+        self.deal = deal
+        self.fromStage = fromStage
+        self.toStage = toStage
+        self.at = at
+        self.by = by
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageChange {
+        return
+            try StageChange(
+                deal: FfiConverterTypeDealId.read(from: &buf), 
+                fromStage: FfiConverterOptionTypeStageId.read(from: &buf), 
+                toStage: FfiConverterTypeStageId.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                by: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageChange, into buf: inout [UInt8]) {
+        FfiConverterTypeDealId.write(value.deal, into: &buf)
+        FfiConverterOptionTypeStageId.write(value.fromStage, into: &buf)
+        FfiConverterTypeStageId.write(value.toStage, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.by, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageChange_lift(_ buf: RustBuffer) throws -> StageChange {
+    return try FfiConverterTypeStageChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageChange_lower(_ value: StageChange) -> RustBuffer {
+    return FfiConverterTypeStageChange.lower(value)
+}
+
+
+/**
+ * The average time closed deals spent in a stage.
+ */
+public struct StageDuration: Equatable, Hashable {
+    /**
+     * The pipeline.
+     */
+    public var pipeline: PipelineId
+    /**
+     * The stage.
+     */
+    public var stage: StageId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * How many of the closed deals passed through it.
+     */
+    public var deals: UInt64
+    /**
+     * Their average total time in it, in days.
+     */
+    public var averageDays: Decimal
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The pipeline.
+         */pipeline: PipelineId, 
+        /**
+         * The stage.
+         */stage: StageId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * How many of the closed deals passed through it.
+         */deals: UInt64, 
+        /**
+         * Their average total time in it, in days.
+         */averageDays: Decimal) {
+        self.pipeline = pipeline
+        self.stage = stage
+        self.name = name
+        self.deals = deals
+        self.averageDays = averageDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageDuration: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageDuration: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageDuration {
+        return
+            try StageDuration(
+                pipeline: FfiConverterTypePipelineId.read(from: &buf), 
+                stage: FfiConverterTypeStageId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                deals: FfiConverterUInt64.read(from: &buf), 
+                averageDays: FfiConverterTypeDecimal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageDuration, into buf: inout [UInt8]) {
+        FfiConverterTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterTypeStageId.write(value.stage, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt64.write(value.deals, into: &buf)
+        FfiConverterTypeDecimal.write(value.averageDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageDuration_lift(_ buf: RustBuffer) throws -> StageDuration {
+    return try FfiConverterTypeStageDuration.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageDuration_lower(_ value: StageDuration) -> RustBuffer {
+    return FfiConverterTypeStageDuration.lower(value)
+}
+
+
+/**
+ * What to add or change a stage with.
+ */
+public struct StageInput: Equatable, Hashable {
+    /**
+     * The name, unique in the pipeline (ignoring case and diacritics).
+     */
+    public var name: String
+    /**
+     * The chance, in percent (0 to 100), that a deal in this stage is won.
+     */
+    public var probability: UInt8
+    /**
+     * Open, won or lost.
+     */
+    public var kind: StageKind
+    /**
+     * For open stages: days after which a deal sitting here is rotten.
+     */
+    public var rottenAfterDays: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name, unique in the pipeline (ignoring case and diacritics).
+         */name: String, 
+        /**
+         * The chance, in percent (0 to 100), that a deal in this stage is won.
+         */probability: UInt8, 
+        /**
+         * Open, won or lost.
+         */kind: StageKind, 
+        /**
+         * For open stages: days after which a deal sitting here is rotten.
+         */rottenAfterDays: UInt32? = nil) {
+        self.name = name
+        self.probability = probability
+        self.kind = kind
+        self.rottenAfterDays = rottenAfterDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageInput {
+        return
+            try StageInput(
+                name: FfiConverterString.read(from: &buf), 
+                probability: FfiConverterUInt8.read(from: &buf), 
+                kind: FfiConverterTypeStageKind.read(from: &buf), 
+                rottenAfterDays: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt8.write(value.probability, into: &buf)
+        FfiConverterTypeStageKind.write(value.kind, into: &buf)
+        FfiConverterOptionUInt32.write(value.rottenAfterDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageInput_lift(_ buf: RustBuffer) throws -> StageInput {
+    return try FfiConverterTypeStageInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageInput_lower(_ value: StageInput) -> RustBuffer {
+    return FfiConverterTypeStageInput.lower(value)
+}
+
+
+/**
+ * How long a deal has spent in one stage, over all its visits.
+ */
+public struct StageTime: Equatable, Hashable {
+    /**
+     * The stage.
+     */
+    public var stage: StageId
+    /**
+     * How many times the deal entered it.
+     */
+    public var visits: UInt32
+    /**
+     * The time spent in it, in seconds (until now for the current stage).
+     */
+    public var seconds: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stage.
+         */stage: StageId, 
+        /**
+         * How many times the deal entered it.
+         */visits: UInt32, 
+        /**
+         * The time spent in it, in seconds (until now for the current stage).
+         */seconds: UInt64) {
+        self.stage = stage
+        self.visits = visits
+        self.seconds = seconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageTime {
+        return
+            try StageTime(
+                stage: FfiConverterTypeStageId.read(from: &buf), 
+                visits: FfiConverterUInt32.read(from: &buf), 
+                seconds: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageTime, into buf: inout [UInt8]) {
+        FfiConverterTypeStageId.write(value.stage, into: &buf)
+        FfiConverterUInt32.write(value.visits, into: &buf)
+        FfiConverterUInt64.write(value.seconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageTime_lift(_ buf: RustBuffer) throws -> StageTime {
+    return try FfiConverterTypeStageTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageTime_lower(_ value: StageTime) -> RustBuffer {
+    return FfiConverterTypeStageTime.lower(value)
+}
+
+
+/**
+ * The open deals of one stage.
+ */
+public struct StageValue: Equatable, Hashable {
+    /**
+     * The stage.
+     */
+    public var stage: StageId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its probability in percent.
+     */
+    public var probability: UInt8
+    /**
+     * How many open deals are in it.
+     */
+    public var deals: UInt64
+    /**
+     * The sum of their amounts.
+     */
+    public var value: Money
+    /**
+     * The sum of amount × probability.
+     */
+    public var weighted: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stage.
+         */stage: StageId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its probability in percent.
+         */probability: UInt8, 
+        /**
+         * How many open deals are in it.
+         */deals: UInt64, 
+        /**
+         * The sum of their amounts.
+         */value: Money, 
+        /**
+         * The sum of amount × probability.
+         */weighted: Money) {
+        self.stage = stage
+        self.name = name
+        self.probability = probability
+        self.deals = deals
+        self.value = value
+        self.weighted = weighted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageValue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageValue {
+        return
+            try StageValue(
+                stage: FfiConverterTypeStageId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                probability: FfiConverterUInt8.read(from: &buf), 
+                deals: FfiConverterUInt64.read(from: &buf), 
+                value: FfiConverterTypeMoney.read(from: &buf), 
+                weighted: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageValue, into buf: inout [UInt8]) {
+        FfiConverterTypeStageId.write(value.stage, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt8.write(value.probability, into: &buf)
+        FfiConverterUInt64.write(value.deals, into: &buf)
+        FfiConverterTypeMoney.write(value.value, into: &buf)
+        FfiConverterTypeMoney.write(value.weighted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageValue_lift(_ buf: RustBuffer) throws -> StageValue {
+    return try FfiConverterTypeStageValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageValue_lower(_ value: StageValue) -> RustBuffer {
+    return FfiConverterTypeStageValue.lower(value)
+}
+
+
+/**
  * From (included) until (excluded).
  */
 public struct TimeRange: Equatable, Hashable {
@@ -5216,6 +11657,324 @@ public func FfiConverterTypeTimeRange_lift(_ buf: RustBuffer) throws -> TimeRang
 #endif
 public func FfiConverterTypeTimeRange_lower(_ value: TimeRange) -> RustBuffer {
     return FfiConverterTypeTimeRange.lower(value)
+}
+
+
+/**
+ * The sums of a deal's or quote's lines.
+ */
+public struct Totals: Equatable, Hashable {
+    /**
+     * The sum of the lines' net amounts.
+     */
+    public var net: Money
+    /**
+     * The sum of the lines' tax.
+     */
+    public var tax: Money
+    /**
+     * The sum of the lines' gross amounts.
+     */
+    public var gross: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The sum of the lines' net amounts.
+         */net: Money, 
+        /**
+         * The sum of the lines' tax.
+         */tax: Money, 
+        /**
+         * The sum of the lines' gross amounts.
+         */gross: Money) {
+        self.net = net
+        self.tax = tax
+        self.gross = gross
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Totals: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTotals: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Totals {
+        return
+            try Totals(
+                net: FfiConverterTypeMoney.read(from: &buf), 
+                tax: FfiConverterTypeMoney.read(from: &buf), 
+                gross: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Totals, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.net, into: &buf)
+        FfiConverterTypeMoney.write(value.tax, into: &buf)
+        FfiConverterTypeMoney.write(value.gross, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTotals_lift(_ buf: RustBuffer) throws -> Totals {
+    return try FfiConverterTypeTotals.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTotals_lower(_ value: Totals) -> RustBuffer {
+    return FfiConverterTypeTotals.lower(value)
+}
+
+
+/**
+ * Won and lost deals of a group.
+ */
+public struct WinRate: Equatable, Hashable {
+    /**
+     * The owner, pipeline id or source of the group; absent for the overall figure and for
+     * deals without one.
+     */
+    public var group: String?
+    /**
+     * Deals won.
+     */
+    public var won: UInt64
+    /**
+     * Deals lost.
+     */
+    public var lost: UInt64
+    /**
+     * won / (won + lost), in percent with two decimals; absent without closed deals.
+     */
+    public var winRate: Decimal?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The owner, pipeline id or source of the group; absent for the overall figure and for
+         * deals without one.
+         */group: String?, 
+        /**
+         * Deals won.
+         */won: UInt64, 
+        /**
+         * Deals lost.
+         */lost: UInt64, 
+        /**
+         * won / (won + lost), in percent with two decimals; absent without closed deals.
+         */winRate: Decimal?) {
+        self.group = group
+        self.won = won
+        self.lost = lost
+        self.winRate = winRate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WinRate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWinRate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WinRate {
+        return
+            try WinRate(
+                group: FfiConverterOptionString.read(from: &buf), 
+                won: FfiConverterUInt64.read(from: &buf), 
+                lost: FfiConverterUInt64.read(from: &buf), 
+                winRate: FfiConverterOptionTypeDecimal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WinRate, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.group, into: &buf)
+        FfiConverterUInt64.write(value.won, into: &buf)
+        FfiConverterUInt64.write(value.lost, into: &buf)
+        FfiConverterOptionTypeDecimal.write(value.winRate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinRate_lift(_ buf: RustBuffer) throws -> WinRate {
+    return try FfiConverterTypeWinRate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinRate_lower(_ value: WinRate) -> RustBuffer {
+    return FfiConverterTypeWinRate.lower(value)
+}
+
+
+/**
+ * Which closed deals a win rate counts.
+ */
+public struct WinRateQuery: Equatable, Hashable {
+    /**
+     * Deals closed in this range.
+     */
+    public var closed: TimeRange
+    /**
+     * Only this pipeline's deals.
+     */
+    public var pipeline: PipelineId?
+    /**
+     * A grouping besides the overall figure.
+     */
+    public var groupBy: GroupBy?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Deals closed in this range.
+         */closed: TimeRange = TimeRange(), 
+        /**
+         * Only this pipeline's deals.
+         */pipeline: PipelineId? = nil, 
+        /**
+         * A grouping besides the overall figure.
+         */groupBy: GroupBy? = nil) {
+        self.closed = closed
+        self.pipeline = pipeline
+        self.groupBy = groupBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WinRateQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWinRateQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WinRateQuery {
+        return
+            try WinRateQuery(
+                closed: FfiConverterTypeTimeRange.read(from: &buf), 
+                pipeline: FfiConverterOptionTypePipelineId.read(from: &buf), 
+                groupBy: FfiConverterOptionTypeGroupBy.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WinRateQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeTimeRange.write(value.closed, into: &buf)
+        FfiConverterOptionTypePipelineId.write(value.pipeline, into: &buf)
+        FfiConverterOptionTypeGroupBy.write(value.groupBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinRateQuery_lift(_ buf: RustBuffer) throws -> WinRateQuery {
+    return try FfiConverterTypeWinRateQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinRateQuery_lower(_ value: WinRateQuery) -> RustBuffer {
+    return FfiConverterTypeWinRateQuery.lower(value)
+}
+
+
+/**
+ * Win rates overall and per group.
+ */
+public struct WinRates: Equatable, Hashable {
+    /**
+     * Every deal counted.
+     */
+    public var overall: WinRate
+    /**
+     * Per group, by group (deals without one last); empty without `group_by`.
+     */
+    public var groups: [WinRate]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Every deal counted.
+         */overall: WinRate, 
+        /**
+         * Per group, by group (deals without one last); empty without `group_by`.
+         */groups: [WinRate]) {
+        self.overall = overall
+        self.groups = groups
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WinRates: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWinRates: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WinRates {
+        return
+            try WinRates(
+                overall: FfiConverterTypeWinRate.read(from: &buf), 
+                groups: FfiConverterSequenceTypeWinRate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WinRates, into buf: inout [UInt8]) {
+        FfiConverterTypeWinRate.write(value.overall, into: &buf)
+        FfiConverterSequenceTypeWinRate.write(value.groups, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinRates_lift(_ buf: RustBuffer) throws -> WinRates {
+    return try FfiConverterTypeWinRates.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWinRates_lower(_ value: WinRates) -> RustBuffer {
+    return FfiConverterTypeWinRates.lower(value)
 }
 
 
@@ -5300,6 +12059,108 @@ public func FfiConverterTypeArchived_lift(_ buf: RustBuffer) throws -> Archived 
 #endif
 public func FfiConverterTypeArchived_lower(_ value: Archived) -> RustBuffer {
     return FfiConverterTypeArchived.lower(value)
+}
+
+
+
+/**
+ * Which company a lead becomes.
+ */
+
+public enum CompanyChoice: Equatable, Hashable {
+    
+    /**
+     * The active company with the lead's web domain, or a new one from its company name when
+     * there is none; no company when the lead has neither.
+     */
+    case matchByDomain
+    /**
+     * A new company from the lead's company name and web domain.
+     */
+    case new
+    /**
+     * An existing company.
+     */
+    case existing(
+        /**
+         * The company.
+         */company: CompanyId
+    )
+    /**
+     * No company.
+     */
+    case skip
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CompanyChoice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCompanyChoice: FfiConverterRustBuffer {
+    typealias SwiftType = CompanyChoice
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CompanyChoice {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .matchByDomain
+        
+        case 2: return .new
+        
+        case 3: return .existing(company: try FfiConverterTypeCompanyId.read(from: &buf)
+        )
+        
+        case 4: return .skip
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CompanyChoice, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .matchByDomain:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .new:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .existing(company):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeCompanyId.write(company, into: &buf)
+            
+        
+        case .skip:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompanyChoice_lift(_ buf: RustBuffer) throws -> CompanyChoice {
+    return try FfiConverterTypeCompanyChoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompanyChoice_lower(_ value: CompanyChoice) -> RustBuffer {
+    return FfiConverterTypeCompanyChoice.lower(value)
 }
 
 
@@ -5445,6 +12306,97 @@ public func FfiConverterTypeCompanySize_lift(_ buf: RustBuffer) throws -> Compan
 #endif
 public func FfiConverterTypeCompanySize_lower(_ value: CompanySize) -> RustBuffer {
     return FfiConverterTypeCompanySize.lower(value)
+}
+
+
+
+/**
+ * Which contact a lead becomes.
+ */
+
+public enum ContactChoice: Equatable, Hashable {
+    
+    /**
+     * The active contact with the lead's email address, or a new one when there is none.
+     */
+    case matchByEmail
+    /**
+     * A new contact from the lead's details.
+     */
+    case new
+    /**
+     * An existing contact.
+     */
+    case existing(
+        /**
+         * The contact.
+         */contact: ContactId
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ContactChoice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactChoice: FfiConverterRustBuffer {
+    typealias SwiftType = ContactChoice
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactChoice {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .matchByEmail
+        
+        case 2: return .new
+        
+        case 3: return .existing(contact: try FfiConverterTypeContactId.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ContactChoice, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .matchByEmail:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .new:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .existing(contact):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeContactId.write(contact, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactChoice_lift(_ buf: RustBuffer) throws -> ContactChoice {
+    return try FfiConverterTypeContactChoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactChoice_lower(_ value: ContactChoice) -> RustBuffer {
+    return FfiConverterTypeContactChoice.lower(value)
 }
 
 
@@ -5712,6 +12664,93 @@ public func FfiConverterTypeDirection_lift(_ buf: RustBuffer) throws -> Directio
 #endif
 public func FfiConverterTypeDirection_lower(_ value: Direction) -> RustBuffer {
     return FfiConverterTypeDirection.lower(value)
+}
+
+
+
+/**
+ * A discount on a line.
+ */
+
+public enum Discount: Equatable, Hashable {
+    
+    /**
+     * A share of the line's subtotal, in basis points (1000 = 10 %, at most 10000).
+     */
+    case percent(
+        /**
+         * The share in basis points.
+         */basisPoints: UInt32
+    )
+    /**
+     * A fixed amount off the line, in the line's currency, at most its subtotal.
+     */
+    case amount(
+        /**
+         * The amount off.
+         */amount: Money
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Discount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
+    typealias SwiftType = Discount
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Discount {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .percent(basisPoints: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 2: return .amount(amount: try FfiConverterTypeMoney.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Discount, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .percent(basisPoints):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt32.write(basisPoints, into: &buf)
+            
+        
+        case let .amount(amount):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeMoney.write(amount, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscount_lift(_ buf: RustBuffer) throws -> Discount {
+    return try FfiConverterTypeDiscount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscount_lower(_ value: Discount) -> RustBuffer {
+    return FfiConverterTypeDiscount.lower(value)
 }
 
 
@@ -6095,6 +13134,341 @@ public func FfiConverterTypeFieldValue_lower(_ value: FieldValue) -> RustBuffer 
 
 
 /**
+ * A grouping of win rates.
+ */
+
+public enum GroupBy: Equatable, Hashable {
+    
+    /**
+     * By the deal's owner.
+     */
+    case owner
+    /**
+     * By the deal's pipeline.
+     */
+    case pipeline
+    /**
+     * By the deal's source.
+     */
+    case source
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension GroupBy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGroupBy: FfiConverterRustBuffer {
+    typealias SwiftType = GroupBy
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GroupBy {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .owner
+        
+        case 2: return .pipeline
+        
+        case 3: return .source
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: GroupBy, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .owner:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pipeline:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .source:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGroupBy_lift(_ buf: RustBuffer) throws -> GroupBy {
+    return try FfiConverterTypeGroupBy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGroupBy_lower(_ value: GroupBy) -> RustBuffer {
+    return FfiConverterTypeGroupBy.lower(value)
+}
+
+
+
+/**
+ * Where a lead came from.
+ */
+
+public enum LeadSource: Equatable, Hashable {
+    
+    /**
+     * A form on the firm's web site.
+     */
+    case webForm
+    /**
+     * Recommended by a customer or partner.
+     */
+    case referral
+    /**
+     * Met at a trade fair, conference or meetup.
+     */
+    case event
+    /**
+     * Found by calling.
+     */
+    case coldCall
+    /**
+     * Answered a marketing campaign.
+     */
+    case campaign
+    /**
+     * Answered an advertisement.
+     */
+    case advertising
+    /**
+     * Came through social media.
+     */
+    case socialMedia
+    /**
+     * Brought by a partner.
+     */
+    case partner
+    /**
+     * Anywhere else.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LeadSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadSource: FfiConverterRustBuffer {
+    typealias SwiftType = LeadSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .webForm
+        
+        case 2: return .referral
+        
+        case 3: return .event
+        
+        case 4: return .coldCall
+        
+        case 5: return .campaign
+        
+        case 6: return .advertising
+        
+        case 7: return .socialMedia
+        
+        case 8: return .partner
+        
+        case 9: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LeadSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .webForm:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .referral:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .event:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .coldCall:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .campaign:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .advertising:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .socialMedia:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .partner:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadSource_lift(_ buf: RustBuffer) throws -> LeadSource {
+    return try FfiConverterTypeLeadSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadSource_lower(_ value: LeadSource) -> RustBuffer {
+    return FfiConverterTypeLeadSource.lower(value)
+}
+
+
+
+/**
+ * Where a lead is in qualification.
+ */
+
+public enum LeadStatus: Equatable, Hashable {
+    
+    /**
+     * Captured, not yet worked on.
+     */
+    case new
+    /**
+     * Someone has reached out.
+     */
+    case contacted
+    /**
+     * Worth pursuing.
+     */
+    case qualified
+    /**
+     * Not worth pursuing, with a reason.
+     */
+    case disqualified
+    /**
+     * Converted into a contact (and company and deal); set only by converting.
+     */
+    case converted
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LeadStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadStatus: FfiConverterRustBuffer {
+    typealias SwiftType = LeadStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .new
+        
+        case 2: return .contacted
+        
+        case 3: return .qualified
+        
+        case 4: return .disqualified
+        
+        case 5: return .converted
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LeadStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .new:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .contacted:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .qualified:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .disqualified:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .converted:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadStatus_lift(_ buf: RustBuffer) throws -> LeadStatus {
+    return try FfiConverterTypeLeadStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadStatus_lower(_ value: LeadStatus) -> RustBuffer {
+    return FfiConverterTypeLeadStatus.lower(value)
+}
+
+
+
+/**
  * A comparison.
  */
 
@@ -6250,6 +13624,186 @@ public func FfiConverterTypeOp_lower(_ value: Op) -> RustBuffer {
 
 
 /**
+ * The length of a forecast's periods.
+ */
+
+public enum Period: Equatable, Hashable {
+    
+    /**
+     * Calendar months, named `2026-11`.
+     */
+    case month
+    /**
+     * Calendar quarters, named `2026-Q4`.
+     */
+    case quarter
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Period: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePeriod: FfiConverterRustBuffer {
+    typealias SwiftType = Period
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Period {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .month
+        
+        case 2: return .quarter
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Period, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .month:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .quarter:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeriod_lift(_ buf: RustBuffer) throws -> Period {
+    return try FfiConverterTypePeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
+    return FfiConverterTypePeriod.lower(value)
+}
+
+
+
+/**
+ * Where a quote is.
+ */
+
+public enum QuoteStatus: Equatable, Hashable {
+    
+    /**
+     * Being prepared.
+     */
+    case draft
+    /**
+     * Sent to the customer.
+     */
+    case sent
+    /**
+     * Accepted by the customer.
+     */
+    case accepted
+    /**
+     * Rejected by the customer.
+     */
+    case rejected
+    /**
+     * Sent, and its valid-until date has passed.
+     */
+    case expired
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension QuoteStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuoteStatus: FfiConverterRustBuffer {
+    typealias SwiftType = QuoteStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuoteStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .draft
+        
+        case 2: return .sent
+        
+        case 3: return .accepted
+        
+        case 4: return .rejected
+        
+        case 5: return .expired
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QuoteStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .draft:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .sent:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .accepted:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteStatus_lift(_ buf: RustBuffer) throws -> QuoteStatus {
+    return try FfiConverterTypeQuoteStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteStatus_lower(_ value: QuoteStatus) -> RustBuffer {
+    return FfiConverterTypeQuoteStatus.lower(value)
+}
+
+
+
+/**
  * The kinds of records.
  */
 
@@ -6263,6 +13817,14 @@ public enum RecordKind: Equatable, Hashable {
      * An organisation.
      */
     case company
+    /**
+     * A prospect not yet qualified into a contact, company and deal.
+     */
+    case lead
+    /**
+     * A sales opportunity in a pipeline.
+     */
+    case deal
 
 
 
@@ -6288,6 +13850,10 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case 2: return .company
         
+        case 3: return .lead
+        
+        case 4: return .deal
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6302,6 +13868,14 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case .company:
             writeInt(&buf, Int32(2))
+        
+        
+        case .lead:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .deal:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -6553,6 +14127,139 @@ public func FfiConverterTypeSortBy_lower(_ value: SortBy) -> RustBuffer {
 }
 
 
+
+/**
+ * Whether a stage is open, or closes a deal as won or lost.
+ */
+
+public enum StageKind: Equatable, Hashable {
+    
+    /**
+     * The deal is still being worked on.
+     */
+    case `open`
+    /**
+     * The deal was won.
+     */
+    case won
+    /**
+     * The deal was lost.
+     */
+    case lost
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension StageKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageKind: FfiConverterRustBuffer {
+    typealias SwiftType = StageKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .won
+        
+        case 3: return .lost
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StageKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .won:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .lost:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageKind_lift(_ buf: RustBuffer) throws -> StageKind {
+    return try FfiConverterTypeStageKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageKind_lower(_ value: StageKind) -> RustBuffer {
+    return FfiConverterTypeStageKind.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -6628,6 +14335,30 @@ fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCompany: FfiConverterRustBuffer {
+    typealias SwiftType = Company?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCompany.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCompany.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
     typealias SwiftType = Contact?
 
@@ -6644,6 +14375,102 @@ fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeContact.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeConversion: FfiConverterRustBuffer {
+    typealias SwiftType = Conversion?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeConversion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeConversion.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDeal: FfiConverterRustBuffer {
+    typealias SwiftType = Deal?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDealInput: FfiConverterRustBuffer {
+    typealias SwiftType = DealInput?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDealInput.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDealInput.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMoney: FfiConverterRustBuffer {
+    typealias SwiftType = Money?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMoney.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMoney.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6676,6 +14503,54 @@ fileprivate struct FfiConverterOptionTypeOpenOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeProduct: FfiConverterRustBuffer {
+    typealias SwiftType = Product?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProduct.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProduct.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTotals: FfiConverterRustBuffer {
+    typealias SwiftType = Totals?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTotals.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTotals.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeArchived: FfiConverterRustBuffer {
     typealias SwiftType = Archived?
 
@@ -6692,6 +14567,30 @@ fileprivate struct FfiConverterOptionTypeArchived: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeArchived.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCompanyChoice: FfiConverterRustBuffer {
+    typealias SwiftType = CompanyChoice?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCompanyChoice.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCompanyChoice.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6724,6 +14623,54 @@ fileprivate struct FfiConverterOptionTypeCompanySize: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeContactChoice: FfiConverterRustBuffer {
+    typealias SwiftType = ContactChoice?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeContactChoice.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeContactChoice.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscount: FfiConverterRustBuffer {
+    typealias SwiftType = Discount?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscount.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscount.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeFieldValue: FfiConverterRustBuffer {
     typealias SwiftType = FieldValue?
 
@@ -6740,6 +14687,102 @@ fileprivate struct FfiConverterOptionTypeFieldValue: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeFieldValue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeGroupBy: FfiConverterRustBuffer {
+    typealias SwiftType = GroupBy?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeGroupBy.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeGroupBy.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLeadSource: FfiConverterRustBuffer {
+    typealias SwiftType = LeadSource?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLeadSource.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLeadSource.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLeadStatus: FfiConverterRustBuffer {
+    typealias SwiftType = LeadStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLeadStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLeadStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePeriod: FfiConverterRustBuffer {
+    typealias SwiftType = Period?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePeriod.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePeriod.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6796,6 +14839,30 @@ fileprivate struct FfiConverterOptionTypeCompanyId: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeContactId: FfiConverterRustBuffer {
+    typealias SwiftType = ContactId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeContactId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeContactId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCurrency: FfiConverterRustBuffer {
     typealias SwiftType = Currency?
 
@@ -6836,6 +14903,174 @@ fileprivate struct FfiConverterOptionTypeDate: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDealId: FfiConverterRustBuffer {
+    typealias SwiftType = DealId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDealId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDealId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDecimal: FfiConverterRustBuffer {
+    typealias SwiftType = Decimal?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDecimal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDecimal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePipelineId: FfiConverterRustBuffer {
+    typealias SwiftType = PipelineId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePipelineId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePipelineId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePriceListId: FfiConverterRustBuffer {
+    typealias SwiftType = PriceListId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePriceListId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePriceListId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProductId: FfiConverterRustBuffer {
+    typealias SwiftType = ProductId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProductId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProductId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeQuoteId: FfiConverterRustBuffer {
+    typealias SwiftType = QuoteId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeQuoteId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeQuoteId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStageId: FfiConverterRustBuffer {
+    typealias SwiftType = StageId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStageId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStageId.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7043,6 +15278,56 @@ fileprivate struct FfiConverterSequenceTypeContactInput: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDeal: FfiConverterRustBuffer {
+    typealias SwiftType = [Deal]
+
+    public static func write(_ value: [Deal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDeal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Deal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Deal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDeal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDealContact: FfiConverterRustBuffer {
+    typealias SwiftType = [DealContact]
+
+    public static func write(_ value: [DealContact], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDealContact.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DealContact] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DealContact]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDealContact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEmail: FfiConverterRustBuffer {
     typealias SwiftType = [Email]
 
@@ -7093,6 +15378,31 @@ fileprivate struct FfiConverterSequenceTypeEmployment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeExchangeRate: FfiConverterRustBuffer {
+    typealias SwiftType = [ExchangeRate]
+
+    public static func write(_ value: [ExchangeRate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExchangeRate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExchangeRate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExchangeRate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExchangeRate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFieldDef: FfiConverterRustBuffer {
     typealias SwiftType = [FieldDef]
 
@@ -7110,6 +15420,31 @@ fileprivate struct FfiConverterSequenceTypeFieldDef: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFieldDef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeForecastPeriod: FfiConverterRustBuffer {
+    typealias SwiftType = [ForecastPeriod]
+
+    public static func write(_ value: [ForecastPeriod], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeForecastPeriod.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ForecastPeriod] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ForecastPeriod]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeForecastPeriod.read(from: &buf))
         }
         return seq
     }
@@ -7143,6 +15478,156 @@ fileprivate struct FfiConverterSequenceTypeImportEmployment: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLead: FfiConverterRustBuffer {
+    typealias SwiftType = [Lead]
+
+    public static func write(_ value: [Lead], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLead.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Lead] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Lead]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLead.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLeaderboardRow: FfiConverterRustBuffer {
+    typealias SwiftType = [LeaderboardRow]
+
+    public static func write(_ value: [LeaderboardRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLeaderboardRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LeaderboardRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LeaderboardRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLeaderboardRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLineItem: FfiConverterRustBuffer {
+    typealias SwiftType = [LineItem]
+
+    public static func write(_ value: [LineItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLineItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LineItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LineItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLineItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLineItemInput: FfiConverterRustBuffer {
+    typealias SwiftType = [LineItemInput]
+
+    public static func write(_ value: [LineItemInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLineItemInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LineItemInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LineItemInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLineItemInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMoney: FfiConverterRustBuffer {
+    typealias SwiftType = [Money]
+
+    public static func write(_ value: [Money], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMoney.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Money] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Money]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMoney.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOwnerForecast: FfiConverterRustBuffer {
+    typealias SwiftType = [OwnerForecast]
+
+    public static func write(_ value: [OwnerForecast], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOwnerForecast.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OwnerForecast] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OwnerForecast]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOwnerForecast.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePhone: FfiConverterRustBuffer {
     typealias SwiftType = [Phone]
 
@@ -7160,6 +15645,156 @@ fileprivate struct FfiConverterSequenceTypePhone: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePhone.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePipeline: FfiConverterRustBuffer {
+    typealias SwiftType = [Pipeline]
+
+    public static func write(_ value: [Pipeline], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePipeline.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Pipeline] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Pipeline]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePipeline.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePipelineValue: FfiConverterRustBuffer {
+    typealias SwiftType = [PipelineValue]
+
+    public static func write(_ value: [PipelineValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePipelineValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PipelineValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PipelineValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePipelineValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePriceList: FfiConverterRustBuffer {
+    typealias SwiftType = [PriceList]
+
+    public static func write(_ value: [PriceList], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePriceList.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PriceList] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PriceList]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePriceList.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePriceListEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [PriceListEntry]
+
+    public static func write(_ value: [PriceListEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePriceListEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PriceListEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PriceListEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePriceListEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProduct: FfiConverterRustBuffer {
+    typealias SwiftType = [Product]
+
+    public static func write(_ value: [Product], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProduct.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Product] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Product]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProduct.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeQuote: FfiConverterRustBuffer {
+    typealias SwiftType = [Quote]
+
+    public static func write(_ value: [Quote], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQuote.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Quote] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Quote]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQuote.read(from: &buf))
         }
         return seq
     }
@@ -7243,6 +15878,231 @@ fileprivate struct FfiConverterSequenceTypeSearchHit: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStage: FfiConverterRustBuffer {
+    typealias SwiftType = [Stage]
+
+    public static func write(_ value: [Stage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Stage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Stage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageChange: FfiConverterRustBuffer {
+    typealias SwiftType = [StageChange]
+
+    public static func write(_ value: [StageChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageDuration: FfiConverterRustBuffer {
+    typealias SwiftType = [StageDuration]
+
+    public static func write(_ value: [StageDuration], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageDuration.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageDuration] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageDuration]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageDuration.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageInput: FfiConverterRustBuffer {
+    typealias SwiftType = [StageInput]
+
+    public static func write(_ value: [StageInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageTime: FfiConverterRustBuffer {
+    typealias SwiftType = [StageTime]
+
+    public static func write(_ value: [StageTime], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageTime.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageTime] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageTime]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageTime.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageValue: FfiConverterRustBuffer {
+    typealias SwiftType = [StageValue]
+
+    public static func write(_ value: [StageValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWinRate: FfiConverterRustBuffer {
+    typealias SwiftType = [WinRate]
+
+    public static func write(_ value: [WinRate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWinRate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WinRate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WinRate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWinRate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLeadSource: FfiConverterRustBuffer {
+    typealias SwiftType = [LeadSource]
+
+    public static func write(_ value: [LeadSource], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLeadSource.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LeadSource] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LeadSource]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLeadSource.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLeadStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [LeadStatus]
+
+    public static func write(_ value: [LeadStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLeadStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LeadStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LeadStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLeadStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRecordKind: FfiConverterRustBuffer {
     typealias SwiftType = [RecordKind]
 
@@ -7285,6 +16145,31 @@ fileprivate struct FfiConverterSequenceTypeRelationshipKind: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRelationshipKind.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageKind: FfiConverterRustBuffer {
+    typealias SwiftType = [StageKind]
+
+    public static func write(_ value: [StageKind], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageKind.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageKind] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageKind]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageKind.read(from: &buf))
         }
         return seq
     }
@@ -7343,6 +16228,31 @@ fileprivate struct FfiConverterSequenceTypeContactId: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDealId: FfiConverterRustBuffer {
+    typealias SwiftType = [DealId]
+
+    public static func write(_ value: [DealId], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDealId.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DealId] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DealId]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDealId.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEmploymentId: FfiConverterRustBuffer {
     typealias SwiftType = [EmploymentId]
 
@@ -7360,6 +16270,31 @@ fileprivate struct FfiConverterSequenceTypeEmploymentId: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeEmploymentId.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageId: FfiConverterRustBuffer {
+    typealias SwiftType = [StageId]
+
+    public static func write(_ value: [StageId], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageId.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageId] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageId]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageId.read(from: &buf))
         }
         return seq
     }
@@ -7592,6 +16527,46 @@ public func FfiConverterTypeDate_lower(_ value: Date) -> RustBuffer {
 
 
 
+public typealias DealId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDealId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DealId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: DealId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DealId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: DealId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealId_lift(_ value: RustBuffer) throws -> DealId {
+    return try FfiConverterTypeDealId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDealId_lower(_ value: DealId) -> RustBuffer {
+    return FfiConverterTypeDealId.lower(value)
+}
+
+
+
 public typealias Decimal = String
 
 #if swift(>=5.8)
@@ -7668,6 +16643,206 @@ public func FfiConverterTypeEmploymentId_lift(_ value: RustBuffer) throws -> Emp
 #endif
 public func FfiConverterTypeEmploymentId_lower(_ value: EmploymentId) -> RustBuffer {
     return FfiConverterTypeEmploymentId.lower(value)
+}
+
+
+
+public typealias LeadId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeadId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeadId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: LeadId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> LeadId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: LeadId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadId_lift(_ value: RustBuffer) throws -> LeadId {
+    return try FfiConverterTypeLeadId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeadId_lower(_ value: LeadId) -> RustBuffer {
+    return FfiConverterTypeLeadId.lower(value)
+}
+
+
+
+public typealias PipelineId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePipelineId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PipelineId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: PipelineId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> PipelineId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: PipelineId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipelineId_lift(_ value: RustBuffer) throws -> PipelineId {
+    return try FfiConverterTypePipelineId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePipelineId_lower(_ value: PipelineId) -> RustBuffer {
+    return FfiConverterTypePipelineId.lower(value)
+}
+
+
+
+public typealias PriceListId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePriceListId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PriceListId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: PriceListId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> PriceListId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: PriceListId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceListId_lift(_ value: RustBuffer) throws -> PriceListId {
+    return try FfiConverterTypePriceListId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriceListId_lower(_ value: PriceListId) -> RustBuffer {
+    return FfiConverterTypePriceListId.lower(value)
+}
+
+
+
+public typealias ProductId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProductId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProductId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: ProductId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ProductId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: ProductId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductId_lift(_ value: RustBuffer) throws -> ProductId {
+    return try FfiConverterTypeProductId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductId_lower(_ value: ProductId) -> RustBuffer {
+    return FfiConverterTypeProductId.lower(value)
+}
+
+
+
+public typealias QuoteId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuoteId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuoteId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: QuoteId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> QuoteId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: QuoteId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteId_lift(_ value: RustBuffer) throws -> QuoteId {
+    return try FfiConverterTypeQuoteId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuoteId_lower(_ value: QuoteId) -> RustBuffer {
+    return FfiConverterTypeQuoteId.lower(value)
 }
 
 
@@ -7752,6 +16927,46 @@ public func FfiConverterTypeRelationId_lower(_ value: RelationId) -> RustBuffer 
 
 
 
+public typealias StageId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: StageId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> StageId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: StageId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageId_lift(_ value: RustBuffer) throws -> StageId {
+    return try FfiConverterTypeStageId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageId_lower(_ value: StageId) -> RustBuffer {
+    return FfiConverterTypeStageId.lower(value)
+}
+
+
+
 public typealias Timestamp = Date
 
 #if swift(>=5.8)
@@ -7820,10 +17035,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_func_operations() != 11792) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 31190) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 7900) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 15796) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_add_deal_tags() != 65407) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_add_lead_tags() != 56291) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_add_stage() != 25268) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_advance_clock() != 37629) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 28177) {
@@ -7835,10 +17065,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 5547) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_archive_deal() != 60402) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 42321) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 26699) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 48769) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_backup() != 28844) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_close() != 57263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 37869) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 46519) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 31531) {
@@ -7847,10 +17095,49 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 58672) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 31348) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 34931) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_create_company() != 49600) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_create_contact() != 40684) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_deal() != 3733) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_lead() != 37317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_pipeline() != 41095) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_price_list() != 15399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_product() != 39227) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 5921) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 33575) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 1601) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 25567) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_deals_closing() != 36358) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_default_pipeline() != 19035) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_define_field() != 25225) {
@@ -7865,7 +17152,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 9570) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_deal() != 64094) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 60399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_lead() != 3406) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_pipeline() != 49642) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_price_list() != 27656) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_quote() != 50761) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 59052) {
@@ -7875,6 +17177,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 26377) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 11526) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 36480) {
@@ -7889,16 +17194,49 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 62318) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_find_leads_by_email() != 41557) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 18379) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 49700) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 29524) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_get_company() != 5698) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_get_contact() != 28579) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_get_deal() != 23365) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_get_employment() != 24605) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_get_lead() != 58401) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_get_pipeline() != 19771) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_get_price_list() != 59476) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_get_product() != 19507) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 7976) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_import_records() != 27961) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_leaderboard() != 9316) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 19461) {
@@ -7908,6 +17246,36 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 55097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 65518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 28196) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 64151) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 34044) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_pipeline_values() != 38966) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_pipelines() != 5287) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_price_lists() != 63825) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_products() != 23583) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_quotes_of_deal() != 9366) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 56034) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_relate() != 48488) {
@@ -7925,13 +17293,58 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 3413) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_remove_deal_tags() != 52528) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_remove_lead_tags() != 27696) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_rename_pipeline() != 19587) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 23815) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 3453) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 31046) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 6849) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 12871) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_restore_lead() != 57022) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_restore_product() != 862) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 59835) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 18901) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_search() != 6655) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_search_products() != 22163) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_send_quote() != 41424) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_set_default_pipeline() != 36315) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_set_exchange_rate() != 41447) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 56052) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 64979) {
@@ -7949,13 +17362,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 8693) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 17546) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 14029) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_update_field() != 10131) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 15800) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_price_list() != 45512) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_product() != 45889) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_stage() != 55878) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_verify() != 8520) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 33696) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_progresslistener_on_progress() != 22242) {

@@ -284,6 +284,11 @@ uint64_t uniffi_crm_ffi_fn_constructor_crm_open_bytes(RustBuffer bytes, RustBuff
 uint64_t uniffi_crm_ffi_fn_constructor_crm_open_in_memory(RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACCEPT_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACCEPT_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_accept_quote(uint64_t ptr, RustBuffer id, RustBuffer acceptance, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_COMPANY_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_add_company_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
@@ -292,6 +297,26 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_add_company_tags(uint64_t ptr, RustBuffe
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_CONTACT_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_CONTACT_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_add_contact_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_DEAL_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_DEAL_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_add_deal_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_LEAD_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_LEAD_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_add_lead_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_STAGE
+RustBuffer uniffi_crm_ffi_fn_method_crm_add_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer position, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
+RustBuffer uniffi_crm_ffi_fn_method_crm_advance_clock(uint64_t ptr, uint64_t millis, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ANCESTORS
@@ -309,6 +334,26 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_archive_company(uint64_t ptr, RustBuffer
 RustBuffer uniffi_crm_ffi_fn_method_crm_archive_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_archive_deal(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_LEAD
+RustBuffer uniffi_crm_ffi_fn_method_crm_archive_lead(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_PRODUCT
+RustBuffer uniffi_crm_ffi_fn_method_crm_archive_product(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_STAGE
+RustBuffer uniffi_crm_ffi_fn_method_crm_archive_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer move_to, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BACKUP
 RustBuffer uniffi_crm_ffi_fn_method_crm_backup(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
@@ -317,6 +362,16 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_backup(uint64_t ptr, RustBuffer progress
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
 void uniffi_crm_ffi_fn_method_crm_close(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
+RustBuffer uniffi_crm_ffi_fn_method_crm_convert_lead(uint64_t ptr, RustBuffer id, RustBuffer conversion, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_MONEY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_MONEY
+RustBuffer uniffi_crm_ffi_fn_method_crm_convert_money(uint64_t ptr, RustBuffer money, RustBuffer to, RustBuffer date, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_COMPANIES
@@ -329,6 +384,16 @@ uint64_t uniffi_crm_ffi_fn_method_crm_count_companies(uint64_t ptr, RustBuffer f
 uint64_t uniffi_crm_ffi_fn_method_crm_count_contacts(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_DEALS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_DEALS
+uint64_t uniffi_crm_ffi_fn_method_crm_count_deals(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_LEADS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_LEADS
+uint64_t uniffi_crm_ffi_fn_method_crm_count_leads(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
 RustBuffer uniffi_crm_ffi_fn_method_crm_create_company(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
@@ -337,6 +402,61 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_create_company(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CONTACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CONTACT
 RustBuffer uniffi_crm_ffi_fn_method_crm_create_contact(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_deal(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_LEAD
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_lead(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_PIPELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_pipeline(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_PRICE_LIST
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_price_list(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_PRODUCT
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_product(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_quote(uint64_t ptr, RustBuffer deal, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_HISTORY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_HISTORY
+RustBuffer uniffi_crm_ffi_fn_method_crm_deal_history(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_STAGE_TIMES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_STAGE_TIMES
+RustBuffer uniffi_crm_ffi_fn_method_crm_deal_stage_times(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEALS_AT_RISK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEALS_AT_RISK
+RustBuffer uniffi_crm_ffi_fn_method_crm_deals_at_risk(uint64_t ptr, RustBuffer pipeline, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEALS_CLOSING
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEALS_CLOSING
+RustBuffer uniffi_crm_ffi_fn_method_crm_deals_closing(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFAULT_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFAULT_PIPELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_default_pipeline(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
@@ -359,9 +479,34 @@ void uniffi_crm_ffi_fn_method_crm_delete_company(uint64_t ptr, RustBuffer id, Ru
 void uniffi_crm_ffi_fn_method_crm_delete_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_DEAL
+void uniffi_crm_ffi_fn_method_crm_delete_deal(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_FIELD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_FIELD
 void uniffi_crm_ffi_fn_method_crm_delete_field(uint64_t ptr, RustBuffer kind, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_LEAD
+void uniffi_crm_ffi_fn_method_crm_delete_lead(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_PIPELINE
+void uniffi_crm_ffi_fn_method_crm_delete_pipeline(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_PRICE_LIST
+void uniffi_crm_ffi_fn_method_crm_delete_price_list(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_QUOTE
+void uniffi_crm_ffi_fn_method_crm_delete_quote(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_RELATION_TYPE
@@ -377,6 +522,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_employments_at_company(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
 RustBuffer uniffi_crm_ffi_fn_method_crm_employments_of_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXCHANGE_RATES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXCHANGE_RATES
+RustBuffer uniffi_crm_ffi_fn_method_crm_exchange_rates(uint64_t ptr, RustBuffer base, RustBuffer quote, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
@@ -399,6 +549,26 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_find_contact_by_email(uint64_t ptr, Rust
 RustBuffer uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(uint64_t ptr, RustBuffer phone, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_LEADS_BY_EMAIL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_LEADS_BY_EMAIL
+RustBuffer uniffi_crm_ffi_fn_method_crm_find_leads_by_email(uint64_t ptr, RustBuffer email, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_PRODUCT_BY_SKU
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_PRODUCT_BY_SKU
+RustBuffer uniffi_crm_ffi_fn_method_crm_find_product_by_sku(uint64_t ptr, RustBuffer sku, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_QUOTES_BY_NUMBER
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_QUOTES_BY_NUMBER
+RustBuffer uniffi_crm_ffi_fn_method_crm_find_quotes_by_number(uint64_t ptr, RustBuffer number, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FORECAST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FORECAST
+RustBuffer uniffi_crm_ffi_fn_method_crm_forecast(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
 RustBuffer uniffi_crm_ffi_fn_method_crm_get_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -409,14 +579,49 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_get_company(uint64_t ptr, RustBuffer id,
 RustBuffer uniffi_crm_ffi_fn_method_crm_get_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_deal(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_EMPLOYMENT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_EMPLOYMENT
 RustBuffer uniffi_crm_ffi_fn_method_crm_get_employment(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_LEAD
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_lead(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_PIPELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_pipeline(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_PRICE_LIST
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_price_list(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_PRODUCT
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_product(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_quote(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
 RustBuffer uniffi_crm_ffi_fn_method_crm_import_records(uint64_t ptr, RustBuffer data, RustBuffer progress, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LEADERBOARD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LEADERBOARD
+RustBuffer uniffi_crm_ffi_fn_method_crm_leaderboard(uint64_t ptr, RustBuffer closed, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LINK_CONTACT_TO_COMPANY
@@ -432,6 +637,56 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_list_companies(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_CONTACTS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_CONTACTS
 RustBuffer uniffi_crm_ffi_fn_method_crm_list_contacts(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_DEALS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_DEALS
+RustBuffer uniffi_crm_ffi_fn_method_crm_list_deals(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_LEADS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_LEADS
+RustBuffer uniffi_crm_ffi_fn_method_crm_list_leads(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_MOVE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_MOVE_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_move_deal(uint64_t ptr, RustBuffer id, RustBuffer target, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_OPEN_FOLLOW_UP
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_OPEN_FOLLOW_UP
+RustBuffer uniffi_crm_ffi_fn_method_crm_open_follow_up(uint64_t ptr, RustBuffer won, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PIPELINE_VALUES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PIPELINE_VALUES
+RustBuffer uniffi_crm_ffi_fn_method_crm_pipeline_values(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PIPELINES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PIPELINES
+RustBuffer uniffi_crm_ffi_fn_method_crm_pipelines(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PRICE_LISTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PRICE_LISTS
+RustBuffer uniffi_crm_ffi_fn_method_crm_price_lists(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PRODUCTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_PRODUCTS
+RustBuffer uniffi_crm_ffi_fn_method_crm_products(uint64_t ptr, int8_t include_archived, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_QUOTES_OF_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_QUOTES_OF_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_quotes_of_deal(uint64_t ptr, RustBuffer deal, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REJECT_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REJECT_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_reject_quote(uint64_t ptr, RustBuffer id, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATE
@@ -459,6 +714,31 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_remove_company_tags(uint64_t ptr, RustBu
 RustBuffer uniffi_crm_ffi_fn_method_crm_remove_contact_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_DEAL_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_DEAL_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_remove_deal_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_LEAD_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_LEAD_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_remove_lead_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RENAME_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RENAME_PIPELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_rename_pipeline(uint64_t ptr, RustBuffer id, RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REORDER_STAGES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REORDER_STAGES
+RustBuffer uniffi_crm_ffi_fn_method_crm_reorder_stages(uint64_t ptr, RustBuffer pipeline, RustBuffer order, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REPORTING_CURRENCY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REPORTING_CURRENCY
+RustBuffer uniffi_crm_ffi_fn_method_crm_reporting_currency(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
 RustBuffer uniffi_crm_ffi_fn_method_crm_restore_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -469,9 +749,59 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_restore_company(uint64_t ptr, RustBuffer
 RustBuffer uniffi_crm_ffi_fn_method_crm_restore_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_restore_deal(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_LEAD
+RustBuffer uniffi_crm_ffi_fn_method_crm_restore_lead(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_PRODUCT
+RustBuffer uniffi_crm_ffi_fn_method_crm_restore_product(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REVISE_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REVISE_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_revise_quote(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SALES_CYCLE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SALES_CYCLE
+RustBuffer uniffi_crm_ffi_fn_method_crm_sales_cycle(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH
 RustBuffer uniffi_crm_ffi_fn_method_crm_search(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_PRODUCTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_PRODUCTS
+RustBuffer uniffi_crm_ffi_fn_method_crm_search_products(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEND_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEND_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_send_quote(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SET_DEFAULT_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SET_DEFAULT_PIPELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_set_default_pipeline(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SET_EXCHANGE_RATE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SET_EXCHANGE_RATE
+RustBuffer uniffi_crm_ffi_fn_method_crm_set_exchange_rate(uint64_t ptr, RustBuffer rate, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SET_REPORTING_CURRENCY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SET_REPORTING_CURRENCY
+RustBuffer uniffi_crm_ffi_fn_method_crm_set_reporting_currency(uint64_t ptr, RustBuffer currency, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SUBSIDIARIES
@@ -499,6 +829,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_update_company(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_crm_ffi_fn_method_crm_update_contact(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_DEAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_deal(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_EMPLOYMENT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_EMPLOYMENT
 RustBuffer uniffi_crm_ffi_fn_method_crm_update_employment(uint64_t ptr, RustBuffer id, RustBuffer update, RustCallStatus *_Nonnull out_status
@@ -509,9 +844,34 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_update_employment(uint64_t ptr, RustBuff
 RustBuffer uniffi_crm_ffi_fn_method_crm_update_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_LEAD
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_lead(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_PRICE_LIST
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_price_list(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_PRODUCT
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_product(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_STAGE
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY
 RustBuffer uniffi_crm_ffi_fn_method_crm_verify(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_WIN_RATES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_WIN_RATES
+RustBuffer uniffi_crm_ffi_fn_method_crm_win_rates(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_CLONE_PROGRESSLISTENER
@@ -806,6 +1166,12 @@ uint16_t uniffi_crm_ffi_checksum_func_operations(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACCEPT_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACCEPT_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_accept_quote(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_COMPANY_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_add_company_tags(void
@@ -815,6 +1181,30 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_add_company_tags(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_CONTACT_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_CONTACT_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_add_contact_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_DEAL_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_DEAL_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_add_deal_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_LEAD_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_LEAD_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_add_lead_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_STAGE
+uint16_t uniffi_crm_ffi_checksum_method_crm_add_stage(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
+uint16_t uniffi_crm_ffi_checksum_method_crm_advance_clock(void
     
 );
 #endif
@@ -836,6 +1226,30 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_archive_contact(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_archive_deal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_archive_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_PRODUCT
+uint16_t uniffi_crm_ffi_checksum_method_crm_archive_product(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_STAGE
+uint16_t uniffi_crm_ffi_checksum_method_crm_archive_stage(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BACKUP
 uint16_t uniffi_crm_ffi_checksum_method_crm_backup(void
@@ -845,6 +1259,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_backup(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
 uint16_t uniffi_crm_ffi_checksum_method_crm_close(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CONVERT_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CONVERT_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_convert_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CONVERT_MONEY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CONVERT_MONEY
+uint16_t uniffi_crm_ffi_checksum_method_crm_convert_money(void
     
 );
 #endif
@@ -860,6 +1286,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_count_contacts(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_DEALS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_DEALS
+uint16_t uniffi_crm_ffi_checksum_method_crm_count_deals(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_LEADS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_LEADS
+uint16_t uniffi_crm_ffi_checksum_method_crm_count_leads(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_COMPANY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_COMPANY
 uint16_t uniffi_crm_ffi_checksum_method_crm_create_company(void
@@ -869,6 +1307,72 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_create_company(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CONTACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CONTACT
 uint16_t uniffi_crm_ffi_checksum_method_crm_create_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_deal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_PIPELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_pipeline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_PRICE_LIST
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_price_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_PRODUCT
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_product(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_quote(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_HISTORY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_HISTORY
+uint16_t uniffi_crm_ffi_checksum_method_crm_deal_history(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_STAGE_TIMES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_STAGE_TIMES
+uint16_t uniffi_crm_ffi_checksum_method_crm_deal_stage_times(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEALS_AT_RISK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEALS_AT_RISK
+uint16_t uniffi_crm_ffi_checksum_method_crm_deals_at_risk(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEALS_CLOSING
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEALS_CLOSING
+uint16_t uniffi_crm_ffi_checksum_method_crm_deals_closing(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFAULT_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFAULT_PIPELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_default_pipeline(void
     
 );
 #endif
@@ -896,9 +1400,39 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_delete_contact(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_deal(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_FIELD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_FIELD
 uint16_t uniffi_crm_ffi_checksum_method_crm_delete_field(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_PIPELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_pipeline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_PRICE_LIST
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_price_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_quote(void
     
 );
 #endif
@@ -917,6 +1451,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_employments_at_company(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
 uint16_t uniffi_crm_ffi_checksum_method_crm_employments_of_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXCHANGE_RATES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXCHANGE_RATES
+uint16_t uniffi_crm_ffi_checksum_method_crm_exchange_rates(void
     
 );
 #endif
@@ -944,6 +1484,30 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_LEADS_BY_EMAIL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_LEADS_BY_EMAIL
+uint16_t uniffi_crm_ffi_checksum_method_crm_find_leads_by_email(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_PRODUCT_BY_SKU
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_PRODUCT_BY_SKU
+uint16_t uniffi_crm_ffi_checksum_method_crm_find_product_by_sku(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_QUOTES_BY_NUMBER
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_QUOTES_BY_NUMBER
+uint16_t uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FORECAST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FORECAST
+uint16_t uniffi_crm_ffi_checksum_method_crm_forecast(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_COMPANY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_COMPANY
 uint16_t uniffi_crm_ffi_checksum_method_crm_get_company(void
@@ -956,15 +1520,57 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_get_contact(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_deal(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_EMPLOYMENT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_EMPLOYMENT
 uint16_t uniffi_crm_ffi_checksum_method_crm_get_employment(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_PIPELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_pipeline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_PRICE_LIST
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_price_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_PRODUCT
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_product(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_quote(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_RECORDS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_RECORDS
 uint16_t uniffi_crm_ffi_checksum_method_crm_import_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LEADERBOARD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LEADERBOARD
+uint16_t uniffi_crm_ffi_checksum_method_crm_leaderboard(void
     
 );
 #endif
@@ -983,6 +1589,66 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_list_companies(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_CONTACTS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_CONTACTS
 uint16_t uniffi_crm_ffi_checksum_method_crm_list_contacts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_DEALS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_DEALS
+uint16_t uniffi_crm_ffi_checksum_method_crm_list_deals(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_LEADS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_LEADS
+uint16_t uniffi_crm_ffi_checksum_method_crm_list_leads(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_MOVE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_MOVE_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_move_deal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_OPEN_FOLLOW_UP
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_OPEN_FOLLOW_UP
+uint16_t uniffi_crm_ffi_checksum_method_crm_open_follow_up(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PIPELINE_VALUES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PIPELINE_VALUES
+uint16_t uniffi_crm_ffi_checksum_method_crm_pipeline_values(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PIPELINES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PIPELINES
+uint16_t uniffi_crm_ffi_checksum_method_crm_pipelines(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PRICE_LISTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PRICE_LISTS
+uint16_t uniffi_crm_ffi_checksum_method_crm_price_lists(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PRODUCTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_PRODUCTS
+uint16_t uniffi_crm_ffi_checksum_method_crm_products(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_QUOTES_OF_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_QUOTES_OF_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_quotes_of_deal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REJECT_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REJECT_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_reject_quote(void
     
 );
 #endif
@@ -1016,6 +1682,36 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_remove_contact_tags(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_DEAL_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_DEAL_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_remove_deal_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_LEAD_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_LEAD_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_remove_lead_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RENAME_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RENAME_PIPELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_rename_pipeline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REORDER_STAGES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REORDER_STAGES
+uint16_t uniffi_crm_ffi_checksum_method_crm_reorder_stages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REPORTING_CURRENCY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REPORTING_CURRENCY
+uint16_t uniffi_crm_ffi_checksum_method_crm_reporting_currency(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_COMPANY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_COMPANY
 uint16_t uniffi_crm_ffi_checksum_method_crm_restore_company(void
@@ -1028,9 +1724,69 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_restore_contact(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_restore_deal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_restore_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_PRODUCT
+uint16_t uniffi_crm_ffi_checksum_method_crm_restore_product(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REVISE_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REVISE_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_revise_quote(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SALES_CYCLE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SALES_CYCLE
+uint16_t uniffi_crm_ffi_checksum_method_crm_sales_cycle(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
 uint16_t uniffi_crm_ffi_checksum_method_crm_search(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_PRODUCTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_PRODUCTS
+uint16_t uniffi_crm_ffi_checksum_method_crm_search_products(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEND_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEND_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_send_quote(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SET_DEFAULT_PIPELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SET_DEFAULT_PIPELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_set_default_pipeline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SET_EXCHANGE_RATE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SET_EXCHANGE_RATE
+uint16_t uniffi_crm_ffi_checksum_method_crm_set_exchange_rate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SET_REPORTING_CURRENCY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SET_REPORTING_CURRENCY
+uint16_t uniffi_crm_ffi_checksum_method_crm_set_reporting_currency(void
     
 );
 #endif
@@ -1064,6 +1820,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_update_contact(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_DEAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_DEAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_deal(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_EMPLOYMENT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_EMPLOYMENT
 uint16_t uniffi_crm_ffi_checksum_method_crm_update_employment(void
@@ -1076,9 +1838,39 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_update_field(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_LEAD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_LEAD
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_lead(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_PRICE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_PRICE_LIST
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_price_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_PRODUCT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_PRODUCT
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_product(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_STAGE
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_stage(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_VERIFY
 uint16_t uniffi_crm_ffi_checksum_method_crm_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_WIN_RATES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_WIN_RATES
+uint16_t uniffi_crm_ffi_checksum_method_crm_win_rates(void
     
 );
 #endif

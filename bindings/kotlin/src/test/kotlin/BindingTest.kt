@@ -11,18 +11,29 @@ import java.util.concurrent.CyclicBarrier
 import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
 import uniffi.crm_ffi.Archived
+import uniffi.crm_ffi.ClosingQuery
 import uniffi.crm_ffi.CompanyInput
 import uniffi.crm_ffi.ContactFilter
 import uniffi.crm_ffi.ContactInput
 import uniffi.crm_ffi.ContactQuery
 import uniffi.crm_ffi.Crm
 import uniffi.crm_ffi.CrmException
+import uniffi.crm_ffi.DealFilter
+import uniffi.crm_ffi.DealInput
+import uniffi.crm_ffi.DealMove
+import uniffi.crm_ffi.DealQuery
 import uniffi.crm_ffi.Email
 import uniffi.crm_ffi.FieldDef
 import uniffi.crm_ffi.FieldKind
 import uniffi.crm_ffi.FieldValue
+import uniffi.crm_ffi.ForecastQuery
 import uniffi.crm_ffi.ImportData
 import uniffi.crm_ffi.InternalException
+import uniffi.crm_ffi.LeadConversion
+import uniffi.crm_ffi.LeadInput
+import uniffi.crm_ffi.LeadQuery
+import uniffi.crm_ffi.LineItemInput
+import uniffi.crm_ffi.Money
 import uniffi.crm_ffi.OpenOptions
 import uniffi.crm_ffi.Progress
 import uniffi.crm_ffi.ProgressListener
@@ -150,10 +161,12 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
     },
     "instants are java.time.Instant" to {
         testCrm().use { crm ->
+            // A new CRM's default pipeline took the clock's first reading.
+            checkEq(START, crm.defaultPipeline().createdAt, "the default pipeline's createdAt")
             val c = crm.createContact(ContactInput(givenName = "Ana"))
-            checkEq(START, c.createdAt, "createdAt")
+            checkEq(START.plusSeconds(1), c.createdAt, "createdAt")
             val archived = crm.archiveContact(c.id).archivedAt
-            checkEq(START.plusSeconds(1), archived, "archivedAt")
+            checkEq(START.plusSeconds(2), archived, "archivedAt")
             crm.defineField(FieldDef(recordKind = RecordKind.CONTACT, key = "call", label = "Call", kind = FieldKind.DateTime))
             val bucharest = OffsetDateTime.parse("2026-11-20T17:30:00.123456+02:00").toInstant()
             val u = crm.updateContact(c.id, ContactInput(givenName = "Ana", customFields = mapOf("call" to FieldValue.DateTime(bucharest))))
@@ -161,6 +174,98 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
             checkEq(Instant.parse("2026-11-20T15:30:00.123456Z"), got, "a microsecond instant")
             val before = Crm.openInMemory(OpenOptions(clockStart = Instant.parse("1969-07-20T20:17:40Z")))
             checkEq(Instant.parse("1969-07-20T20:17:40Z"), before.createContact(ContactInput(givenName = "Neil")).createdAt, "before 1970")
+        }
+    },
+
+    // ---- the new ids, currencies and decimals ----
+    "a bad sales id is a validation error on id" to {
+        testCrm().use { crm ->
+            val calls: List<Pair<String, (String) -> Unit>> = listOf(
+                "getLead" to { id -> crm.getLead(id) },
+                "getDeal" to { id -> crm.getDeal(id) },
+                "getPipeline" to { id -> crm.getPipeline(id) },
+                "getProduct" to { id -> crm.getProduct(id) },
+                "getPriceList" to { id -> crm.getPriceList(id) },
+                "getQuote" to { id -> crm.getQuote(id) },
+                "dealsAtRisk" to { id -> crm.dealsAtRisk(id) },
+            )
+            for ((name, call) in calls) {
+                for (bad in listOf("nope", "contact_00000000000000000000000000", "")) {
+                    val e = raises<CrmException.Validation>("$name(\"$bad\")") { call(bad) }
+                    checkEq("id", e.field, "field of $name(\"$bad\")")
+                }
+            }
+            val deal = crm.createDeal(DealInput(title = "Deal"))
+            val e = raises<CrmException.Validation>("a pipeline id as a stage id") {
+                crm.moveDeal(deal.id, DealMove(stage = crm.defaultPipeline().id))
+            }
+            checkEq("id", e.field, "field")
+        }
+    },
+    "an unknown currency is a validation error, not a panic" to {
+        testCrm().use { crm ->
+            for (bad in listOf("ABC", "euro", "")) {
+                val e = raises<CrmException.Validation>("setReportingCurrency(\"$bad\")") { crm.setReportingCurrency(bad) }
+                checkEq("currency", e.field, "field")
+                raises<CrmException.Validation>("convertMoney from \"$bad\"") {
+                    crm.convertMoney(Money(amountMinor = 100, currency = bad), "EUR", "2026-11-22")
+                }
+            }
+            checkEq("EUR", crm.reportingCurrency(), "unchanged")
+            checkEq("PLN", crm.setReportingCurrency("pln"), "a code in lower case")
+        }
+    },
+    "a bad decimal or date is a validation error" to {
+        testCrm().use { crm ->
+            val line = LineItemInput(description = "Hours", quantity = "1,5", unitPrice = Money(amountMinor = 100, currency = "EUR"))
+            raises<CrmException.Validation>("quantity 1,5") { crm.createDeal(DealInput(title = "Deal", lineItems = listOf(line))) }
+            val e = raises<CrmException.Validation>("2026-11-31") { crm.dealsClosing(ClosingQuery(since = "2026-11-31", until = "2026-12-01")) }
+            checkEq("date", e.field, "field")
+            checkEq(0uL, crm.countDeals(DealFilter()), "deals")
+        }
+    },
+    "omitted enum fields take the core's defaults" to {
+        testCrm().use { crm ->
+            ensure(LeadQuery().filter.archived == null && DealQuery().sort.by == null) { "query defaults" }
+            ensure(LeadConversion().contact == null && ForecastQuery().period == null) { "conversion and forecast defaults" }
+            val lead = crm.createLead(LeadInput(givenName = "Ana", email = "ana@firma.pl", companyName = "Firma"))
+            val converted = crm.convertLead(lead.id, LeadConversion())
+            ensure(converted.contactCreated && converted.companyCreated) { "matched by email and domain: $converted" }
+            checkEq(emptyList<Any>(), crm.forecast(ForecastQuery()).periods, "an empty forecast")
+        }
+    },
+
+    // ---- the manual clock ----
+    "advanceClock moves the manual clock and says where it stands" to {
+        testCrm().use { crm ->
+            val first = crm.createContact(ContactInput(givenName = "Ana")).createdAt
+            val now = crm.advanceClock(3_600_000uL)
+            checkEq(first.plusSeconds(3600 + 1), now, "an hour later, plus the reading's step")
+            checkEq(now, crm.advanceClock(0uL), "advanceClock(0) only reads")
+            checkEq(now, crm.createContact(ContactInput(givenName = "Ben")).createdAt, "the next reading")
+            val e = raises<CrmException.Validation>("a huge advance") { crm.advanceClock(ULong.MAX_VALUE) }
+            checkEq("millis", e.field, "field")
+        }
+        val e = raises<CrmException.Validation>("a huge step") {
+            Crm.openInMemory(OpenOptions(clockStart = START, clockStepMillis = ULong.MAX_VALUE))
+        }
+        checkEq("clock_step_millis", e.field, "field")
+    },
+    "advanceClock without a manual clock is a validation error" to {
+        Crm.openInMemory().use { crm ->
+            val e = raises<CrmException.Validation>("advanceClock") { crm.advanceClock(1000uL) }
+            checkEq("clock_start", e.field, "field")
+        }
+    },
+    "a backup reopened where the clock stands keeps time running" to {
+        testCrm().use { crm ->
+            val ana = crm.createContact(ContactInput(givenName = "Ana"))
+            val data = crm.backup()
+            crm.advanceClock(60_000uL)
+            Crm.openBytes(data, OpenOptions(clockStart = crm.advanceClock(0uL), clockStepMillis = 1000uL)).use { again ->
+                val ben = again.createContact(ContactInput(givenName = "Ben"))
+                checkEq(ana.createdAt.plusSeconds(1 + 60), ben.createdAt, "Ben's createdAt")
+            }
         }
     },
 

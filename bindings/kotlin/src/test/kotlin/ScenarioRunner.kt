@@ -4,7 +4,11 @@
 // mirrors the Rust one there. Nothing here knows an operation: op `x_y` calls the method `xY`
 // of `Crm` (by reflection) with the arguments converted from JSON to the parameter's declared
 // type, and the result is converted back to the core's JSON form by looking at what it is
-// (data class, enum, sealed class, Instant, ...).
+// (data class, enum, sealed class, Instant, ...). An argument that does not convert (an unknown
+// enum value, say) fails the step with a validation error on the argument's name, as an argument
+// that does not deserialize does in the Rust runner. `$advance_clock` calls Crm.advanceClock;
+// a CRM reopened from a backup starts its clock where the previous CRM's stood
+// (advanceClock(0) reads it), so time runs on as on the Rust runner's one clock.
 //
 // Where the generated types cannot say what the core's JSON looks like, a table says it:
 // - COMPANY_SIZE: the core writes size bands as "2-10", the enum's constants are UP_TO10.
@@ -212,6 +216,11 @@ object Json {
 
 class ScenarioError(message: String) : Exception(message)
 
+/** An argument whose JSON does not convert to its parameter's type (an unknown enum value, a
+ *  missing or unknown field, ...). As in the Rust runner, where such an argument does not
+ *  deserialize, the step fails with a validation error on the argument's name. */
+class Unparsed(val field: String, message: String) : Exception("$field: $message")
+
 fun fail(message: String): Nothing = throw ScenarioError(message)
 
 /** `relation_type` -> `relationType` (uniffi's Kotlin names). */
@@ -339,9 +348,15 @@ class ToBinding(val names: Names) {
         for ((key, p) in byJson) {
             if (p in args) continue
             when {
-                v.containsKey(key) -> args[p] = convert(p.type, v[key], if (where.isEmpty()) key else "$where.$key")
+                v.containsKey(key) && where.isEmpty() -> args[p] = try {
+                    convert(p.type, v[key], key) // an argument of an operation
+                } catch (e: ScenarioError) {
+                    throw Unparsed(key, e.message!!)
+                }
+                v.containsKey(key) -> args[p] = convert(p.type, v[key], "$where.$key")
                 p.isOptional -> {}
                 p.type.isMarkedNullable -> args[p] = null
+                where.isEmpty() -> throw Unparsed(key, "$what needs the argument $key")
                 else -> fail("$where: $what needs $key")
             }
         }
@@ -469,15 +484,25 @@ class ScenarioProgress(spec: Any?) : ProgressListener {
 
 val DEFAULT_OPEN: Map<String, Any?> = mapOf("now" to "2026-11-22T09:00:00Z", "step_millis" to 1000L, "phone_region" to "PL")
 
-fun openCrm(spec: Map<*, *>, backup: ByteArray? = null): Crm {
+/** Opens the scenario's CRM; a CRM reopened from a backup gets the instant the clock stood at
+ *  (`now`) as its clock's start, so that time runs on as on the Rust runner's one clock. */
+fun openCrm(spec: Map<*, *>, backup: ByteArray? = null, now: Instant? = null): Crm {
     val o = DEFAULT_OPEN + spec.entries.associate { (k, v) -> k as String to v }
     val options = OpenOptions(
-        clockStart = instant(o["now"]) ?: fail("open.now is not an instant"),
+        clockStart = now ?: instant(o["now"]) ?: fail("open.now is not an instant"),
         clockStepMillis = (o["step_millis"] as? Long ?: fail("open.step_millis is not an integer")).toULong(),
         sequentialIds = true,
         defaultPhoneRegion = o["phone_region"] as String?,
     )
     return if (backup == null) Crm.openInMemory(options) else Crm.openBytes(backup, options)
+}
+
+/** `{"op": "$advance_clock", "args": {"millis": n}}`: time passes; no result. */
+fun advanceClock(crm: Crm, step: Map<*, *>) {
+    if (listOf("expect", "error", "save").any { step.containsKey(it) }) fail("takes no expect, error or save")
+    val millis = (step["args"] as? Map<*, *>)?.get("millis") as? Long
+    if (millis == null || millis < 0) fail("args.millis must be a whole, non-negative number")
+    crm.advanceClock(millis.toULong())
 }
 
 class Runner(val names: Names) {
@@ -508,19 +533,24 @@ class Runner(val names: Names) {
             val step = s as Map<*, *>
             val op = step["op"] as String
             try {
+                if (op == "\$advance_clock") {
+                    advanceClock(crm, step)
+                    continue
+                }
                 if (op == "\$reopen_from_backup") {
                     val name = (step["args"] as? Map<*, *>)?.get("backup")
-                    crm = openCrm(spec, backups[name] ?: fail("no backup saved as ${Json.show(name)}"))
+                    crm = openCrm(spec, backups[name] ?: fail("no backup saved as ${Json.show(name)}"), crm.advanceClock(0uL))
                     continue
                 }
                 val args = resolve(step["args"] ?: emptyMap<String, Any?>(), saved) as Map<*, *>
                 val expectedError = step["error"] as Map<*, *>?
                 val result = try {
                     call(crm, op, args)
-                } catch (e: CrmException) {
+                } catch (e: Exception) {
+                    if (e !is CrmException && e !is Unparsed) throw e
                     if (expectedError == null) fail("failed: ${e::class.simpleName}(${e.message})")
-                    val code = snake(e::class.simpleName!!)
-                    val field = e::class.memberProperties.firstOrNull { it.name == "field" }?.getter?.call(e) as String?
+                    val code = if (e is Unparsed) "validation" else snake(e::class.simpleName!!)
+                    val field = if (e is Unparsed) e.field else e::class.memberProperties.firstOrNull { it.name == "field" }?.getter?.call(e) as String?
                     val wantField = expectedError["field"] as String?
                     if (code != expectedError["code"] || (wantField != null && field != wantField)) {
                         fail("expected error ${expectedError["code"]}/$wantField, got $code/$field: ${e.message}")
@@ -613,6 +643,18 @@ fun main(args: Array<String>) {
             FieldValue::class to mapOf("list" to listOf("a")),
             FieldValue::class to mapOf("money" to mapOf("amount_minor" to 1L, "currency" to "PLN")),
             uniffi.crm_ffi.SearchQuery::class to mapOf("text" to "x", "kinds" to listOf("company"), "limit" to 3L),
+            uniffi.crm_ffi.LeadSource::class to "web_form",
+            uniffi.crm_ffi.StageKind::class to "won",
+            uniffi.crm_ffi.Discount::class to mapOf("type" to "percent", "basis_points" to 1000L),
+            uniffi.crm_ffi.Discount::class to mapOf("type" to "amount", "amount" to mapOf("amount_minor" to 500L, "currency" to "EUR")),
+            uniffi.crm_ffi.ContactChoice::class to mapOf("type" to "match_by_email"),
+            uniffi.crm_ffi.ContactChoice::class to mapOf("type" to "existing", "contact" to "contact_01"),
+            uniffi.crm_ffi.CompanyChoice::class to mapOf("type" to "skip"),
+            uniffi.crm_ffi.LineItemInput::class to mapOf(
+                "product" to null, "description" to "Hours", "quantity" to "1.5",
+                "unit_price" to null, "discount" to null, "tax_rate" to 2300L,
+            ),
+            uniffi.crm_ffi.ExchangeRate::class to mapOf("date" to "2026-11-02", "base" to "EUR", "quote" to "PLN", "rate" to "4.2650"),
         )
         for ((cls, json) in cases) {
             val back = j.convert(b.convert(t(cls), json, "case"))
@@ -623,6 +665,9 @@ fun main(args: Array<String>) {
             uniffi.crm_ffi.Email::class to mapOf("address" to "a@b.pl", "typo" to 1L),
             uniffi.crm_ffi.SearchQuery::class to mapOf("text" to "x", "limit" to true),
             uniffi.crm_ffi.SearchQuery::class to mapOf("text" to "x", "limit" to -1L),
+            uniffi.crm_ffi.Discount::class to mapOf("type" to "percent"),
+            uniffi.crm_ffi.StageKind::class to "maybe",
+            uniffi.crm_ffi.LeadInput::class to mapOf("score" to 256L),
         )) {
             try {
                 b.convert(t(cls), json, "case")
