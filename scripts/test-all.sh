@@ -20,6 +20,9 @@ cargo test --workspace
 step "the quickstart, on a fresh file"
 cargo run -q -p crm-core --example quickstart -- target/quickstart.crm
 
+step "benchmark smoke test: library, SQLite and raw redb find the same records (10k, no timing asserted)"
+cargo run -q -p crm-bench -- --quick
+
 step "Python, Kotlin and Swift bindings (uniffi): wheel, JAR, scenario runners, binding tests"
 scripts/bindings-ffi.sh
 

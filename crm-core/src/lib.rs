@@ -108,6 +108,13 @@ pub use relation::{
 };
 pub use search::{SearchHit, SearchQuery};
 
+/// Text as the library compares it: lower case, without diacritics or control characters
+/// ("Łódź" → "lodz", "Ștefan" → "stefan"). Listings sort names by it and search matches
+/// words by it; apps use it to sort or match the same way.
+pub fn fold_text(s: &str) -> String {
+    text::fold(s)
+}
+
 /// Where the bytes of a database live: implement this to keep a CRM somewhere other than a
 /// file or memory (the browser binding keeps it in the Origin Private File System).
 pub use redb::StorageBackend;
