@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
@@ -404,10 +404,22 @@ fn open_value(r: &mut impl Reader, conv: &mut Converter, d: &Deal) -> Result<Opt
 
 /// A won deal's value in the reporting currency; `Some(0)` without an amount.
 fn won_value(r: &mut impl Reader, reporting: Currency, d: &Deal) -> Result<Option<i64>> {
-    if let Some(v) = d.closed_value.filter(|v| v.currency() == reporting) {
+    value_when_won(r, reporting, d.closed_value, d.amount, d.closed_at)
+}
+
+/// A won deal's value in the reporting currency: its frozen value when it is in that
+/// currency, else its amount at the rate of its close date; `None` when no rate converts it.
+fn value_when_won(
+    r: &mut impl Reader,
+    reporting: Currency,
+    closed_value: Option<Money>,
+    amount: Option<Money>,
+    closed_at: Option<DateTime<Utc>>,
+) -> Result<Option<i64>> {
+    if let Some(v) = closed_value.filter(|v| v.currency() == reporting) {
         return Ok(Some(v.amount_minor()));
     }
-    let (Some(a), Some(closed)) = (d.amount, d.closed_at) else {
+    let (Some(a), Some(closed)) = (amount, closed_at) else {
         return Ok(Some(0));
     };
     match fx::convert(r, a, reporting, closed.date_naive()) {
@@ -415,6 +427,30 @@ fn won_value(r: &mut impl Reader, reporting: Currency, d: &Deal) -> Result<Optio
         Err(Error::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// The fields of a stored deal that the per-owner figures read. Decoding only these skips the
+/// title, contacts, line items, tags and custom fields of every closed deal (the fields keep
+/// their numbers from [`Deal`]; the others are skipped as unknown).
+/// An optional instant, as the closed-deal figures carry it.
+type Instant = Option<DateTime<Utc>>;
+
+#[derive(minicbor::Decode)]
+struct ClosedFacts<'b> {
+    #[n(3)]
+    status: StageKind,
+    #[b(6)]
+    owner: Option<&'b str>,
+    #[n(7)]
+    amount: Option<Money>,
+    #[n(12)]
+    #[cbor(with = "crate::codec::opt_instant", has_nil)]
+    closed_at: Option<DateTime<Utc>>,
+    #[n(13)]
+    closed_value: Option<Money>,
+    #[n(23)]
+    #[cbor(with = "crate::codec::opt_instant", has_nil)]
+    archived_at: Option<DateTime<Utc>>,
 }
 
 fn check_pipeline(r: &mut impl Reader, id: Option<PipelineId>) -> Result<()> {
@@ -803,31 +839,74 @@ pub(crate) fn deals_closing(r: &mut impl Reader, ctx: &Ctx, q: &ClosingQuery) ->
 }
 
 /// Owners ranked by the value of the deals they won in a range.
-pub(crate) fn leaderboard(
-    r: &mut impl Reader,
-    ctx: &Ctx,
-    closed: &TimeRange,
-) -> Result<Leaderboard> {
-    let (won, lost) = closed_deals(r, ctx, closed, None)?;
+pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Leaderboard> {
     let reporting = fx::reporting_currency(r)?;
-    let mut rows: BTreeMap<Option<String>, (u64, i64, u64)> = BTreeMap::new();
-    let mut unpriced = Vec::new();
-    for d in &won {
-        let row = rows.entry(d.owner.clone()).or_default();
-        row.0 += 1;
-        match won_value(r, reporting, d)? {
-            Some(v) => {
-                row.1 = row
-                    .1
-                    .checked_add(v)
-                    .filter(|s| s.unsigned_abs() <= MAX_EXACT_INTEGER as u64)
-                    .ok_or_else(too_large)?
+    let mut closed_deals = Vec::new();
+    for status in [StageKind::Won, StageKind::Lost] {
+        let code = deal::status_code(status);
+        closed_deals.extend(query::ids_with_prefix(
+            r,
+            &index::raw_prefix(ix::DEAL_STATUS, &[code]),
+        )?);
+    }
+    closed_deals.sort_unstable();
+    // Won, value, lost per owner (`None`: deals without one). Owners are looked up by the
+    // bytes of the stored record, so a deal costs no allocation unless it needs a rate.
+    let mut owners: BTreeMap<String, (u64, i64, u64)> = BTreeMap::new();
+    let mut no_owner = (0, 0, 0);
+    // Won deals in another currency: (id, owner, amount, closed at), converted afterwards.
+    let mut to_convert: Vec<(u128, Option<String>, Option<Money>, Instant)> = Vec::new();
+    let add = |row: &mut (u64, i64, u64), v: i64| -> Result<()> {
+        row.1 = row
+            .1
+            .checked_add(v)
+            .filter(|s| s.unsigned_abs() <= MAX_EXACT_INTEGER as u64)
+            .ok_or_else(too_large)?;
+        Ok(())
+    };
+    record::for_each_stored(r, Table::Deals, &closed_deals, |raw, bytes| {
+        let f: ClosedFacts = crate::codec::decode("deal", bytes)?;
+        if f.archived_at.is_some() || !f.closed_at.is_some_and(|t| closed.contains(t)) {
+            return Ok(());
+        }
+        let row = match f.owner {
+            Some(o) => match owners.get_mut(o) {
+                Some(row) => row,
+                None => owners.entry(o.to_string()).or_default(),
+            },
+            None => &mut no_owner,
+        };
+        match f.status {
+            StageKind::Won => {
+                row.0 += 1;
+                match f.closed_value.filter(|v| v.currency() == reporting) {
+                    Some(v) => add(row, v.amount_minor())?,
+                    None => {
+                        to_convert.push((raw, f.owner.map(str::to_string), f.amount, f.closed_at))
+                    }
+                }
             }
-            None => unpriced.push(d.id),
+            StageKind::Lost => row.2 += 1,
+            StageKind::Open => {}
+        }
+        Ok(())
+    })?;
+    // In id order, as the index lists them: `unpriced` comes out oldest first.
+    let mut unpriced = Vec::new();
+    for (raw, owner, amount, closed_at) in to_convert {
+        let row = match owner {
+            Some(o) => owners.entry(o).or_default(),
+            None => &mut no_owner,
+        };
+        match value_when_won(r, reporting, None, amount, closed_at)? {
+            Some(v) => add(row, v)?,
+            None => unpriced.push(DealId::from_u128(raw)),
         }
     }
-    for d in &lost {
-        rows.entry(d.owner.clone()).or_default().2 += 1;
+    let mut rows: BTreeMap<Option<String>, (u64, i64, u64)> =
+        owners.into_iter().map(|(o, row)| (Some(o), row)).collect();
+    if no_owner != (0, 0, 0) {
+        rows.insert(None, no_owner);
     }
     let mut rows: Vec<LeaderboardRow> = rows
         .into_iter()

@@ -512,7 +512,7 @@ operations! {
         /// Open deals expected to close between two days.
         fn deals_closing(query: &ClosingQuery) -> Vec<Deal> = |r, ctx| analytics::deals_closing(r, ctx, query);
         /// Owners ranked by the value of the deals they won in a range.
-        fn leaderboard(closed: TimeRange) -> Leaderboard = |r, ctx| analytics::leaderboard(r, ctx, &closed);
+        fn leaderboard(closed: TimeRange) -> Leaderboard = |r, _ctx| analytics::leaderboard(r, &closed);
         /// A copy of the whole database as bytes: a compact CRM file that
         /// [`CrmBuilder::open_bytes`] or [`Crm::open`] (once written to disk) opens again.
         /// `progress` is told how many entries are copied and returns `false` to cancel.

@@ -134,8 +134,12 @@ impl Currency {
         let upper = <[u8; 3]>::try_from(code.as_bytes())
             .map_err(|_| not_iso())?
             .map(|b| b.to_ascii_uppercase());
+        // Codes compare as big-endian numbers: the same order as the bytes, without a
+        // `memcmp` call per probe (stored money decodes its currency through here).
+        let key = |b: &[u8]| b.iter().fold(0u32, |k, &c| k << 8 | u32::from(c));
+        let wanted = key(&upper);
         let position = TABLE
-            .binary_search_by(|(candidate, _)| candidate.as_bytes().cmp(upper.as_slice()))
+            .binary_search_by(|(candidate, _)| key(candidate.as_bytes()).cmp(&wanted))
             .map_err(|_| not_iso())?;
         u8::try_from(position).map(Currency).map_err(|_| not_iso())
     }

@@ -1,6 +1,7 @@
 //! What every stored record kind shares: loading, saving with its index entries, erasing.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::fields::FieldValue;
 use crate::index::{self, Entries};
 use crate::input;
-use crate::store::{Reader, Table, Writer};
+use crate::store::{Flow, Reader, Table, Writer};
 
 /// The kinds of records that carry custom fields and take part in relations and search.
 #[derive(
@@ -228,6 +229,49 @@ pub(crate) fn load<R: Record>(r: &mut impl Reader, raw: u128) -> Result<Option<R
         record.set_raw_id(raw);
         Ok(record)
     })
+}
+
+/// Calls `f` with the id and stored bytes of each record of `table` with the given ids
+/// (sorted, ascending), for callers that decode a partial view of the stored type. Ids
+/// without a record are skipped.
+///
+/// When the ids are dense in the table (more than one record in eight) it walks the table
+/// once from the first id to the last, which is much cheaper than a B-tree descent per id;
+/// otherwise it looks each id up.
+pub(crate) fn for_each_stored(
+    r: &mut impl Reader,
+    table: Table,
+    ids: &[u128],
+    mut f: impl FnMut(u128, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+        return Ok(());
+    };
+    if (ids.len() as u64).saturating_mul(8) < r.len(table)? {
+        for &raw in ids {
+            r.get(table, &raw.to_be_bytes(), |bytes| f(raw, bytes))?;
+        }
+        return Ok(());
+    }
+    let (from, to) = (first.to_be_bytes(), last.to_be_bytes());
+    let mut next = 0;
+    r.scan(
+        table,
+        (Bound::Included(&from[..]), Bound::Included(&to[..])),
+        false,
+        |key, value| {
+            let Ok(raw) = <[u8; 16]>::try_from(key).map(u128::from_be_bytes) else {
+                return Ok(Flow::Continue(()));
+            };
+            while next < ids.len() && ids[next] < raw {
+                next += 1;
+            }
+            if ids.get(next) == Some(&raw) {
+                f(raw, value)?;
+            }
+            Ok(Flow::Continue(()))
+        },
+    )
 }
 
 /// Loads a record or fails with [`Error::NotFound`].

@@ -1427,3 +1427,78 @@ fn report_sums_beyond_what_every_runtime_holds_are_refused() {
         eur(MAX_EXACT_INTEGER)
     );
 }
+
+/// The leaderboard reads closed deals one by one when they are few among many open ones and
+/// in one walk of the deals when they are many; both give the figures of the deals.
+#[test]
+fn the_leaderboard_counts_every_closed_deal_whether_few_or_many() {
+    let crm = crm();
+    let p = crm.default_pipeline().unwrap();
+    let (won, lost) = (stage_named(&p, "Won"), stage_named(&p, "Lost"));
+    let owners = [Some("ana"), Some("łukasz"), None];
+    let mut deals = Vec::new();
+    for i in 0..40usize {
+        let amount = if i % 7 == 6 {
+            pln(1_000)
+        } else {
+            eur(100 * (i as i64 + 1))
+        };
+        let d = crm
+            .create_deal(DealInput {
+                owner: owners[i % 3].map(str::to_string),
+                ..deal(&format!("deal {i}"), Some(amount))
+            })
+            .unwrap();
+        deals.push((d.id, owners[i % 3], amount));
+    }
+    // Expected rows (owner → won, EUR value, lost) and unpriced PLN deals (no EUR/PLN rate).
+    let mut expected: std::collections::BTreeMap<Option<&str>, (u64, i64, u64)> =
+        Default::default();
+    let mut unpriced = Vec::new();
+    let check = |expected: &std::collections::BTreeMap<Option<&str>, (u64, i64, u64)>,
+                 unpriced: &Vec<DealId>| {
+        let board = crm.leaderboard(TimeRange::default()).unwrap();
+        let got: std::collections::BTreeMap<Option<&str>, (u64, i64, u64)> = board
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.owner.as_deref(),
+                    (r.won, r.won_value.amount_minor(), r.lost),
+                )
+            })
+            .collect();
+        assert_eq!(&got, expected);
+        assert_eq!(&board.unpriced, unpriced);
+    };
+    // Few closed among many open: 2 of 40.
+    for (k, &(id, owner, amount)) in deals.iter().enumerate().take(2) {
+        let stage = if k == 0 { won } else { lost };
+        crm.move_deal(id, to(stage)).unwrap();
+        let row = expected.entry(owner).or_default();
+        if k == 0 {
+            row.0 += 1;
+            row.1 += amount.amount_minor();
+        } else {
+            row.2 += 1;
+        }
+    }
+    check(&expected, &unpriced);
+    // Most closed: every deal but the last five.
+    for (k, &(id, owner, amount)) in deals.iter().enumerate().take(35).skip(2) {
+        let row = expected.entry(owner).or_default();
+        if k % 2 == 0 {
+            crm.move_deal(id, to(won)).unwrap();
+            row.0 += 1;
+            if amount.currency() == Currency::EUR {
+                row.1 += amount.amount_minor();
+            } else {
+                unpriced.push(id);
+            }
+        } else {
+            crm.move_deal(id, to(lost)).unwrap();
+            row.2 += 1;
+        }
+    }
+    check(&expected, &unpriced);
+}
