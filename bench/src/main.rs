@@ -646,13 +646,13 @@ fn orchestrate(args: &[String]) -> Result<()> {
             ));
         }
         runs.push(reports);
+        // The table so far, so that a long run leaves its figures even if stopped.
+        if let Some(path) = &args.out {
+            std::fs::write(path, table(&args, &runs)).map_err(err)?;
+        }
     }
-    let out = table(&args, &runs);
-    println!("{out}");
+    println!("{}", table(&args, &runs));
     eprintln!("all engines found the same records and figures in every run");
-    if let Some(path) = &args.out {
-        std::fs::write(path, &out).map_err(err)?;
-    }
     Ok(())
 }
 
