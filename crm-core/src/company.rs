@@ -326,7 +326,10 @@ impl Company {
     fn search_terms(&self, out: &mut Entries) {
         let id = self.raw_id();
         let mut add = |s: &str, class: u8| {
-            text::for_each_term(s, |t| out.search.push((search_key(t, id), class)));
+            text::for_each_term(s, |t| {
+                out.search
+                    .push((index::search_key(RecordKind::Company.code(), t, id), class))
+            });
         };
         add(&self.name, field_class::NAME);
         for d in &self.domains {
@@ -344,15 +347,6 @@ impl Company {
             query::custom_search_text(v, |s| add(s, field_class::OTHER));
         }
     }
-}
-
-fn search_key(term: &str, id: u128) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 18);
-    k.push(RecordKind::Company.code());
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
 }
 
 record::impl_entity!(Company, RecordKind::Company);

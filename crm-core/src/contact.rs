@@ -296,7 +296,10 @@ impl Contact {
     fn search_terms(&self, out: &mut Entries) {
         let mut add = |s: &str, class: u8| {
             text::for_each_term(s, |t| {
-                out.search.push((search_key(t, self.raw_id()), class))
+                out.search.push((
+                    index::search_key(RecordKind::Contact.code(), t, self.raw_id()),
+                    class,
+                ))
             });
         };
         for name in [&self.given_name, &self.family_name].into_iter().flatten() {
@@ -324,15 +327,6 @@ impl Contact {
             query::custom_search_text(v, |s| add(s, field_class::OTHER));
         }
     }
-}
-
-fn search_key(term: &str, id: u128) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 18);
-    k.push(RecordKind::Contact.code());
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
 }
 
 fn digits(s: &str) -> String {

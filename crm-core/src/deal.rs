@@ -293,7 +293,10 @@ impl Record for Deal {
         }
         if self.archived_at.is_none() {
             let mut add = |s: &str, class: u8| {
-                text::for_each_term(s, |t| out.search.push((search_key(t, id), class)));
+                text::for_each_term(s, |t| {
+                    out.search
+                        .push((index::search_key(RecordKind::Deal.code(), t, id), class))
+                });
             };
             add(&self.title, field_class::NAME);
             for s in self.tags.iter().chain(&self.source) {
@@ -312,15 +315,6 @@ pub(crate) fn status_code(s: StageKind) -> u8 {
         StageKind::Won => 1,
         StageKind::Lost => 2,
     }
-}
-
-fn search_key(term: &str, id: u128) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 18);
-    k.push(RecordKind::Deal.code());
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
 }
 
 record::impl_entity!(Deal, RecordKind::Deal);

@@ -113,6 +113,17 @@ pub(crate) fn push_text(out: &mut Vec<u8>, s: &str, max: usize) {
     out.push(0);
 }
 
+/// A `search` table key: `[kind][term][0x00][id]` (`kind` is a record kind's code, or the
+/// products' own byte).
+pub(crate) fn search_key(kind: u8, term: &str, id: u128) -> Vec<u8> {
+    let mut k = Vec::with_capacity(term.len() + 18);
+    k.push(kind);
+    k.extend_from_slice(term.as_bytes());
+    k.push(0);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
 /// `[index][text][0x00][id]`.
 pub(crate) fn text_key(index: u8, value: &str, id: u128) -> Vec<u8> {
     let mut k = Vec::with_capacity(value.len() + 18);

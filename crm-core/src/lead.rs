@@ -455,7 +455,10 @@ impl Record for Lead {
         }
         if self.archived_at.is_none() {
             let mut add = |s: &str, class: u8| {
-                text::for_each_term(s, |t| out.search.push((search_key(t, id), class)));
+                text::for_each_term(s, |t| {
+                    out.search
+                        .push((index::search_key(RecordKind::Lead.code(), t, id), class))
+                });
             };
             add(&self.display_name, field_class::NAME);
             for s in self.company_name.iter() {
@@ -477,15 +480,6 @@ impl Record for Lead {
             }
         }
     }
-}
-
-fn search_key(term: &str, id: u128) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 18);
-    k.push(RecordKind::Lead.code());
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
 }
 
 record::impl_entity!(Lead, RecordKind::Lead);

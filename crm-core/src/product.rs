@@ -151,7 +151,10 @@ impl Record for Product {
         out.index.push(name);
         if self.archived_at.is_none() {
             let mut add = |s: &str, class: u8| {
-                text::for_each_term(s, |t| out.search.push((search_key(t, id), class)));
+                text::for_each_term(s, |t| {
+                    out.search
+                        .push((index::search_key(PRODUCT_SEARCH_KIND, t, id), class))
+                });
             };
             add(&self.name, field_class::NAME);
             add(&self.sku, field_class::NAME);
@@ -162,15 +165,6 @@ impl Record for Product {
 /// Products are searched on their own (see `search_products`), under a kind byte of their
 /// own in the search table.
 const PRODUCT_SEARCH_KIND: u8 = 0x10;
-
-fn search_key(term: &str, id: u128) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 18);
-    k.push(PRODUCT_SEARCH_KIND);
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
-}
 
 impl Record for PriceList {
     const TABLE: Table = Table::PriceLists;
