@@ -433,7 +433,7 @@ fn value_when_won(
 /// title, contacts, line items, tags and custom fields of every closed deal (the fields keep
 /// their numbers from [`Deal`]; the others are skipped as unknown).
 /// An optional instant, as the closed-deal figures carry it.
-type Instant = Option<DateTime<Utc>>;
+type ClosedAt = Option<DateTime<Utc>>;
 
 #[derive(minicbor::Decode)]
 struct ClosedFacts<'b> {
@@ -855,7 +855,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
     let mut owners: BTreeMap<String, (u64, i64, u64)> = BTreeMap::new();
     let mut no_owner = (0, 0, 0);
     // Won deals in another currency: (id, owner, amount, closed at), converted afterwards.
-    let mut to_convert: Vec<(u128, Option<String>, Option<Money>, Instant)> = Vec::new();
+    let mut to_convert: Vec<(u128, Option<String>, Option<Money>, ClosedAt)> = Vec::new();
     let add = |row: &mut (u64, i64, u64), v: i64| -> Result<()> {
         row.1 = row
             .1
