@@ -4,9 +4,9 @@
 //! indexed value in an order-preserving encoding, and the 16 bytes of the record id:
 //! `[index][value][0x00][id]` for text (values never contain 0x00) and
 //! `[index][8-byte instant][id]` for instants. The id at the end makes every key unique and
-//! lets a scan read the record id without touching the record. Search terms live in the
-//! `search` table as `[kind][term][0x00][id]` with a one-byte value saying which fields of the
-//! record hold the term.
+//! lets a scan read the record id without touching the record. A record's search terms are
+//! computed as `[kind][term][0x00][id]` with a byte saying which fields of the record hold the
+//! term; the `search` table keeps them as posting lists per term (see `postings.rs`).
 //!
 //! A record's entries are a pure function of the stored record: on every write the entries of
 //! the old and new versions are computed, sorted and merged, and only the difference is
@@ -15,6 +15,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::postings::REMOVE;
 use crate::store::{Table, Writer};
 
 /// One byte per index. Numbers are part of the file format: never reuse one.
@@ -209,14 +210,19 @@ pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> R
         &new.search,
         |e| e.0.as_slice(),
         |change| match change {
-            Change::Removed(e) => w.remove(Table::Search, &e.0).map(drop),
-            Change::Added(e) => w.put(Table::Search, &e.0, &[e.1]).map(drop),
-            Change::Kept(before, after) if before.1 != after.1 => {
-                w.put(Table::Search, &after.0, &[after.1]).map(drop)
-            }
+            Change::Removed(e) => post(w, &e.0, REMOVE),
+            Change::Added(e) => post(w, &e.0, e.1),
+            Change::Kept(before, after) if before.1 != after.1 => post(w, &after.0, after.1),
             Change::Kept(_, _) => Ok(()),
         },
     )
+}
+
+/// Hands a search entry `[kind][term][0x00][id]` to the transaction's posting lists.
+fn post(w: &mut impl Writer, key: &[u8], classes: u8) -> Result<()> {
+    let split = key.len().saturating_sub(16);
+    let id = id_of_key(key).unwrap_or(0);
+    w.post(&key[..split], id, classes)
 }
 
 enum Change<'a, T> {

@@ -17,6 +17,7 @@ use crate::lead::Lead;
 use crate::lineitem;
 use crate::normalize;
 use crate::pipeline::Pipeline;
+use crate::postings;
 use crate::product::{PriceList, Product};
 use crate::quote::Quote;
 use crate::record::{self, Entity, Record};
@@ -243,10 +244,28 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
     }
 
     let mut found_search: BTreeMap<Vec<u8>, u8> = BTreeMap::new();
-    r.scan_prefix(Table::Search, &[], false, |k, v| {
-        found_search.insert(k.to_vec(), v.first().copied().unwrap_or(0));
+    let mut key = Vec::new();
+    let mut out_of_order = 0u64;
+    postings::scan(r, &[], |term, id, classes| {
+        key.clear();
+        key.extend_from_slice(term);
+        key.push(0);
+        key.extend_from_slice(&id.to_be_bytes());
+        // Postings come in key order; blocks of one term that overlap break that.
+        if found_search
+            .last_key_value()
+            .is_some_and(|(last, _)| *last >= key)
+        {
+            out_of_order += 1;
+        }
+        found_search.insert(key.clone(), classes);
         Ok(Flow::Continue(()))
     })?;
+    if out_of_order > 0 {
+        exp.problem(format!(
+            "{out_of_order} search postings are out of order (their blocks overlap)"
+        ));
+    }
     exp.report.search_entries = found_search.len() as u64;
     if found_search != exp.search {
         let missing = exp

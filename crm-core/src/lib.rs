@@ -51,6 +51,7 @@ mod migrate;
 pub mod money;
 mod normalize;
 mod pipeline;
+mod postings;
 mod product;
 mod query;
 mod quote;

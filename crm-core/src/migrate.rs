@@ -12,11 +12,13 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::store::{Reader, Store, Table, WriteTx, Writer};
-use crate::{pipeline, relation};
+use std::ops::Bound;
+
+use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
+use crate::{index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -24,7 +26,7 @@ const VERSION_KEY: &[u8] = b"schema_version";
 type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
 
 /// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [create_v1, sales_v2];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [create_v1, sales_v2, posting_lists_v3];
 
 /// Version 1: the tables, and the built-in relation types.
 fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
@@ -43,6 +45,44 @@ fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
         pipeline::create_default(w, ctx)?;
     }
     Ok(())
+}
+
+/// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is
+/// already a block of one posting; this packs each term's postings into full blocks, a
+/// hundred thousand entries at a time so that memory stays bounded on large files.
+fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    const AT_A_TIME: usize = 100_000;
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let mut entries: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let lower = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        w.scan(Table::Search, (lower, Bound::Unbounded), false, |k, v| {
+            entries.push((k.to_vec(), v.to_vec()));
+            Ok(if entries.len() < AT_A_TIME {
+                Flow::Continue(())
+            } else {
+                Flow::Break(())
+            })
+        })?;
+        let Some((last, _)) = entries.last() else {
+            return Ok(());
+        };
+        after = Some(last.clone());
+        for (k, _) in &entries {
+            w.remove(Table::Search, k)?;
+        }
+        for (k, v) in &entries {
+            let first = index::id_of_key(k)
+                .ok_or_else(|| Error::storage("a search entry has no record id"))?;
+            let term = &k[..k.len() - 16];
+            postings::decode(first, v, |id, classes| {
+                w.post(term, id, classes)?;
+                Ok(Flow::Continue(()))
+            })?;
+        }
+        // Packed blocks start at ids already passed, so they sort before the next entries.
+        w.flush_postings()?;
+    }
 }
 
 /// The version recorded in the file; `None` for a file without CRM tables.
@@ -172,6 +212,47 @@ mod tests {
         run_steps(&store, &ctx(), 2, &[step_a, step_b, step_c]).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(3));
         assert_eq!(marks(&store), vec![b"b".to_vec(), b"c".to_vec()]);
+    }
+
+    /// A version-2 search table (one key per term and record) becomes packed blocks holding
+    /// the same postings, across the migration's rounds of entries.
+    #[test]
+    fn version_3_packs_version_2_search_entries() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        run_steps(&store, &ctx(), 0, &STEPS[..2]).unwrap();
+        let terms: [&[u8]; 3] = [b"\x01ala\x00", b"\x01alan\x00", b"\x02ala\x00"];
+        let mut expected = Vec::new();
+        store
+            .write(|w| {
+                for (n, term) in terms.iter().enumerate() {
+                    // More postings than one round of the migration takes.
+                    let count = if n == 0 { 120_000u128 } else { 3 };
+                    for i in 0..count {
+                        let id = (i + 1) * 7;
+                        let mut key = term.to_vec();
+                        key.extend_from_slice(&id.to_be_bytes());
+                        w.put(Table::Search, &key, &[1 << (i % 4)])?;
+                        expected.push((term[..term.len() - 1].to_vec(), id, 1u8 << (i % 4)));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        run_steps(&store, &ctx(), 2, &STEPS).unwrap();
+        assert_eq!(file_version(&store).unwrap(), Some(3));
+        let (found, blocks) = store
+            .read(|r| {
+                let mut found = Vec::new();
+                postings::scan(r, &[], |term, id, classes| {
+                    found.push((term.to_vec(), id, classes));
+                    Ok(Flow::Continue(()))
+                })?;
+                Ok((found, r.len(Table::Search)?))
+            })
+            .unwrap();
+        assert_eq!(found, expected);
+        // 120,000 postings of 2 bytes pack into about 240 blocks, not 120,000 keys.
+        assert!(blocks < 500, "{blocks} blocks");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::fields::MAX_EXACT_INTEGER;
 use crate::id::{PriceListId, ProductId};
 use crate::index::{self, Entries, field_class, ix};
 use crate::money::{Currency, Money};
+use crate::postings;
 use crate::query;
 use crate::record::{self, Record};
 use crate::store::{Flow, Reader, Table, Writer};
@@ -333,8 +334,8 @@ pub(crate) fn search(r: &mut impl Reader, query_text: &str) -> Result<Vec<Produc
         let mut prefix = vec![PRODUCT_SEARCH_KIND];
         prefix.extend_from_slice(word.as_bytes());
         let mut ids = Vec::new();
-        r.scan_prefix(Table::Search, &prefix, false, |k, _| {
-            ids.extend(index::id_of_key(k));
+        postings::scan(r, &prefix, |_, id, _| {
+            ids.push(id);
             Ok(Flow::Continue(()))
         })?;
         ids.sort_unstable();

@@ -1,8 +1,8 @@
 //! Full-text search across contacts, companies, leads and deals.
 //!
 //! Every active record's words are folded (lower case, no diacritics: "Łódź" is stored as
-//! `lodz`) and kept in the `search` table as `[kind][term][0x00][id]`, with a byte saying in
-//! which fields the term occurs. A query is folded the same way and split into words; each word
+//! `lodz`) and kept in the `search` table's posting lists (`postings.rs`): per kind and term,
+//! the ids holding it, each with a byte saying in which fields the term occurs. A query is folded the same way and split into words; each word
 //! matches the terms it is a prefix of, so results appear as the user types. A record is found
 //! when every word matches one of its terms. Its score adds, for each word, the weight of the
 //! best field it matched in (name 8, email or domain 4, phone 4, anything else 2), doubled when
@@ -18,10 +18,11 @@ use crate::contact::Contact;
 use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::id::RecordRef;
-use crate::index::{self, field_class};
+use crate::index::field_class;
 use crate::lead::Lead;
+use crate::postings;
 use crate::record::{self, RecordKind};
-use crate::store::{Flow, Reader, Table};
+use crate::store::{Flow, Reader};
 use crate::text;
 
 /// A full-text query.
@@ -86,18 +87,19 @@ fn matches_of_kind(
     words: &[String],
 ) -> Result<HashMap<u128, u32>> {
     let mut found: Option<HashMap<u128, u32>> = None;
+    let mut prefix = Vec::new();
     for word in words {
-        let mut prefix = Vec::with_capacity(word.len() + 1);
+        prefix.clear();
         prefix.push(kind.code());
         prefix.extend_from_slice(word.as_bytes());
+        // After the first word only records already found can match, so the others' postings
+        // are checked against them rather than collected.
         let mut this: HashMap<u128, u32> = HashMap::new();
-        r.scan_prefix(Table::Search, &prefix, false, |key, value| {
-            let Some(id) = index::id_of_key(key) else {
+        postings::scan(r, &prefix, |term, id, classes| {
+            if found.as_ref().is_some_and(|f| !f.contains_key(&id)) {
                 return Ok(Flow::Continue(()));
-            };
-            // The stored term runs from after the kind byte to the 0x00 before the id.
-            let whole = key.len() == prefix.len() + 17;
-            let classes = value.first().copied().unwrap_or(field_class::OTHER);
+            }
+            let whole = term.len() == prefix.len();
             let score = weight(classes) * if whole { 2 } else { 1 };
             let entry = this.entry(id).or_insert(0);
             *entry = (*entry).max(score);

@@ -3,10 +3,12 @@
 //! Every table maps byte keys to byte values. Record tables are keyed by the 16 big-endian
 //! bytes of the id (so they iterate in creation order); the `index` table holds every
 //! secondary index as composite keys with an empty value, one leading byte naming the index
-//! (see `index.rs`); the `search` table holds the full-text terms. The domain code reads
+//! (see `index.rs`); the `search` table holds the full-text terms as posting lists (see
+//! `postings.rs`). The domain code reads
 //! through [`Reader`] and writes through [`Writer`], implemented by a read snapshot and by a
 //! write transaction alike, so that a query runs unchanged inside a batch.
 
+use std::collections::HashMap;
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -14,6 +16,7 @@ use std::sync::{Arc, RwLock};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use crate::error::{Error, Result};
+use crate::postings;
 
 /// What a scan callback returns: go on, or stop early.
 pub(crate) type Flow = ControlFlow<()>;
@@ -150,8 +153,13 @@ pub(crate) trait Writer: Reader {
     fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<bool>;
     /// Removes `key`; returns whether it was present.
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool>;
-    /// How many puts and removes this transaction has made so far.
+    /// How many puts, removes and posts this transaction has made so far.
     fn mutations(&self) -> u64;
+    /// Records that the record `id` holds the search term `term` (`[kind][term][0x00]`) in the
+    /// fields `classes`, or no longer holds it when `classes` is [`postings::REMOVE`]. The
+    /// change reaches the `search` table's posting lists before anything reads that table and
+    /// at the latest when the transaction commits.
+    fn post(&mut self, term: &[u8], id: u128, classes: u8) -> Result<()>;
 }
 
 /// The smallest key greater than every key starting with `prefix`, or `None` when there is
@@ -259,11 +267,18 @@ impl Reader for ReadTx {
     }
 }
 
-/// The tables of one write transaction, opened on first use.
+/// How many search postings a transaction collects before merging them into the table: about
+/// 64 MiB of changes, so that a bulk import of any size runs in bounded memory.
+const POSTINGS_HELD: usize = 1 << 21;
+
+/// The tables of one write transaction, opened on first use, and the search postings it has
+/// collected but not yet merged (see `postings.rs`).
 pub(crate) struct WriteTx<'t> {
     tx: &'t redb::WriteTransaction,
     tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; TABLE_COUNT],
     mutations: u64,
+    postings: HashMap<Vec<u8>, Vec<postings::Change>>,
+    postings_held: usize,
 }
 
 impl<'t> WriteTx<'t> {
@@ -272,7 +287,34 @@ impl<'t> WriteTx<'t> {
             tx,
             tables: [const { None }; TABLE_COUNT],
             mutations: 0,
+            postings: HashMap::new(),
+            postings_held: 0,
         }
+    }
+
+    /// Merges the collected postings into the `search` table, term by term in key order.
+    pub(crate) fn flush_postings(&mut self) -> Result<()> {
+        if self.postings_held == 0 {
+            return Ok(());
+        }
+        let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
+        self.postings_held = 0;
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (term, changes) in terms {
+            postings::apply(self, &term, changes)?;
+        }
+        Ok(())
+    }
+
+    /// The table `t`, after merging collected postings when `t` is the search table.
+    fn table_to_read(
+        &mut self,
+        t: Table,
+    ) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
+        if t == Table::Search {
+            self.flush_postings()?;
+        }
+        self.table(t)
     }
 
     fn table(&mut self, t: Table) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
@@ -292,7 +334,7 @@ impl Reader for WriteTx<'_> {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
-        get_in(&*self.table(t)?, key, f)
+        get_in(&*self.table_to_read(t)?, key, f)
     }
 
     fn scan(
@@ -302,11 +344,11 @@ impl Reader for WriteTx<'_> {
         reverse: bool,
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        scan_table(&*self.table(t)?, range, reverse, f)
+        scan_table(&*self.table_to_read(t)?, range, reverse, f)
     }
 
     fn len(&mut self, t: Table) -> Result<u64> {
-        Ok(self.table(t)?.len()?)
+        Ok(self.table_to_read(t)?.len()?)
     }
 }
 
@@ -323,6 +365,21 @@ impl Writer for WriteTx<'_> {
 
     fn mutations(&self) -> u64 {
         self.mutations
+    }
+
+    fn post(&mut self, term: &[u8], id: u128, classes: u8) -> Result<()> {
+        self.mutations += 1;
+        match self.postings.get_mut(term) {
+            Some(changes) => changes.push((id, classes)),
+            None => {
+                self.postings.insert(term.to_vec(), vec![(id, classes)]);
+            }
+        }
+        self.postings_held += 1;
+        if self.postings_held >= POSTINGS_HELD {
+            self.flush_postings()?;
+        }
+        Ok(())
     }
 }
 
@@ -491,7 +548,7 @@ impl Store {
         let tx = self.db.begin_write()?;
         let result = {
             let mut w = WriteTx::new(&tx);
-            f(&mut w)
+            f(&mut w).and_then(|value| w.flush_postings().map(|()| value))
         };
         match result {
             Ok(value) => {

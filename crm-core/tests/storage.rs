@@ -174,7 +174,13 @@ fn the_version_2_fixture_opens_with_its_sales_data() {
     )
     .unwrap();
     let crm = Crm::open(&path).unwrap();
+    // Version 3 packed the search terms into posting lists: search finds what it found.
     assert!(crm.verify().unwrap().is_ok());
+    let hits = crm.search(&SearchQuery::new("lodz")).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.label.as_str()).collect::<Vec<_>>(),
+        vec!["Młyny Łódzkie", "Zofia Wiśniewska"]
+    );
     assert_eq!(crm.reporting_currency().unwrap(), Currency::PLN);
     let leads = crm.find_leads_by_email("lucja@mlyn-kalisz.pl").unwrap();
     assert_eq!(leads[0].status, LeadStatus::Converted);

@@ -1,0 +1,409 @@
+//! Posting lists: how the `search` table stores which records hold which term.
+//!
+//! The records holding one term are kept in blocks of ascending ids. A block's key is the
+//! term's prefix `[kind][term][0x00]` followed by the 16 big-endian bytes of the block's first
+//! id; its value is the first posting's field classes, then, for every further posting, the
+//! difference to the previous id (unsigned LEB128, never 0) and that posting's field classes.
+//! A block is at most [`MAX_BLOCK`] bytes, so one change rewrites a small value, while a term
+//! held by half a million records is a few thousand sequential values rather than half a
+//! million keys. A block of one posting is the key `[kind][term][0x00][id]` with the value
+//! `[classes]`, which is exactly the one-key-per-term layout of schema version 2.
+//!
+//! Inside a write transaction, changes are not applied one by one: the transaction collects
+//! them per term ([`crate::store::Writer::post`]) and [`apply`] merges each term's changes into
+//! its blocks in one pass, before anything reads the table and when the transaction commits.
+
+use std::ops::Bound;
+
+use crate::error::{Error, Result};
+use crate::store::{self, Flow, Reader, Table, Writer};
+
+/// The largest block written, in bytes (a block of one posting may not be split further).
+pub(crate) const MAX_BLOCK: usize = 1024;
+
+/// A change to a posting list: the record id and its new field classes, or [`REMOVE`].
+pub(crate) type Change = (u128, u8);
+
+/// The field classes of a change that removes the posting.
+pub(crate) const REMOVE: u8 = 0;
+
+fn push_varint(out: &mut Vec<u8>, mut v: u128) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn varint_len(v: u128) -> usize {
+    let bits = 128 - v.leading_zeros() as usize;
+    bits.max(1).div_ceil(7)
+}
+
+fn corrupt() -> Error {
+    Error::storage("a search posting block is damaged")
+}
+
+/// Calls `f` with each posting (id, classes) of the block that starts at `first`, until it
+/// breaks; returns whether it broke.
+pub(crate) fn decode(
+    first: u128,
+    block: &[u8],
+    mut f: impl FnMut(u128, u8) -> Result<Flow>,
+) -> Result<bool> {
+    let (&classes, mut rest) = block.split_first().ok_or_else(corrupt)?;
+    let mut id = first;
+    if f(id, classes)?.is_break() {
+        return Ok(true);
+    }
+    while !rest.is_empty() {
+        let mut delta: u128 = 0;
+        let mut shift = 0u32;
+        loop {
+            let (&b, tail) = rest.split_first().ok_or_else(corrupt)?;
+            rest = tail;
+            if shift >= 128 || (shift == 126 && b > 0b11) {
+                return Err(corrupt());
+            }
+            delta |= u128::from(b & 0x7F) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let (&classes, tail) = rest.split_first().ok_or_else(corrupt)?;
+        rest = tail;
+        if delta == 0 {
+            return Err(corrupt());
+        }
+        id = id.checked_add(delta).ok_or_else(corrupt)?;
+        if f(id, classes)?.is_break() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The block of `postings` (ascending ids, at least one); its first id goes in the key.
+pub(crate) fn encode(postings: &[Change], out: &mut Vec<u8>) {
+    out.clear();
+    let mut previous = None;
+    for &(id, classes) in postings {
+        if let Some(p) = previous {
+            push_varint(out, id - p);
+        }
+        out.push(classes);
+        previous = Some(id);
+    }
+}
+
+/// Splits ascending `postings` into runs that each encode in at most `max` bytes.
+fn pieces(postings: &[Change], max: usize) -> Vec<&[Change]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, &(id, _)) in postings.iter().enumerate() {
+        let cost = if i == start {
+            1
+        } else {
+            varint_len(id - postings[i - 1].0) + 1
+        };
+        if i > start && size + cost > max {
+            out.push(&postings[start..i]);
+            start = i;
+            size = 1;
+        } else {
+            size += cost;
+        }
+    }
+    if start < postings.len() {
+        out.push(&postings[start..]);
+    }
+    out
+}
+
+/// `[kind][term][0x00][id]`.
+fn block_key(term: &[u8], first: u128) -> Vec<u8> {
+    let mut k = Vec::with_capacity(term.len() + 16);
+    k.extend_from_slice(term);
+    k.extend_from_slice(&first.to_be_bytes());
+    k
+}
+
+fn first_of(key: &[u8]) -> Result<u128> {
+    crate::index::id_of_key(key).ok_or_else(corrupt)
+}
+
+/// Calls `f` with the term part of the key (`[kind][term]`, without the 0x00), the id and the
+/// field classes of every posting whose term starts with `prefix` (`[kind][word]`): terms in
+/// byte order, ids ascending within a term.
+pub(crate) fn scan(
+    r: &mut impl Reader,
+    prefix: &[u8],
+    mut f: impl FnMut(&[u8], u128, u8) -> Result<Flow>,
+) -> Result<()> {
+    r.scan_prefix(Table::Search, prefix, false, |key, block| {
+        let first = first_of(key)?;
+        // The term runs up to the 0x00 before the 16 id bytes.
+        let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
+        let stopped = decode(first, block, |id, classes| f(term, id, classes))?;
+        Ok(if stopped {
+            Flow::Break(())
+        } else {
+            Flow::Continue(())
+        })
+    })
+}
+
+/// Merges `changes` (in the order they were made; the last change of an id wins) into the
+/// blocks of `term` (`[kind][term][0x00]`).
+pub(crate) fn apply(w: &mut impl Writer, term: &[u8], changes: Vec<Change>) -> Result<()> {
+    apply_with(w, term, changes, MAX_BLOCK)
+}
+
+fn apply_with(
+    w: &mut impl Writer,
+    term: &[u8],
+    mut changes: Vec<Change>,
+    max: usize,
+) -> Result<()> {
+    // A stable sort keeps each id's changes in the order made; keep the last.
+    changes.sort_by_key(|c| c.0);
+    changes.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 = later.1;
+            true
+        } else {
+            false
+        }
+    });
+    let term_end = store::prefix_end(term).ok_or_else(corrupt)?;
+    let mut old: Vec<Change> = Vec::new();
+    let mut merged: Vec<Change> = Vec::new();
+    let mut value = Vec::new();
+    let mut i = 0;
+    while i < changes.len() {
+        let id = changes[i].0;
+        // The block holding `id`: the last one starting at or before it, else the term's first.
+        let mut block: Option<(u128, Vec<u8>)> = None;
+        let at = block_key(term, id);
+        w.scan(
+            Table::Search,
+            (Bound::Included(term), Bound::Included(&at)),
+            true,
+            |k, v| {
+                block = Some((first_of(k)?, v.to_vec()));
+                Ok(Flow::Break(()))
+            },
+        )?;
+        if block.is_none() {
+            w.scan_prefix(Table::Search, term, false, |k, v| {
+                block = Some((first_of(k)?, v.to_vec()));
+                Ok(Flow::Break(()))
+            })?;
+        }
+        // The next block's first id bounds the changes this block takes.
+        let mut next: Option<u128> = None;
+        if let Some((first, _)) = &block {
+            let after = block_key(term, *first);
+            w.scan(
+                Table::Search,
+                (Bound::Excluded(&after), Bound::Excluded(&term_end)),
+                false,
+                |k, _| {
+                    next = Some(first_of(k)?);
+                    Ok(Flow::Break(()))
+                },
+            )?;
+        }
+        let end = next.map_or(changes.len(), |n| {
+            i + changes[i..].partition_point(|c| c.0 < n)
+        });
+        old.clear();
+        if let Some((first, bytes)) = &block {
+            decode(*first, bytes, |id, classes| {
+                old.push((id, classes));
+                Ok(Flow::Continue(()))
+            })?;
+        }
+        merged.clear();
+        let (mut a, mut b) = (0, i);
+        loop {
+            let next_old = old.get(a).copied();
+            let next_change = changes[..end].get(b).copied();
+            let change = match (next_old, next_change) {
+                (Some(o), Some(c)) if o.0 < c.0 => {
+                    merged.push(o);
+                    a += 1;
+                    continue;
+                }
+                (Some(o), Some(c)) => {
+                    // A change of an id already held replaces (or removes) it.
+                    if o.0 == c.0 {
+                        a += 1;
+                    }
+                    b += 1;
+                    c
+                }
+                (None, Some(c)) => {
+                    b += 1;
+                    c
+                }
+                (Some(o), None) => {
+                    merged.push(o);
+                    a += 1;
+                    continue;
+                }
+                (None, None) => break,
+            };
+            if change.1 != REMOVE {
+                merged.push(change);
+            }
+        }
+        if let Some((first, _)) = &block {
+            if merged.first().map(|m| m.0) != Some(*first) {
+                w.remove(Table::Search, &block_key(term, *first))?;
+            }
+        }
+        for piece in pieces(&merged, max) {
+            encode(piece, &mut value);
+            w.put(Table::Search, &block_key(term, piece[0].0), &value)?;
+        }
+        i = end;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Location, Store};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_block_has_the_documented_bytes() {
+        let mut out = Vec::new();
+        encode(&[(1000, 1), (1001, 8), (1001 + 300, 9)], &mut out);
+        // classes 1; delta 1, classes 8; delta 300 = 0b10_0101100 → 0xAC 0x02, classes 9.
+        assert_eq!(out, vec![1, 1, 8, 0xAC, 0x02, 9]);
+        let mut back = Vec::new();
+        decode(1000, &out, |id, c| {
+            back.push((id, c));
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        assert_eq!(back, vec![(1000, 1), (1001, 8), (1301, 9)]);
+        // The widest delta round-trips.
+        encode(&[(0, 1), (u128::MAX, 2)], &mut out);
+        let mut last = 0;
+        decode(0, &out, |id, _| {
+            last = id;
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        assert_eq!(last, u128::MAX);
+    }
+
+    #[test]
+    fn damaged_blocks_are_errors_not_panics() {
+        for bad in [
+            &[][..],
+            &[1, 0x80][..],
+            &[1, 0, 1][..],
+            &[1, 5][..],
+            &[
+                1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 1,
+            ][..],
+        ] {
+            let r = decode(5, bad, |_, _| Ok(Flow::Continue(())));
+            assert_eq!(r.unwrap_err().code(), "storage", "{bad:?}");
+        }
+        // An id past u128::MAX is damage too.
+        assert!(decode(u128::MAX, &[1, 1, 1], |_, _| Ok(Flow::Continue(()))).is_err());
+    }
+
+    #[test]
+    fn pieces_fit_the_limit() {
+        let postings: Vec<Change> = (0..1000u128).map(|i| (i * 1000, 1)).collect();
+        let ps = pieces(&postings, 64);
+        assert!(ps.len() > 1);
+        let mut buf = Vec::new();
+        for p in &ps {
+            encode(p, &mut buf);
+            assert!(buf.len() <= 64);
+        }
+        assert_eq!(ps.iter().map(|p| p.len()).sum::<usize>(), 1000);
+    }
+
+    fn stored(store: &Store, term: &[u8]) -> (BTreeMap<u128, u8>, usize) {
+        store
+            .read(|r| {
+                let mut out = BTreeMap::new();
+                let mut blocks = 0;
+                r.scan_prefix(Table::Search, term, false, |_, _| {
+                    blocks += 1;
+                    Ok(Flow::Continue(()))
+                })?;
+                scan(r, term, |t, id, c| {
+                    assert_eq!(t, &term[..term.len() - 1]);
+                    assert!(out.insert(id, c).is_none(), "id {id} twice");
+                    Ok(Flow::Continue(()))
+                })?;
+                Ok((out, blocks))
+            })
+            .unwrap()
+    }
+
+    proptest! {
+        /// Whatever the changes, the blocks hold exactly the model's postings, in order, each
+        /// once, and no block is longer than the limit unless it holds one posting.
+        #[test]
+        fn blocks_follow_the_changes(
+            rounds in prop::collection::vec(
+                prop::collection::vec((0u128..400, 0u8..4), 0..60), 1..8),
+            max in 3usize..40,
+        ) {
+            let store = Store::open(Location::Memory, None).unwrap();
+            store.write(Store::create_tables).unwrap();
+            let term = b"\x01abc\x00".to_vec();
+            // A neighbouring term must be left alone.
+            store.write(|w| apply_with(w, b"\x01abd\x00", vec![(7, 1)], max)).unwrap();
+            let mut model: BTreeMap<u128, u8> = BTreeMap::new();
+            for round in rounds {
+                let changes: Vec<Change> =
+                    round.iter().map(|&(id, c)| (id * 1_000_003, c)).collect();
+                for &(id, c) in &changes {
+                    if c == REMOVE { model.remove(&id); } else { model.insert(id, c); }
+                }
+                store.write(|w| apply_with(w, &term, changes, max)).unwrap();
+                let (found, _) = stored(&store, &term);
+                prop_assert_eq!(&found, &model);
+                store.read(|r| r.scan_prefix(Table::Search, &term, false, |k, v| {
+                    let mut n = 0;
+                    decode(first_of(k)?, v, |_, _| { n += 1; Ok(Flow::Continue(())) })?;
+                    assert!(v.len() <= max || n == 1, "block of {} bytes", v.len());
+                    Ok(Flow::Continue(()))
+                })).unwrap();
+            }
+            prop_assert_eq!(stored(&store, b"\x01abd\x00").0, BTreeMap::from([(7, 1)]));
+        }
+    }
+
+    #[test]
+    fn appending_in_order_fills_blocks() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        store.write(Store::create_tables).unwrap();
+        let term = b"\x01warszawa\x00";
+        for round in 0..20u128 {
+            let changes = (0..500u128).map(|i| (round * 500 + i, 8)).collect();
+            store.write(|w| apply(w, term, changes)).unwrap();
+        }
+        let (found, blocks) = stored(&store, term);
+        assert_eq!(found.len(), 10_000);
+        // 10,000 postings of 2 bytes fit in 20 blocks of 1,024 bytes; a few more are allowed
+        // where a round's end left a block short.
+        assert!(blocks <= 40, "{blocks} blocks");
+    }
+}
