@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Result;
 use crate::postings::REMOVE;
-use crate::store::{Table, Writer};
+use crate::store::Writer;
 
 /// One byte per index. Numbers are part of the file format: never reuse one.
 pub(crate) mod ix {
@@ -200,8 +200,8 @@ pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> R
         &new.index,
         |k| k.as_slice(),
         |change| match change {
-            Change::Removed(k) => w.remove(Table::Index, k).map(drop),
-            Change::Added(k) => w.put(Table::Index, k, &[]).map(drop),
+            Change::Removed(k) => w.index_remove(k),
+            Change::Added(k) => w.index_add(k),
             Change::Kept(_, _) => Ok(()),
         },
     )?;

@@ -81,7 +81,7 @@ fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
             })?;
         }
         // Packed blocks start at ids already passed, so they sort before the next entries.
-        w.flush_postings()?;
+        w.flush()?;
     }
 }
 

@@ -8,7 +8,7 @@
 //! through [`Reader`] and writes through [`Writer`], implemented by a read snapshot and by a
 //! write transaction alike, so that a query runs unchanged inside a batch.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -155,6 +155,12 @@ pub(crate) trait Writer: Reader {
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool>;
     /// How many puts, removes and posts this transaction has made so far.
     fn mutations(&self) -> u64;
+    /// Adds an entry (with an empty value) to the `index` table. Like [`Writer::post`], the
+    /// change is held by the transaction and written in key order at commit (or when many are
+    /// held); reads in the transaction see it at once.
+    fn index_add(&mut self, key: &[u8]) -> Result<()>;
+    /// Removes an entry from the `index` table, held like [`Writer::index_add`].
+    fn index_remove(&mut self, key: &[u8]) -> Result<()>;
     /// Records that the record `id` holds the search term `term` (`[kind][term][0x00]`) in the
     /// fields `classes`, or no longer holds it when `classes` is [`postings::REMOVE`]. The
     /// change reaches the `search` table's posting lists before anything reads that table and
@@ -271,14 +277,24 @@ impl Reader for ReadTx {
 /// 64 MiB of changes, so that a bulk import of any size runs in bounded memory.
 const POSTINGS_HELD: usize = 1 << 21;
 
-/// The tables of one write transaction, opened on first use, and the search postings it has
-/// collected but not yet merged (see `postings.rs`).
+/// How many `index` changes a transaction holds before writing them: about 200 MiB.
+const INDEX_HELD: usize = 1 << 21;
+
+/// The tables of one write transaction, opened on first use, the search postings it has
+/// collected but not yet merged (see `postings.rs`), and the `index` changes it holds.
+///
+/// Index entries are written at commit, sorted, rather than as each record is saved: an import
+/// into an empty index then appends to the B-tree, which redb packs into full pages (random
+/// inserts leave leaves half full after splits), and each leaf is touched in one pass. Reads in
+/// the transaction merge the held changes with the table.
 pub(crate) struct WriteTx<'t> {
     tx: &'t redb::WriteTransaction,
     tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; TABLE_COUNT],
     mutations: u64,
     postings: HashMap<Vec<u8>, Vec<postings::Change>>,
     postings_held: usize,
+    /// Held `index` changes: key → present (added) or not (removed).
+    index: BTreeMap<Vec<u8>, bool>,
 }
 
 impl<'t> WriteTx<'t> {
@@ -289,7 +305,40 @@ impl<'t> WriteTx<'t> {
             mutations: 0,
             postings: HashMap::new(),
             postings_held: 0,
+            index: BTreeMap::new(),
         }
+    }
+
+    /// Writes what the transaction holds: index changes and search postings.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        self.flush_index()?;
+        self.flush_postings()
+    }
+
+    /// Writes the held `index` changes in key order.
+    fn flush_index(&mut self) -> Result<()> {
+        if self.index.is_empty() {
+            return Ok(());
+        }
+        let held = std::mem::take(&mut self.index);
+        let table = self.table(Table::Index)?;
+        for (key, present) in held {
+            if present {
+                table.insert(key.as_slice(), &[][..])?;
+            } else {
+                table.remove(key.as_slice())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn hold_index(&mut self, key: &[u8], present: bool) -> Result<()> {
+        self.mutations += 1;
+        self.index.insert(key.to_vec(), present);
+        if self.index.len() >= INDEX_HELD {
+            self.flush_index()?;
+        }
+        Ok(())
     }
 
     /// Merges the collected postings into the `search` table, term by term in key order.
@@ -334,6 +383,13 @@ impl Reader for WriteTx<'_> {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
+        if t == Table::Index {
+            match self.index.get(key) {
+                Some(true) => return f(&[]).map(Some),
+                Some(false) => return Ok(None),
+                None => {}
+            }
+        }
         get_in(&*self.table_to_read(t)?, key, f)
     }
 
@@ -344,27 +400,106 @@ impl Reader for WriteTx<'_> {
         reverse: bool,
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
+        if t == Table::Index && !self.index.is_empty() {
+            self.table(t)?;
+            let table = self.tables[t.slot()]
+                .as_ref()
+                .ok_or_else(|| Error::storage("table not open"))?;
+            return scan_merged(table, &self.index, range, reverse, f);
+        }
         scan_table(&*self.table_to_read(t)?, range, reverse, f)
     }
 
     fn len(&mut self, t: Table) -> Result<u64> {
+        if t == Table::Index {
+            self.flush_index()?;
+        }
         Ok(self.table_to_read(t)?.len()?)
+    }
+}
+
+/// Scans `table` as if the held changes `held` (key → present) were written.
+fn scan_merged<T: ReadableTable<&'static [u8], &'static [u8]>>(
+    table: &T,
+    held: &BTreeMap<Vec<u8>, bool>,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+    mut f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+) -> Result<()> {
+    if range_is_empty(&range) {
+        return Ok(());
+    }
+    let held_range = held.range::<[u8], _>(range);
+    let mut held: Box<dyn Iterator<Item = (&Vec<u8>, &bool)>> = if reverse {
+        Box::new(held_range.rev())
+    } else {
+        Box::new(held_range)
+    };
+    let mut next_held = held.next();
+    // Whether held key `h` comes before stored key `k` in the scan's direction.
+    let before = |h: &[u8], k: &[u8]| if reverse { h > k } else { h < k };
+    let iter = table.range::<&[u8]>(range)?;
+    let mut stored: Box<dyn Iterator<Item = _>> = if reverse {
+        Box::new(iter.rev())
+    } else {
+        Box::new(iter)
+    };
+    loop {
+        let item = stored.next().transpose()?;
+        let key = item.as_ref().map(|(k, _)| k.value());
+        // Held keys before this stored one (or all that are left, at the end).
+        while let Some((h, &present)) = next_held {
+            if key.is_some_and(|k| !before(h, k)) {
+                break;
+            }
+            next_held = held.next();
+            if present && f(h, &[])?.is_break() {
+                return Ok(());
+            }
+        }
+        let Some((k, v)) = &item else {
+            return Ok(());
+        };
+        let mut shown = true;
+        if let Some((h, &present)) = next_held {
+            if h.as_slice() == k.value() {
+                shown = present;
+                next_held = held.next();
+            }
+        }
+        if shown && f(k.value(), v.value())?.is_break() {
+            return Ok(());
+        }
     }
 }
 
 impl Writer for WriteTx<'_> {
     fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<bool> {
         self.mutations += 1;
+        if t == Table::Index {
+            self.flush_index()?;
+        }
         Ok(self.table(t)?.insert(key, value)?.is_some())
     }
 
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool> {
         self.mutations += 1;
+        if t == Table::Index {
+            self.flush_index()?;
+        }
         Ok(self.table(t)?.remove(key)?.is_some())
     }
 
     fn mutations(&self) -> u64 {
         self.mutations
+    }
+
+    fn index_add(&mut self, key: &[u8]) -> Result<()> {
+        self.hold_index(key, true)
+    }
+
+    fn index_remove(&mut self, key: &[u8]) -> Result<()> {
+        self.hold_index(key, false)
     }
 
     fn post(&mut self, term: &[u8], id: u128, classes: u8) -> Result<()> {
@@ -548,7 +683,7 @@ impl Store {
         let tx = self.db.begin_write()?;
         let result = {
             let mut w = WriteTx::new(&tx);
-            f(&mut w).and_then(|value| w.flush_postings().map(|()| value))
+            f(&mut w).and_then(|value| w.flush().map(|()| value))
         };
         match result {
             Ok(value) => {
@@ -628,6 +763,84 @@ impl redb::StorageBackend for BoxedBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    /// Reads keys in a range, in a direction, at most so many.
+    type ScanFn<'a> = dyn FnMut((Bound<&[u8]>, Bound<&[u8]>), bool, usize) -> Vec<Vec<u8>> + 'a;
+
+    fn key(n: u8) -> Vec<u8> {
+        vec![n / 16, n % 16]
+    }
+
+    proptest! {
+        /// Inside a transaction, held index changes read exactly like written ones: every
+        /// range, both directions, stopping early, point reads; after commit, the same.
+        #[test]
+        fn held_index_changes_read_like_written_ones(
+            committed in prop::collection::btree_set(0u8..64, 0..30),
+            changes in prop::collection::vec((0u8..64, any::<bool>()), 0..60),
+            ranges in prop::collection::vec((0u8..70, 0u8..70, 0usize..4, any::<bool>(), 1usize..8), 1..12),
+        ) {
+            let store = Store::open(Location::Memory, None).unwrap();
+            store.write(Store::create_tables).unwrap();
+            store.write(|w| {
+                for &n in &committed { w.index_add(&key(n))?; }
+                Ok(())
+            }).unwrap();
+            let mut model: BTreeSet<Vec<u8>> = committed.iter().map(|&n| key(n)).collect();
+            let check = |r: &mut ScanFn<'_>, model: &BTreeSet<Vec<u8>>| {
+                for &(a, b, kind, reverse, limit) in &ranges {
+                    let (a, b) = (key(a), key(b));
+                    let range: (Bound<&[u8]>, Bound<&[u8]>) = match kind {
+                        0 => (Bound::Included(&a), Bound::Excluded(&b)),
+                        1 => (Bound::Excluded(&a), Bound::Included(&b)),
+                        2 => (Bound::Unbounded, Bound::Included(&b)),
+                        _ => (Bound::Included(&a), Bound::Unbounded),
+                    };
+                    let mut want: Vec<Vec<u8>> = if range_is_empty(&range) {
+                        Vec::new()
+                    } else {
+                        model.range::<[u8], _>(range).cloned().collect()
+                    };
+                    if reverse { want.reverse(); }
+                    want.truncate(limit);
+                    assert_eq!(r(range, reverse, limit), want, "{range:?} reverse {reverse}");
+                }
+            };
+            store.write(|w| {
+                for &(n, add) in &changes {
+                    if add { w.index_add(&key(n))?; model.insert(key(n)); }
+                    else { w.index_remove(&key(n))?; model.remove(&key(n)); }
+                }
+                check(&mut |range, reverse, limit| {
+                    let mut seen = Vec::new();
+                    w.scan(Table::Index, range, reverse, |k, v| {
+                        assert!(v.is_empty());
+                        seen.push(k.to_vec());
+                        Ok(if seen.len() < limit { Flow::Continue(()) } else { Flow::Break(()) })
+                    }).unwrap();
+                    seen
+                }, &model);
+                for n in 0u8..64 {
+                    assert_eq!(w.contains(Table::Index, &key(n))?, model.contains(&key(n)));
+                }
+                assert_eq!(w.len(Table::Index)?, model.len() as u64);
+                Ok(())
+            }).unwrap();
+            store.read(|r| {
+                check(&mut |range, reverse, limit| {
+                    let mut seen = Vec::new();
+                    r.scan(Table::Index, range, reverse, |k, _| {
+                        seen.push(k.to_vec());
+                        Ok(if seen.len() < limit { Flow::Continue(()) } else { Flow::Break(()) })
+                    }).unwrap();
+                    seen
+                }, &model);
+                Ok(())
+            }).unwrap();
+        }
+    }
 
     #[test]
     fn prefix_end_is_the_next_key_after_the_prefix() {
