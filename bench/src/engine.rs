@@ -88,6 +88,9 @@ pub trait Engine: Sized {
 
     /// Brings the files to rest (checkpoint) and returns their total size in bytes.
     fn file_size(&mut self, dir: &Path) -> Result<u64>;
+
+    /// Gives unused space back with the engine's own tool and returns the files' size.
+    fn compact(&mut self, dir: &Path) -> Result<u64>;
 }
 
 /// The logical index of a contact from its generated email (`given.family.<i>@domain`).

@@ -293,6 +293,11 @@ impl Engine for Library {
     fn file_size(&mut self, dir: &Path) -> Result<u64> {
         dir_size(dir)
     }
+
+    fn compact(&mut self, dir: &Path) -> Result<u64> {
+        self.crm.compact().map_err(err)?;
+        dir_size(dir)
+    }
 }
 
 /// Opens the file again and reads one contact by email: the cold-open workload.

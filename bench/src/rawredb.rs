@@ -351,6 +351,11 @@ impl Engine for RawRedb {
     fn file_size(&mut self, dir: &Path) -> Result<u64> {
         dir_size(dir)
     }
+
+    fn compact(&mut self, dir: &Path) -> Result<u64> {
+        self.db.compact().map_err(err)?;
+        dir_size(dir)
+    }
 }
 
 /// Opens the file again and reads one contact by id: the cold-open workload (raw redb has

@@ -512,6 +512,11 @@ impl Engine for Sqlite {
             .map_err(err)?;
         dir_size(dir)
     }
+
+    fn compact(&mut self, dir: &Path) -> Result<u64> {
+        self.db.execute_batch("VACUUM;").map_err(err)?;
+        self.file_size(dir)
+    }
 }
 
 /// Opens the database again and reads one contact by email: the cold-open workload.

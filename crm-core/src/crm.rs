@@ -252,6 +252,17 @@ impl Crm {
     pub fn verify(&self) -> Result<IntegrityReport> {
         self.read(|s| integrity::verify(s.r))
     }
+
+    /// Gives unused space back: moves the stored pages to the start of the file and cuts off
+    /// the free end. The file grows by doubling and keeps space freed by deletes, so it can
+    /// be up to twice the size of what it holds; call this after a large import or cleanup.
+    /// Other operations wait while it runs. It is refused (a `storage` error, nothing
+    /// changed) while another operation of this CRM is running, or inside a batch.
+    pub fn compact(&self) -> Result<()> {
+        let engine = self.engine()?;
+        let _guard = BatchGuard::enter(&engine)?;
+        engine.store.compact()
+    }
 }
 
 thread_local! {
@@ -701,5 +712,5 @@ operations! {
             bulk::import_records(w, ctx, &data, progress)
         };
     }
-    others { verify, close }
+    others { verify, compact, close }
 }

@@ -644,9 +644,10 @@ pub(crate) fn copy_to_bytes(
     Ok(memory.bytes())
 }
 
-/// An open database.
+/// An open database. The lock is only taken to begin a transaction (shared) or to compact
+/// (exclusive): redb's transactions do not borrow the database.
 pub(crate) struct Store {
-    db: redb::Database,
+    db: RwLock<redb::Database>,
 }
 
 impl Store {
@@ -664,12 +665,33 @@ impl Store {
             Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
         }
         .map_err(open_error)?;
-        Ok(Store { db })
+        Ok(Store {
+            db: RwLock::new(db),
+        })
+    }
+
+    fn db(&self) -> std::sync::RwLockReadGuard<'_, redb::Database> {
+        self.db.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves every page toward the start of the file and cuts off the free end. redb grows a
+    /// file by doubling it, and does not give back space freed in the middle, so after a large
+    /// import or many deletes the file can be up to twice what it holds. New transactions wait
+    /// while this runs; it fails (changing nothing) if one is still open.
+    pub(crate) fn compact(&self) -> Result<()> {
+        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        match db.compact() {
+            Ok(_) => Ok(()),
+            Err(redb::CompactionError::TransactionInProgress) => Err(Error::Storage {
+                reason: "cannot compact while another read or write of this CRM is running".into(),
+            }),
+            Err(other) => Err(Error::storage(other)),
+        }
     }
 
     /// Runs `f` on a snapshot of the last committed state.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut ReadTx) -> Result<T>) -> Result<T> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db().begin_read()?;
         let mut r = ReadTx {
             tx,
             tables: [const { None }; TABLE_COUNT],
@@ -680,7 +702,7 @@ impl Store {
     /// Runs `f` in a write transaction, committed (durably) when `f` succeeds and rolled back
     /// when it fails.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.db.begin_write()?;
+        let tx = self.db().begin_write()?;
         let result = {
             let mut w = WriteTx::new(&tx);
             f(&mut w).and_then(|value| w.flush().map(|()| value))
@@ -701,7 +723,7 @@ impl Store {
 
     /// The names of the tables present in the file.
     pub(crate) fn table_names(&self) -> Result<Vec<String>> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db().begin_read()?;
         let names = tx.list_tables()?.map(|t| t.name().to_string()).collect();
         Ok(names)
     }

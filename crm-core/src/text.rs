@@ -5,8 +5,8 @@
 //! makes those spellings meet in search and case-insensitive matching; cleaning makes the
 //! stored form of the same name the same bytes whichever way it was typed.
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// The longest term, in bytes, that [`for_each_term`] hands out.
 ///
@@ -147,15 +147,22 @@ pub(crate) fn terms(s: &str) -> Vec<String> {
 /// it has no control characters, every run of whitespace (tabs, newlines, no-break spaces)
 /// is one ASCII space, and there is no whitespace at either end.
 pub(crate) fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
     // Controls go before NFC: removing one afterwards could leave a base letter and a
     // combining mark side by side uncomposed, and `clean` would not be idempotent.
-    for c in s
-        .chars()
-        .filter(|c| c.is_whitespace() || !c.is_control())
-        .nfc()
-    {
+    let kept = || s.chars().filter(|c| c.is_whitespace() || !c.is_control());
+    // Most text (all ASCII text) is already in NFC; the quick check says so without
+    // composing.
+    if is_nfc_quick(kept()) == IsNormalized::Yes {
+        clean_chars(kept(), s.len())
+    } else {
+        clean_chars(kept().nfc(), s.len())
+    }
+}
+
+fn clean_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    let mut pending_space = false;
+    for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
         } else {
@@ -192,7 +199,12 @@ pub(crate) fn clean_multiline(s: &str) -> String {
         }
     }
     // NFC after the control characters are gone, for the same reason as in `clean`.
-    let normalized: String = unified.nfc().collect();
+    let normalized: std::borrow::Cow<'_, str> =
+        if is_nfc_quick(unified.chars()) == IsNormalized::Yes {
+            unified.as_str().into()
+        } else {
+            unified.nfc().collect::<String>().into()
+        };
     let trimmed = normalized.trim_end();
     let Some(first_visible) = trimmed.find(|c: char| !c.is_whitespace()) else {
         return String::new();

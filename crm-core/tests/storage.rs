@@ -698,3 +698,52 @@ fn a_backup_is_compacted() {
     assert_eq!(copy.count_contacts(&ContactFilter::default()).unwrap(), 1);
     assert!(copy.verify().unwrap().is_ok());
 }
+
+/// Compaction gives back what deletes freed, keeps every record and index whole, and is
+/// refused inside a batch.
+#[test]
+fn compact_shrinks_the_file_and_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.crm");
+    let crm = builder().0.open(&path).unwrap();
+    let notes = "Łódź, ul. Piotrkowska — spotkanie w sprawie umowy ramowej. ".repeat(3);
+    let ids = crm
+        .batch(|b| {
+            (0..3000)
+                .map(|i| {
+                    let mut input =
+                        person("Jan", &format!("Kowalski{i}"), &format!("j{i}@firma.pl"));
+                    input.job_title = Some(notes.clone());
+                    b.create_contact(input).map(|c| c.id)
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .unwrap();
+    crm.batch(|b| ids[100..].iter().try_for_each(|&id| b.delete_contact(id)))
+        .unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    // Refused inside a batch, where the batch's own transaction is open.
+    let err = crm.batch(|_| crm.compact()).unwrap_err();
+    assert_eq!(err.code(), "validation");
+    crm.compact().unwrap();
+    let after = std::fs::metadata(&path).unwrap().len();
+    assert!(after * 2 < before, "{before} -> {after} bytes");
+    assert!(crm.verify().unwrap().is_ok());
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 100);
+    assert_eq!(
+        crm.find_contact_by_email("j42@firma.pl")
+            .unwrap()
+            .unwrap()
+            .id,
+        ids[42]
+    );
+    assert_eq!(
+        crm.search(&SearchQuery::new("kowalski99")).unwrap().len(),
+        1
+    );
+    crm.close().unwrap();
+    assert_eq!(crm.compact().unwrap_err().code(), "closed");
+    // The compacted file opens again.
+    let again = Crm::open(&path).unwrap();
+    assert!(again.verify().unwrap().is_ok());
+}

@@ -2337,6 +2337,11 @@ impl Crm {
         Ok(self.inner.verify()?)
     }
 
+    /// Gives unused space in the file back (after a large import or cleanup).
+    pub fn compact(&self) -> R<()> {
+        Ok(self.inner.compact()?)
+    }
+
     /// A copy of the whole database as bytes (see `open_bytes`).
     #[uniffi::method(default(progress = None))]
     pub fn backup(&self, progress: Option<Arc<dyn ProgressListener>>) -> R<Vec<u8>> {

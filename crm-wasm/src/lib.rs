@@ -415,6 +415,11 @@ impl Crm {
         out(self.inner.verify())
     }
 
+    /// Gives unused space in the database back (after a large import or cleanup).
+    pub fn compact(&self) -> Result<(), JsValue> {
+        self.inner.compact().map_err(throw)
+    }
+
     /// A copy of the whole database as bytes (see `openBytes`, `restoreOpfs`).
     pub fn backup(
         &self,

@@ -336,6 +336,7 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
             "delete_field" => value(crm.delete_field(arg(a, "kind")?, &arg::<String>(a, "key")?)),
             "import_records" => value(crm.import_records(arg(a, "data")?, &mut progress(a))),
             "verify" => value(crm.verify()),
+            "compact" => value(crm.compact()),
             "get_lead" => value(crm.get_lead(arg(a, "id")?)),
             "find_leads_by_email" => value(crm.find_leads_by_email(&arg::<String>(a, "email")?)),
             "list_leads" => value(crm.list_leads(&arg(a, "query")?)),
