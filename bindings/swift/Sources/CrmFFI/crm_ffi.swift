@@ -756,6 +756,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func close() throws 
     
     /**
+     * Gives unused space in the file back (after a large import or cleanup).
+     */
+    func compact() throws 
+    
+    /**
      * Converts a lead into a contact, a company and optionally a deal, in one transaction.
      */
     func convertLead(id: LeadId, conversion: LeadConversion) throws  -> ConvertedLead
@@ -1575,6 +1580,17 @@ open func backup(progress: ProgressListener? = nil)throws  -> Data  {
 open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_close(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Gives unused space in the file back (after a large import or cleanup).
+     */
+open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_compact(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -17081,6 +17097,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_close() != 57263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_compact() != 11535) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 37869) {

@@ -364,6 +364,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_backup(uint64_t ptr, RustBuffer progress
 void uniffi_crm_ffi_fn_method_crm_close(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
+void uniffi_crm_ffi_fn_method_crm_compact(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
 RustBuffer uniffi_crm_ffi_fn_method_crm_convert_lead(uint64_t ptr, RustBuffer id, RustBuffer conversion, RustCallStatus *_Nonnull out_status
@@ -1259,6 +1264,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_backup(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
 uint16_t uniffi_crm_ffi_checksum_method_crm_close(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_compact(void
     
 );
 #endif
