@@ -212,6 +212,7 @@ function everyCall(crm) {
     delete_field: ['contact', 'tier'],
     import_records: [{ contacts: [{ given_name: 'Imported' }] }, undefined],
     verify: [],
+    compact: [],
     close: [],
     get_lead: [lead.id],
     find_leads_by_email: ['ION@pop.ro'],
