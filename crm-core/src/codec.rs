@@ -105,6 +105,42 @@ pub(crate) mod opt_instant {
     }
 }
 
+/// A list of instants; absent decodes as empty.
+pub(crate) mod instants {
+    use super::*;
+
+    pub(crate) fn encode<Ctx, W: Write>(
+        v: &[DateTime<Utc>],
+        e: &mut Encoder<W>,
+        _: &mut Ctx,
+    ) -> std::result::Result<(), EncodeError<W::Error>> {
+        e.array(v.len() as u64)?;
+        for t in v {
+            e.i64(t.timestamp_micros())?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn decode<Ctx>(
+        d: &mut Decoder<'_>,
+        _: &mut Ctx,
+    ) -> std::result::Result<Vec<DateTime<Utc>>, DecodeError> {
+        let mut out = Vec::new();
+        for t in d.array_iter::<i64>()? {
+            out.push(datetime_from_micros(t?)?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn nil() -> Option<Vec<DateTime<Utc>>> {
+        Some(Vec::new())
+    }
+
+    pub(crate) fn is_nil(v: &[DateTime<Utc>]) -> bool {
+        v.is_empty()
+    }
+}
+
 /// A calendar date as days since 0001-01-01 (day 1).
 pub(crate) mod date {
     use super::*;

@@ -61,6 +61,10 @@ id_kinds! {
     PriceListKind => PriceListId, "pricelist", "price list";
     /// The id of a quote: `quote_…`.
     QuoteKind => QuoteId, "quote", "quote";
+    /// The id of an activity (call, meeting, task, note, email…): `activity_…`.
+    ActivityKindMarker => ActivityId, "activity", "activity";
+    /// The id of a calendar: `calendar_…`.
+    CalendarKind => CalendarId, "calendar", "calendar";
 }
 
 /// A 128-bit, time-ordered id of a record of kind `K`.

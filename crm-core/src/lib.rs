@@ -28,6 +28,7 @@
 //! Errors are [`Error`] values that name the input field at fault; invalid input changes
 //! nothing. See `ARCHITECTURE.md` in the repository for how the pieces fit.
 
+mod activity;
 mod analytics;
 mod bulk;
 mod clock;
@@ -56,6 +57,7 @@ mod product;
 mod query;
 mod quote;
 mod record;
+mod recurrence;
 mod relation;
 #[cfg(feature = "schema")]
 mod schema;
@@ -65,6 +67,10 @@ mod snapshots;
 mod store;
 mod text;
 
+pub use activity::{
+    Activity, ActivityInput, ActivityKind, ActivityStatus, Channel, InteractionDirection,
+    Participant, ParticipantStatus, Priority,
+};
 pub use analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,
     OwnerForecast, Period, PipelineValue, SalesCycle, SalesCycleQuery, StageDuration, StageValue,
@@ -81,10 +87,11 @@ pub use error::{Error, Result};
 pub use fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
 pub use fx::{DEFAULT_REPORTING_CURRENCY, ExchangeRate};
 pub use id::{
-    CompanyId, CompanyKind, ContactId, ContactKind, DealId, DealKind, EmploymentId, EmploymentKind,
-    Id, IdKind, IdSource, LeadId, LeadKind, PipelineId, PipelineKind, PriceListId, PriceListKind,
-    ProductId, ProductKind, QuoteId, QuoteKind, RandomIds, RecordRef, RelationId, RelationKind,
-    SequentialIds, StageId, StageIdKind,
+    ActivityId, ActivityKindMarker, CalendarId, CalendarKind, CompanyId, CompanyKind, ContactId,
+    ContactKind, DealId, DealKind, EmploymentId, EmploymentKind, Id, IdKind, IdSource, LeadId,
+    LeadKind, PipelineId, PipelineKind, PriceListId, PriceListKind, ProductId, ProductKind,
+    QuoteId, QuoteKind, RandomIds, RecordRef, RelationId, RelationKind, SequentialIds, StageId,
+    StageIdKind,
 };
 pub use input::Address;
 pub use integrity::IntegrityReport;
@@ -103,6 +110,7 @@ pub use query::{
 };
 pub use quote::{Quote, QuoteAcceptance, QuoteInput, QuoteStatus};
 pub use record::RecordKind;
+pub use recurrence::{Frequency, Recurrence, Weekday};
 pub use relation::{
     Direction, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput,
     RelationType, RelationView,
