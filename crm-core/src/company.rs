@@ -543,7 +543,7 @@ pub(crate) fn update(
     company.updated_at = ctx.now().max(old.updated_at);
     company.archived_at = old.archived_at;
     check_parent(w, id, company.parent)?;
-    record::save(w, Some(&old), &company)?;
+    record::save_edit(w, ctx, &old, &company)?;
     Ok(company)
 }
 

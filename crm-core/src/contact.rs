@@ -641,7 +641,7 @@ pub(crate) fn update(
     contact.updated_at = now.max(old.updated_at);
     contact.archived_at = old.archived_at;
     check_unique_emails(w, &contact)?;
-    record::save(w, Some(&old), &contact)?;
+    record::save_edit(w, ctx, &old, &contact)?;
     Ok(contact)
 }
 

@@ -8,13 +8,20 @@
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::activity::{
+    self, Activity, ActivityInput, CompletedActivity, Completion, ParticipantResponse, TaskQuery,
+};
 use crate::analytics::{
     self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
     SalesCycleQuery, WinRateQuery, WinRates,
 };
 use crate::bulk::{self, ImportData, ImportReport, Progress};
+use crate::calendar::{
+    self, AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery,
+    IcalExport, IcalImportReport, ReminderQuery, TimeSpan,
+};
 use crate::clock::{Clock, SystemClock};
 use crate::company::{self, Company, CompanyInput};
 use crate::contact::{self, Contact, ContactInput};
@@ -24,8 +31,8 @@ use crate::error::{Error, Result};
 use crate::fields::{self, FieldDef};
 use crate::fx::{self, ExchangeRate};
 use crate::id::{
-    CompanyId, ContactId, DealId, EmploymentId, IdSource, LeadId, PipelineId, PriceListId,
-    ProductId, QuoteId, RandomIds, RecordRef, RelationId, StageId,
+    ActivityId, CalendarId, CompanyId, ContactId, DealId, EmploymentId, IdSource, LeadId,
+    PipelineId, PriceListId, ProductId, QuoteId, RandomIds, RecordRef, RelationId, StageId,
 };
 use crate::integrity::{self, IntegrityReport};
 use crate::lead::{self, ConvertedLead, Lead, LeadConversion, LeadInput};
@@ -45,6 +52,7 @@ use crate::relation::{
 };
 use crate::search::{self, SearchHit, SearchQuery};
 use crate::store::{Location, ReadTx, Store, WriteTx, Writer};
+use crate::timeline::{self, Journey, TimelinePage, TimelineQuery};
 
 /// Options for opening a CRM: clock, id source, cache size, default phone region.
 #[derive(Debug, Default)]
@@ -528,6 +536,38 @@ operations! {
         /// [`CrmBuilder::open_bytes`] or [`Crm::open`] (once written to disk) opens again.
         /// `progress` is told how many entries are copied and returns `false` to cancel.
         fn backup(progress: &mut dyn FnMut(Progress) -> bool) -> Vec<u8> = |r, ctx| bulk::backup(r, progress);
+        /// The activity with this id.
+        fn get_activity(id: ActivityId) -> Activity = |r, ctx| activity::get(r, id);
+        /// One page of a record's timeline: its creation, its activities, a deal's stage
+        /// changes and the record's changes, newest first unless asked otherwise.
+        fn timeline(query: &TimelineQuery) -> TimelinePage = |r, ctx| timeline::timeline(r, query);
+        /// A contact's journey: its done exchanges with a channel, oldest first, with its
+        /// lifecycle stage at each, counts per channel, and the first and last touch.
+        fn customer_journey(contact: ContactId) -> Journey = |r, ctx| timeline::journey(r, contact);
+        /// The activities planned on completing this one.
+        fn follow_ups(id: ActivityId) -> Vec<Activity> = |r, ctx| activity::follow_ups(r, id);
+        /// The chain of follow-ups this activity belongs to, from its first activity on, in
+        /// the order they were created.
+        fn activity_chain(id: ActivityId) -> Vec<Activity> = |r, ctx| activity::chain(r, id);
+        /// An owner's open, overdue, due-today or done tasks.
+        fn tasks(query: &TaskQuery) -> Vec<Activity> = |r, ctx| activity::tasks(r, ctx, query);
+        /// The occurrences of an activity from `from` on (until `until` when given; a series
+        /// that never ends needs it).
+        fn activity_occurrences(id: ActivityId, from: DateTime<Utc>, until: Option<DateTime<Utc>>) -> Vec<TimeSpan> = |r, ctx| {
+            calendar::occurrences_of(r, id, from, until)
+        };
+        /// The calendar with this id.
+        fn get_calendar(id: CalendarId) -> Calendar = |r, ctx| calendar::get(r, id);
+        /// Every calendar, in the order they were created.
+        fn calendars() -> Vec<Calendar> = |r, ctx| calendar::all(r);
+        /// The event occurrences of a calendar or a user in a range, by start.
+        fn agenda(query: &AgendaQuery) -> Vec<EventInstance> = |r, ctx| calendar::agenda(r, query);
+        /// When a user is busy in a range.
+        fn free_busy(query: &FreeBusyQuery) -> Vec<TimeSpan> = |r, ctx| calendar::free_busy(r, query);
+        /// The reminders due in a range, in time order.
+        fn reminders_due(query: &ReminderQuery) -> Vec<DueReminder> = |r, ctx| calendar::reminders_due(r, query);
+        /// A calendar, or its events in a range, as an iCalendar (`.ics`) file.
+        fn export_ical(export: &IcalExport) -> String = |r, ctx| calendar::export_ical(r, ctx, export);
     }
     writes {
         /// Creates a contact.
@@ -710,6 +750,36 @@ operations! {
         /// `contacts[17].emails[0].address`) or if `progress` returns `false`.
         fn import_records(data: ImportData, progress: &mut dyn FnMut(Progress) -> bool) -> ImportReport = |w, ctx| {
             bulk::import_records(w, ctx, &data, progress)
+        };
+        /// Records an activity: a call, meeting, task, note, email or other exchange.
+        fn create_activity(input: ActivityInput) -> Activity = |w, ctx| activity::create(w, ctx, &input);
+        /// Replaces the editable fields of an activity (see [`Activity::to_input`]).
+        fn update_activity(id: ActivityId, input: ActivityInput) -> Activity = |w, ctx| activity::update(w, ctx, id, &input);
+        /// Marks a planned activity done, and plans the next one when asked (it follows this
+        /// one).
+        fn complete_activity(id: ActivityId, completion: Completion) -> CompletedActivity = |w, ctx| {
+            activity::complete(w, ctx, id, &completion)
+        };
+        /// Sets a done or cancelled activity back to planned.
+        fn reopen_activity(id: ActivityId) -> Activity = |w, ctx| activity::reopen(w, ctx, id);
+        /// Calls an activity off.
+        fn cancel_activity(id: ActivityId) -> Activity = |w, ctx| activity::cancel(w, ctx, id);
+        /// Records a participant's answer to an invitation.
+        fn respond_to_activity(id: ActivityId, response: ParticipantResponse) -> Activity = |w, ctx| {
+            activity::respond(w, ctx, id, &response)
+        };
+        /// Deletes an activity; its follow-ups stay, without the link back.
+        fn delete_activity(id: ActivityId) -> () = |w, ctx| activity::delete(w, ctx, id);
+        /// Creates a calendar.
+        fn create_calendar(input: CalendarInput) -> Calendar = |w, ctx| calendar::create(w, ctx, &input);
+        /// Replaces a calendar's name, owner, members and time zone.
+        fn update_calendar(id: CalendarId, input: CalendarInput) -> Calendar = |w, ctx| calendar::update(w, ctx, id, &input);
+        /// Deletes a calendar; its activities stay, outside any calendar.
+        fn delete_calendar(id: CalendarId) -> () = |w, ctx| calendar::delete(w, ctx, id);
+        /// Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could
+        /// not be imported is reported, never fatal.
+        fn import_ical(calendar: CalendarId, ics: &str) -> IcalImportReport = |w, ctx| {
+            calendar::import_ical(w, ctx, calendar, ics)
         };
     }
     others { verify, compact, close }

@@ -674,13 +674,15 @@ fn create_with_origin(
     Ok(deal)
 }
 
-/// Writes a deal whose stage may have changed, recording the change.
+/// Writes a deal whose stage may have changed, recording the stage change, and with `edit`
+/// the fields changed (a plain move is on the timeline as its stage change).
 fn save_moved(
     w: &mut impl Writer,
     ctx: &Ctx,
     old: &Deal,
     mut new: Deal,
     by: Option<String>,
+    edit: bool,
 ) -> Result<Deal> {
     let now = ctx.now().max(old.updated_at);
     new.updated_at = now;
@@ -692,6 +694,9 @@ fn save_moved(
         record_change(w, ctx, new.id, Some(old.stage), new.stage, now, by)?;
     } else {
         record::save(w, Some(old), &new)?;
+    }
+    if edit {
+        crate::timeline::note_change(w, ctx, crate::id::RecordRef::Deal(new.id), old, &new, now)?;
     }
     let pipeline = pipeline::get(w, new.pipeline)?;
     present(&mut new, &pipeline, now);
@@ -723,7 +728,7 @@ pub(crate) fn update(
         // A closed deal whose amount is corrected is valued again at its close date's rate.
         deal.closed_value = close_value(w, deal.amount, closed)?;
     }
-    save_moved(w, ctx, &old, deal, None)
+    save_moved(w, ctx, &old, deal, None, true)
 }
 
 /// Sets a deal's amount (from an accepted quote); a closed deal is valued again at its close
@@ -740,7 +745,7 @@ pub(crate) fn set_amount(
     if let Some(closed) = old.closed_at {
         new.closed_value = close_value(w, new.amount, closed)?;
     }
-    save_moved(w, ctx, &old, new, None)
+    save_moved(w, ctx, &old, new, None, true)
 }
 
 pub(crate) fn move_to(w: &mut impl Writer, ctx: &Ctx, id: DealId, m: &DealMove) -> Result<Deal> {
@@ -759,7 +764,7 @@ pub(crate) fn move_to(w: &mut impl Writer, ctx: &Ctx, id: DealId, m: &DealMove) 
         new.lost_reason = Some(reason);
     }
     let by = input::owner("by", m.by.as_deref())?;
-    save_moved(w, ctx, &old, new, by)
+    save_moved(w, ctx, &old, new, by, false)
 }
 
 /// Moves deals (of one pipeline) to a stage, recording each change (archiving a stage).

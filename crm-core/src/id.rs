@@ -62,7 +62,7 @@ id_kinds! {
     /// The id of a quote: `quote_…`.
     QuoteKind => QuoteId, "quote", "quote";
     /// The id of an activity (call, meeting, task, note, email…): `activity_…`.
-    ActivityKindMarker => ActivityId, "activity", "activity";
+    ActivityIdKind => ActivityId, "activity", "activity";
     /// The id of a calendar: `calendar_…`.
     CalendarKind => CalendarId, "calendar", "calendar";
 }

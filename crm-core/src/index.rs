@@ -77,6 +77,26 @@ pub(crate) mod ix {
 
     pub(crate) const QUOTE_BY_DEAL: u8 = 0x90;
     pub(crate) const QUOTE_NUMBER: u8 = 0x91;
+
+    /// An activity on a record's timeline: `[index][record kind and id][8-byte when][id]`.
+    pub(crate) const ACTIVITY_ON: u8 = 0xA0;
+    /// Tasks per owner: `[index][owner][0x00][0 planned / 1 done][8-byte due or done][id]`.
+    pub(crate) const TASK_BY_OWNER: u8 = 0xA1;
+    /// Follow-ups: `[index][origin id][id]`.
+    pub(crate) const ACTIVITY_FOLLOWS: u8 = 0xA2;
+    /// iCalendar UIDs: `[index][uid][0x00][id]`.
+    pub(crate) const ACTIVITY_UID: u8 = 0xA3;
+    /// Timed activities that do not repeat, per calendar and per user:
+    /// `[index][scope][8-byte start][8-byte end][id]`.
+    pub(crate) const AGENDA: u8 = 0xA4;
+    /// Repeating activities per calendar and per user: `[index][scope][id]`.
+    pub(crate) const AGENDA_SERIES: u8 = 0xA5;
+    /// Reminders of activities that do not repeat: `[index][8-byte remind at][id]`.
+    pub(crate) const REMINDER: u8 = 0xA6;
+    /// Repeating activities with reminders: `[index][id]`.
+    pub(crate) const REMINDER_SERIES: u8 = 0xA7;
+    /// Record changes per record: `[index][record kind and id][change key]`.
+    pub(crate) const CHANGE_OF: u8 = 0xA8;
 }
 
 /// Which fields of a record hold a search term (the value of a `search` entry).

@@ -25,6 +25,26 @@ pub(crate) fn line(field: &str, value: Option<&str>) -> Result<Option<String>> {
     Ok(Some(clean))
 }
 
+/// Longest multi-line text (an activity's body), in characters.
+pub(crate) const MAX_TEXT_CHARS: usize = 100_000;
+
+/// Cleans an optional multi-line text: blank becomes `None`, longer than
+/// [`MAX_TEXT_CHARS`] is refused.
+pub(crate) fn text(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value else { return Ok(None) };
+    let clean = text::clean_multiline(value);
+    if clean.trim().is_empty() {
+        return Ok(None);
+    }
+    if clean.chars().count() > MAX_TEXT_CHARS {
+        return Err(Error::validation(
+            field,
+            "is longer than 100,000 characters",
+        ));
+    }
+    Ok(Some(clean))
+}
+
 /// Cleans the tags of a record: blank tags are refused, duplicates (ignoring case and
 /// diacritics) keep their first spelling.
 pub(crate) fn tags(field: &str, tags: &[String]) -> Result<Vec<String>> {

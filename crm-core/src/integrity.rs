@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::activity::Activity;
+use crate::calendar::Calendar;
 use crate::company::Company;
 use crate::contact::Contact;
 use crate::deal::{Deal, StageChange};
@@ -23,6 +25,7 @@ use crate::quote::Quote;
 use crate::record::{self, Entity, Record};
 use crate::relation::{self, Employment, Relation};
 use crate::store::{Flow, Reader, Table};
+use crate::timeline::RecordChange;
 
 /// What [`crate::Crm::verify`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +120,9 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
     let products = collect::<Product>(r, &mut exp, |_, _| {})?;
     let price_lists = collect::<PriceList>(r, &mut exp, |_, _| {})?;
     let quotes = collect::<Quote>(r, &mut exp, |_, _| {})?;
+    let activities = collect::<Activity>(r, &mut exp, |_, _| {})?;
+    let calendars = collect::<Calendar>(r, &mut exp, |_, _| {})?;
+    let record_changes = collect::<RecordChange>(r, &mut exp, |_, _| {})?;
 
     let contact_ids: BTreeSet<u128> = contacts.iter().map(Record::raw_id).collect();
     let company_ids: BTreeMap<u128, Option<u128>> = companies
@@ -197,6 +203,42 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
             quotes: &quotes,
         },
     );
+    let calendar_ids: BTreeSet<u128> = calendars.iter().map(Record::raw_id).collect();
+    let activity_ids: BTreeSet<u128> = activities.iter().map(Record::raw_id).collect();
+    for a in &activities {
+        let contacts_taking_part = a
+            .participants
+            .iter()
+            .filter_map(|p| p.contact)
+            .map(RecordRef::Contact);
+        if !a
+            .links
+            .iter()
+            .copied()
+            .chain(contacts_taking_part)
+            .all(&present)
+        {
+            exp.problem(format!("{} links a record that does not exist", a.id));
+        }
+        if a.calendar
+            .is_some_and(|c| !calendar_ids.contains(&c.as_u128()))
+        {
+            exp.problem(format!("{} is in a calendar that does not exist", a.id));
+        }
+        if a.follows
+            .is_some_and(|f| !activity_ids.contains(&f.as_u128()))
+        {
+            exp.problem(format!("{} follows an activity that does not exist", a.id));
+        }
+    }
+    for c in &record_changes {
+        if !present(c.record) {
+            exp.problem(format!(
+                "a change ({:032x}) is of a record that does not exist",
+                c.raw_id()
+            ));
+        }
+    }
     let types = relation::relation_types(r)?;
     for rel in &relations {
         if !present(rel.record) || !present(rel.other) {

@@ -727,7 +727,7 @@ pub(crate) fn update(
     lead.created_at = old.created_at;
     lead.updated_at = ctx.now().max(old.updated_at);
     lead.archived_at = old.archived_at;
-    record::save(w, Some(&old), &lead)?;
+    record::save_edit(w, ctx, &old, &lead)?;
     Ok(lead)
 }
 
@@ -956,7 +956,7 @@ pub(crate) fn convert(
         by,
     });
     lead.updated_at = now;
-    record::save(w, Some(&old), &lead)?;
+    record::save_edit(w, ctx, &old, &lead)?;
     // The link made above may have changed the contact's primary employer.
     let contact = contact::get(w, contact.id)?;
     Ok(ConvertedLead {

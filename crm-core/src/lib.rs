@@ -31,6 +31,7 @@
 mod activity;
 mod analytics;
 mod bulk;
+mod calendar;
 mod clock;
 mod codec;
 mod company;
@@ -42,6 +43,7 @@ pub mod decimal;
 mod error;
 mod fields;
 mod fx;
+mod ical;
 mod id;
 mod index;
 mod input;
@@ -66,10 +68,12 @@ mod search;
 mod snapshots;
 mod store;
 mod text;
+mod timeline;
 
 pub use activity::{
-    Activity, ActivityInput, ActivityKind, ActivityStatus, Channel, InteractionDirection,
-    Participant, ParticipantStatus, Priority,
+    Activity, ActivityInput, ActivityKind, ActivityStatus, Channel, CompletedActivity, Completion,
+    InteractionDirection, NextActivity, Participant, ParticipantResponse, ParticipantStatus,
+    Priority, TaskList, TaskQuery,
 };
 pub use analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,
@@ -77,6 +81,10 @@ pub use analytics::{
     WinRate, WinRateQuery, WinRates,
 };
 pub use bulk::{ImportData, ImportEmployment, ImportReport, Progress};
+pub use calendar::{
+    AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery, IcalExport,
+    IcalImportReport, ReminderQuery, TimeSpan,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use company::{Company, CompanyInput, CompanySize, RelationshipKind};
 pub use contact::{Contact, ContactInput, Email, Phone};
@@ -86,8 +94,9 @@ pub use decimal::Decimal;
 pub use error::{Error, Result};
 pub use fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
 pub use fx::{DEFAULT_REPORTING_CURRENCY, ExchangeRate};
+pub use ical::IcalSkipped;
 pub use id::{
-    ActivityId, ActivityKindMarker, CalendarId, CalendarKind, CompanyId, CompanyKind, ContactId,
+    ActivityId, ActivityIdKind, CalendarId, CalendarKind, CompanyId, CompanyKind, ContactId,
     ContactKind, DealId, DealKind, EmploymentId, EmploymentKind, Id, IdKind, IdSource, LeadId,
     LeadKind, PipelineId, PipelineKind, PriceListId, PriceListKind, ProductId, ProductKind,
     QuoteId, QuoteKind, RandomIds, RecordRef, RelationId, RelationKind, SequentialIds, StageId,
@@ -116,6 +125,10 @@ pub use relation::{
     RelationType, RelationView,
 };
 pub use search::{SearchHit, SearchQuery};
+pub use timeline::{
+    ChannelCount, Journey, RecordChange, TimelineEntry, TimelineEntryKind, TimelinePage,
+    TimelineQuery, Touchpoint,
+};
 
 /// Text as the library compares it: lower case, without diacritics or control characters
 /// ("Łódź" → "lodz", "Ștefan" → "stefan"). Listings sort names by it and search matches

@@ -18,7 +18,7 @@ use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
 use crate::{index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -26,7 +26,8 @@ const VERSION_KEY: &[u8] = b"schema_version";
 type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
 
 /// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [create_v1, sales_v2, posting_lists_v3];
+const STEPS: [Step; SCHEMA_VERSION as usize] =
+    [create_v1, sales_v2, posting_lists_v3, activities_v4];
 
 /// Version 1: the tables, and the built-in relation types.
 fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
@@ -45,6 +46,13 @@ fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
         pipeline::create_default(w, ctx)?;
     }
     Ok(())
+}
+
+/// Version 4: the tables of activities, calendars and record changes. Nothing to convert,
+/// but an older library must not open the file: it would delete records without clearing
+/// the activities that link to them.
+fn activities_v4(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    Store::create_tables(w)
 }
 
 /// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is
@@ -238,7 +246,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        run_steps(&store, &ctx(), 2, &STEPS).unwrap();
+        run_steps(&store, &ctx(), 2, &STEPS[..3]).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(3));
         let (found, blocks) = store
             .read(|r| {

@@ -183,7 +183,7 @@ macro_rules! impl_entity {
 pub(crate) use impl_entity;
 
 /// Adds and removes tags of a record; a change that changes nothing writes nothing.
-pub(crate) fn retag<R: Entity>(
+pub(crate) fn retag<R: Entity + serde::Serialize>(
     w: &mut impl Writer,
     ctx: &Ctx,
     old: R,
@@ -197,13 +197,13 @@ pub(crate) fn retag<R: Entity>(
     let mut new = old.clone();
     new.set_tags(tags);
     new.set_updated_at(ctx.now().max(old.updated_at()));
-    save(w, Some(&old), &new)?;
+    save_edit(w, ctx, &old, &new)?;
     Ok(new)
 }
 
 /// Archives or restores a record (archiving twice keeps the first instant). `check` sees the
 /// record as it would be saved and may refuse it.
-pub(crate) fn set_archived<R: Entity, W: Writer>(
+pub(crate) fn set_archived<R: Entity + serde::Serialize, W: Writer>(
     w: &mut W,
     ctx: &Ctx,
     old: R,
@@ -218,7 +218,7 @@ pub(crate) fn set_archived<R: Entity, W: Writer>(
     new.set_archived_at(archived.then_some(now));
     new.set_updated_at(now);
     check(w, &new)?;
-    save(w, Some(&old), &new)?;
+    save_edit(w, ctx, &old, &new)?;
     Ok(new)
 }
 
@@ -318,6 +318,19 @@ pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> 
         });
     }
     index::apply_diff(w, &before, &after)
+}
+
+/// Writes an edit of a record made through an operation, recording which fields changed
+/// (`timeline::note_change`).
+pub(crate) fn save_edit<R: Entity + serde::Serialize>(
+    w: &mut impl Writer,
+    ctx: &Ctx,
+    old: &R,
+    new: &R,
+) -> Result<()> {
+    save(w, Some(old), new)?;
+    let rec = crate::id::RecordRef::from_parts(R::KIND, new.raw_id());
+    crate::timeline::note_change(w, ctx, rec, old, new, new.updated_at())
 }
 
 /// Removes a record and all of its index entries.

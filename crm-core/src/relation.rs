@@ -636,6 +636,8 @@ pub(crate) fn detach(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<(
     }
     crate::deal::forget(w, ctx, rec)?;
     crate::lead::forget(w, ctx, rec)?;
+    crate::activity::forget(w, ctx, rec)?;
+    crate::timeline::forget(w, rec)?;
     let mut relations = relations_by(w, ix::RELATION_BY_FROM, rec)?;
     relations.extend(relations_by(w, ix::RELATION_BY_TO, rec)?);
     for rel in &relations {

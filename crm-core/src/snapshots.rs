@@ -10,14 +10,19 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
+use crate::activity::{
+    Activity, ActivityKind, ActivityStatus, Channel, InteractionDirection, Participant,
+    ParticipantStatus, Priority,
+};
+use crate::calendar::Calendar;
 use crate::codec;
 use crate::company::{Company, CompanySize, RelationshipKind};
 use crate::contact::{Contact, Email, Phone};
 use crate::deal::{Deal, DealContact, StageChange};
 use crate::fields::{FieldDef, FieldKind, FieldValue};
 use crate::id::{
-    CompanyId, ContactId, DealId, EmploymentId, LeadId, PipelineId, PriceListId, ProductId,
-    QuoteId, RecordRef, RelationId, StageId,
+    ActivityId, CalendarId, CompanyId, ContactId, DealId, EmploymentId, LeadId, PipelineId,
+    PriceListId, ProductId, QuoteId, RecordRef, RelationId, StageId,
 };
 use crate::input::Address;
 use crate::lead::{Conversion, Lead, LeadSource, LeadStatus};
@@ -27,7 +32,9 @@ use crate::pipeline::{Pipeline, Stage, StageKind};
 use crate::product::{PriceList, PriceListEntry, Product};
 use crate::quote::{Quote, QuoteStatus};
 use crate::record::RecordKind;
+use crate::recurrence::{Frequency, Recurrence, Weekday};
 use crate::relation::{Employment, Relation, RelationType};
+use crate::timeline::RecordChange;
 
 fn t(h: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, h, 30, 15).unwrap() + chrono::Duration::microseconds(123_456)
@@ -294,6 +301,89 @@ fn stage_change() -> StageChange {
     }
 }
 
+fn activity() -> Activity {
+    Activity {
+        id: ActivityId::from_u128(40),
+        kind: ActivityKind::Other,
+        other_kind: Some("wizyta".into()),
+        subject: "Spotkanie w Łodzi".into(),
+        body: Some("Omówić ofertę.\nDrugi wiersz".into()),
+        owner: Some("user-1".into()),
+        participants: vec![
+            Participant {
+                contact: Some(ContactId::from_u128(1)),
+                status: ParticipantStatus::Accepted,
+                ..Participant::default()
+            },
+            Participant {
+                user: Some("user-2".into()),
+                status: ParticipantStatus::Tentative,
+                ..Participant::default()
+            },
+            Participant {
+                email: Some("gość@example.pl".into()),
+                name: Some("Gość".into()),
+                status: ParticipantStatus::Declined,
+                ..Participant::default()
+            },
+        ],
+        starts_at: Some(t(9)),
+        ends_at: Some(t(10)),
+        all_day: false,
+        due_at: Some(t(11)),
+        time_zone: Some("Europe/Warsaw".into()),
+        location: Some("Piotrkowska 1".into()),
+        status: ActivityStatus::Done,
+        completed_at: Some(t(12)),
+        outcome: Some("call back".into()),
+        channel: Some(Channel::InPerson),
+        direction: Some(InteractionDirection::Outbound),
+        priority: Priority::High,
+        links: vec![
+            RecordRef::Company(CompanyId::from_u128(2)),
+            RecordRef::Deal(DealId::from_u128(21)),
+        ],
+        calendar: Some(CalendarId::from_u128(41)),
+        reminders: vec![10, 60],
+        recurrence: Some(Recurrence {
+            frequency: Frequency::Monthly,
+            interval: 2,
+            weekdays: vec![Weekday::Tuesday, Weekday::Thursday],
+            position: Some(-1),
+            until: None,
+            count: Some(12),
+            exceptions: vec![t(14)],
+        }),
+        follows: Some(ActivityId::from_u128(39)),
+        ical_uid: Some("abc@example.com".into()),
+        created_at: t(7),
+        updated_at: t(12),
+    }
+}
+
+fn calendar() -> Calendar {
+    Calendar {
+        id: CalendarId::from_u128(41),
+        name: "Zespół sprzedaży".into(),
+        owner: Some("user-1".into()),
+        members: vec!["user-1".into(), "user-2".into()],
+        time_zone: "Europe/Warsaw".into(),
+        created_at: t(6),
+        updated_at: t(7),
+    }
+}
+
+fn record_change() -> RecordChange {
+    RecordChange {
+        key: 42,
+        record: RecordRef::Contact(ContactId::from_u128(1)),
+        at: t(15),
+        fields: vec!["lifecycle_stage".into(), "tags".into()],
+        stage_from: Some("lead".into()),
+        stage_to: Some("customer".into()),
+    }
+}
+
 fn pipeline() -> Pipeline {
     Pipeline {
         id: PipelineId::from_u128(22),
@@ -437,6 +527,13 @@ fn stored_forms_match_their_snapshots() {
         l.id = PriceListId::from_u128(31)
     });
     check("quote", &quote(), |q| q.id = QuoteId::from_u128(32));
+    check("activity", &activity(), |a| {
+        a.id = ActivityId::from_u128(40)
+    });
+    check("calendar", &calendar(), |c| {
+        c.id = CalendarId::from_u128(41)
+    });
+    check("record_change", &record_change(), |c| c.key = 42);
 }
 
 #[test]

@@ -46,9 +46,14 @@ pub(crate) enum Table {
     Quotes,
     /// Exchange rates, keyed by currency pair then date.
     Rates,
+    /// Calls, meetings, tasks, notes, emails.
+    Activities,
+    Calendars,
+    /// What changed in records, by their own time-ordered key.
+    Changes,
 }
 
-const TABLE_COUNT: usize = 17;
+const TABLE_COUNT: usize = 20;
 
 impl Table {
     pub(crate) const ALL: [Table; TABLE_COUNT] = [
@@ -69,6 +74,9 @@ impl Table {
         Table::PriceLists,
         Table::Quotes,
         Table::Rates,
+        Table::Activities,
+        Table::Calendars,
+        Table::Changes,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -90,6 +98,9 @@ impl Table {
             Table::PriceLists => "price_lists",
             Table::Quotes => "quotes",
             Table::Rates => "rates",
+            Table::Activities => "activities",
+            Table::Calendars => "calendars",
+            Table::Changes => "changes",
         }
     }
 

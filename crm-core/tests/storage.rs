@@ -214,6 +214,43 @@ fn the_version_2_fixture_opens_with_its_sales_data() {
     assert_eq!(crm.pipelines().unwrap().len(), 2);
 }
 
+#[test]
+fn the_version_3_fixture_opens_and_takes_activities() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.crm");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v3.crm"),
+        &path,
+    )
+    .unwrap();
+    let crm = Crm::open(&path).unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    let zofia = crm
+        .find_contact_by_email("zofia@firma.pl")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        crm.search(&SearchQuery::new("lodz")).unwrap().len(),
+        2,
+        "its data is there"
+    );
+    // Version 4 added the activity tables: usable at once.
+    let call = crm
+        .create_activity(ActivityInput {
+            kind: ActivityKind::Call,
+            subject: "Po migracji".into(),
+            links: vec![zofia.id.into()],
+            ..ActivityInput::default()
+        })
+        .unwrap();
+    let page = crm.timeline(&TimelineQuery::new(zofia.id)).unwrap();
+    assert_eq!(page.items[0].activity.as_ref().unwrap().id, call.id);
+    crm.close().unwrap();
+    let again = Crm::open(&path).unwrap();
+    assert_eq!(again.get_activity(call.id).unwrap().subject, "Po migracji");
+    assert!(again.verify().unwrap().is_ok());
+}
+
 /// Writes the fixture of the current schema version. Run it when the version changes:
 /// `cargo test -p crm-core --test storage write_fixture -- --ignored`, then rename the file.
 #[test]

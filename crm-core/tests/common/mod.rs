@@ -126,7 +126,19 @@ pub fn dump(crm: &Crm) -> String {
             );
         }
     }
+    let mut timelines = Vec::new();
+    let records = (contacts.iter().map(|c| RecordRef::from(c.id)))
+        .chain(companies.iter().map(|c| RecordRef::from(c.id)))
+        .chain(leads.iter().map(|l| RecordRef::Lead(l.id)))
+        .chain(deals.iter().map(|d| RecordRef::Deal(d.id)));
+    for r in records {
+        let mut q = TimelineQuery::new(r);
+        q.limit = 1000;
+        timelines.push(crm.timeline(&q).unwrap());
+    }
     serde_json::to_string_pretty(&serde_json::json!({
+        "timelines": timelines,
+        "calendars": crm.calendars().unwrap(),
         "contacts": contacts,
         "companies": companies,
         "employments": employments,
