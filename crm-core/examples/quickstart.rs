@@ -335,6 +335,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     report(cycle);
 
     sales(&crm, &dacia, &stefan)?;
+    activities(&crm, &dacia, &stefan)?;
 
     crm.archive_contact(chloe.id)?;
     println!(
@@ -627,6 +628,121 @@ The default pipeline: {}",
         ..DealInput::default()
     }));
     report(Currency::new("XYZ"));
+    Ok(())
+}
+
+/// A call with a follow-up, a weekly meeting across the change to summer time, a timeline,
+/// the customer journey and an iCalendar export.
+fn activities(crm: &Crm, dacia: &Company, stefan: &Contact) -> Result<()> {
+    let now = SystemClock.now();
+    let call = crm.create_activity(ActivityInput {
+        kind: ActivityKind::Call,
+        subject: "Discovery call".into(),
+        owner: Some("maria".into()),
+        direction: Some(InteractionDirection::Outbound),
+        starts_at: Some(now),
+        ends_at: Some(now + chrono::Duration::minutes(20)),
+        links: vec![dacia.id.into()],
+        participants: vec![Participant {
+            contact: Some(stefan.id),
+            ..Participant::default()
+        }],
+        ..ActivityInput::default()
+    })?;
+    let done = crm.complete_activity(
+        call.id,
+        Completion {
+            outcome: Some("call back".into()),
+            next: Some(NextActivity {
+                in_days: 3,
+                ..NextActivity::default()
+            }),
+        },
+    )?;
+    let next = done.next.expect("a next call was asked for");
+    println!(
+        "
+Called Ștefan (outcome \"call back\"): the next call is on {}, and the chain has {} calls.",
+        next.starts_at
+            .map(|t| t.date_naive().to_string())
+            .unwrap_or_default(),
+        crm.activity_chain(next.id)?.len()
+    );
+    crm.create_activity(ActivityInput {
+        kind: ActivityKind::Email,
+        subject: "Offer sent".into(),
+        direction: Some(InteractionDirection::Outbound),
+        status: Some(ActivityStatus::Done),
+        starts_at: Some(now + chrono::Duration::hours(1)),
+        links: vec![stefan.id.into()],
+        ..ActivityInput::default()
+    })?;
+    println!("Ștefan's timeline, newest first:");
+    for e in crm.timeline(&TimelineQuery::new(stefan.id))?.items {
+        let what = match (&e.activity, &e.change) {
+            (Some(a), _) => format!("{:?} {:?}: {}", a.status, a.kind, a.subject),
+            (None, Some(c)) => format!("changed {}", c.fields.join(", ")),
+            _ => format!("{:?}", e.kind),
+        };
+        println!("  {}  {what}", e.at.format("%Y-%m-%d %H:%M"));
+    }
+    let journey = crm.customer_journey(stefan.id)?;
+    println!(
+        "Journey: {} touchpoints, by channel {:?}.",
+        journey.touchpoints.len(),
+        journey
+            .channels
+            .iter()
+            .map(|c| (c.channel, c.count))
+            .collect::<Vec<_>>()
+    );
+
+    let cal = crm.create_calendar(CalendarInput {
+        name: "Maria".into(),
+        owner: Some("maria".into()),
+        time_zone: Some("Europe/Warsaw".into()),
+        ..CalendarInput::default()
+    })?;
+    // Mondays at 09:00 in Warsaw, through the change to summer time on 29 March 2026.
+    let start = chrono::DateTime::parse_from_rfc3339("2026-03-16T09:00:00+01:00")
+        .expect("a valid instant")
+        .with_timezone(&chrono::Utc);
+    let standup = crm.create_activity(ActivityInput {
+        kind: ActivityKind::Meeting,
+        subject: "Weekly sales meeting".into(),
+        owner: Some("maria".into()),
+        calendar: Some(cal.id),
+        starts_at: Some(start),
+        ends_at: Some(start + chrono::Duration::minutes(30)),
+        time_zone: Some("Europe/Warsaw".into()),
+        reminders: vec![10],
+        recurrence: Some(Recurrence {
+            frequency: Frequency::Weekly,
+            interval: 1,
+            weekdays: vec![Weekday::Monday],
+            position: None,
+            until: None,
+            count: Some(4),
+            exceptions: vec![],
+        }),
+        ..ActivityInput::default()
+    })?;
+    let times: Vec<String> = crm
+        .activity_occurrences(standup.id, start, None)?
+        .iter()
+        .map(|o| o.starts_at.format("%d %b %H:%M UTC").to_string())
+        .collect();
+    println!("Weekly meeting at 09:00 Warsaw time: {}.", times.join(", "));
+    let ics = crm.export_ical(&IcalExport {
+        calendar: cal.id,
+        from: None,
+        until: None,
+    })?;
+    println!(
+        "Exported Maria's calendar as iCalendar: {} lines, with {} VTIMEZONE.",
+        ics.lines().count(),
+        ics.matches("BEGIN:VTIMEZONE").count()
+    );
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 
 use std::ops::Bound;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -661,7 +661,10 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
         .map(str::trim)
         .filter(|z| !z.is_empty())
         .map(|_| zone.name().to_string());
-    let (starts_at, mut ends_at) = (input.starts_at, input.ends_at);
+    // Instants are kept to the microsecond, as stored: exceptions of a series compare equal.
+    let micros = |t: Option<DateTime<Utc>>| t.map(|t| t.trunc_subsecs(6));
+    let (starts_at, mut ends_at) = (micros(input.starts_at), micros(input.ends_at));
+    let due_at = micros(input.due_at);
     if let Some(end) = ends_at {
         let start =
             starts_at.ok_or_else(|| Error::validation("ends_at", "needs a start (starts_at)"))?;
@@ -732,7 +735,7 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
         }
         links.push(*l);
     }
-    let has_time = starts_at.is_some() || input.due_at.is_some();
+    let has_time = starts_at.is_some() || due_at.is_some();
     if let Some(c) = input.calendar {
         if !r.contains(Table::Calendars, &c.to_bytes())? {
             return Err(Error::validation("calendar", "is not an existing calendar"));
@@ -792,7 +795,7 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
         starts_at,
         ends_at,
         all_day: input.all_day,
-        due_at: input.due_at,
+        due_at,
         time_zone,
         location: input::line("location", input.location.as_deref())?,
         status: input.status.unwrap_or(ActivityStatus::Planned),

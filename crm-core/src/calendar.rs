@@ -338,6 +338,10 @@ pub(crate) fn instances(
         }
         Some(rule) => {
             let zone = recurrence::zone(a.time_zone.as_deref(), "time_zone")?;
+            if recurrence::last_start(start, zone, rule).is_some_and(|last| last + length < from) {
+                // The series ended before the range.
+                return Ok(Vec::new());
+            }
             let starts =
                 recurrence::expand(start, length, zone, rule, from, until, limit, "until")?;
             Ok(starts.into_iter().map(|s| (s, s + length)).collect())

@@ -439,7 +439,9 @@ fn calendars_are_personal_or_shared_by_a_team() {
 #[test]
 fn exporting_a_calendar_and_importing_it_gives_the_same_events() {
     let crm = crm();
-    let ana = crm.create_contact(person("Ana", "Pop", "ana@firma.ro")).unwrap();
+    let ana = crm
+        .create_contact(person("Ana", "Pop", "ana@firma.ro"))
+        .unwrap();
     let cal = personal(&crm, "maria");
     let mut monthly = Recurrence {
         frequency: Frequency::Monthly,
@@ -523,7 +525,10 @@ fn exporting_a_calendar_and_importing_it_gives_the_same_events() {
         })
         .unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
-    assert!(ics.contains("mailto:ana@firma.ro"), "contacts go out with their email");
+    assert!(
+        ics.contains("mailto:ana@firma.ro"),
+        "contacts go out with their email"
+    );
     let copy = personal(&crm, "maria");
     let report = crm.import_ical(copy.id, &ics).unwrap();
     assert_eq!(report.skipped, vec![]);
