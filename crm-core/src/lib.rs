@@ -2,7 +2,8 @@
 //!
 //! An embeddable CRM engine: contacts and companies with relations, tags and typed custom
 //! fields, found by any field or by free text; leads, pipelines and deals, products, quotes,
-//! exact multi-currency money and sales forecasts; stored in one file (or in memory) through
+//! exact multi-currency money and sales forecasts; activities, timelines, calendars with
+//! recurring events and iCalendar in and out; stored in one file (or in memory) through
 //! [redb](https://docs.rs/redb). No server: add the crate and open a file.
 //!
 //! ```
