@@ -381,7 +381,7 @@ pub struct Activity {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ActivityInput {
-    /// What kind of exchange; required.
+    /// What kind of exchange; a note when absent.
     pub kind: ActivityKind,
     /// The name of an `other` kind (only with `other`).
     pub other_kind: Option<String>,

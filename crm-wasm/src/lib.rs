@@ -1580,6 +1580,249 @@ impl Crm {
         out(self.inner.leaderboard(arg("closed", &closed)?))
     }
 
+    // ---- activities and timelines ----
+
+    /// The activity with this id.
+    #[wasm_bindgen(js_name = getActivity, unchecked_return_type = "Activity")]
+    pub fn get_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_activity(parse("id", &id)?))
+    }
+
+    /// One page of a record's timeline: its creation, its activities, a deal's stage changes
+    /// and the record's changes, newest first unless asked otherwise.
+    #[wasm_bindgen(unchecked_return_type = "TimelinePage")]
+    pub fn timeline(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TimelineQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.timeline(&arg("query", &query)?))
+    }
+
+    /// A contact's journey: its done exchanges with a channel, oldest first.
+    #[wasm_bindgen(js_name = customerJourney, unchecked_return_type = "Journey")]
+    pub fn customer_journey(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ContactId")] contact: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.customer_journey(parse("contact", &contact)?))
+    }
+
+    /// The activities planned on completing this one.
+    #[wasm_bindgen(js_name = followUps, unchecked_return_type = "Activity[]")]
+    pub fn follow_ups(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.follow_ups(parse("id", &id)?))
+    }
+
+    /// The chain of follow-ups this activity belongs to, from its first activity on.
+    #[wasm_bindgen(js_name = activityChain, unchecked_return_type = "Activity[]")]
+    pub fn activity_chain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.activity_chain(parse("id", &id)?))
+    }
+
+    /// An owner's open, overdue, due-today or done tasks.
+    #[wasm_bindgen(unchecked_return_type = "Activity[]")]
+    pub fn tasks(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TaskQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.tasks(&arg("query", &query)?))
+    }
+
+    /// The occurrences of an activity from `from` on (RFC 3339), until `until` when given (a
+    /// series that never ends needs it).
+    #[wasm_bindgen(js_name = activityOccurrences, unchecked_return_type = "TimeSpan[]")]
+    pub fn activity_occurrences(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] from: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] until: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.activity_occurrences(
+            parse("id", &id)?,
+            arg("from", &from)?,
+            arg("until", &until)?,
+        ))
+    }
+
+    /// Records an activity: a call, meeting, task, note, email or other exchange.
+    #[wasm_bindgen(js_name = createActivity, unchecked_return_type = "Activity")]
+    pub fn create_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_activity(arg("input", &input)?))
+    }
+
+    /// Replaces an activity's editable fields.
+    #[wasm_bindgen(js_name = updateActivity, unchecked_return_type = "Activity")]
+    pub fn update_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ActivityInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_activity(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Marks a planned activity done, and plans the next one when asked.
+    #[wasm_bindgen(js_name = completeActivity, unchecked_return_type = "CompletedActivity")]
+    pub fn complete_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Completion")] completion: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .complete_activity(parse("id", &id)?, arg("completion", &completion)?))
+    }
+
+    /// Sets a done or cancelled activity back to planned.
+    #[wasm_bindgen(js_name = reopenActivity, unchecked_return_type = "Activity")]
+    pub fn reopen_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.reopen_activity(parse("id", &id)?))
+    }
+
+    /// Calls an activity off.
+    #[wasm_bindgen(js_name = cancelActivity, unchecked_return_type = "Activity")]
+    pub fn cancel_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.cancel_activity(parse("id", &id)?))
+    }
+
+    /// Records a participant's answer to an invitation.
+    #[wasm_bindgen(js_name = respondToActivity, unchecked_return_type = "Activity")]
+    pub fn respond_to_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ParticipantResponse")] response: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .respond_to_activity(parse("id", &id)?, arg("response", &response)?))
+    }
+
+    /// Deletes an activity; its follow-ups stay, without the link back.
+    #[wasm_bindgen(js_name = deleteActivity)]
+    pub fn delete_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_activity(parse("id", &id)?).map_err(throw)
+    }
+
+    // ---- calendars ----
+
+    /// The calendar with this id.
+    #[wasm_bindgen(js_name = getCalendar, unchecked_return_type = "Calendar")]
+    pub fn get_calendar(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CalendarId")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.get_calendar(parse("id", &id)?))
+    }
+
+    /// Every calendar, in the order they were created.
+    #[wasm_bindgen(unchecked_return_type = "Calendar[]")]
+    pub fn calendars(&self) -> Result<JsValue, JsValue> {
+        out(self.inner.calendars())
+    }
+
+    /// The event occurrences of a calendar or a user in a range, by start.
+    #[wasm_bindgen(unchecked_return_type = "EventInstance[]")]
+    pub fn agenda(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AgendaQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.agenda(&arg("query", &query)?))
+    }
+
+    /// When a user is busy in a range.
+    #[wasm_bindgen(js_name = freeBusy, unchecked_return_type = "TimeSpan[]")]
+    pub fn free_busy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FreeBusyQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.free_busy(&arg("query", &query)?))
+    }
+
+    /// The reminders due in a range, in time order.
+    #[wasm_bindgen(js_name = remindersDue, unchecked_return_type = "DueReminder[]")]
+    pub fn reminders_due(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReminderQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.reminders_due(&arg("query", &query)?))
+    }
+
+    /// A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
+    #[wasm_bindgen(js_name = exportIcal)]
+    pub fn export_ical(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "IcalExport")] ical_export: JsValue,
+    ) -> Result<String, JsValue> {
+        self.inner
+            .export_ical(&arg("export", &ical_export)?)
+            .map_err(throw)
+    }
+
+    /// Creates a calendar.
+    #[wasm_bindgen(js_name = createCalendar, unchecked_return_type = "Calendar")]
+    pub fn create_calendar(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CalendarInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self.inner.create_calendar(arg("input", &input)?))
+    }
+
+    /// Replaces a calendar's name, owner, members and time zone.
+    #[wasm_bindgen(js_name = updateCalendar, unchecked_return_type = "Calendar")]
+    pub fn update_calendar(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CalendarId")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CalendarInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .update_calendar(parse("id", &id)?, arg("input", &input)?))
+    }
+
+    /// Deletes a calendar; its activities stay, outside any calendar.
+    #[wasm_bindgen(js_name = deleteCalendar)]
+    pub fn delete_calendar(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CalendarId")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.delete_calendar(parse("id", &id)?).map_err(throw)
+    }
+
+    /// Imports the text of an iCalendar (`.ics`) file into a calendar in one transaction; what
+    /// could not be imported is reported, never fatal.
+    #[wasm_bindgen(js_name = importIcal, unchecked_return_type = "IcalImportReport")]
+    pub fn import_ical(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CalendarId")] calendar: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] ics: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        out(self
+            .inner
+            .import_ical(parse("calendar", &calendar)?, &text("ics", &ics)?))
+    }
+
     // ---- the test clock ----
 
     /// Moves the manual clock that `clock_start` started forward by `millis` milliseconds

@@ -1,6 +1,130 @@
 // Generated from the Rust types of crm-core by tests/src/typescript.rs; do not edit.
 // Regenerate with: UPDATE_TYPES=1 cargo test -p crm-tests --test typescript
 
+/** A stored activity. */
+export interface Activity {
+    /** The activity's id, `activity_…`. */
+    id: ActivityId;
+    /** What kind of exchange it is. */
+    kind: ActivityKind;
+    /** The name of an `other` kind, such as `site visit`. */
+    other_kind?: string | null;
+    /** A one-line summary. */
+    subject: string;
+    /** Notes, the text of an email, minutes. */
+    body?: string | null;
+    /** The id of the user it belongs to. */
+    owner?: string | null;
+    /** Who takes part. */
+    participants: Participant[];
+    /** When it starts (or started). */
+    starts_at?: string | null;
+    /** When it ends; not before `starts_at`. */
+    ends_at?: string | null;
+    /**
+     * Whether it takes whole days: then `starts_at` and `ends_at` are midnights in its time
+     * zone and `ends_at` is the first midnight after it.
+     */
+    all_day: boolean;
+    /** When a task is due. */
+    due_at?: string | null;
+    /**
+     * The IANA time zone its local times are in (`Europe/Warsaw`); UTC when absent.
+     * Recurrences repeat at the same local time in it.
+     */
+    time_zone?: string | null;
+    /** Where it takes place. */
+    location?: string | null;
+    /** Planned, done or cancelled. */
+    status: ActivityStatus;
+    /** When it was marked done. */
+    completed_at?: string | null;
+    /** What came of it, such as `call back` or `interested`. */
+    outcome?: string | null;
+    /** The channel it went through. */
+    channel?: Channel | null;
+    /** Who started it. */
+    direction?: InteractionDirection | null;
+    /** How urgent it is. */
+    priority: Priority;
+    /** The records it concerns; it appears on each one's timeline. */
+    links: RecordRef[];
+    /** The calendar it sits in. */
+    calendar?: CalendarId | null;
+    /** Reminders, in minutes before the start (or before the due time of a task). */
+    reminders: number[];
+    /** How it repeats. */
+    recurrence?: Recurrence | null;
+    /** The activity whose completion created this one. */
+    follows?: ActivityId | null;
+    /**
+     * Its iCalendar `UID`: kept from an imported file, so that importing the file again
+     * updates it rather than adding a copy.
+     */
+    ical_uid?: string | null;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+}
+
+/** The id of an activity: `activity_` then 26 base32 characters, sortable by creation time. */
+export type ActivityId = string;
+
+/** What a caller provides to create or replace an activity. */
+export interface ActivityInput {
+    /** What kind of exchange; a note when absent. */
+    kind?: ActivityKind;
+    /** The name of an `other` kind (only with `other`). */
+    other_kind?: string | null;
+    /** A one-line summary; required. */
+    subject?: string;
+    /** Notes, text, minutes. */
+    body?: string | null;
+    /** The id of the user it belongs to. */
+    owner?: string | null;
+    /** Who takes part. */
+    participants?: Participant[];
+    /** When it starts. */
+    starts_at?: string | null;
+    /** When it ends; needs `starts_at`, not before it, at most 366 days after it. */
+    ends_at?: string | null;
+    /** Whether it takes whole days (its times must then be midnights in its time zone). */
+    all_day?: boolean;
+    /** When a task is due. */
+    due_at?: string | null;
+    /** The IANA time zone of its local times. */
+    time_zone?: string | null;
+    /** Where it takes place. */
+    location?: string | null;
+    /** Planned unless given. */
+    status?: ActivityStatus | null;
+    /** What came of it. */
+    outcome?: string | null;
+    /** The channel; for calls `phone`, emails `email` and meetings `in_person` when absent. */
+    channel?: Channel | null;
+    /** Who started it. */
+    direction?: InteractionDirection | null;
+    /** How urgent it is (`normal` when absent). */
+    priority?: Priority | null;
+    /** The records it concerns; each must exist. */
+    links?: RecordRef[];
+    /** The calendar it sits in; it must exist, and the activity needs a start. */
+    calendar?: CalendarId | null;
+    /** Reminders, in minutes before the start or due time (at most 4 weeks). */
+    reminders?: number[];
+    /** How it repeats; needs `starts_at`. */
+    recurrence?: Recurrence | null;
+    /** Its iCalendar `UID`. */
+    ical_uid?: string | null;
+}
+
+/** What kind of exchange an activity is. */
+export type ActivityKind = /** A phone or video call. */ "call" | /** A meeting. */ "meeting" | /** A task: something to do by a due date. */ "task" | /** A note. */ "note" | /** An email. */ "email" | /** Anything else; `other_kind` names it. */ "other";
+
+/** Where an activity stands. */
+export type ActivityStatus = /** To happen, or to do. */ "planned" | /** Happened, or done. */ "done" | /** Called off. */ "cancelled";
+
 /** A postal address. Every part is optional but an address must have at least one. */
 export interface Address {
     /** What the address is for, such as `work`, `home`, `billing`. */
@@ -17,8 +141,69 @@ export interface Address {
     country?: string | null;
 }
 
+/** A range of time: from `from` (included) to `until` (excluded). */
+export interface AgendaQuery {
+    /** A calendar's events; give this or `user`. */
+    calendar?: CalendarId | null;
+    /**
+     * A user's events (owned, or taking part without having declined); give this or
+     * `calendar`.
+     */
+    user?: string | null;
+    /** The first instant of the range. */
+    from: string;
+    /** The first instant after the range. */
+    until: string;
+    /** Whether cancelled events are listed too. */
+    include_cancelled?: boolean;
+}
+
 /** Whether a listing shows archived records. */
 export type Archived = /** Active records only. */ "exclude" | /** Active and archived records. */ "include" | /** Archived records only. */ "only";
+
+/** A stored calendar. */
+export interface Calendar {
+    /** The calendar's id, `calendar_…`. */
+    id: CalendarId;
+    /** Its name. */
+    name: string;
+    /** The user whose calendar it is (or who manages a team calendar). */
+    owner?: string | null;
+    /** The users of a team calendar; empty for a personal one. */
+    members: string[];
+    /** The IANA time zone it shows and imports floating times in. */
+    time_zone: string;
+    /** When it was created. */
+    created_at: string;
+    /** When it last changed. */
+    updated_at: string;
+}
+
+/** The id of a calendar: `calendar_` then 26 base32 characters, sortable by creation time. */
+export type CalendarId = string;
+
+/** What a caller provides to create or replace a calendar. */
+export interface CalendarInput {
+    /** Its name; required. */
+    name?: string;
+    /** The user whose calendar it is; a personal calendar (without members) needs one. */
+    owner?: string | null;
+    /** The users of a team calendar. */
+    members?: string[];
+    /** An IANA time zone; UTC when absent. */
+    time_zone?: string | null;
+}
+
+/** The channel an exchange went through. */
+export type Channel = /** Email. */ "email" | /** Telephone. */ "phone" | /** Live chat. */ "chat" | /** Social networks. */ "social" | /** A form on a web site. */ "web_form" | /** Face to face. */ "in_person" | /** Messaging apps and text messages. */ "messaging" | /** The firm's mobile app. */ "mobile_app" | /** Post. */ "letter" | /** Any other channel. */ "other";
+
+/** How many touchpoints went through one channel. */
+export interface ChannelCount {
+    /** The channel. */
+    channel: Channel;
+    /** The number of touchpoints. */
+    count: number;
+}
 
 /** Open deals expected to close in a range of days. */
 export interface ClosingQuery {
@@ -154,6 +339,22 @@ export interface CompanyQuery {
 
 /** How many people a company employs, in the usual bands. */
 export type CompanySize = /** One person. */ "1" | /** 2 to 10 people. */ "2-10" | /** 11 to 50 people. */ "11-50" | /** 51 to 200 people. */ "51-200" | /** 201 to 500 people. */ "201-500" | /** 501 to 1,000 people. */ "501-1000" | /** 1,001 to 5,000 people. */ "1001-5000" | /** 5,001 to 10,000 people. */ "5001-10000" | /** More than 10,000 people. */ "10001+";
+
+/** A completed activity and the one planned after it. */
+export interface CompletedActivity {
+    /** The completed activity. */
+    activity: Activity;
+    /** The follow-up, when one was asked for. */
+    next?: Activity | null;
+}
+
+/** What completing an activity records, and the activity it leads to. */
+export interface Completion {
+    /** What came of it, such as `call back`; the activity's own outcome is kept when absent. */
+    outcome?: string | null;
+    /** The next activity to plan, which will follow this one. */
+    next?: NextActivity | null;
+}
 
 /**
  * One test on a field of a record: a standard field by name (`city`, `family_name`,
@@ -535,6 +736,22 @@ export type Discount = /** A share of the line's subtotal, in basis points (1000
     amount: Money;
 };
 
+/** A reminder that falls due. */
+export interface DueReminder {
+    /** When to remind. */
+    remind_at: string;
+    /** The activity. */
+    activity: ActivityId;
+    /** Its subject. */
+    subject: string;
+    /** Its owner, who is reminded. */
+    owner?: string | null;
+    /** The start (or due time) of the occurrence it reminds of. */
+    starts_at: string;
+    /** How long before it, in minutes. */
+    minutes_before: number;
+}
+
 /** An email address of a contact. */
 export interface Email {
     /** The address. Stored trimmed with its domain lower-cased; compared without case. */
@@ -599,6 +816,19 @@ export interface EmploymentUpdate {
      * contact's oldest other employment; the only employment stays primary.
      */
     primary?: boolean;
+}
+
+/**
+ * One occurrence of an event in a range: the activity, and this occurrence's times (a
+ * repeating event has one per instance).
+ */
+export interface EventInstance {
+    /** The activity. */
+    activity: Activity;
+    /** When this occurrence starts (a task's due time). */
+    starts_at: string;
+    /** When it ends. */
+    ends_at: string;
 }
 
 /** The value of one currency in another on a date. */
@@ -750,8 +980,58 @@ export interface ForecastQuery {
     until?: string | null;
 }
 
+/** A user's busy times over a range. */
+export interface FreeBusyQuery {
+    /** The user. */
+    user: string;
+    /** The first instant of the range. */
+    from: string;
+    /** The first instant after the range. */
+    until: string;
+}
+
+/** How often a recurring event repeats. */
+export type Frequency = /** Every `interval` days. */ "daily" | /** Every `interval` weeks (weeks start on Monday). */ "weekly" | /** Every `interval` months. */ "monthly" | /** Every `interval` years. */ "yearly";
+
 /** How win rates are grouped. */
 export type GroupBy = /** By the deal's owner. */ "owner" | /** By the deal's pipeline. */ "pipeline" | /** By the deal's source. */ "source";
+
+/** What to export as iCalendar. */
+export interface IcalExport {
+    /** The calendar. */
+    calendar: CalendarId;
+    /** Only events with an occurrence from this instant on. */
+    from?: string | null;
+    /** Only events with an occurrence before this instant. */
+    until?: string | null;
+}
+
+/** What importing an iCalendar file did. */
+export interface IcalImportReport {
+    /** The activities created, in file order. */
+    created: ActivityId[];
+    /** The activities updated (their UID was already known), in file order. */
+    updated: ActivityId[];
+    /** What was left out or approximated, and why. */
+    skipped: IcalSkipped[];
+}
+
+/**
+ * A part of an iCalendar file that was not imported, and why.
+ *
+ * Parts imported only approximately (a time zone read as a fixed offset, a rule's extra
+ * `RDATE`s left out) are reported the same way; `reason` says what happened.
+ */
+export interface IcalSkipped {
+    /** The 1-based line of the original file where the component or property starts. */
+    line: number;
+    /** The component concerned: `VEVENT`, `VTODO`, `VALARM`, `VJOURNAL`, `VTIMEZONE`, … */
+    component: string;
+    /** The `UID` of the event or task concerned, when it has one. */
+    uid?: string | null;
+    /** Why it was not imported, or how it was approximated. */
+    reason: string;
+}
 
 /**
  * Records to import in one transaction: all of them, or (on the first refusal, or when the
@@ -803,6 +1083,23 @@ export interface IntegrityReport {
     search_entries: number;
     /** Each problem found, in words without personal data. Empty when all is well. */
     problems: string[];
+}
+
+/** Who started an exchange. */
+export type InteractionDirection = /** From the customer to the firm. */ "inbound" | /** From the firm to the customer. */ "outbound";
+
+/** A contact's journey: every done exchange with a channel, oldest first. */
+export interface Journey {
+    /** The contact. */
+    contact: ContactId;
+    /** The touchpoints, oldest first. */
+    touchpoints: Touchpoint[];
+    /** Touchpoints per channel, for the channels used, in channel order. */
+    channels: ChannelCount[];
+    /** The first touchpoint. */
+    first_touch?: Touchpoint | null;
+    /** The latest touchpoint. */
+    last_touch?: Touchpoint | null;
 }
 
 /** A stored lead. */
@@ -1047,6 +1344,28 @@ export interface Money {
     currency: Currency;
 }
 
+/**
+ * The activity a completion plans next. It copies the completed one's links, participants
+ * (their answers reset), owner, channel, time zone, calendar and reminders.
+ */
+export interface NextActivity {
+    /** Its kind; the completed activity's when absent. */
+    kind?: ActivityKind | null;
+    /** Its subject; the completed activity's when absent. */
+    subject?: string | null;
+    /** Its body. */
+    body?: string | null;
+    /**
+     * How many days after the completion it is planned (a task is due then, anything else
+     * starts then, lasting as long as the completed one).
+     */
+    in_days?: number;
+    /** The exact instant instead of `in_days`. */
+    at?: string | null;
+    /** Its owner; the completed activity's when absent. */
+    owner?: string | null;
+}
+
 /** A comparison of a [`Condition`]. */
 export type Op = /** Equal (text ignores case and diacritics; a list field matches if any item does). */ "eq" | /** Not equal (true when the field is empty; a list field matches if no item is equal). */ "ne" | /** Less than. */ "lt" | /** Less than or equal. */ "lte" | /** Greater than. */ "gt" | /** Greater than or equal. */ "gte" | /** Text contains the value (ignoring case and diacritics). */ "contains" | /** Text starts with the value (ignoring case and diacritics). */ "starts_with" | /** The field has a value (takes no value). */ "exists" | /** The field has no value (takes no value). */ "missing";
 
@@ -1061,6 +1380,38 @@ export interface OwnerForecast {
     /** The sum of amount × probability. */
     weighted: Money;
 }
+
+/**
+ * Someone taking part in an activity: a contact, a user of the app, or a guest known only
+ * by an email address. Exactly one of `contact`, `user` and `email` is set.
+ */
+export interface Participant {
+    /** A contact. */
+    contact?: ContactId | null;
+    /** The id of a user. */
+    user?: string | null;
+    /** A guest's email address. */
+    email?: string | null;
+    /** A guest's display name. */
+    name?: string | null;
+    /** Their answer to the invitation. */
+    status?: ParticipantStatus;
+}
+
+/** A participant's answer to an invitation, naming them as in [`Participant`]. */
+export interface ParticipantResponse {
+    /** The contact answering. */
+    contact?: ContactId | null;
+    /** The user answering. */
+    user?: string | null;
+    /** The guest answering, by email address. */
+    email?: string | null;
+    /** The answer. */
+    status?: ParticipantStatus;
+}
+
+/** A participant's answer to an invitation. */
+export type ParticipantStatus = /** Not answered yet. */ "needs_action" | /** Coming. */ "accepted" | /** Maybe coming. */ "tentative" | /** Not coming. */ "declined";
 
 /** The length of the periods of a forecast. */
 export type Period = /** Calendar months, named `2026-11`. */ "month" | /** Calendar quarters, named `2026-Q4`. */ "quarter";
@@ -1160,6 +1511,9 @@ export interface PriceListInput {
     /** The prices, one per product. */
     entries?: PriceListEntry[];
 }
+
+/** How urgent a task is. */
+export type Priority = /** Can wait. */ "low" | /** The default. */ "normal" | /** First. */ "high";
 
 /** A product or service the firm sells. */
 export interface Product {
@@ -1267,11 +1621,63 @@ export interface QuoteInput {
 /** Where a quote is in its life. */
 export type QuoteStatus = /** Being prepared. */ "draft" | /** Sent to the customer. */ "sent" | /** Accepted by the customer. */ "accepted" | /** Rejected by the customer. */ "rejected" | /** Sent, and its valid-until date has passed. Never stored: a sent quote reads as expired from the day after its valid-until date. */ "expired";
 
+/** A change to a record made through an operation. */
+export interface RecordChange {
+    /** The record that changed. */
+    record: RecordRef;
+    /** When. */
+    at: string;
+    /**
+     * The names of the fields that changed, as in the record's serialized form
+     * (`archived_at` for archiving and restoring, `tags` for tagging).
+     */
+    fields: string[];
+    /** The stage before (a contact's lifecycle stage, a lead's status), when it changed. */
+    stage_from?: string | null;
+    /** The stage after, when it changed. */
+    stage_to?: string | null;
+}
+
 /** The kinds of records that carry custom fields and take part in relations and search. */
 export type RecordKind = /** A person. */ "contact" | /** An organisation. */ "company" | /** A prospect not yet qualified into a contact, company and deal. */ "lead" | /** A sales opportunity in a pipeline. */ "deal";
 
 /** The id of a contact, company, lead or deal; its prefix says which. */
 export type RecordRef = string;
+
+/**
+ * When a recurring event repeats: a subset of RFC 5545's RRULE, read in the event's time
+ * zone (so a 09:00 meeting stays at 09:00 local time across daylight-saving changes).
+ *
+ * - `daily`: every `interval` days; with `weekdays`, only on those days (`FREQ=DAILY;BYDAY=…`).
+ * - `weekly`: every `interval` weeks on `weekdays` (the start's weekday when empty).
+ * - `monthly`: on the start's day of the month (months without that day are skipped); with
+ *   `weekdays`, on those weekdays of the month, and with `position` only on the n-th of them
+ *   (1 = first, -1 = last: "the second Tuesday" is `weekdays: [tuesday], position: 2`).
+ * - `yearly`: on the start's month and day (29 February only in leap years).
+ *
+ * The first instance is the event's own start. `until` (inclusive) or `count` (instances
+ * generated, exceptions included, as in RFC 5545) ends the series; with neither it never
+ * ends. `exceptions` are the starts of instances that were removed.
+ */
+export interface Recurrence {
+    /** How often. */
+    frequency: Frequency;
+    /** Every how many days, weeks, months or years; 1 when absent. */
+    interval?: number;
+    /** The weekdays it falls on (see the type's docs). */
+    weekdays?: Weekday[];
+    /**
+     * With `monthly` and `weekdays`: which of those weekdays of the month (1 to 5, or -1 to
+     * -5 counting from the end).
+     */
+    position?: number | null;
+    /** The last instant an instance may start at (inclusive). */
+    until?: string | null;
+    /** How many instances the rule generates. */
+    count?: number | null;
+    /** Starts of removed instances. */
+    exceptions?: string[];
+}
 
 /** A typed, directed relation between two records of the same kind. */
 export interface Relation {
@@ -1336,6 +1742,16 @@ export interface RelationView {
 
 /** What a company is to the firm. A company can be several at once. */
 export type RelationshipKind = /** Buys from the firm. */ "customer" | /** Might buy from the firm. */ "prospect" | /** Works with the firm. */ "partner" | /** Supplies goods to the firm. */ "supplier" | /** Sells services or software to the firm. */ "vendor" | /** Resells the firm's products. */ "reseller" | /** Newspapers, magazines, broadcasters, bloggers. */ "press" | /** Competes with the firm. */ "competitor" | /** Used to buy from the firm. */ "former_customer";
+
+/** Which reminders to list. */
+export interface ReminderQuery {
+    /** The first instant of the range. */
+    from: string;
+    /** The first instant after the range. */
+    until: string;
+    /** Only the reminders of this user's activities. */
+    owner?: string | null;
+}
 
 /** How long deals take to close and how fast the pipeline turns into revenue. */
 export interface SalesCycle {
@@ -1493,12 +1909,70 @@ export interface StageValue {
     weighted: Money;
 }
 
+/** Which of an owner's tasks to list. */
+export type TaskList = /** Every planned task, soonest due first (tasks without a due time last). */ "open" | /** Planned tasks whose due time has passed, oldest first. */ "overdue" | /** Planned tasks due today (in the query's time zone), including those already past. */ "due_today" | /** Done tasks, most recently done first. */ "done";
+
+/** A list of one owner's tasks. */
+export interface TaskQuery {
+    /** The owner's user id. */
+    owner: string;
+    /** Which tasks. */
+    list: TaskList;
+    /** The IANA time zone that says when today starts; UTC when absent. */
+    time_zone?: string | null;
+}
+
 /** A half-open range of instants: `since` included, `until` excluded; either may be open. */
 export interface TimeRange {
     /** The first instant included. */
     since?: string | null;
     /** The first instant excluded. */
     until?: string | null;
+}
+
+/** A stretch of time: an occurrence of an event, or a time a user is busy. */
+export interface TimeSpan {
+    /** When it starts. */
+    starts_at: string;
+    /** When it ends. */
+    ends_at: string;
+}
+
+/** One entry of a timeline. */
+export interface TimelineEntry {
+    /** When it happened (an activity's start, else due time, else completion, else creation). */
+    at: string;
+    /** What it is. */
+    kind: TimelineEntryKind;
+    /** The activity, for activity entries. */
+    activity?: Activity | null;
+    /** The stage change, for stage change entries. */
+    stage_change?: StageChange | null;
+    /** The change, for change entries. */
+    change?: RecordChange | null;
+}
+
+/** What a timeline entry is. */
+export type TimelineEntryKind = /** The record was created. */ "created" | /** An activity (`activity` is set). */ "activity" | /** A deal changed stage (`stage_change` is set). */ "stage_change" | /** The record's fields changed (`change` is set). */ "change";
+
+/** A timeline page. */
+export interface TimelinePage {
+    /** The entries of this page. */
+    items: TimelineEntry[];
+    /** Pass this as the next query's cursor to get the following page; `None` on the last. */
+    next_cursor?: string | null;
+}
+
+/** One page of a record's timeline. */
+export interface TimelineQuery {
+    /** The record. */
+    record: RecordRef;
+    /** At most this many entries (1 to 1,000; 50 when absent). */
+    limit?: number;
+    /** Where the previous page ended (its `next_cursor`). */
+    cursor?: string | null;
+    /** Oldest first instead of newest first. */
+    oldest_first?: boolean;
 }
 
 /** The sums of a set of lines, all in one currency. */
@@ -1510,6 +1984,27 @@ export interface Totals {
     /** The sum of the lines' gross amounts. */
     gross: Money;
 }
+
+/** One exchange with a contact on its journey. */
+export interface Touchpoint {
+    /** When it happened. */
+    at: string;
+    /** The activity. */
+    activity: ActivityId;
+    /** Its kind. */
+    kind: ActivityKind;
+    /** Its channel. */
+    channel: Channel;
+    /** Who started it. */
+    direction?: InteractionDirection | null;
+    /** Its subject. */
+    subject: string;
+    /** The contact's lifecycle stage at that time. */
+    stage?: string | null;
+}
+
+/** A day of the week. */
+export type Weekday = /** Monday. */ "monday" | /** Tuesday. */ "tuesday" | /** Wednesday. */ "wednesday" | /** Thursday. */ "thursday" | /** Friday. */ "friday" | /** Saturday. */ "saturday" | /** Sunday. */ "sunday";
 
 /** Won and lost deals of a group, and the share won. */
 export interface WinRate {

@@ -166,6 +166,24 @@ function everyCall(crm) {
   const quote = crm.createQuote(deal.id, { valid_until: '2026-12-31' });
   crm.setExchangeRate({ date: '2026-11-01', base: 'EUR', quote: 'PLN', rate: '4.25' });
   const stages = { name: 'Renewals', stages: partners.stages.map(({ name, probability, kind }) => ({ name, probability, kind })) };
+  const cal = crm.createCalendar({ name: 'Ana', owner: 'ana', time_zone: 'Europe/Bucharest' });
+  const team = crm.createCalendar({ name: 'Team', members: ['ana', 'ion'] });
+  const callInput = {
+    kind: 'call', subject: 'Intro call', owner: 'ana', links: [ana.id, deal.id], calendar: cal.id,
+    participants: [{ contact: ana.id }, { user: 'ion' }], reminders: [15],
+    starts_at: '2026-11-23T10:00:00Z', ends_at: '2026-11-23T10:30:00Z', time_zone: 'Europe/Bucharest',
+  };
+  const call = crm.createActivity(callInput);
+  const weekly = crm.createActivity({
+    kind: 'meeting', subject: 'Weekly review', owner: 'ana', calendar: cal.id, time_zone: 'Europe/Bucharest',
+    starts_at: '2026-11-23T08:00:00Z', ends_at: '2026-11-23T09:00:00Z', recurrence: { frequency: 'weekly', count: 4 },
+  });
+  const task = crm.createActivity({ kind: 'task', subject: 'Send the offer', owner: 'ana', due_at: '2026-11-24T12:00:00Z', links: [deal.id] });
+  const sent = crm.completeActivity(task.id, { outcome: 'sent', next: { subject: 'Chase the offer', in_days: 3 } });
+  const november = { from: '2026-11-01T00:00:00Z', until: '2026-12-01T00:00:00Z' };
+  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//crm//binding test//EN', 'BEGIN:VEVENT', 'UID:demo-1@example.com',
+    'DTSTAMP:20261122T090000Z', 'DTSTART:20261125T090000Z', 'DTEND:20261125T100000Z', 'SUMMARY:Demo', 'END:VEVENT',
+    'END:VCALENDAR', ''].join('\r\n');
   return {
     get_contact: [ana.id],
     find_contact_by_email: ['ana@dacia.ro'],
@@ -285,6 +303,30 @@ function everyCall(crm) {
     delete_quote: [quote.id],
     set_reporting_currency: ['PLN'],
     set_exchange_rate: [{ date: '2026-11-20', base: 'EUR', quote: 'RON', rate: '4.97' }],
+    get_activity: [call.id],
+    timeline: [{ record: deal.id, limit: 10 }],
+    customer_journey: [ana.id],
+    follow_ups: [task.id],
+    activity_chain: [sent.next.id],
+    tasks: [{ owner: 'ana', list: 'open', time_zone: 'Europe/Bucharest' }],
+    activity_occurrences: [weekly.id, '2026-11-01T00:00:00Z', null],
+    get_calendar: [cal.id],
+    calendars: [],
+    agenda: [{ calendar: cal.id, ...november }],
+    free_busy: [{ user: 'ion', ...november }],
+    reminders_due: [{ ...november, owner: 'ana' }],
+    export_ical: [{ calendar: cal.id }],
+    create_activity: [{ kind: 'note', subject: 'Met at the fair', links: [dacia.id] }],
+    update_activity: [call.id, { ...callInput, subject: 'Intro call (moved)', starts_at: '2026-11-23T11:00:00Z', ends_at: '2026-11-23T11:30:00Z' }],
+    complete_activity: [call.id, { outcome: 'interested', next: { kind: 'task', subject: 'Send the deck', in_days: 2 } }],
+    reopen_activity: [task.id],
+    cancel_activity: [call.id],
+    respond_to_activity: [call.id, { user: 'ion', status: 'accepted' }],
+    delete_activity: [call.id],
+    create_calendar: [{ name: 'Sales', members: ['ana', 'ion'], time_zone: 'Europe/Warsaw' }],
+    update_calendar: [cal.id, { name: 'Ana (work)', owner: 'ana' }],
+    delete_calendar: [team.id],
+    import_ical: [cal.id, ics],
   };
 }
 
@@ -473,6 +515,51 @@ test('sales arguments that do not parse are validation errors naming the argumen
   // Currency codes ignore case; the result is the canonical code.
   assert.equal(crm.setReportingCurrency('pln'), 'PLN');
   assert.equal(crm.reportingCurrency(), 'PLN');
+});
+
+test('activity and calendar arguments that do not parse are validation errors naming the argument', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const ana = crm.createContact({ given_name: 'Ana' });
+  const cal = crm.createCalendar({ name: 'Ana', owner: 'ana' });
+  const act = crm.createActivity({ kind: 'call', subject: 'Call', starts_at: '2026-11-23T10:00:00Z' });
+  const from = '2026-11-01T00:00:00Z';
+  const cases = [
+    ['getActivity', [ana.id], 'id'],
+    ['getActivity', [42], 'id'],
+    ['getCalendar', [act.id], 'id'],
+    ['customerJourney', [cal.id], 'contact'],
+    ['activityOccurrences', [act.id, 'yesterday', null], 'from'],
+    ['activityOccurrences', [act.id, from, 20261201], 'until'],
+    ['createActivity', [{ kind: 'visit', subject: 'x' }], 'input'],
+    ['completeActivity', [act.id, { next: { in_days: -1 } }], 'completion'],
+    ['respondToActivity', [act.id, { user: 'ana', status: 'maybe' }], 'response'],
+    ['tasks', [{ owner: 'ana', list: 'someday' }], 'query'],
+    ['timeline', [{ record: ana.id, limit: '10' }], 'query'],
+    ['agenda', [{ calendar: cal.id, from }], 'query'],
+    ['exportIcal', [{ calendar: cal.id, from: 'now' }], 'export'],
+    ['importIcal', [cal.id, 42], 'ics'],
+    ['importIcal', ['calendar_nope', ''], 'calendar'],
+    ['updateCalendar', [cal.id, { name: 'X', members: 'ana' }], 'input'],
+  ];
+  const wrong = [];
+  for (const [method, args, field] of cases) {
+    const shown = `${method}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
+    try {
+      crm[method](...args);
+      wrong.push(`${shown} did not throw`);
+    } catch (e) {
+      if (e?.name !== 'CrmError' || e.code !== 'validation' || e.field !== field) {
+        wrong.push(`${shown} threw ${e?.name} ${e?.code ?? ''} ${e?.field ?? ''}: ${e?.message}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.deepEqual(crm.verify().problems, [], 'the CRM is still whole');
+  // Instants come back as RFC 3339 strings in UTC, and an export is the file's text.
+  assert.match(crm.getActivity(act.id).starts_at, RFC3339_UTC);
+  const ics = crm.exportIcal({ calendar: cal.id });
+  assert.equal(typeof ics, 'string');
+  assert.ok(ics.startsWith('BEGIN:VCALENDAR'), ics);
 });
 
 test('amounts stay within what JavaScript numbers hold exactly', () => {

@@ -487,6 +487,22 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt8: FfiConverterPrimitive {
+    typealias FfiType = Int8
+    typealias SwiftType = Int8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -677,6 +693,17 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
     
     /**
+     * The chain of follow-ups this activity belongs to, from its first activity on.
+     */
+    func activityChain(id: ActivityId) throws  -> [Activity]
+    
+    /**
+     * The occurrences of an activity from `from` on (until `until` when given; a series that
+     * never ends needs it).
+     */
+    func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?) throws  -> [TimeSpan]
+    
+    /**
      * Adds tags to a company.
      */
     func addCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
@@ -709,6 +736,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * with a validation error on `clock_start` when the CRM reads the system clock.
      */
     func advanceClock(millis: UInt64) throws  -> Timestamp
+    
+    /**
+     * The event occurrences of a calendar or a user in a range, by start.
+     */
+    func agenda(query: AgendaQuery) throws  -> [EventInstance]
     
     /**
      * The parents of a company, nearest first.
@@ -751,6 +783,16 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func backup(progress: ProgressListener?) throws  -> Data
     
     /**
+     * Every calendar, in the order they were created.
+     */
+    func calendars() throws  -> [Calendar]
+    
+    /**
+     * Calls an activity off.
+     */
+    func cancelActivity(id: ActivityId) throws  -> Activity
+    
+    /**
      * Closes the CRM; later calls fail with `Closed`.
      */
     func close() throws 
@@ -759,6 +801,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Gives unused space in the file back (after a large import or cleanup).
      */
     func compact() throws 
+    
+    /**
+     * Marks a planned activity done, and plans the next one when asked.
+     */
+    func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
     
     /**
      * Converts a lead into a contact, a company and optionally a deal, in one transaction.
@@ -790,6 +837,16 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * How many leads match.
      */
     func countLeads(filter: LeadFilter) throws  -> UInt64
+    
+    /**
+     * Records an activity: a call, meeting, task, note, email or other exchange.
+     */
+    func createActivity(input: ActivityInput) throws  -> Activity
+    
+    /**
+     * Creates a calendar.
+     */
+    func createCalendar(input: CalendarInput) throws  -> Calendar
     
     /**
      * Creates a company.
@@ -832,6 +889,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func createQuote(deal: DealId, input: QuoteInput) throws  -> Quote
     
     /**
+     * A contact's journey: its done exchanges with a channel, oldest first.
+     */
+    func customerJourney(contact: ContactId) throws  -> Journey
+    
+    /**
      * Every stage change of a deal, oldest first (the first is the stage it was created in).
      */
     func dealHistory(id: DealId) throws  -> [StageChange]
@@ -865,6 +927,16 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Defines a relation type.
      */
     func defineRelationType(relationType: RelationType) throws  -> RelationType
+    
+    /**
+     * Deletes an activity; its follow-ups stay, without the link back.
+     */
+    func deleteActivity(id: ActivityId) throws 
+    
+    /**
+     * Deletes a calendar; its activities stay, outside any calendar.
+     */
+    func deleteCalendar(id: CalendarId) throws 
     
     /**
      * Deletes a company and its links; subsidiaries lose their parent.
@@ -927,6 +999,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func exchangeRates(base: Currency, quote: Currency) throws  -> [ExchangeRate]
     
     /**
+     * A calendar, or its events in a range, as an iCalendar (`.ics`) file.
+     */
+    func exportIcal(export: IcalExport) throws  -> String
+    
+    /**
      * The custom field definitions of a record kind.
      */
     func fieldDefs(kind: RecordKind) throws  -> [FieldDef]
@@ -962,9 +1039,29 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func findQuotesByNumber(number: String) throws  -> [Quote]
     
     /**
+     * The activities planned on completing this one.
+     */
+    func followUps(id: ActivityId) throws  -> [Activity]
+    
+    /**
      * The weighted forecast of open deals per month or quarter of expected close, per owner.
      */
     func forecast(query: ForecastQuery) throws  -> Forecast
+    
+    /**
+     * When a user is busy in a range.
+     */
+    func freeBusy(query: FreeBusyQuery) throws  -> [TimeSpan]
+    
+    /**
+     * The activity with this id.
+     */
+    func getActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * The calendar with this id.
+     */
+    func getCalendar(id: CalendarId) throws  -> Calendar
     
     /**
      * The company with this id.
@@ -1010,6 +1107,12 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * The quote (one version) with this id.
      */
     func getQuote(id: QuoteId) throws  -> Quote
+    
+    /**
+     * Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could not
+     * be imported is reported, never fatal.
+     */
+    func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
     
     /**
      * Imports companies, contacts and their links in one transaction.
@@ -1102,6 +1205,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func relationsOf(record: RecordRef) throws  -> [RelationView]
     
     /**
+     * The reminders due in a range, in time order.
+     */
+    func remindersDue(query: ReminderQuery) throws  -> [DueReminder]
+    
+    /**
      * Removes tags from a company.
      */
     func removeCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
@@ -1127,6 +1235,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func renamePipeline(id: PipelineId, name: String) throws  -> Pipeline
     
     /**
+     * Sets a done or cancelled activity back to planned.
+     */
+    func reopenActivity(id: ActivityId) throws  -> Activity
+    
+    /**
      * Puts the active stages of a pipeline in a new order (every one listed once).
      */
     func reorderStages(pipeline: PipelineId, order: [StageId]) throws  -> Pipeline
@@ -1135,6 +1248,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * The currency reports are in (EUR until one is set).
      */
     func reportingCurrency() throws  -> Currency
+    
+    /**
+     * Records a participant's answer to an invitation.
+     */
+    func respondToActivity(id: ActivityId, response: ParticipantResponse) throws  -> Activity
     
     /**
      * Restores an archived company.
@@ -1207,6 +1325,17 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func subsidiaries(id: CompanyId) throws  -> [Company]
     
     /**
+     * An owner's open, overdue, due-today or done tasks.
+     */
+    func tasks(query: TaskQuery) throws  -> [Activity]
+    
+    /**
+     * One page of a record's timeline: its creation, its activities, a deal's stage changes
+     * and the record's changes, newest first unless asked otherwise.
+     */
+    func timeline(query: TimelineQuery) throws  -> TimelinePage
+    
+    /**
      * Removes an employment.
      */
     func unlinkEmployment(id: EmploymentId) throws 
@@ -1215,6 +1344,16 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Removes a relation.
      */
     func unrelate(id: RelationId) throws 
+    
+    /**
+     * Replaces an activity's editable fields.
+     */
+    func updateActivity(id: ActivityId, input: ActivityInput) throws  -> Activity
+    
+    /**
+     * Replaces a calendar's name, owner, members and time zone.
+     */
+    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> Calendar
     
     /**
      * Replaces a company's editable fields.
@@ -1381,6 +1520,35 @@ open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote 
 }
     
     /**
+     * The chain of follow-ups this activity belongs to, from its first activity on.
+     */
+open func activityChain(id: ActivityId)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_activity_chain(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The occurrences of an activity from `from` on (until `until` when given; a series that
+     * never ends needs it).
+     */
+open func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp? = nil)throws  -> [TimeSpan]  {
+    return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_activity_occurrences(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeTimestamp_lower(from),
+        FfiConverterOptionTypeTimestamp.lower(until),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Adds tags to a company.
      */
 open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
@@ -1464,6 +1632,19 @@ open func advanceClock(millis: UInt64)throws  -> Timestamp  {
     uniffi_crm_ffi_fn_method_crm_advance_clock(
             self.uniffiCloneHandle(),
         FfiConverterUInt64.lower(millis),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The event occurrences of a calendar or a user in a range, by start.
+     */
+open func agenda(query: AgendaQuery)throws  -> [EventInstance]  {
+    return try  FfiConverterSequenceTypeEventInstance.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_agenda(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAgendaQuery_lower(query),uniffiCallStatus
     )
 })
 }
@@ -1575,6 +1756,31 @@ open func backup(progress: ProgressListener? = nil)throws  -> Data  {
 }
     
     /**
+     * Every calendar, in the order they were created.
+     */
+open func calendars()throws  -> [Calendar]  {
+    return try  FfiConverterSequenceTypeCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_calendars(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Calls an activity off.
+     */
+open func cancelActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_cancel_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Closes the CRM; later calls fail with `Closed`.
      */
 open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1594,6 +1800,20 @@ open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Marks a planned activity done, and plans the next one when asked.
+     */
+open func completeActivity(id: ActivityId, completion: Completion)throws  -> CompletedActivity  {
+    return try  FfiConverterTypeCompletedActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_complete_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeCompletion_lower(completion),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1674,6 +1894,32 @@ open func countLeads(filter: LeadFilter)throws  -> UInt64  {
     uniffi_crm_ffi_fn_method_crm_count_leads(
             self.uniffiCloneHandle(),
         FfiConverterTypeLeadFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records an activity: a call, meeting, task, note, email or other exchange.
+     */
+open func createActivity(input: ActivityInput)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a calendar.
+     */
+open func createCalendar(input: CalendarInput)throws  -> Calendar  {
+    return try  FfiConverterTypeCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -1784,6 +2030,19 @@ open func createQuote(deal: DealId, input: QuoteInput)throws  -> Quote  {
 }
     
     /**
+     * A contact's journey: its done exchanges with a channel, oldest first.
+     */
+open func customerJourney(contact: ContactId)throws  -> Journey  {
+    return try  FfiConverterTypeJourney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_customer_journey(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(contact),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every stage change of a deal, oldest first (the first is the stage it was created in).
      */
 open func dealHistory(id: DealId)throws  -> [StageChange]  {
@@ -1871,6 +2130,30 @@ open func defineRelationType(relationType: RelationType)throws  -> RelationType 
         FfiConverterTypeRelationType_lower(relationType),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Deletes an activity; its follow-ups stay, without the link back.
+     */
+open func deleteActivity(id: ActivityId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a calendar; its activities stay, outside any calendar.
+     */
+open func deleteCalendar(id: CalendarId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2023,6 +2306,19 @@ open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate
 }
     
     /**
+     * A calendar, or its events in a range, as an iCalendar (`.ics`) file.
+     */
+open func exportIcal(export: IcalExport)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_export_ical(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeIcalExport_lower(export),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The custom field definitions of a record kind.
      */
 open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
@@ -2114,6 +2410,19 @@ open func findQuotesByNumber(number: String)throws  -> [Quote]  {
 }
     
     /**
+     * The activities planned on completing this one.
+     */
+open func followUps(id: ActivityId)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_follow_ups(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The weighted forecast of open deals per month or quarter of expected close, per owner.
      */
 open func forecast(query: ForecastQuery)throws  -> Forecast  {
@@ -2122,6 +2431,45 @@ open func forecast(query: ForecastQuery)throws  -> Forecast  {
     uniffi_crm_ffi_fn_method_crm_forecast(
             self.uniffiCloneHandle(),
         FfiConverterTypeForecastQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When a user is busy in a range.
+     */
+open func freeBusy(query: FreeBusyQuery)throws  -> [TimeSpan]  {
+    return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_free_busy(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFreeBusyQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The activity with this id.
+     */
+open func getActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The calendar with this id.
+     */
+open func getCalendar(id: CalendarId)throws  -> Calendar  {
+    return try  FfiConverterTypeCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -2239,6 +2587,21 @@ open func getQuote(id: QuoteId)throws  -> Quote  {
     uniffi_crm_ffi_fn_method_crm_get_quote(
             self.uniffiCloneHandle(),
         FfiConverterTypeQuoteId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could not
+     * be imported is reported, never fatal.
+     */
+open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportReport  {
+    return try  FfiConverterTypeIcalImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_import_ical(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(calendar),
+        FfiConverterString.lower(ics),uniffiCallStatus
     )
 })
 }
@@ -2478,6 +2841,19 @@ open func relationsOf(record: RecordRef)throws  -> [RelationView]  {
 }
     
     /**
+     * The reminders due in a range, in time order.
+     */
+open func remindersDue(query: ReminderQuery)throws  -> [DueReminder]  {
+    return try  FfiConverterSequenceTypeDueReminder.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reminders_due(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReminderQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Removes tags from a company.
      */
 open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
@@ -2548,6 +2924,19 @@ open func renamePipeline(id: PipelineId, name: String)throws  -> Pipeline  {
 }
     
     /**
+     * Sets a done or cancelled activity back to planned.
+     */
+open func reopenActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reopen_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Puts the active stages of a pipeline in a new order (every one listed once).
      */
 open func reorderStages(pipeline: PipelineId, order: [StageId])throws  -> Pipeline  {
@@ -2569,6 +2958,20 @@ open func reportingCurrency()throws  -> Currency  {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_reporting_currency(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a participant's answer to an invitation.
+     */
+open func respondToActivity(id: ActivityId, response: ParticipantResponse)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_respond_to_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeParticipantResponse_lower(response),uniffiCallStatus
     )
 })
 }
@@ -2757,6 +3160,33 @@ open func subsidiaries(id: CompanyId)throws  -> [Company]  {
 }
     
     /**
+     * An owner's open, overdue, due-today or done tasks.
+     */
+open func tasks(query: TaskQuery)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_tasks(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTaskQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of a record's timeline: its creation, its activities, a deal's stage changes
+     * and the record's changes, newest first unless asked otherwise.
+     */
+open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
+    return try  FfiConverterTypeTimelinePage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_timeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTimelineQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Removes an employment.
      */
 open func unlinkEmployment(id: EmploymentId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2778,6 +3208,34 @@ open func unrelate(id: RelationId)throws   {try rustCallWithError(FfiConverterTy
         FfiConverterTypeRelationId_lower(id),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Replaces an activity's editable fields.
+     */
+open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a calendar's name, owner, members and time zone.
+     */
+open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> Calendar  {
+    return try  FfiConverterTypeCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),
+        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3191,6 +3649,594 @@ public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) ->
 
 
 /**
+ * A stored activity.
+ */
+public struct Activity: Equatable, Hashable {
+    /**
+     * The id, `activity_…`.
+     */
+    public var id: ActivityId
+    /**
+     * What kind of exchange it is.
+     */
+    public var kind: ActivityKind
+    /**
+     * The name of an `other` kind, such as `site visit`.
+     */
+    public var otherKind: String?
+    /**
+     * A one-line summary.
+     */
+    public var subject: String
+    /**
+     * Notes, the text of an email, minutes.
+     */
+    public var body: String?
+    /**
+     * The id of the user it belongs to.
+     */
+    public var owner: String?
+    /**
+     * Who takes part.
+     */
+    public var participants: [Participant]
+    /**
+     * When it starts (or started).
+     */
+    public var startsAt: Timestamp?
+    /**
+     * When it ends.
+     */
+    public var endsAt: Timestamp?
+    /**
+     * Whether it takes whole days (its times are then midnights in its time zone).
+     */
+    public var allDay: Bool
+    /**
+     * When a task is due.
+     */
+    public var dueAt: Timestamp?
+    /**
+     * The IANA time zone its local times are in; UTC when absent.
+     */
+    public var timeZone: String?
+    /**
+     * Where it takes place.
+     */
+    public var location: String?
+    /**
+     * Planned, done or cancelled.
+     */
+    public var status: ActivityStatus
+    /**
+     * When it was marked done.
+     */
+    public var completedAt: Timestamp?
+    /**
+     * What came of it, such as `call back` or `interested`.
+     */
+    public var outcome: String?
+    /**
+     * The channel it went through.
+     */
+    public var channel: Channel?
+    /**
+     * Who started it.
+     */
+    public var direction: InteractionDirection?
+    /**
+     * How urgent it is.
+     */
+    public var priority: Priority
+    /**
+     * The records it concerns; it appears on each one's timeline.
+     */
+    public var links: [RecordRef]
+    /**
+     * The calendar it sits in.
+     */
+    public var calendar: CalendarId?
+    /**
+     * Reminders, in minutes before the start (or the due time of a task).
+     */
+    public var reminders: [UInt32]
+    /**
+     * How it repeats.
+     */
+    public var recurrence: Recurrence?
+    /**
+     * The activity whose completion created this one.
+     */
+    public var follows: ActivityId?
+    /**
+     * Its iCalendar `UID`.
+     */
+    public var icalUid: String?
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `activity_…`.
+         */id: ActivityId, 
+        /**
+         * What kind of exchange it is.
+         */kind: ActivityKind, 
+        /**
+         * The name of an `other` kind, such as `site visit`.
+         */otherKind: String?, 
+        /**
+         * A one-line summary.
+         */subject: String, 
+        /**
+         * Notes, the text of an email, minutes.
+         */body: String?, 
+        /**
+         * The id of the user it belongs to.
+         */owner: String?, 
+        /**
+         * Who takes part.
+         */participants: [Participant], 
+        /**
+         * When it starts (or started).
+         */startsAt: Timestamp?, 
+        /**
+         * When it ends.
+         */endsAt: Timestamp?, 
+        /**
+         * Whether it takes whole days (its times are then midnights in its time zone).
+         */allDay: Bool, 
+        /**
+         * When a task is due.
+         */dueAt: Timestamp?, 
+        /**
+         * The IANA time zone its local times are in; UTC when absent.
+         */timeZone: String?, 
+        /**
+         * Where it takes place.
+         */location: String?, 
+        /**
+         * Planned, done or cancelled.
+         */status: ActivityStatus, 
+        /**
+         * When it was marked done.
+         */completedAt: Timestamp?, 
+        /**
+         * What came of it, such as `call back` or `interested`.
+         */outcome: String?, 
+        /**
+         * The channel it went through.
+         */channel: Channel?, 
+        /**
+         * Who started it.
+         */direction: InteractionDirection?, 
+        /**
+         * How urgent it is.
+         */priority: Priority, 
+        /**
+         * The records it concerns; it appears on each one's timeline.
+         */links: [RecordRef], 
+        /**
+         * The calendar it sits in.
+         */calendar: CalendarId?, 
+        /**
+         * Reminders, in minutes before the start (or the due time of a task).
+         */reminders: [UInt32], 
+        /**
+         * How it repeats.
+         */recurrence: Recurrence?, 
+        /**
+         * The activity whose completion created this one.
+         */follows: ActivityId?, 
+        /**
+         * Its iCalendar `UID`.
+         */icalUid: String?, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp) {
+        self.id = id
+        self.kind = kind
+        self.otherKind = otherKind
+        self.subject = subject
+        self.body = body
+        self.owner = owner
+        self.participants = participants
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.allDay = allDay
+        self.dueAt = dueAt
+        self.timeZone = timeZone
+        self.location = location
+        self.status = status
+        self.completedAt = completedAt
+        self.outcome = outcome
+        self.channel = channel
+        self.direction = direction
+        self.priority = priority
+        self.links = links
+        self.calendar = calendar
+        self.reminders = reminders
+        self.recurrence = recurrence
+        self.follows = follows
+        self.icalUid = icalUid
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Activity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Activity {
+        return
+            try Activity(
+                id: FfiConverterTypeActivityId.read(from: &buf), 
+                kind: FfiConverterTypeActivityKind.read(from: &buf), 
+                otherKind: FfiConverterOptionString.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                body: FfiConverterOptionString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                participants: FfiConverterSequenceTypeParticipant.read(from: &buf), 
+                startsAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                endsAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                allDay: FfiConverterBool.read(from: &buf), 
+                dueAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                timeZone: FfiConverterOptionString.read(from: &buf), 
+                location: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeActivityStatus.read(from: &buf), 
+                completedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                outcome: FfiConverterOptionString.read(from: &buf), 
+                channel: FfiConverterOptionTypeChannel.read(from: &buf), 
+                direction: FfiConverterOptionTypeInteractionDirection.read(from: &buf), 
+                priority: FfiConverterTypePriority.read(from: &buf), 
+                links: FfiConverterSequenceTypeRecordRef.read(from: &buf), 
+                calendar: FfiConverterOptionTypeCalendarId.read(from: &buf), 
+                reminders: FfiConverterSequenceUInt32.read(from: &buf), 
+                recurrence: FfiConverterOptionTypeRecurrence.read(from: &buf), 
+                follows: FfiConverterOptionTypeActivityId.read(from: &buf), 
+                icalUid: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Activity, into buf: inout [UInt8]) {
+        FfiConverterTypeActivityId.write(value.id, into: &buf)
+        FfiConverterTypeActivityKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.otherKind, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceTypeParticipant.write(value.participants, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.startsAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.endsAt, into: &buf)
+        FfiConverterBool.write(value.allDay, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.dueAt, into: &buf)
+        FfiConverterOptionString.write(value.timeZone, into: &buf)
+        FfiConverterOptionString.write(value.location, into: &buf)
+        FfiConverterTypeActivityStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.completedAt, into: &buf)
+        FfiConverterOptionString.write(value.outcome, into: &buf)
+        FfiConverterOptionTypeChannel.write(value.channel, into: &buf)
+        FfiConverterOptionTypeInteractionDirection.write(value.direction, into: &buf)
+        FfiConverterTypePriority.write(value.priority, into: &buf)
+        FfiConverterSequenceTypeRecordRef.write(value.links, into: &buf)
+        FfiConverterOptionTypeCalendarId.write(value.calendar, into: &buf)
+        FfiConverterSequenceUInt32.write(value.reminders, into: &buf)
+        FfiConverterOptionTypeRecurrence.write(value.recurrence, into: &buf)
+        FfiConverterOptionTypeActivityId.write(value.follows, into: &buf)
+        FfiConverterOptionString.write(value.icalUid, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivity_lift(_ buf: RustBuffer) throws -> Activity {
+    return try FfiConverterTypeActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivity_lower(_ value: Activity) -> RustBuffer {
+    return FfiConverterTypeActivity.lower(value)
+}
+
+
+/**
+ * What to create or replace an activity with.
+ */
+public struct ActivityInput: Equatable, Hashable {
+    /**
+     * What kind of exchange (a note when absent).
+     */
+    public var kind: ActivityKind?
+    /**
+     * The name of an `other` kind (only with `other`).
+     */
+    public var otherKind: String?
+    /**
+     * A one-line summary; required.
+     */
+    public var subject: String
+    /**
+     * Notes, text, minutes.
+     */
+    public var body: String?
+    /**
+     * The id of the user it belongs to.
+     */
+    public var owner: String?
+    /**
+     * Who takes part.
+     */
+    public var participants: [ParticipantInput]
+    /**
+     * When it starts.
+     */
+    public var startsAt: Timestamp?
+    /**
+     * When it ends; needs `starts_at`, not before it, at most 366 days after it.
+     */
+    public var endsAt: Timestamp?
+    /**
+     * Whether it takes whole days (its times must then be midnights in its time zone).
+     */
+    public var allDay: Bool
+    /**
+     * When a task is due.
+     */
+    public var dueAt: Timestamp?
+    /**
+     * The IANA time zone of its local times.
+     */
+    public var timeZone: String?
+    /**
+     * Where it takes place.
+     */
+    public var location: String?
+    /**
+     * Planned unless given.
+     */
+    public var status: ActivityStatus?
+    /**
+     * What came of it.
+     */
+    public var outcome: String?
+    /**
+     * The channel; for calls `phone`, emails `email` and meetings `in_person` when absent.
+     */
+    public var channel: Channel?
+    /**
+     * Who started it.
+     */
+    public var direction: InteractionDirection?
+    /**
+     * How urgent it is (`normal` when absent).
+     */
+    public var priority: Priority?
+    /**
+     * The records it concerns; each must exist.
+     */
+    public var links: [RecordRef]
+    /**
+     * The calendar it sits in; it must exist, and the activity needs a start.
+     */
+    public var calendar: CalendarId?
+    /**
+     * Reminders, in minutes before the start or due time (at most 4 weeks).
+     */
+    public var reminders: [UInt32]
+    /**
+     * How it repeats; needs `starts_at`.
+     */
+    public var recurrence: Recurrence?
+    /**
+     * Its iCalendar `UID`.
+     */
+    public var icalUid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of exchange (a note when absent).
+         */kind: ActivityKind? = nil, 
+        /**
+         * The name of an `other` kind (only with `other`).
+         */otherKind: String? = nil, 
+        /**
+         * A one-line summary; required.
+         */subject: String, 
+        /**
+         * Notes, text, minutes.
+         */body: String? = nil, 
+        /**
+         * The id of the user it belongs to.
+         */owner: String? = nil, 
+        /**
+         * Who takes part.
+         */participants: [ParticipantInput] = [], 
+        /**
+         * When it starts.
+         */startsAt: Timestamp? = nil, 
+        /**
+         * When it ends; needs `starts_at`, not before it, at most 366 days after it.
+         */endsAt: Timestamp? = nil, 
+        /**
+         * Whether it takes whole days (its times must then be midnights in its time zone).
+         */allDay: Bool = false, 
+        /**
+         * When a task is due.
+         */dueAt: Timestamp? = nil, 
+        /**
+         * The IANA time zone of its local times.
+         */timeZone: String? = nil, 
+        /**
+         * Where it takes place.
+         */location: String? = nil, 
+        /**
+         * Planned unless given.
+         */status: ActivityStatus? = nil, 
+        /**
+         * What came of it.
+         */outcome: String? = nil, 
+        /**
+         * The channel; for calls `phone`, emails `email` and meetings `in_person` when absent.
+         */channel: Channel? = nil, 
+        /**
+         * Who started it.
+         */direction: InteractionDirection? = nil, 
+        /**
+         * How urgent it is (`normal` when absent).
+         */priority: Priority? = nil, 
+        /**
+         * The records it concerns; each must exist.
+         */links: [RecordRef] = [], 
+        /**
+         * The calendar it sits in; it must exist, and the activity needs a start.
+         */calendar: CalendarId? = nil, 
+        /**
+         * Reminders, in minutes before the start or due time (at most 4 weeks).
+         */reminders: [UInt32] = [], 
+        /**
+         * How it repeats; needs `starts_at`.
+         */recurrence: Recurrence? = nil, 
+        /**
+         * Its iCalendar `UID`.
+         */icalUid: String? = nil) {
+        self.kind = kind
+        self.otherKind = otherKind
+        self.subject = subject
+        self.body = body
+        self.owner = owner
+        self.participants = participants
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.allDay = allDay
+        self.dueAt = dueAt
+        self.timeZone = timeZone
+        self.location = location
+        self.status = status
+        self.outcome = outcome
+        self.channel = channel
+        self.direction = direction
+        self.priority = priority
+        self.links = links
+        self.calendar = calendar
+        self.reminders = reminders
+        self.recurrence = recurrence
+        self.icalUid = icalUid
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityInput {
+        return
+            try ActivityInput(
+                kind: FfiConverterOptionTypeActivityKind.read(from: &buf), 
+                otherKind: FfiConverterOptionString.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                body: FfiConverterOptionString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                participants: FfiConverterSequenceTypeParticipantInput.read(from: &buf), 
+                startsAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                endsAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                allDay: FfiConverterBool.read(from: &buf), 
+                dueAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                timeZone: FfiConverterOptionString.read(from: &buf), 
+                location: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeActivityStatus.read(from: &buf), 
+                outcome: FfiConverterOptionString.read(from: &buf), 
+                channel: FfiConverterOptionTypeChannel.read(from: &buf), 
+                direction: FfiConverterOptionTypeInteractionDirection.read(from: &buf), 
+                priority: FfiConverterOptionTypePriority.read(from: &buf), 
+                links: FfiConverterSequenceTypeRecordRef.read(from: &buf), 
+                calendar: FfiConverterOptionTypeCalendarId.read(from: &buf), 
+                reminders: FfiConverterSequenceUInt32.read(from: &buf), 
+                recurrence: FfiConverterOptionTypeRecurrence.read(from: &buf), 
+                icalUid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityInput, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeActivityKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.otherKind, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceTypeParticipantInput.write(value.participants, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.startsAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.endsAt, into: &buf)
+        FfiConverterBool.write(value.allDay, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.dueAt, into: &buf)
+        FfiConverterOptionString.write(value.timeZone, into: &buf)
+        FfiConverterOptionString.write(value.location, into: &buf)
+        FfiConverterOptionTypeActivityStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.outcome, into: &buf)
+        FfiConverterOptionTypeChannel.write(value.channel, into: &buf)
+        FfiConverterOptionTypeInteractionDirection.write(value.direction, into: &buf)
+        FfiConverterOptionTypePriority.write(value.priority, into: &buf)
+        FfiConverterSequenceTypeRecordRef.write(value.links, into: &buf)
+        FfiConverterOptionTypeCalendarId.write(value.calendar, into: &buf)
+        FfiConverterSequenceUInt32.write(value.reminders, into: &buf)
+        FfiConverterOptionTypeRecurrence.write(value.recurrence, into: &buf)
+        FfiConverterOptionString.write(value.icalUid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityInput_lift(_ buf: RustBuffer) throws -> ActivityInput {
+    return try FfiConverterTypeActivityInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityInput_lower(_ value: ActivityInput) -> RustBuffer {
+    return FfiConverterTypeActivityInput.lower(value)
+}
+
+
+/**
  * A postal address; at least one part is required.
  */
 public struct Address: Equatable, Hashable {
@@ -3296,6 +4342,385 @@ public func FfiConverterTypeAddress_lift(_ buf: RustBuffer) throws -> Address {
 #endif
 public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
     return FfiConverterTypeAddress.lower(value)
+}
+
+
+/**
+ * The events of a calendar or a user in a range: from `from` (included) to `until`
+ * (excluded).
+ */
+public struct AgendaQuery: Equatable, Hashable {
+    /**
+     * A calendar's events; give this or `user`.
+     */
+    public var calendar: CalendarId?
+    /**
+     * A user's events (owned, or taking part without having declined); give this or
+     * `calendar`.
+     */
+    public var user: String?
+    /**
+     * The first instant of the range.
+     */
+    public var from: Timestamp
+    /**
+     * The first instant after the range.
+     */
+    public var until: Timestamp
+    /**
+     * Whether cancelled events are listed too.
+     */
+    public var includeCancelled: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A calendar's events; give this or `user`.
+         */calendar: CalendarId? = nil, 
+        /**
+         * A user's events (owned, or taking part without having declined); give this or
+         * `calendar`.
+         */user: String? = nil, 
+        /**
+         * The first instant of the range.
+         */from: Timestamp, 
+        /**
+         * The first instant after the range.
+         */until: Timestamp, 
+        /**
+         * Whether cancelled events are listed too.
+         */includeCancelled: Bool = false) {
+        self.calendar = calendar
+        self.user = user
+        self.from = from
+        self.until = until
+        self.includeCancelled = includeCancelled
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AgendaQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAgendaQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AgendaQuery {
+        return
+            try AgendaQuery(
+                calendar: FfiConverterOptionTypeCalendarId.read(from: &buf), 
+                user: FfiConverterOptionString.read(from: &buf), 
+                from: FfiConverterTypeTimestamp.read(from: &buf), 
+                until: FfiConverterTypeTimestamp.read(from: &buf), 
+                includeCancelled: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AgendaQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeCalendarId.write(value.calendar, into: &buf)
+        FfiConverterOptionString.write(value.user, into: &buf)
+        FfiConverterTypeTimestamp.write(value.from, into: &buf)
+        FfiConverterTypeTimestamp.write(value.until, into: &buf)
+        FfiConverterBool.write(value.includeCancelled, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAgendaQuery_lift(_ buf: RustBuffer) throws -> AgendaQuery {
+    return try FfiConverterTypeAgendaQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAgendaQuery_lower(_ value: AgendaQuery) -> RustBuffer {
+    return FfiConverterTypeAgendaQuery.lower(value)
+}
+
+
+/**
+ * A stored calendar.
+ */
+public struct Calendar: Equatable, Hashable {
+    /**
+     * The id, `calendar_…`.
+     */
+    public var id: CalendarId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The user whose calendar it is (or who manages a team calendar).
+     */
+    public var owner: String?
+    /**
+     * The users of a team calendar; empty for a personal one.
+     */
+    public var members: [String]
+    /**
+     * The IANA time zone it shows and imports floating times in.
+     */
+    public var timeZone: String
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `calendar_…`.
+         */id: CalendarId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The user whose calendar it is (or who manages a team calendar).
+         */owner: String?, 
+        /**
+         * The users of a team calendar; empty for a personal one.
+         */members: [String], 
+        /**
+         * The IANA time zone it shows and imports floating times in.
+         */timeZone: String, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.members = members
+        self.timeZone = timeZone
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Calendar: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendar: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Calendar {
+        return
+            try Calendar(
+                id: FfiConverterTypeCalendarId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                members: FfiConverterSequenceString.read(from: &buf), 
+                timeZone: FfiConverterString.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Calendar, into buf: inout [UInt8]) {
+        FfiConverterTypeCalendarId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceString.write(value.members, into: &buf)
+        FfiConverterString.write(value.timeZone, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendar_lift(_ buf: RustBuffer) throws -> Calendar {
+    return try FfiConverterTypeCalendar.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendar_lower(_ value: Calendar) -> RustBuffer {
+    return FfiConverterTypeCalendar.lower(value)
+}
+
+
+/**
+ * What to create or replace a calendar with.
+ */
+public struct CalendarInput: Equatable, Hashable {
+    /**
+     * Its name; required.
+     */
+    public var name: String
+    /**
+     * The user whose calendar it is; a personal calendar (without members) needs one.
+     */
+    public var owner: String?
+    /**
+     * The users of a team calendar.
+     */
+    public var members: [String]
+    /**
+     * An IANA time zone; UTC when absent.
+     */
+    public var timeZone: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name; required.
+         */name: String, 
+        /**
+         * The user whose calendar it is; a personal calendar (without members) needs one.
+         */owner: String? = nil, 
+        /**
+         * The users of a team calendar.
+         */members: [String] = [], 
+        /**
+         * An IANA time zone; UTC when absent.
+         */timeZone: String? = nil) {
+        self.name = name
+        self.owner = owner
+        self.members = members
+        self.timeZone = timeZone
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CalendarInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarInput {
+        return
+            try CalendarInput(
+                name: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                members: FfiConverterSequenceString.read(from: &buf), 
+                timeZone: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CalendarInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceString.write(value.members, into: &buf)
+        FfiConverterOptionString.write(value.timeZone, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarInput_lift(_ buf: RustBuffer) throws -> CalendarInput {
+    return try FfiConverterTypeCalendarInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarInput_lower(_ value: CalendarInput) -> RustBuffer {
+    return FfiConverterTypeCalendarInput.lower(value)
+}
+
+
+/**
+ * How many touchpoints went through one channel.
+ */
+public struct ChannelCount: Equatable, Hashable {
+    /**
+     * The channel.
+     */
+    public var channel: Channel
+    /**
+     * The number of touchpoints.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The channel.
+         */channel: Channel, 
+        /**
+         * The number of touchpoints.
+         */count: UInt64) {
+        self.channel = channel
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChannelCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannelCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChannelCount {
+        return
+            try ChannelCount(
+                channel: FfiConverterTypeChannel.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChannelCount, into buf: inout [UInt8]) {
+        FfiConverterTypeChannel.write(value.channel, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannelCount_lift(_ buf: RustBuffer) throws -> ChannelCount {
+    return try FfiConverterTypeChannelCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannelCount_lower(_ value: ChannelCount) -> RustBuffer {
+    return FfiConverterTypeChannelCount.lower(value)
 }
 
 
@@ -4020,6 +5445,144 @@ public func FfiConverterTypeCompanyQuery_lift(_ buf: RustBuffer) throws -> Compa
 #endif
 public func FfiConverterTypeCompanyQuery_lower(_ value: CompanyQuery) -> RustBuffer {
     return FfiConverterTypeCompanyQuery.lower(value)
+}
+
+
+/**
+ * A completed activity and the one planned after it.
+ */
+public struct CompletedActivity: Equatable, Hashable {
+    /**
+     * The completed activity.
+     */
+    public var activity: Activity
+    /**
+     * The follow-up, when one was asked for.
+     */
+    public var next: Activity?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The completed activity.
+         */activity: Activity, 
+        /**
+         * The follow-up, when one was asked for.
+         */next: Activity?) {
+        self.activity = activity
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CompletedActivity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCompletedActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CompletedActivity {
+        return
+            try CompletedActivity(
+                activity: FfiConverterTypeActivity.read(from: &buf), 
+                next: FfiConverterOptionTypeActivity.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CompletedActivity, into buf: inout [UInt8]) {
+        FfiConverterTypeActivity.write(value.activity, into: &buf)
+        FfiConverterOptionTypeActivity.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompletedActivity_lift(_ buf: RustBuffer) throws -> CompletedActivity {
+    return try FfiConverterTypeCompletedActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompletedActivity_lower(_ value: CompletedActivity) -> RustBuffer {
+    return FfiConverterTypeCompletedActivity.lower(value)
+}
+
+
+/**
+ * What completing an activity records, and the activity it leads to.
+ */
+public struct Completion: Equatable, Hashable {
+    /**
+     * What came of it; the activity's own outcome is kept when absent.
+     */
+    public var outcome: String?
+    /**
+     * The next activity to plan, which will follow this one.
+     */
+    public var next: NextActivity?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What came of it; the activity's own outcome is kept when absent.
+         */outcome: String? = nil, 
+        /**
+         * The next activity to plan, which will follow this one.
+         */next: NextActivity? = nil) {
+        self.outcome = outcome
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Completion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCompletion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Completion {
+        return
+            try Completion(
+                outcome: FfiConverterOptionString.read(from: &buf), 
+                next: FfiConverterOptionTypeNextActivity.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Completion, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.outcome, into: &buf)
+        FfiConverterOptionTypeNextActivity.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompletion_lift(_ buf: RustBuffer) throws -> Completion {
+    return try FfiConverterTypeCompletion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompletion_lower(_ value: Completion) -> RustBuffer {
+    return FfiConverterTypeCompletion.lower(value)
 }
 
 
@@ -6009,6 +7572,115 @@ public func FfiConverterTypeDealQuery_lower(_ value: DealQuery) -> RustBuffer {
 
 
 /**
+ * A reminder that falls due.
+ */
+public struct DueReminder: Equatable, Hashable {
+    /**
+     * When to remind.
+     */
+    public var remindAt: Timestamp
+    /**
+     * The activity.
+     */
+    public var activity: ActivityId
+    /**
+     * Its subject.
+     */
+    public var subject: String
+    /**
+     * Its owner, who is reminded.
+     */
+    public var owner: String?
+    /**
+     * The start (or due time) of the occurrence it reminds of.
+     */
+    public var startsAt: Timestamp
+    /**
+     * How long before it, in minutes.
+     */
+    public var minutesBefore: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When to remind.
+         */remindAt: Timestamp, 
+        /**
+         * The activity.
+         */activity: ActivityId, 
+        /**
+         * Its subject.
+         */subject: String, 
+        /**
+         * Its owner, who is reminded.
+         */owner: String?, 
+        /**
+         * The start (or due time) of the occurrence it reminds of.
+         */startsAt: Timestamp, 
+        /**
+         * How long before it, in minutes.
+         */minutesBefore: UInt32) {
+        self.remindAt = remindAt
+        self.activity = activity
+        self.subject = subject
+        self.owner = owner
+        self.startsAt = startsAt
+        self.minutesBefore = minutesBefore
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DueReminder: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDueReminder: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DueReminder {
+        return
+            try DueReminder(
+                remindAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                activity: FfiConverterTypeActivityId.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                startsAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                minutesBefore: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DueReminder, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.remindAt, into: &buf)
+        FfiConverterTypeActivityId.write(value.activity, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterTypeTimestamp.write(value.startsAt, into: &buf)
+        FfiConverterUInt32.write(value.minutesBefore, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDueReminder_lift(_ buf: RustBuffer) throws -> DueReminder {
+    return try FfiConverterTypeDueReminder.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDueReminder_lower(_ value: DueReminder) -> RustBuffer {
+    return FfiConverterTypeDueReminder.lower(value)
+}
+
+
+/**
  * An email address of a contact.
  */
 public struct Email: Equatable, Hashable {
@@ -6391,6 +8063,85 @@ public func FfiConverterTypeEmploymentUpdate_lift(_ buf: RustBuffer) throws -> E
 #endif
 public func FfiConverterTypeEmploymentUpdate_lower(_ value: EmploymentUpdate) -> RustBuffer {
     return FfiConverterTypeEmploymentUpdate.lower(value)
+}
+
+
+/**
+ * One occurrence of an event in a range (a repeating event has one per instance).
+ */
+public struct EventInstance: Equatable, Hashable {
+    /**
+     * The activity.
+     */
+    public var activity: Activity
+    /**
+     * When this occurrence starts (a task's due time).
+     */
+    public var startsAt: Timestamp
+    /**
+     * When it ends.
+     */
+    public var endsAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activity.
+         */activity: Activity, 
+        /**
+         * When this occurrence starts (a task's due time).
+         */startsAt: Timestamp, 
+        /**
+         * When it ends.
+         */endsAt: Timestamp) {
+        self.activity = activity
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventInstance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventInstance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventInstance {
+        return
+            try EventInstance(
+                activity: FfiConverterTypeActivity.read(from: &buf), 
+                startsAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                endsAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventInstance, into buf: inout [UInt8]) {
+        FfiConverterTypeActivity.write(value.activity, into: &buf)
+        FfiConverterTypeTimestamp.write(value.startsAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.endsAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventInstance_lift(_ buf: RustBuffer) throws -> EventInstance {
+    return try FfiConverterTypeEventInstance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventInstance_lower(_ value: EventInstance) -> RustBuffer {
+    return FfiConverterTypeEventInstance.lower(value)
 }
 
 
@@ -7009,6 +8760,332 @@ public func FfiConverterTypeForecastQuery_lower(_ value: ForecastQuery) -> RustB
 
 
 /**
+ * A user's busy times over a range.
+ */
+public struct FreeBusyQuery: Equatable, Hashable {
+    /**
+     * The user.
+     */
+    public var user: String
+    /**
+     * The first instant of the range.
+     */
+    public var from: Timestamp
+    /**
+     * The first instant after the range.
+     */
+    public var until: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user.
+         */user: String, 
+        /**
+         * The first instant of the range.
+         */from: Timestamp, 
+        /**
+         * The first instant after the range.
+         */until: Timestamp) {
+        self.user = user
+        self.from = from
+        self.until = until
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FreeBusyQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFreeBusyQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FreeBusyQuery {
+        return
+            try FreeBusyQuery(
+                user: FfiConverterString.read(from: &buf), 
+                from: FfiConverterTypeTimestamp.read(from: &buf), 
+                until: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FreeBusyQuery, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.user, into: &buf)
+        FfiConverterTypeTimestamp.write(value.from, into: &buf)
+        FfiConverterTypeTimestamp.write(value.until, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreeBusyQuery_lift(_ buf: RustBuffer) throws -> FreeBusyQuery {
+    return try FfiConverterTypeFreeBusyQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreeBusyQuery_lower(_ value: FreeBusyQuery) -> RustBuffer {
+    return FfiConverterTypeFreeBusyQuery.lower(value)
+}
+
+
+/**
+ * What to export as iCalendar.
+ */
+public struct IcalExport: Equatable, Hashable {
+    /**
+     * The calendar.
+     */
+    public var calendar: CalendarId
+    /**
+     * Only events with an occurrence from this instant on.
+     */
+    public var from: Timestamp?
+    /**
+     * Only events with an occurrence before this instant.
+     */
+    public var until: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The calendar.
+         */calendar: CalendarId, 
+        /**
+         * Only events with an occurrence from this instant on.
+         */from: Timestamp? = nil, 
+        /**
+         * Only events with an occurrence before this instant.
+         */until: Timestamp? = nil) {
+        self.calendar = calendar
+        self.from = from
+        self.until = until
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IcalExport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcalExport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IcalExport {
+        return
+            try IcalExport(
+                calendar: FfiConverterTypeCalendarId.read(from: &buf), 
+                from: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                until: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IcalExport, into buf: inout [UInt8]) {
+        FfiConverterTypeCalendarId.write(value.calendar, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.from, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.until, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcalExport_lift(_ buf: RustBuffer) throws -> IcalExport {
+    return try FfiConverterTypeIcalExport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcalExport_lower(_ value: IcalExport) -> RustBuffer {
+    return FfiConverterTypeIcalExport.lower(value)
+}
+
+
+/**
+ * What importing an iCalendar file did.
+ */
+public struct IcalImportReport: Equatable, Hashable {
+    /**
+     * The activities created, in file order.
+     */
+    public var created: [ActivityId]
+    /**
+     * The activities updated (their UID was already known), in file order.
+     */
+    public var updated: [ActivityId]
+    /**
+     * What was left out or approximated, and why.
+     */
+    public var skipped: [IcalSkipped]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activities created, in file order.
+         */created: [ActivityId], 
+        /**
+         * The activities updated (their UID was already known), in file order.
+         */updated: [ActivityId], 
+        /**
+         * What was left out or approximated, and why.
+         */skipped: [IcalSkipped]) {
+        self.created = created
+        self.updated = updated
+        self.skipped = skipped
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IcalImportReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcalImportReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IcalImportReport {
+        return
+            try IcalImportReport(
+                created: FfiConverterSequenceTypeActivityId.read(from: &buf), 
+                updated: FfiConverterSequenceTypeActivityId.read(from: &buf), 
+                skipped: FfiConverterSequenceTypeIcalSkipped.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IcalImportReport, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeActivityId.write(value.created, into: &buf)
+        FfiConverterSequenceTypeActivityId.write(value.updated, into: &buf)
+        FfiConverterSequenceTypeIcalSkipped.write(value.skipped, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcalImportReport_lift(_ buf: RustBuffer) throws -> IcalImportReport {
+    return try FfiConverterTypeIcalImportReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcalImportReport_lower(_ value: IcalImportReport) -> RustBuffer {
+    return FfiConverterTypeIcalImportReport.lower(value)
+}
+
+
+/**
+ * A part of an iCalendar file that was not imported (or only approximately), and why.
+ */
+public struct IcalSkipped: Equatable, Hashable {
+    /**
+     * The 1-based line of the file where the component or property starts.
+     */
+    public var line: UInt32
+    /**
+     * The component concerned: `VEVENT`, `VTODO`, `VALARM`, …
+     */
+    public var component: String
+    /**
+     * The `UID` of the event or task concerned, when it has one.
+     */
+    public var uid: String?
+    /**
+     * Why it was not imported, or how it was approximated.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The 1-based line of the file where the component or property starts.
+         */line: UInt32, 
+        /**
+         * The component concerned: `VEVENT`, `VTODO`, `VALARM`, …
+         */component: String, 
+        /**
+         * The `UID` of the event or task concerned, when it has one.
+         */uid: String?, 
+        /**
+         * Why it was not imported, or how it was approximated.
+         */reason: String) {
+        self.line = line
+        self.component = component
+        self.uid = uid
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IcalSkipped: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcalSkipped: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IcalSkipped {
+        return
+            try IcalSkipped(
+                line: FfiConverterUInt32.read(from: &buf), 
+                component: FfiConverterString.read(from: &buf), 
+                uid: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IcalSkipped, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.line, into: &buf)
+        FfiConverterString.write(value.component, into: &buf)
+        FfiConverterOptionString.write(value.uid, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcalSkipped_lift(_ buf: RustBuffer) throws -> IcalSkipped {
+    return try FfiConverterTypeIcalSkipped.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcalSkipped_lower(_ value: IcalSkipped) -> RustBuffer {
+    return FfiConverterTypeIcalSkipped.lower(value)
+}
+
+
+/**
  * Records to import in one transaction.
  */
 public struct ImportData: Equatable, Hashable {
@@ -7351,6 +9428,105 @@ public func FfiConverterTypeIntegrityReport_lift(_ buf: RustBuffer) throws -> In
 #endif
 public func FfiConverterTypeIntegrityReport_lower(_ value: IntegrityReport) -> RustBuffer {
     return FfiConverterTypeIntegrityReport.lower(value)
+}
+
+
+/**
+ * A contact's journey: every done exchange with a channel, oldest first.
+ */
+public struct Journey: Equatable, Hashable {
+    /**
+     * The contact.
+     */
+    public var contact: ContactId
+    /**
+     * The touchpoints, oldest first.
+     */
+    public var touchpoints: [Touchpoint]
+    /**
+     * Touchpoints per channel, for the channels used, in channel order.
+     */
+    public var channels: [ChannelCount]
+    /**
+     * The first touchpoint.
+     */
+    public var firstTouch: Touchpoint?
+    /**
+     * The latest touchpoint.
+     */
+    public var lastTouch: Touchpoint?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contact.
+         */contact: ContactId, 
+        /**
+         * The touchpoints, oldest first.
+         */touchpoints: [Touchpoint], 
+        /**
+         * Touchpoints per channel, for the channels used, in channel order.
+         */channels: [ChannelCount], 
+        /**
+         * The first touchpoint.
+         */firstTouch: Touchpoint?, 
+        /**
+         * The latest touchpoint.
+         */lastTouch: Touchpoint?) {
+        self.contact = contact
+        self.touchpoints = touchpoints
+        self.channels = channels
+        self.firstTouch = firstTouch
+        self.lastTouch = lastTouch
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Journey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJourney: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Journey {
+        return
+            try Journey(
+                contact: FfiConverterTypeContactId.read(from: &buf), 
+                touchpoints: FfiConverterSequenceTypeTouchpoint.read(from: &buf), 
+                channels: FfiConverterSequenceTypeChannelCount.read(from: &buf), 
+                firstTouch: FfiConverterOptionTypeTouchpoint.read(from: &buf), 
+                lastTouch: FfiConverterOptionTypeTouchpoint.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Journey, into buf: inout [UInt8]) {
+        FfiConverterTypeContactId.write(value.contact, into: &buf)
+        FfiConverterSequenceTypeTouchpoint.write(value.touchpoints, into: &buf)
+        FfiConverterSequenceTypeChannelCount.write(value.channels, into: &buf)
+        FfiConverterOptionTypeTouchpoint.write(value.firstTouch, into: &buf)
+        FfiConverterOptionTypeTouchpoint.write(value.lastTouch, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJourney_lift(_ buf: RustBuffer) throws -> Journey {
+    return try FfiConverterTypeJourney.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJourney_lower(_ value: Journey) -> RustBuffer {
+    return FfiConverterTypeJourney.lower(value)
 }
 
 
@@ -8726,6 +10902,118 @@ public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
 
 
 /**
+ * The activity a completion plans next. It copies the completed one's links, participants
+ * (their answers reset), owner, channel, time zone, calendar and reminders.
+ */
+public struct NextActivity: Equatable, Hashable {
+    /**
+     * Its kind; the completed activity's when absent.
+     */
+    public var kind: ActivityKind?
+    /**
+     * Its subject; the completed activity's when absent.
+     */
+    public var subject: String?
+    /**
+     * Its body.
+     */
+    public var body: String?
+    /**
+     * How many days after the completion it is planned (a task is due then, anything else
+     * starts then, lasting as long as the completed one).
+     */
+    public var inDays: UInt32
+    /**
+     * The exact instant instead of `in_days`.
+     */
+    public var at: Timestamp?
+    /**
+     * Its owner; the completed activity's when absent.
+     */
+    public var owner: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its kind; the completed activity's when absent.
+         */kind: ActivityKind? = nil, 
+        /**
+         * Its subject; the completed activity's when absent.
+         */subject: String? = nil, 
+        /**
+         * Its body.
+         */body: String? = nil, 
+        /**
+         * How many days after the completion it is planned (a task is due then, anything else
+         * starts then, lasting as long as the completed one).
+         */inDays: UInt32 = UInt32(0), 
+        /**
+         * The exact instant instead of `in_days`.
+         */at: Timestamp? = nil, 
+        /**
+         * Its owner; the completed activity's when absent.
+         */owner: String? = nil) {
+        self.kind = kind
+        self.subject = subject
+        self.body = body
+        self.inDays = inDays
+        self.at = at
+        self.owner = owner
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NextActivity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNextActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NextActivity {
+        return
+            try NextActivity(
+                kind: FfiConverterOptionTypeActivityKind.read(from: &buf), 
+                subject: FfiConverterOptionString.read(from: &buf), 
+                body: FfiConverterOptionString.read(from: &buf), 
+                inDays: FfiConverterUInt32.read(from: &buf), 
+                at: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NextActivity, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeActivityKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.body, into: &buf)
+        FfiConverterUInt32.write(value.inDays, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextActivity_lift(_ buf: RustBuffer) throws -> NextActivity {
+    return try FfiConverterTypeNextActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextActivity_lower(_ value: NextActivity) -> RustBuffer {
+    return FfiConverterTypeNextActivity.lower(value)
+}
+
+
+/**
  * How to open a CRM. Every field is optional.
  */
 public struct OpenOptions: Equatable, Hashable {
@@ -8912,6 +11200,294 @@ public func FfiConverterTypeOwnerForecast_lift(_ buf: RustBuffer) throws -> Owne
 #endif
 public func FfiConverterTypeOwnerForecast_lower(_ value: OwnerForecast) -> RustBuffer {
     return FfiConverterTypeOwnerForecast.lower(value)
+}
+
+
+/**
+ * Someone taking part in an activity: a contact, a user of the app, or a guest known only
+ * by an email address. Exactly one of `contact`, `user` and `email` is set.
+ */
+public struct Participant: Equatable, Hashable {
+    /**
+     * A contact.
+     */
+    public var contact: ContactId?
+    /**
+     * The id of a user.
+     */
+    public var user: String?
+    /**
+     * A guest's email address.
+     */
+    public var email: String?
+    /**
+     * A guest's display name.
+     */
+    public var name: String?
+    /**
+     * Their answer to the invitation.
+     */
+    public var status: ParticipantStatus
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A contact.
+         */contact: ContactId?, 
+        /**
+         * The id of a user.
+         */user: String?, 
+        /**
+         * A guest's email address.
+         */email: String?, 
+        /**
+         * A guest's display name.
+         */name: String?, 
+        /**
+         * Their answer to the invitation.
+         */status: ParticipantStatus) {
+        self.contact = contact
+        self.user = user
+        self.email = email
+        self.name = name
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Participant: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeParticipant: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Participant {
+        return
+            try Participant(
+                contact: FfiConverterOptionTypeContactId.read(from: &buf), 
+                user: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeParticipantStatus.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Participant, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeContactId.write(value.contact, into: &buf)
+        FfiConverterOptionString.write(value.user, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterTypeParticipantStatus.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipant_lift(_ buf: RustBuffer) throws -> Participant {
+    return try FfiConverterTypeParticipant.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipant_lower(_ value: Participant) -> RustBuffer {
+    return FfiConverterTypeParticipant.lower(value)
+}
+
+
+/**
+ * Someone to take part in an activity; exactly one of `contact`, `user` and `email`.
+ */
+public struct ParticipantInput: Equatable, Hashable {
+    /**
+     * A contact.
+     */
+    public var contact: ContactId?
+    /**
+     * The id of a user.
+     */
+    public var user: String?
+    /**
+     * A guest's email address.
+     */
+    public var email: String?
+    /**
+     * A guest's display name.
+     */
+    public var name: String?
+    /**
+     * Their answer to the invitation (not answered yet when absent).
+     */
+    public var status: ParticipantStatus?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A contact.
+         */contact: ContactId? = nil, 
+        /**
+         * The id of a user.
+         */user: String? = nil, 
+        /**
+         * A guest's email address.
+         */email: String? = nil, 
+        /**
+         * A guest's display name.
+         */name: String? = nil, 
+        /**
+         * Their answer to the invitation (not answered yet when absent).
+         */status: ParticipantStatus? = nil) {
+        self.contact = contact
+        self.user = user
+        self.email = email
+        self.name = name
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ParticipantInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeParticipantInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ParticipantInput {
+        return
+            try ParticipantInput(
+                contact: FfiConverterOptionTypeContactId.read(from: &buf), 
+                user: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeParticipantStatus.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ParticipantInput, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeContactId.write(value.contact, into: &buf)
+        FfiConverterOptionString.write(value.user, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionTypeParticipantStatus.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipantInput_lift(_ buf: RustBuffer) throws -> ParticipantInput {
+    return try FfiConverterTypeParticipantInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipantInput_lower(_ value: ParticipantInput) -> RustBuffer {
+    return FfiConverterTypeParticipantInput.lower(value)
+}
+
+
+/**
+ * A participant's answer to an invitation, naming them as in `Participant`.
+ */
+public struct ParticipantResponse: Equatable, Hashable {
+    /**
+     * The contact answering.
+     */
+    public var contact: ContactId?
+    /**
+     * The user answering.
+     */
+    public var user: String?
+    /**
+     * The guest answering, by email address.
+     */
+    public var email: String?
+    /**
+     * The answer (not answered yet when absent).
+     */
+    public var status: ParticipantStatus?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contact answering.
+         */contact: ContactId? = nil, 
+        /**
+         * The user answering.
+         */user: String? = nil, 
+        /**
+         * The guest answering, by email address.
+         */email: String? = nil, 
+        /**
+         * The answer (not answered yet when absent).
+         */status: ParticipantStatus? = nil) {
+        self.contact = contact
+        self.user = user
+        self.email = email
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ParticipantResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeParticipantResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ParticipantResponse {
+        return
+            try ParticipantResponse(
+                contact: FfiConverterOptionTypeContactId.read(from: &buf), 
+                user: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeParticipantStatus.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ParticipantResponse, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeContactId.write(value.contact, into: &buf)
+        FfiConverterOptionString.write(value.user, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionTypeParticipantStatus.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipantResponse_lift(_ buf: RustBuffer) throws -> ParticipantResponse {
+    return try FfiConverterTypeParticipantResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipantResponse_lower(_ value: ParticipantResponse) -> RustBuffer {
+    return FfiConverterTypeParticipantResponse.lower(value)
 }
 
 
@@ -10193,6 +12769,234 @@ public func FfiConverterTypeQuoteInput_lower(_ value: QuoteInput) -> RustBuffer 
 
 
 /**
+ * A change to a record made through an operation. (This crate's own record: the core's has
+ * a private key.)
+ */
+public struct RecordChange: Equatable, Hashable {
+    /**
+     * The record that changed.
+     */
+    public var record: RecordRef
+    /**
+     * When.
+     */
+    public var at: Timestamp
+    /**
+     * The names of the fields that changed (`archived_at` for archiving and restoring,
+     * `tags` for tagging).
+     */
+    public var fields: [String]
+    /**
+     * The stage before (a contact's lifecycle stage, a lead's status), when it changed.
+     */
+    public var stageFrom: String?
+    /**
+     * The stage after, when it changed.
+     */
+    public var stageTo: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record that changed.
+         */record: RecordRef, 
+        /**
+         * When.
+         */at: Timestamp, 
+        /**
+         * The names of the fields that changed (`archived_at` for archiving and restoring,
+         * `tags` for tagging).
+         */fields: [String], 
+        /**
+         * The stage before (a contact's lifecycle stage, a lead's status), when it changed.
+         */stageFrom: String?, 
+        /**
+         * The stage after, when it changed.
+         */stageTo: String?) {
+        self.record = record
+        self.at = at
+        self.fields = fields
+        self.stageFrom = stageFrom
+        self.stageTo = stageTo
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecordChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordChange {
+        return
+            try RecordChange(
+                record: FfiConverterTypeRecordRef.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                fields: FfiConverterSequenceString.read(from: &buf), 
+                stageFrom: FfiConverterOptionString.read(from: &buf), 
+                stageTo: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecordChange, into buf: inout [UInt8]) {
+        FfiConverterTypeRecordRef.write(value.record, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterSequenceString.write(value.fields, into: &buf)
+        FfiConverterOptionString.write(value.stageFrom, into: &buf)
+        FfiConverterOptionString.write(value.stageTo, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordChange_lift(_ buf: RustBuffer) throws -> RecordChange {
+    return try FfiConverterTypeRecordChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordChange_lower(_ value: RecordChange) -> RustBuffer {
+    return FfiConverterTypeRecordChange.lower(value)
+}
+
+
+/**
+ * When a recurring event repeats: a subset of RFC 5545's RRULE, read in the event's time
+ * zone. `daily`: every `interval` days (only on `weekdays` if given); `weekly`: every
+ * `interval` weeks on `weekdays` (the start's weekday when empty); `monthly`: on the start's
+ * day of the month, or on `weekdays` of the month (the `position`-th of them, 1 = first,
+ * -1 = last); `yearly`: on the start's month and day. The first instance is the event's own
+ * start; `until` (inclusive) or `count` ends the series.
+ */
+public struct Recurrence: Equatable, Hashable {
+    /**
+     * How often.
+     */
+    public var frequency: Frequency
+    /**
+     * Every how many days, weeks, months or years.
+     */
+    public var interval: UInt32
+    /**
+     * The weekdays it falls on.
+     */
+    public var weekdays: [Weekday]
+    /**
+     * With `monthly` and `weekdays`: which of those weekdays of the month (1 to 5, or -1 to
+     * -5 counting from the end).
+     */
+    public var position: Int8?
+    /**
+     * The last instant an instance may start at (inclusive).
+     */
+    public var until: Timestamp?
+    /**
+     * How many instances the rule generates.
+     */
+    public var count: UInt32?
+    /**
+     * Starts of removed instances.
+     */
+    public var exceptions: [Timestamp]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * How often.
+         */frequency: Frequency, 
+        /**
+         * Every how many days, weeks, months or years.
+         */interval: UInt32 = UInt32(1), 
+        /**
+         * The weekdays it falls on.
+         */weekdays: [Weekday] = [], 
+        /**
+         * With `monthly` and `weekdays`: which of those weekdays of the month (1 to 5, or -1 to
+         * -5 counting from the end).
+         */position: Int8? = nil, 
+        /**
+         * The last instant an instance may start at (inclusive).
+         */until: Timestamp? = nil, 
+        /**
+         * How many instances the rule generates.
+         */count: UInt32? = nil, 
+        /**
+         * Starts of removed instances.
+         */exceptions: [Timestamp] = []) {
+        self.frequency = frequency
+        self.interval = interval
+        self.weekdays = weekdays
+        self.position = position
+        self.until = until
+        self.count = count
+        self.exceptions = exceptions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Recurrence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecurrence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recurrence {
+        return
+            try Recurrence(
+                frequency: FfiConverterTypeFrequency.read(from: &buf), 
+                interval: FfiConverterUInt32.read(from: &buf), 
+                weekdays: FfiConverterSequenceTypeWeekday.read(from: &buf), 
+                position: FfiConverterOptionInt8.read(from: &buf), 
+                until: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                count: FfiConverterOptionUInt32.read(from: &buf), 
+                exceptions: FfiConverterSequenceTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Recurrence, into buf: inout [UInt8]) {
+        FfiConverterTypeFrequency.write(value.frequency, into: &buf)
+        FfiConverterUInt32.write(value.interval, into: &buf)
+        FfiConverterSequenceTypeWeekday.write(value.weekdays, into: &buf)
+        FfiConverterOptionInt8.write(value.position, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.until, into: &buf)
+        FfiConverterOptionUInt32.write(value.count, into: &buf)
+        FfiConverterSequenceTypeTimestamp.write(value.exceptions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecurrence_lift(_ buf: RustBuffer) throws -> Recurrence {
+    return try FfiConverterTypeRecurrence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecurrence_lower(_ value: Recurrence) -> RustBuffer {
+    return FfiConverterTypeRecurrence.lower(value)
+}
+
+
+/**
  * A typed, directed relation.
  */
 public struct Relation: Equatable, Hashable {
@@ -10565,6 +13369,85 @@ public func FfiConverterTypeRelationView_lift(_ buf: RustBuffer) throws -> Relat
 #endif
 public func FfiConverterTypeRelationView_lower(_ value: RelationView) -> RustBuffer {
     return FfiConverterTypeRelationView.lower(value)
+}
+
+
+/**
+ * Which reminders to list.
+ */
+public struct ReminderQuery: Equatable, Hashable {
+    /**
+     * The first instant of the range.
+     */
+    public var from: Timestamp
+    /**
+     * The first instant after the range.
+     */
+    public var until: Timestamp
+    /**
+     * Only the reminders of this user's activities.
+     */
+    public var owner: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first instant of the range.
+         */from: Timestamp, 
+        /**
+         * The first instant after the range.
+         */until: Timestamp, 
+        /**
+         * Only the reminders of this user's activities.
+         */owner: String? = nil) {
+        self.from = from
+        self.until = until
+        self.owner = owner
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReminderQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReminderQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReminderQuery {
+        return
+            try ReminderQuery(
+                from: FfiConverterTypeTimestamp.read(from: &buf), 
+                until: FfiConverterTypeTimestamp.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReminderQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.from, into: &buf)
+        FfiConverterTypeTimestamp.write(value.until, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReminderQuery_lift(_ buf: RustBuffer) throws -> ReminderQuery {
+    return try FfiConverterTypeReminderQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReminderQuery_lower(_ value: ReminderQuery) -> RustBuffer {
+    return FfiConverterTypeReminderQuery.lower(value)
 }
 
 
@@ -11608,6 +14491,85 @@ public func FfiConverterTypeStageValue_lower(_ value: StageValue) -> RustBuffer 
 
 
 /**
+ * A list of one owner's tasks.
+ */
+public struct TaskQuery: Equatable, Hashable {
+    /**
+     * The owner's user id.
+     */
+    public var owner: String
+    /**
+     * Which tasks.
+     */
+    public var list: TaskList
+    /**
+     * The IANA time zone that says when today starts; UTC when absent.
+     */
+    public var timeZone: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The owner's user id.
+         */owner: String, 
+        /**
+         * Which tasks.
+         */list: TaskList, 
+        /**
+         * The IANA time zone that says when today starts; UTC when absent.
+         */timeZone: String? = nil) {
+        self.owner = owner
+        self.list = list
+        self.timeZone = timeZone
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TaskQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskQuery {
+        return
+            try TaskQuery(
+                owner: FfiConverterString.read(from: &buf), 
+                list: FfiConverterTypeTaskList.read(from: &buf), 
+                timeZone: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TaskQuery, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterTypeTaskList.write(value.list, into: &buf)
+        FfiConverterOptionString.write(value.timeZone, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskQuery_lift(_ buf: RustBuffer) throws -> TaskQuery {
+    return try FfiConverterTypeTaskQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskQuery_lower(_ value: TaskQuery) -> RustBuffer {
+    return FfiConverterTypeTaskQuery.lower(value)
+}
+
+
+/**
  * From (included) until (excluded).
  */
 public struct TimeRange: Equatable, Hashable {
@@ -11673,6 +14635,333 @@ public func FfiConverterTypeTimeRange_lift(_ buf: RustBuffer) throws -> TimeRang
 #endif
 public func FfiConverterTypeTimeRange_lower(_ value: TimeRange) -> RustBuffer {
     return FfiConverterTypeTimeRange.lower(value)
+}
+
+
+/**
+ * A stretch of time: an occurrence of an event, or a time a user is busy.
+ */
+public struct TimeSpan: Equatable, Hashable {
+    /**
+     * When it starts.
+     */
+    public var startsAt: Timestamp
+    /**
+     * When it ends.
+     */
+    public var endsAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it starts.
+         */startsAt: Timestamp, 
+        /**
+         * When it ends.
+         */endsAt: Timestamp) {
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeSpan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeSpan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeSpan {
+        return
+            try TimeSpan(
+                startsAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                endsAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeSpan, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.startsAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.endsAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeSpan_lift(_ buf: RustBuffer) throws -> TimeSpan {
+    return try FfiConverterTypeTimeSpan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeSpan_lower(_ value: TimeSpan) -> RustBuffer {
+    return FfiConverterTypeTimeSpan.lower(value)
+}
+
+
+/**
+ * One entry of a timeline. (This crate's own record: the core's holds records with private
+ * keys.)
+ */
+public struct TimelineEntry: Equatable, Hashable {
+    /**
+     * When it happened (an activity's start, else due time, else completion, else creation).
+     */
+    public var at: Timestamp
+    /**
+     * What it is.
+     */
+    public var kind: TimelineEntryKind
+    /**
+     * The activity, for activity entries.
+     */
+    public var activity: Activity?
+    /**
+     * The stage change, for stage change entries.
+     */
+    public var stageChange: StageChange?
+    /**
+     * The change, for change entries.
+     */
+    public var change: RecordChange?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it happened (an activity's start, else due time, else completion, else creation).
+         */at: Timestamp, 
+        /**
+         * What it is.
+         */kind: TimelineEntryKind, 
+        /**
+         * The activity, for activity entries.
+         */activity: Activity?, 
+        /**
+         * The stage change, for stage change entries.
+         */stageChange: StageChange?, 
+        /**
+         * The change, for change entries.
+         */change: RecordChange?) {
+        self.at = at
+        self.kind = kind
+        self.activity = activity
+        self.stageChange = stageChange
+        self.change = change
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimelineEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimelineEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimelineEntry {
+        return
+            try TimelineEntry(
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                kind: FfiConverterTypeTimelineEntryKind.read(from: &buf), 
+                activity: FfiConverterOptionTypeActivity.read(from: &buf), 
+                stageChange: FfiConverterOptionTypeStageChange.read(from: &buf), 
+                change: FfiConverterOptionTypeRecordChange.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimelineEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeTimelineEntryKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeActivity.write(value.activity, into: &buf)
+        FfiConverterOptionTypeStageChange.write(value.stageChange, into: &buf)
+        FfiConverterOptionTypeRecordChange.write(value.change, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelineEntry_lift(_ buf: RustBuffer) throws -> TimelineEntry {
+    return try FfiConverterTypeTimelineEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelineEntry_lower(_ value: TimelineEntry) -> RustBuffer {
+    return FfiConverterTypeTimelineEntry.lower(value)
+}
+
+
+/**
+ * A timeline page. (This crate's own record, holding its own entries.)
+ */
+public struct TimelinePage: Equatable, Hashable {
+    /**
+     * The entries of this page.
+     */
+    public var items: [TimelineEntry]
+    /**
+     * The cursor of the next page; none on the last.
+     */
+    public var nextCursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The entries of this page.
+         */items: [TimelineEntry], 
+        /**
+         * The cursor of the next page; none on the last.
+         */nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimelinePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimelinePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimelinePage {
+        return
+            try TimelinePage(
+                items: FfiConverterSequenceTypeTimelineEntry.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimelinePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTimelineEntry.write(value.items, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelinePage_lift(_ buf: RustBuffer) throws -> TimelinePage {
+    return try FfiConverterTypeTimelinePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelinePage_lower(_ value: TimelinePage) -> RustBuffer {
+    return FfiConverterTypeTimelinePage.lower(value)
+}
+
+
+/**
+ * One page of a record's timeline.
+ */
+public struct TimelineQuery: Equatable, Hashable {
+    /**
+     * The record.
+     */
+    public var record: RecordRef
+    /**
+     * At most this many entries, 1 to 1,000.
+     */
+    public var limit: UInt32
+    /**
+     * Where the previous page ended (its `next_cursor`).
+     */
+    public var cursor: String?
+    /**
+     * Oldest first instead of newest first.
+     */
+    public var oldestFirst: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record.
+         */record: RecordRef, 
+        /**
+         * At most this many entries, 1 to 1,000.
+         */limit: UInt32 = UInt32(50), 
+        /**
+         * Where the previous page ended (its `next_cursor`).
+         */cursor: String? = nil, 
+        /**
+         * Oldest first instead of newest first.
+         */oldestFirst: Bool = false) {
+        self.record = record
+        self.limit = limit
+        self.cursor = cursor
+        self.oldestFirst = oldestFirst
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimelineQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimelineQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimelineQuery {
+        return
+            try TimelineQuery(
+                record: FfiConverterTypeRecordRef.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf), 
+                oldestFirst: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimelineQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeRecordRef.write(value.record, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
+        FfiConverterBool.write(value.oldestFirst, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelineQuery_lift(_ buf: RustBuffer) throws -> TimelineQuery {
+    return try FfiConverterTypeTimelineQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelineQuery_lower(_ value: TimelineQuery) -> RustBuffer {
+    return FfiConverterTypeTimelineQuery.lower(value)
 }
 
 
@@ -11752,6 +15041,125 @@ public func FfiConverterTypeTotals_lift(_ buf: RustBuffer) throws -> Totals {
 #endif
 public func FfiConverterTypeTotals_lower(_ value: Totals) -> RustBuffer {
     return FfiConverterTypeTotals.lower(value)
+}
+
+
+/**
+ * One exchange with a contact on its journey.
+ */
+public struct Touchpoint: Equatable, Hashable {
+    /**
+     * When it happened.
+     */
+    public var at: Timestamp
+    /**
+     * The activity.
+     */
+    public var activity: ActivityId
+    /**
+     * Its kind.
+     */
+    public var kind: ActivityKind
+    /**
+     * Its channel.
+     */
+    public var channel: Channel
+    /**
+     * Who started it.
+     */
+    public var direction: InteractionDirection?
+    /**
+     * Its subject.
+     */
+    public var subject: String
+    /**
+     * The contact's lifecycle stage at that time.
+     */
+    public var stage: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it happened.
+         */at: Timestamp, 
+        /**
+         * The activity.
+         */activity: ActivityId, 
+        /**
+         * Its kind.
+         */kind: ActivityKind, 
+        /**
+         * Its channel.
+         */channel: Channel, 
+        /**
+         * Who started it.
+         */direction: InteractionDirection?, 
+        /**
+         * Its subject.
+         */subject: String, 
+        /**
+         * The contact's lifecycle stage at that time.
+         */stage: String?) {
+        self.at = at
+        self.activity = activity
+        self.kind = kind
+        self.channel = channel
+        self.direction = direction
+        self.subject = subject
+        self.stage = stage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Touchpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTouchpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Touchpoint {
+        return
+            try Touchpoint(
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                activity: FfiConverterTypeActivityId.read(from: &buf), 
+                kind: FfiConverterTypeActivityKind.read(from: &buf), 
+                channel: FfiConverterTypeChannel.read(from: &buf), 
+                direction: FfiConverterOptionTypeInteractionDirection.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                stage: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Touchpoint, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeActivityId.write(value.activity, into: &buf)
+        FfiConverterTypeActivityKind.write(value.kind, into: &buf)
+        FfiConverterTypeChannel.write(value.channel, into: &buf)
+        FfiConverterOptionTypeInteractionDirection.write(value.direction, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.stage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTouchpoint_lift(_ buf: RustBuffer) throws -> Touchpoint {
+    return try FfiConverterTypeTouchpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTouchpoint_lower(_ value: Touchpoint) -> RustBuffer {
+    return FfiConverterTypeTouchpoint.lower(value)
 }
 
 
@@ -11995,6 +15403,206 @@ public func FfiConverterTypeWinRates_lower(_ value: WinRates) -> RustBuffer {
 
 
 /**
+ * What kind of exchange an activity is.
+ */
+
+public enum ActivityKind: Equatable, Hashable {
+    
+    /**
+     * A phone or video call.
+     */
+    case call
+    /**
+     * A meeting.
+     */
+    case meeting
+    /**
+     * A task: something to do by a due date.
+     */
+    case task
+    /**
+     * A note.
+     */
+    case note
+    /**
+     * An email.
+     */
+    case email
+    /**
+     * Anything else; `other_kind` names it.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ActivityKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityKind: FfiConverterRustBuffer {
+    typealias SwiftType = ActivityKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .call
+        
+        case 2: return .meeting
+        
+        case 3: return .task
+        
+        case 4: return .note
+        
+        case 5: return .email
+        
+        case 6: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ActivityKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .call:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .meeting:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .task:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .note:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .email:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityKind_lift(_ buf: RustBuffer) throws -> ActivityKind {
+    return try FfiConverterTypeActivityKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityKind_lower(_ value: ActivityKind) -> RustBuffer {
+    return FfiConverterTypeActivityKind.lower(value)
+}
+
+
+
+/**
+ * Where an activity stands.
+ */
+
+public enum ActivityStatus: Equatable, Hashable {
+    
+    /**
+     * To happen, or to do.
+     */
+    case planned
+    /**
+     * Happened, or done.
+     */
+    case done
+    /**
+     * Called off.
+     */
+    case cancelled
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ActivityStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ActivityStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .planned
+        
+        case 2: return .done
+        
+        case 3: return .cancelled
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ActivityStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .planned:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityStatus_lift(_ buf: RustBuffer) throws -> ActivityStatus {
+    return try FfiConverterTypeActivityStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityStatus_lower(_ value: ActivityStatus) -> RustBuffer {
+    return FfiConverterTypeActivityStatus.lower(value)
+}
+
+
+
+/**
  * Whether a listing shows archived records.
  */
 
@@ -12075,6 +15683,161 @@ public func FfiConverterTypeArchived_lift(_ buf: RustBuffer) throws -> Archived 
 #endif
 public func FfiConverterTypeArchived_lower(_ value: Archived) -> RustBuffer {
     return FfiConverterTypeArchived.lower(value)
+}
+
+
+
+/**
+ * The channel an exchange went through.
+ */
+
+public enum Channel: Equatable, Hashable {
+    
+    /**
+     * Email.
+     */
+    case email
+    /**
+     * Telephone.
+     */
+    case phone
+    /**
+     * Live chat.
+     */
+    case chat
+    /**
+     * Social networks.
+     */
+    case social
+    /**
+     * A form on a web site.
+     */
+    case webForm
+    /**
+     * Face to face.
+     */
+    case inPerson
+    /**
+     * Messaging apps and text messages.
+     */
+    case messaging
+    /**
+     * The firm's mobile app.
+     */
+    case mobileApp
+    /**
+     * Post.
+     */
+    case letter
+    /**
+     * Any other channel.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Channel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = Channel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Channel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .email
+        
+        case 2: return .phone
+        
+        case 3: return .chat
+        
+        case 4: return .social
+        
+        case 5: return .webForm
+        
+        case 6: return .inPerson
+        
+        case 7: return .messaging
+        
+        case 8: return .mobileApp
+        
+        case 9: return .letter
+        
+        case 10: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Channel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .email:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .phone:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .chat:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .social:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .webForm:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .inPerson:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .messaging:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .mobileApp:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .letter:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lift(_ buf: RustBuffer) throws -> Channel {
+    return try FfiConverterTypeChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
+    return FfiConverterTypeChannel.lower(value)
 }
 
 
@@ -13150,6 +16913,101 @@ public func FfiConverterTypeFieldValue_lower(_ value: FieldValue) -> RustBuffer 
 
 
 /**
+ * How often a recurring event repeats.
+ */
+
+public enum Frequency: Equatable, Hashable {
+    
+    /**
+     * Every `interval` days.
+     */
+    case daily
+    /**
+     * Every `interval` weeks (weeks start on Monday).
+     */
+    case weekly
+    /**
+     * Every `interval` months.
+     */
+    case monthly
+    /**
+     * Every `interval` years.
+     */
+    case yearly
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Frequency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrequency: FfiConverterRustBuffer {
+    typealias SwiftType = Frequency
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Frequency {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .daily
+        
+        case 2: return .weekly
+        
+        case 3: return .monthly
+        
+        case 4: return .yearly
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Frequency, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .daily:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .weekly:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .monthly:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .yearly:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrequency_lift(_ buf: RustBuffer) throws -> Frequency {
+    return try FfiConverterTypeFrequency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrequency_lower(_ value: Frequency) -> RustBuffer {
+    return FfiConverterTypeFrequency.lower(value)
+}
+
+
+
+/**
  * A grouping of win rates.
  */
 
@@ -13230,6 +17088,81 @@ public func FfiConverterTypeGroupBy_lift(_ buf: RustBuffer) throws -> GroupBy {
 #endif
 public func FfiConverterTypeGroupBy_lower(_ value: GroupBy) -> RustBuffer {
     return FfiConverterTypeGroupBy.lower(value)
+}
+
+
+
+/**
+ * Who started an exchange.
+ */
+
+public enum InteractionDirection: Equatable, Hashable {
+    
+    /**
+     * From the customer to the firm.
+     */
+    case inbound
+    /**
+     * From the firm to the customer.
+     */
+    case outbound
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InteractionDirection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInteractionDirection: FfiConverterRustBuffer {
+    typealias SwiftType = InteractionDirection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InteractionDirection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .inbound
+        
+        case 2: return .outbound
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InteractionDirection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .inbound:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .outbound:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteractionDirection_lift(_ buf: RustBuffer) throws -> InteractionDirection {
+    return try FfiConverterTypeInteractionDirection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteractionDirection_lower(_ value: InteractionDirection) -> RustBuffer {
+    return FfiConverterTypeInteractionDirection.lower(value)
 }
 
 
@@ -13640,6 +17573,101 @@ public func FfiConverterTypeOp_lower(_ value: Op) -> RustBuffer {
 
 
 /**
+ * A participant's answer to an invitation.
+ */
+
+public enum ParticipantStatus: Equatable, Hashable {
+    
+    /**
+     * Not answered yet.
+     */
+    case needsAction
+    /**
+     * Coming.
+     */
+    case accepted
+    /**
+     * Maybe coming.
+     */
+    case tentative
+    /**
+     * Not coming.
+     */
+    case declined
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ParticipantStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeParticipantStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ParticipantStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ParticipantStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .needsAction
+        
+        case 2: return .accepted
+        
+        case 3: return .tentative
+        
+        case 4: return .declined
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ParticipantStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .needsAction:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .accepted:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .tentative:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .declined:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipantStatus_lift(_ buf: RustBuffer) throws -> ParticipantStatus {
+    return try FfiConverterTypeParticipantStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParticipantStatus_lower(_ value: ParticipantStatus) -> RustBuffer {
+    return FfiConverterTypeParticipantStatus.lower(value)
+}
+
+
+
+/**
  * The length of a forecast's periods.
  */
 
@@ -13710,6 +17738,91 @@ public func FfiConverterTypePeriod_lift(_ buf: RustBuffer) throws -> Period {
 #endif
 public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
     return FfiConverterTypePeriod.lower(value)
+}
+
+
+
+/**
+ * How urgent a task is.
+ */
+
+public enum Priority: Equatable, Hashable {
+    
+    /**
+     * Can wait.
+     */
+    case low
+    /**
+     * The default.
+     */
+    case normal
+    /**
+     * First.
+     */
+    case high
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Priority: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePriority: FfiConverterRustBuffer {
+    typealias SwiftType = Priority
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Priority {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .low
+        
+        case 2: return .normal
+        
+        case 3: return .high
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Priority, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .low:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .normal:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .high:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriority_lift(_ buf: RustBuffer) throws -> Priority {
+    return try FfiConverterTypePriority.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriority_lower(_ value: Priority) -> RustBuffer {
+    return FfiConverterTypePriority.lower(value)
 }
 
 
@@ -14228,6 +18341,321 @@ public func FfiConverterTypeStageKind_lower(_ value: StageKind) -> RustBuffer {
 }
 
 
+
+/**
+ * Which of an owner's tasks to list.
+ */
+
+public enum TaskList: Equatable, Hashable {
+    
+    /**
+     * Every planned task, soonest due first (tasks without a due time last).
+     */
+    case `open`
+    /**
+     * Planned tasks whose due time has passed, oldest first.
+     */
+    case overdue
+    /**
+     * Planned tasks due today (in the query's time zone), including those already past.
+     */
+    case dueToday
+    /**
+     * Done tasks, most recently done first.
+     */
+    case done
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TaskList: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskList: FfiConverterRustBuffer {
+    typealias SwiftType = TaskList
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskList {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .overdue
+        
+        case 3: return .dueToday
+        
+        case 4: return .done
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TaskList, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .overdue:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .dueToday:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskList_lift(_ buf: RustBuffer) throws -> TaskList {
+    return try FfiConverterTypeTaskList.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskList_lower(_ value: TaskList) -> RustBuffer {
+    return FfiConverterTypeTaskList.lower(value)
+}
+
+
+
+/**
+ * What a timeline entry is.
+ */
+
+public enum TimelineEntryKind: Equatable, Hashable {
+    
+    /**
+     * The record was created.
+     */
+    case created
+    /**
+     * An activity (`activity` is set).
+     */
+    case activity
+    /**
+     * A deal changed stage (`stage_change` is set).
+     */
+    case stageChange
+    /**
+     * The record's fields changed (`change` is set).
+     */
+    case change
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TimelineEntryKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimelineEntryKind: FfiConverterRustBuffer {
+    typealias SwiftType = TimelineEntryKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimelineEntryKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .created
+        
+        case 2: return .activity
+        
+        case 3: return .stageChange
+        
+        case 4: return .change
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TimelineEntryKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .created:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .activity:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .stageChange:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .change:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelineEntryKind_lift(_ buf: RustBuffer) throws -> TimelineEntryKind {
+    return try FfiConverterTypeTimelineEntryKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimelineEntryKind_lower(_ value: TimelineEntryKind) -> RustBuffer {
+    return FfiConverterTypeTimelineEntryKind.lower(value)
+}
+
+
+
+/**
+ * A day of the week.
+ */
+
+public enum Weekday: Equatable, Hashable {
+    
+    /**
+     * Monday.
+     */
+    case monday
+    /**
+     * Tuesday.
+     */
+    case tuesday
+    /**
+     * Wednesday.
+     */
+    case wednesday
+    /**
+     * Thursday.
+     */
+    case thursday
+    /**
+     * Friday.
+     */
+    case friday
+    /**
+     * Saturday.
+     */
+    case saturday
+    /**
+     * Sunday.
+     */
+    case sunday
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Weekday: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = Weekday
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Weekday {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .monday
+        
+        case 2: return .tuesday
+        
+        case 3: return .wednesday
+        
+        case 4: return .thursday
+        
+        case 5: return .friday
+        
+        case 6: return .saturday
+        
+        case 7: return .sunday
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Weekday, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .monday:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tuesday:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .wednesday:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .thursday:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .friday:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .saturday:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .sunday:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWeekday_lift(_ buf: RustBuffer) throws -> Weekday {
+    return try FfiConverterTypeWeekday.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWeekday_lower(_ value: Weekday) -> RustBuffer {
+    return FfiConverterTypeWeekday.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -14247,6 +18675,30 @@ fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt8: FfiConverterRustBuffer {
+    typealias SwiftType = Int8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt8.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -14343,6 +18795,30 @@ fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffe
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeProgressListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeActivity: FfiConverterRustBuffer {
+    typealias SwiftType = Activity?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActivity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActivity.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -14495,6 +18971,30 @@ fileprivate struct FfiConverterOptionTypeMoney: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeNextActivity: FfiConverterRustBuffer {
+    typealias SwiftType = NextActivity?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNextActivity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNextActivity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOpenOptions: FfiConverterRustBuffer {
     typealias SwiftType = OpenOptions?
 
@@ -14543,6 +19043,78 @@ fileprivate struct FfiConverterOptionTypeProduct: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRecordChange: FfiConverterRustBuffer {
+    typealias SwiftType = RecordChange?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRecordChange.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRecordChange.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRecurrence: FfiConverterRustBuffer {
+    typealias SwiftType = Recurrence?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRecurrence.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRecurrence.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStageChange: FfiConverterRustBuffer {
+    typealias SwiftType = StageChange?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStageChange.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStageChange.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTotals: FfiConverterRustBuffer {
     typealias SwiftType = Totals?
 
@@ -14567,6 +19139,78 @@ fileprivate struct FfiConverterOptionTypeTotals: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTouchpoint: FfiConverterRustBuffer {
+    typealias SwiftType = Touchpoint?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTouchpoint.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTouchpoint.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeActivityKind: FfiConverterRustBuffer {
+    typealias SwiftType = ActivityKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActivityKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActivityKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeActivityStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ActivityStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActivityStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActivityStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeArchived: FfiConverterRustBuffer {
     typealias SwiftType = Archived?
 
@@ -14583,6 +19227,30 @@ fileprivate struct FfiConverterOptionTypeArchived: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeArchived.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = Channel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChannel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChannel.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -14735,6 +19403,30 @@ fileprivate struct FfiConverterOptionTypeGroupBy: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeInteractionDirection: FfiConverterRustBuffer {
+    typealias SwiftType = InteractionDirection?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInteractionDirection.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInteractionDirection.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLeadSource: FfiConverterRustBuffer {
     typealias SwiftType = LeadSource?
 
@@ -14783,6 +19475,30 @@ fileprivate struct FfiConverterOptionTypeLeadStatus: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeParticipantStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ParticipantStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeParticipantStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeParticipantStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePeriod: FfiConverterRustBuffer {
     typealias SwiftType = Period?
 
@@ -14807,6 +19523,30 @@ fileprivate struct FfiConverterOptionTypePeriod: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePriority: FfiConverterRustBuffer {
+    typealias SwiftType = Priority?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePriority.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePriority.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSortBy: FfiConverterRustBuffer {
     typealias SwiftType = SortBy?
 
@@ -14823,6 +19563,54 @@ fileprivate struct FfiConverterOptionTypeSortBy: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSortBy.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeActivityId: FfiConverterRustBuffer {
+    typealias SwiftType = ActivityId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActivityId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActivityId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCalendarId: FfiConverterRustBuffer {
+    typealias SwiftType = CalendarId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCalendarId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCalendarId.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -15119,6 +19907,31 @@ fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]
+
+    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -15144,6 +19957,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeActivity: FfiConverterRustBuffer {
+    typealias SwiftType = [Activity]
+
+    public static func write(_ value: [Activity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Activity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Activity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
     typealias SwiftType = [Address]
 
@@ -15161,6 +19999,56 @@ fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAddress.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCalendar: FfiConverterRustBuffer {
+    typealias SwiftType = [Calendar]
+
+    public static func write(_ value: [Calendar], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCalendar.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Calendar] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Calendar]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCalendar.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChannelCount: FfiConverterRustBuffer {
+    typealias SwiftType = [ChannelCount]
+
+    public static func write(_ value: [ChannelCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChannelCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChannelCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChannelCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChannelCount.read(from: &buf))
         }
         return seq
     }
@@ -15344,6 +20232,31 @@ fileprivate struct FfiConverterSequenceTypeDealContact: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDueReminder: FfiConverterRustBuffer {
+    typealias SwiftType = [DueReminder]
+
+    public static func write(_ value: [DueReminder], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDueReminder.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DueReminder] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DueReminder]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDueReminder.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEmail: FfiConverterRustBuffer {
     typealias SwiftType = [Email]
 
@@ -15386,6 +20299,31 @@ fileprivate struct FfiConverterSequenceTypeEmployment: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeEmployment.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEventInstance: FfiConverterRustBuffer {
+    typealias SwiftType = [EventInstance]
+
+    public static func write(_ value: [EventInstance], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEventInstance.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EventInstance] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EventInstance]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEventInstance.read(from: &buf))
         }
         return seq
     }
@@ -15461,6 +20399,31 @@ fileprivate struct FfiConverterSequenceTypeForecastPeriod: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeForecastPeriod.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIcalSkipped: FfiConverterRustBuffer {
+    typealias SwiftType = [IcalSkipped]
+
+    public static func write(_ value: [IcalSkipped], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIcalSkipped.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IcalSkipped] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IcalSkipped]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIcalSkipped.read(from: &buf))
         }
         return seq
     }
@@ -15636,6 +20599,56 @@ fileprivate struct FfiConverterSequenceTypeOwnerForecast: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOwnerForecast.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeParticipant: FfiConverterRustBuffer {
+    typealias SwiftType = [Participant]
+
+    public static func write(_ value: [Participant], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeParticipant.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Participant] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Participant]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeParticipant.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeParticipantInput: FfiConverterRustBuffer {
+    typealias SwiftType = [ParticipantInput]
+
+    public static func write(_ value: [ParticipantInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeParticipantInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ParticipantInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ParticipantInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeParticipantInput.read(from: &buf))
         }
         return seq
     }
@@ -16044,6 +21057,81 @@ fileprivate struct FfiConverterSequenceTypeStageValue: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTimeSpan: FfiConverterRustBuffer {
+    typealias SwiftType = [TimeSpan]
+
+    public static func write(_ value: [TimeSpan], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimeSpan.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimeSpan] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimeSpan]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimeSpan.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTimelineEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [TimelineEntry]
+
+    public static func write(_ value: [TimelineEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimelineEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimelineEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimelineEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimelineEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTouchpoint: FfiConverterRustBuffer {
+    typealias SwiftType = [Touchpoint]
+
+    public static func write(_ value: [Touchpoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTouchpoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Touchpoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Touchpoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTouchpoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeWinRate: FfiConverterRustBuffer {
     typealias SwiftType = [WinRate]
 
@@ -16194,6 +21282,56 @@ fileprivate struct FfiConverterSequenceTypeStageKind: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = [Weekday]
+
+    public static func write(_ value: [Weekday], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWeekday.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Weekday] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Weekday]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWeekday.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivityId: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityId]
+
+    public static func write(_ value: [ActivityId], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityId.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityId] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityId]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityId.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCompanyId: FfiConverterRustBuffer {
     typealias SwiftType = [CompanyId]
 
@@ -16294,6 +21432,31 @@ fileprivate struct FfiConverterSequenceTypeEmploymentId: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRecordRef: FfiConverterRustBuffer {
+    typealias SwiftType = [RecordRef]
+
+    public static func write(_ value: [RecordRef], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRecordRef.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RecordRef] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RecordRef]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRecordRef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStageId: FfiConverterRustBuffer {
     typealias SwiftType = [StageId]
 
@@ -16311,6 +21474,31 @@ fileprivate struct FfiConverterSequenceTypeStageId: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStageId.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = [Timestamp]
+
+    public static func write(_ value: [Timestamp], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimestamp.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Timestamp] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Timestamp]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimestamp.read(from: &buf))
         }
         return seq
     }
@@ -16341,6 +21529,86 @@ fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustB
         return dict
     }
 }
+
+
+public typealias ActivityId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: ActivityId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ActivityId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: ActivityId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityId_lift(_ value: RustBuffer) throws -> ActivityId {
+    return try FfiConverterTypeActivityId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityId_lower(_ value: ActivityId) -> RustBuffer {
+    return FfiConverterTypeActivityId.lower(value)
+}
+
+
+
+public typealias CalendarId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: CalendarId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> CalendarId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: CalendarId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarId_lift(_ value: RustBuffer) throws -> CalendarId {
+    return try FfiConverterTypeCalendarId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarId_lower(_ value: CalendarId) -> RustBuffer {
+    return FfiConverterTypeCalendarId.lower(value)
+}
+
 
 
 public typealias CompanyId = String
@@ -17054,6 +22322,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 31190) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 7229) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 15459) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 7900) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17070,6 +22344,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_advance_clock() != 37629) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_agenda() != 30666) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 28177) {
@@ -17096,10 +22373,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_backup() != 28844) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_calendars() != 20011) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_cancel_activity() != 14484) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_close() != 57263) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_compact() != 11535) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 10007) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 37869) {
@@ -17118,6 +22404,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 34931) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 8256) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_create_calendar() != 26013) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_create_company() != 49600) {
@@ -17144,6 +22436,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 5921) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 60086) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 33575) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17163,6 +22458,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 47149) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_activity() != 1431) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_delete_calendar() != 30825) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 42559) {
@@ -17201,6 +22502,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 11526) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 17799) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 36480) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17222,7 +22526,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 49700) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_follow_ups() != 49680) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_forecast() != 29524) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_free_busy() != 53177) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_get_activity() != 14519) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_get_calendar() != 54768) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_get_company() != 5698) {
@@ -17250,6 +22566,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 7976) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 38753) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_import_records() != 27961) {
@@ -17306,6 +22625,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 36102) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 362) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 17164) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17321,10 +22643,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_rename_pipeline() != 19587) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_reopen_activity() != 28261) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 23815) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 3453) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_respond_to_activity() != 15852) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 31046) {
@@ -17369,10 +22697,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 64979) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_tasks() != 41025) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 63345) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 11688) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_unrelate() != 38324) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 24435) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_calendar() != 49759) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_update_company() != 20709) {

@@ -289,6 +289,16 @@ uint64_t uniffi_crm_ffi_fn_constructor_crm_open_in_memory(RustBuffer options, Ru
 RustBuffer uniffi_crm_ffi_fn_method_crm_accept_quote(uint64_t ptr, RustBuffer id, RustBuffer acceptance, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_CHAIN
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_CHAIN
+RustBuffer uniffi_crm_ffi_fn_method_crm_activity_chain(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_OCCURRENCES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_OCCURRENCES
+RustBuffer uniffi_crm_ffi_fn_method_crm_activity_occurrences(uint64_t ptr, RustBuffer id, RustBuffer from, RustBuffer until, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_COMPANY_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_add_company_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
@@ -317,6 +327,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_add_stage(uint64_t ptr, RustBuffer pipel
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
 RustBuffer uniffi_crm_ffi_fn_method_crm_advance_clock(uint64_t ptr, uint64_t millis, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_AGENDA
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_AGENDA
+RustBuffer uniffi_crm_ffi_fn_method_crm_agenda(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ANCESTORS
@@ -359,6 +374,16 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_archive_stage(uint64_t ptr, RustBuffer p
 RustBuffer uniffi_crm_ffi_fn_method_crm_backup(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CALENDARS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CALENDARS
+RustBuffer uniffi_crm_ffi_fn_method_crm_calendars(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CANCEL_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CANCEL_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_cancel_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
 void uniffi_crm_ffi_fn_method_crm_close(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -367,6 +392,11 @@ void uniffi_crm_ffi_fn_method_crm_close(uint64_t ptr, RustCallStatus *_Nonnull o
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
 void uniffi_crm_ffi_fn_method_crm_compact(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_complete_activity(uint64_t ptr, RustBuffer id, RustBuffer completion, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
@@ -397,6 +427,16 @@ uint64_t uniffi_crm_ffi_fn_method_crm_count_deals(uint64_t ptr, RustBuffer filte
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_LEADS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_LEADS
 uint64_t uniffi_crm_ffi_fn_method_crm_count_leads(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_activity(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CALENDAR
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_calendar(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
@@ -439,6 +479,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_create_product(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_crm_ffi_fn_method_crm_create_quote(uint64_t ptr, RustBuffer deal, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CUSTOMER_JOURNEY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CUSTOMER_JOURNEY
+RustBuffer uniffi_crm_ffi_fn_method_crm_customer_journey(uint64_t ptr, RustBuffer contact, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_HISTORY
 RustBuffer uniffi_crm_ffi_fn_method_crm_deal_history(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -472,6 +517,16 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_define_field(uint64_t ptr, RustBuffer de
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
 RustBuffer uniffi_crm_ffi_fn_method_crm_define_relation_type(uint64_t ptr, RustBuffer relation_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_ACTIVITY
+void uniffi_crm_ffi_fn_method_crm_delete_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CALENDAR
+void uniffi_crm_ffi_fn_method_crm_delete_calendar(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_COMPANY
@@ -534,6 +589,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_employments_of_contact(uint64_t ptr, Rus
 RustBuffer uniffi_crm_ffi_fn_method_crm_exchange_rates(uint64_t ptr, RustBuffer base, RustBuffer quote, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXPORT_ICAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_export_ical(uint64_t ptr, RustBuffer export, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
 RustBuffer uniffi_crm_ffi_fn_method_crm_field_defs(uint64_t ptr, RustBuffer kind, RustCallStatus *_Nonnull out_status
@@ -569,9 +629,29 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_find_product_by_sku(uint64_t ptr, RustBu
 RustBuffer uniffi_crm_ffi_fn_method_crm_find_quotes_by_number(uint64_t ptr, RustBuffer number, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FOLLOW_UPS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FOLLOW_UPS
+RustBuffer uniffi_crm_ffi_fn_method_crm_follow_ups(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FORECAST
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FORECAST
 RustBuffer uniffi_crm_ffi_fn_method_crm_forecast(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FREE_BUSY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FREE_BUSY
+RustBuffer uniffi_crm_ffi_fn_method_crm_free_busy(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CALENDAR
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_calendar(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
@@ -617,6 +697,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_get_product(uint64_t ptr, RustBuffer id,
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_QUOTE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_QUOTE
 RustBuffer uniffi_crm_ffi_fn_method_crm_get_quote(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_import_ical(uint64_t ptr, RustBuffer calendar, RustBuffer ics, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
@@ -709,6 +794,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_relation_types(uint64_t ptr, RustCallSta
 RustBuffer uniffi_crm_ffi_fn_method_crm_relations_of(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
+RustBuffer uniffi_crm_ffi_fn_method_crm_reminders_due(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_COMPANY_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_remove_company_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
@@ -734,6 +824,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_remove_lead_tags(uint64_t ptr, RustBuffe
 RustBuffer uniffi_crm_ffi_fn_method_crm_rename_pipeline(uint64_t ptr, RustBuffer id, RustBuffer name, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REOPEN_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REOPEN_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_reopen_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REORDER_STAGES
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REORDER_STAGES
 RustBuffer uniffi_crm_ffi_fn_method_crm_reorder_stages(uint64_t ptr, RustBuffer pipeline, RustBuffer order, RustCallStatus *_Nonnull out_status
@@ -742,6 +837,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_reorder_stages(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REPORTING_CURRENCY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REPORTING_CURRENCY
 RustBuffer uniffi_crm_ffi_fn_method_crm_reporting_currency(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESPOND_TO_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESPOND_TO_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_respond_to_activity(uint64_t ptr, RustBuffer id, RustBuffer response, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
@@ -814,6 +914,16 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_set_reporting_currency(uint64_t ptr, Rus
 RustBuffer uniffi_crm_ffi_fn_method_crm_subsidiaries(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TASKS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TASKS
+RustBuffer uniffi_crm_ffi_fn_method_crm_tasks(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TIMELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TIMELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_timeline(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNLINK_EMPLOYMENT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNLINK_EMPLOYMENT
 void uniffi_crm_ffi_fn_method_crm_unlink_employment(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -822,6 +932,16 @@ void uniffi_crm_ffi_fn_method_crm_unlink_employment(uint64_t ptr, RustBuffer id,
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNRELATE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNRELATE
 void uniffi_crm_ffi_fn_method_crm_unrelate(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_activity(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CALENDAR
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_calendar(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_COMPANY
@@ -1177,6 +1297,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_accept_quote(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACTIVITY_CHAIN
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACTIVITY_CHAIN
+uint16_t uniffi_crm_ffi_checksum_method_crm_activity_chain(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACTIVITY_OCCURRENCES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACTIVITY_OCCURRENCES
+uint16_t uniffi_crm_ffi_checksum_method_crm_activity_occurrences(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_COMPANY_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_add_company_tags(void
@@ -1210,6 +1342,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_add_stage(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
 uint16_t uniffi_crm_ffi_checksum_method_crm_advance_clock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_AGENDA
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_AGENDA
+uint16_t uniffi_crm_ffi_checksum_method_crm_agenda(void
     
 );
 #endif
@@ -1261,6 +1399,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_backup(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CALENDARS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CALENDARS
+uint16_t uniffi_crm_ffi_checksum_method_crm_calendars(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CANCEL_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CANCEL_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_cancel_activity(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
 uint16_t uniffi_crm_ffi_checksum_method_crm_close(void
@@ -1270,6 +1420,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_close(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
 uint16_t uniffi_crm_ffi_checksum_method_crm_compact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_complete_activity(void
     
 );
 #endif
@@ -1306,6 +1462,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_count_deals(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_LEADS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_LEADS
 uint16_t uniffi_crm_ffi_checksum_method_crm_count_leads(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_calendar(void
     
 );
 #endif
@@ -1357,6 +1525,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_create_quote(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CUSTOMER_JOURNEY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CUSTOMER_JOURNEY
+uint16_t uniffi_crm_ffi_checksum_method_crm_customer_journey(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_HISTORY
 uint16_t uniffi_crm_ffi_checksum_method_crm_deal_history(void
@@ -1396,6 +1570,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_define_field(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_RELATION_TYPE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_RELATION_TYPE
 uint16_t uniffi_crm_ffi_checksum_method_crm_define_relation_type(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_calendar(void
     
 );
 #endif
@@ -1471,6 +1657,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_exchange_rates(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXPORT_ICAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_export_ical(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIELD_DEFS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIELD_DEFS
 uint16_t uniffi_crm_ffi_checksum_method_crm_field_defs(void
@@ -1513,9 +1705,33 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FOLLOW_UPS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FOLLOW_UPS
+uint16_t uniffi_crm_ffi_checksum_method_crm_follow_ups(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FORECAST
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FORECAST
 uint16_t uniffi_crm_ffi_checksum_method_crm_forecast(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FREE_BUSY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FREE_BUSY
+uint16_t uniffi_crm_ffi_checksum_method_crm_free_busy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_calendar(void
     
 );
 #endif
@@ -1570,6 +1786,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_get_product(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_QUOTE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_QUOTE
 uint16_t uniffi_crm_ffi_checksum_method_crm_get_quote(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_import_ical(void
     
 );
 #endif
@@ -1681,6 +1903,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_relations_of(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMINDERS_DUE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMINDERS_DUE
+uint16_t uniffi_crm_ffi_checksum_method_crm_reminders_due(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_COMPANY_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_remove_company_tags(void
@@ -1711,6 +1939,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_rename_pipeline(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REOPEN_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REOPEN_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_reopen_activity(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REORDER_STAGES
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REORDER_STAGES
 uint16_t uniffi_crm_ffi_checksum_method_crm_reorder_stages(void
@@ -1720,6 +1954,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_reorder_stages(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REPORTING_CURRENCY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REPORTING_CURRENCY
 uint16_t uniffi_crm_ffi_checksum_method_crm_reporting_currency(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESPOND_TO_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESPOND_TO_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_respond_to_activity(void
     
 );
 #endif
@@ -1807,6 +2047,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_subsidiaries(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TASKS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TASKS
+uint16_t uniffi_crm_ffi_checksum_method_crm_tasks(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TIMELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TIMELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_timeline(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNLINK_EMPLOYMENT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNLINK_EMPLOYMENT
 uint16_t uniffi_crm_ffi_checksum_method_crm_unlink_employment(void
@@ -1816,6 +2068,18 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_unlink_employment(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNRELATE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNRELATE
 uint16_t uniffi_crm_ffi_checksum_method_crm_unrelate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_calendar(void
     
 );
 #endif
