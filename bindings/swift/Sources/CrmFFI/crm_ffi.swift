@@ -785,7 +785,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     /**
      * Every calendar, in the order they were created.
      */
-    func calendars() throws  -> [Calendar]
+    func calendars() throws  -> [CrmCalendar]
     
     /**
      * Calls an activity off.
@@ -846,7 +846,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     /**
      * Creates a calendar.
      */
-    func createCalendar(input: CalendarInput) throws  -> Calendar
+    func createCalendar(input: CalendarInput) throws  -> CrmCalendar
     
     /**
      * Creates a company.
@@ -1061,7 +1061,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     /**
      * The calendar with this id.
      */
-    func getCalendar(id: CalendarId) throws  -> Calendar
+    func getCalendar(id: CalendarId) throws  -> CrmCalendar
     
     /**
      * The company with this id.
@@ -1353,7 +1353,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     /**
      * Replaces a calendar's name, owner, members and time zone.
      */
-    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> Calendar
+    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> CrmCalendar
     
     /**
      * Replaces a company's editable fields.
@@ -1758,8 +1758,8 @@ open func backup(progress: ProgressListener? = nil)throws  -> Data  {
     /**
      * Every calendar, in the order they were created.
      */
-open func calendars()throws  -> [Calendar]  {
-    return try  FfiConverterSequenceTypeCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+open func calendars()throws  -> [CrmCalendar]  {
+    return try  FfiConverterSequenceTypeCrmCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_calendars(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1914,8 +1914,8 @@ open func createActivity(input: ActivityInput)throws  -> Activity  {
     /**
      * Creates a calendar.
      */
-open func createCalendar(input: CalendarInput)throws  -> Calendar  {
-    return try  FfiConverterTypeCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+open func createCalendar(input: CalendarInput)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_create_calendar(
             self.uniffiCloneHandle(),
@@ -2464,8 +2464,8 @@ open func getActivity(id: ActivityId)throws  -> Activity  {
     /**
      * The calendar with this id.
      */
-open func getCalendar(id: CalendarId)throws  -> Calendar  {
-    return try  FfiConverterTypeCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+open func getCalendar(id: CalendarId)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_get_calendar(
             self.uniffiCloneHandle(),
@@ -3227,8 +3227,8 @@ open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activit
     /**
      * Replaces a calendar's name, owner, members and time zone.
      */
-open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> Calendar  {
-    return try  FfiConverterTypeCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_update_calendar(
             self.uniffiCloneHandle(),
@@ -4444,125 +4444,6 @@ public func FfiConverterTypeAgendaQuery_lift(_ buf: RustBuffer) throws -> Agenda
 #endif
 public func FfiConverterTypeAgendaQuery_lower(_ value: AgendaQuery) -> RustBuffer {
     return FfiConverterTypeAgendaQuery.lower(value)
-}
-
-
-/**
- * A stored calendar.
- */
-public struct Calendar: Equatable, Hashable {
-    /**
-     * The id, `calendar_…`.
-     */
-    public var id: CalendarId
-    /**
-     * Its name.
-     */
-    public var name: String
-    /**
-     * The user whose calendar it is (or who manages a team calendar).
-     */
-    public var owner: String?
-    /**
-     * The users of a team calendar; empty for a personal one.
-     */
-    public var members: [String]
-    /**
-     * The IANA time zone it shows and imports floating times in.
-     */
-    public var timeZone: String
-    /**
-     * When it was created.
-     */
-    public var createdAt: Timestamp
-    /**
-     * When it last changed.
-     */
-    public var updatedAt: Timestamp
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The id, `calendar_…`.
-         */id: CalendarId, 
-        /**
-         * Its name.
-         */name: String, 
-        /**
-         * The user whose calendar it is (or who manages a team calendar).
-         */owner: String?, 
-        /**
-         * The users of a team calendar; empty for a personal one.
-         */members: [String], 
-        /**
-         * The IANA time zone it shows and imports floating times in.
-         */timeZone: String, 
-        /**
-         * When it was created.
-         */createdAt: Timestamp, 
-        /**
-         * When it last changed.
-         */updatedAt: Timestamp) {
-        self.id = id
-        self.name = name
-        self.owner = owner
-        self.members = members
-        self.timeZone = timeZone
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Calendar: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCalendar: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Calendar {
-        return
-            try Calendar(
-                id: FfiConverterTypeCalendarId.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                owner: FfiConverterOptionString.read(from: &buf), 
-                members: FfiConverterSequenceString.read(from: &buf), 
-                timeZone: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Calendar, into buf: inout [UInt8]) {
-        FfiConverterTypeCalendarId.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterOptionString.write(value.owner, into: &buf)
-        FfiConverterSequenceString.write(value.members, into: &buf)
-        FfiConverterString.write(value.timeZone, into: &buf)
-        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCalendar_lift(_ buf: RustBuffer) throws -> Calendar {
-    return try FfiConverterTypeCalendar.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCalendar_lower(_ value: Calendar) -> RustBuffer {
-    return FfiConverterTypeCalendar.lower(value)
 }
 
 
@@ -6575,6 +6456,125 @@ public func FfiConverterTypeConvertedLead_lift(_ buf: RustBuffer) throws -> Conv
 #endif
 public func FfiConverterTypeConvertedLead_lower(_ value: ConvertedLead) -> RustBuffer {
     return FfiConverterTypeConvertedLead.lower(value)
+}
+
+
+/**
+ * A stored calendar.
+ */
+public struct CrmCalendar: Equatable, Hashable {
+    /**
+     * The id, `calendar_…`.
+     */
+    public var id: CalendarId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The user whose calendar it is (or who manages a team calendar).
+     */
+    public var owner: String?
+    /**
+     * The users of a team calendar; empty for a personal one.
+     */
+    public var members: [String]
+    /**
+     * The IANA time zone it shows and imports floating times in.
+     */
+    public var timeZone: String
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it last changed.
+     */
+    public var updatedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id, `calendar_…`.
+         */id: CalendarId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The user whose calendar it is (or who manages a team calendar).
+         */owner: String?, 
+        /**
+         * The users of a team calendar; empty for a personal one.
+         */members: [String], 
+        /**
+         * The IANA time zone it shows and imports floating times in.
+         */timeZone: String, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp, 
+        /**
+         * When it last changed.
+         */updatedAt: Timestamp) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.members = members
+        self.timeZone = timeZone
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CrmCalendar: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrmCalendar: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CrmCalendar {
+        return
+            try CrmCalendar(
+                id: FfiConverterTypeCalendarId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                members: FfiConverterSequenceString.read(from: &buf), 
+                timeZone: FfiConverterString.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CrmCalendar, into buf: inout [UInt8]) {
+        FfiConverterTypeCalendarId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterSequenceString.write(value.members, into: &buf)
+        FfiConverterString.write(value.timeZone, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrmCalendar_lift(_ buf: RustBuffer) throws -> CrmCalendar {
+    return try FfiConverterTypeCrmCalendar.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrmCalendar_lower(_ value: CrmCalendar) -> RustBuffer {
+    return FfiConverterTypeCrmCalendar.lower(value)
 }
 
 
@@ -20007,31 +20007,6 @@ fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeCalendar: FfiConverterRustBuffer {
-    typealias SwiftType = [Calendar]
-
-    public static func write(_ value: [Calendar], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeCalendar.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Calendar] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Calendar]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeCalendar.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeChannelCount: FfiConverterRustBuffer {
     typealias SwiftType = [ChannelCount]
 
@@ -20174,6 +20149,31 @@ fileprivate struct FfiConverterSequenceTypeContactInput: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeContactInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCrmCalendar: FfiConverterRustBuffer {
+    typealias SwiftType = [CrmCalendar]
+
+    public static func write(_ value: [CrmCalendar], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCrmCalendar.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CrmCalendar] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CrmCalendar]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCrmCalendar.read(from: &buf))
         }
         return seq
     }
