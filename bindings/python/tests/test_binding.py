@@ -395,3 +395,47 @@ def test_a_raising_listener_is_an_internal_error_and_the_crm_survives(crm):
     crm.create_contact(ContactInput(given_name="Still works"))  # the handle is usable
     assert count(crm) == 2
     assert Crm.open_bytes(before).count_contacts(ContactFilter()) == 1
+
+
+# ---- activities: the binding's own input records and converted outputs ----
+
+
+def test_activity_inputs_take_the_core_defaults_and_instants_cross_as_utc(crm):
+    ana = crm.create_contact(ContactInput(given_name="Ana", emails=[Email(address="ana@firma.ro")]))
+    warsaw = datetime.timezone(datetime.timedelta(hours=1))
+    start = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=warsaw)
+    # No kind: a note; a participant without a status: needs action (the ffi's own records).
+    a = crm.create_activity(crm_ffi.ActivityInput(
+        subject="Spotkanie",
+        starts_at=start,
+        participants=[crm_ffi.ParticipantInput(contact=ana.id)],
+        links=[ana.id],
+    ))
+    assert a.kind == crm_ffi.ActivityKind.NOTE
+    assert a.participants[0].status == crm_ffi.ParticipantStatus.NEEDS_ACTION
+    assert a.starts_at == start and a.starts_at.utcoffset() == datetime.timedelta(0)
+    assert a.priority == crm_ffi.Priority.NORMAL and a.status == crm_ffi.ActivityStatus.PLANNED
+    # The timeline's entries are the binding's own records holding the converted ones.
+    page = crm.timeline(crm_ffi.TimelineQuery(record=ana.id))
+    kinds = [e.kind for e in page.items]
+    assert kinds == [crm_ffi.TimelineEntryKind.ACTIVITY, crm_ffi.TimelineEntryKind.CREATED]
+    assert page.items[0].activity.id == a.id and page.items[0].change is None
+    crm.update_contact(ana.id, ContactInput(given_name="Ana", emails=[Email(address="ana@firma.ro")],
+                                            lifecycle_stage="customer"))
+    # The activity is planned for December: newest first it comes before the change.
+    change = crm.timeline(crm_ffi.TimelineQuery(record=ana.id)).items[1].change
+    assert change.fields == ["lifecycle_stage"] and change.stage_to == "customer"
+    assert change.at.utcoffset() == datetime.timedelta(0)
+
+
+def test_activity_errors_name_the_field(crm):
+    with pytest.raises(CrmError.Validation) as e:
+        crm.create_activity(crm_ffi.ActivityInput(
+            subject="x",
+            starts_at=START,
+            ends_at=START - datetime.timedelta(minutes=1),
+        ))
+    assert e.value.field == "ends_at"
+    with pytest.raises(CrmError.Validation) as e:
+        crm.activity_occurrences("activity_nope", START, None)
+    assert e.value.field == "id"

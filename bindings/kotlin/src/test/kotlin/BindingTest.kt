@@ -10,6 +10,8 @@ import java.util.Collections
 import java.util.concurrent.CyclicBarrier
 import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
+import uniffi.crm_ffi.ActivityInput
+import uniffi.crm_ffi.ActivityKind
 import uniffi.crm_ffi.Archived
 import uniffi.crm_ffi.ClosingQuery
 import uniffi.crm_ffi.CompanyInput
@@ -35,9 +37,13 @@ import uniffi.crm_ffi.LeadQuery
 import uniffi.crm_ffi.LineItemInput
 import uniffi.crm_ffi.Money
 import uniffi.crm_ffi.OpenOptions
+import uniffi.crm_ffi.ParticipantInput
+import uniffi.crm_ffi.ParticipantStatus
 import uniffi.crm_ffi.Progress
 import uniffi.crm_ffi.ProgressListener
 import uniffi.crm_ffi.RecordKind
+import uniffi.crm_ffi.TimelineEntryKind
+import uniffi.crm_ffi.TimelineQuery
 
 class CheckFailed(message: String) : Exception(message)
 
@@ -119,6 +125,30 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
         val kinds = CrmException::class.sealedSubclasses.map { it.simpleName }.toSet()
         checkEq(setOf("NotFound", "Validation", "Conflict", "Closed", "Storage", "Version", "Cancelled"), kinds, "variants")
         ensure(!CrmException::class.java.isAssignableFrom(InternalException::class.java)) { "InternalException is a CrmException" }
+    },
+
+    // ---- activities: the binding's own input records and converted outputs ----
+    "activity inputs take the core's defaults; the timeline's entries convert" to {
+        testCrm().use { crm ->
+            val ana = crm.createContact(ContactInput(givenName = "Ana", emails = listOf(Email(address = "ana@firma.ro"))))
+            val start = START.plusSeconds(86_400)
+            val a = crm.createActivity(ActivityInput(
+                subject = "Spotkanie",
+                startsAt = start,
+                participants = listOf(ParticipantInput(contact = ana.id)),
+                links = listOf(ana.id),
+            ))
+            checkEq(ActivityKind.NOTE, a.kind, "kind")
+            checkEq(ParticipantStatus.NEEDS_ACTION, a.participants[0].status, "participant status")
+            checkEq(start, a.startsAt, "start")
+            val page = crm.timeline(TimelineQuery(record = ana.id))
+            checkEq(listOf(TimelineEntryKind.ACTIVITY, TimelineEntryKind.CREATED), page.items.map { it.kind }, "kinds")
+            checkEq(a.id, page.items[0].activity?.id, "activity")
+            val e = raises<CrmException.Validation>("end before start") {
+                crm.createActivity(ActivityInput(subject = "x", startsAt = start, endsAt = start.minusSeconds(60)))
+            }
+            checkEq("ends_at", e.field, "field")
+        }
     },
 
     // ---- nullability and defaults ----
