@@ -16,11 +16,11 @@ use crate::codec;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::id::{ActivityId, CalendarId, ContactId, RecordRef};
-use crate::index::{self, Entries, ix};
+use crate::index::{self, Entries, field_class, ix};
 use crate::record::{self, Record};
 use crate::recurrence::{self, Recurrence};
 use crate::store::{self, Flow, Reader, Table, Writer};
-use crate::{input, normalize, query};
+use crate::{input, normalize, postings, query, text};
 
 /// What kind of exchange an activity is.
 #[derive(
@@ -616,6 +616,19 @@ impl Record for Activity {
                 }
             }
         }
+        let mut add = |s: &str, class: u8| {
+            text::for_each_term(s, |t| {
+                out.search
+                    .push((index::search_key(SEARCH_KIND, t, id), class))
+            });
+        };
+        add(&self.subject, field_class::NAME);
+        for s in [&self.other_kind, &self.location, &self.outcome, &self.body]
+            .into_iter()
+            .flatten()
+        {
+            add(s, field_class::OTHER);
+        }
         if let (ActivityStatus::Planned, Some(base), false) = (
             self.status,
             self.starts_at.or(self.due_at),
@@ -632,6 +645,47 @@ impl Record for Activity {
             }
         }
     }
+}
+
+/// The `search` table's kind byte for activities (record kinds use 1 to 4, products 0x10).
+const SEARCH_KIND: u8 = 0x11;
+
+/// Activities whose subject, body, location, outcome or kind name has, for every word of
+/// `text`, a word starting with it (ignoring case and diacritics); newest first.
+pub(crate) fn search(r: &mut impl Reader, query_text: &str, limit: u32) -> Result<Vec<Activity>> {
+    if !(1..=1000).contains(&limit) {
+        return Err(Error::validation("limit", "must be from 1 to 1,000"));
+    }
+    let mut words = text::terms(query_text);
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    words.dedup();
+    let mut found: Option<Vec<u128>> = None;
+    for word in &words {
+        let mut prefix = vec![SEARCH_KIND];
+        prefix.extend_from_slice(word.as_bytes());
+        let mut ids = Vec::new();
+        postings::scan(r, &prefix, |_, id, _| {
+            ids.push(id);
+            Ok(Flow::Continue(()))
+        })?;
+        ids.sort_unstable();
+        ids.dedup();
+        found = Some(match found {
+            None => ids,
+            Some(before) => before
+                .into_iter()
+                .filter(|id| ids.binary_search(id).is_ok())
+                .collect(),
+        });
+    }
+    let mut out = found
+        .unwrap_or_default()
+        .into_iter()
+        .map(|raw| get(r, ActivityId::from_u128(raw)))
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by_key(|a| std::cmp::Reverse((a.when(), a.id)));
+    out.truncate(limit as usize);
+    Ok(out)
 }
 
 /// Longest event: a year and a day. Calendar queries look this far back for events that

@@ -544,6 +544,10 @@ operations! {
         /// A contact's journey: its done exchanges with a channel, oldest first, with its
         /// lifecycle stage at each, counts per channel, and the first and last touch.
         fn customer_journey(contact: ContactId) -> Journey = |r, ctx| timeline::journey(r, contact);
+        /// Activities whose subject, body, location, outcome or kind name has a word starting
+        /// with each word of `text` (ignoring case and diacritics), newest first, at most
+        /// `limit` (1 to 1,000).
+        fn search_activities(text: &str, limit: u32) -> Vec<Activity> = |r, ctx| activity::search(r, text, limit);
         /// The activities planned on completing this one.
         fn follow_ups(id: ActivityId) -> Vec<Activity> = |r, ctx| activity::follow_ups(r, id);
         /// The chain of follow-ups this activity belongs to, from its first activity on, in

@@ -732,3 +732,55 @@ fn participants_answer_invitations() {
     );
     let _ = Duration::zero();
 }
+
+#[test]
+fn activities_are_found_by_the_words_of_their_subject_body_and_outcome() {
+    let crm = crm();
+    let note = |subject: &str, body: Option<&str>, when| {
+        crm.create_activity(ActivityInput {
+            kind: ActivityKind::Note,
+            subject: subject.into(),
+            body: body.map(Into::into),
+            starts_at: Some(when),
+            ..ActivityInput::default()
+        })
+        .unwrap()
+    };
+    let a = note(
+        "Spotkanie w Łodzi",
+        Some("Omówić ofertę pilotażu"),
+        at(2026, 11, 1, 9, 0),
+    );
+    let b = note(
+        "Telefon",
+        Some("Pilotaż przesunięty na styczeń"),
+        at(2026, 11, 5, 9, 0),
+    );
+    let c = note("Ștefan: umowa", None, at(2026, 11, 3, 9, 0));
+    let ids = |text: &str, limit| {
+        crm.search_activities(text, limit)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("pilot", 50), vec![b.id, a.id], "newest first");
+    assert_eq!(ids("PILOTAZ lodz", 50), vec![a.id]);
+    assert_eq!(ids("stefan", 50), vec![c.id]);
+    assert_eq!(ids("pilot", 1), vec![b.id]);
+    assert_eq!(ids("nothing", 50), vec![]);
+    let mut input = b.to_input();
+    input.body = None;
+    input.outcome = Some("wants a pilot".into());
+    crm.update_activity(b.id, input).unwrap();
+    assert_eq!(
+        ids("przesuniety", 50),
+        vec![],
+        "the old body's words are gone"
+    );
+    assert_eq!(ids("wants pilot", 50), vec![b.id]);
+    crm.delete_activity(a.id).unwrap();
+    assert_eq!(ids("pilot", 50), vec![b.id]);
+    assert_eq!(field_of(crm.search_activities("pilot", 0)), "limit");
+    assert!(crm.verify().unwrap().is_ok());
+}

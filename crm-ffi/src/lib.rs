@@ -3396,6 +3396,13 @@ impl Crm {
         Ok(self.inner.customer_journey(contact)?)
     }
 
+    /// Activities whose subject, body, location, outcome or kind name has a word starting
+    /// with each word of `text`, newest first, at most `limit` (1 to 1,000).
+    #[uniffi::method(default(limit = 50))]
+    pub fn search_activities(&self, text: String, limit: u32) -> R<Vec<Activity>> {
+        Ok(self.inner.search_activities(&text, limit)?)
+    }
+
     /// The activities planned on completing this one.
     pub fn follow_ups(&self, id: ActivityId) -> R<Vec<Activity>> {
         Ok(self.inner.follow_ups(id)?)

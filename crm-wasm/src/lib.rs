@@ -1610,6 +1610,20 @@ impl Crm {
         out(self.inner.customer_journey(parse("contact", &contact)?))
     }
 
+    /// Activities whose subject, body, location, outcome or kind name has a word starting
+    /// with each word of `text`, newest first, at most `limit` (1 to 1,000; 50 when absent).
+    #[wasm_bindgen(js_name = searchActivities, unchecked_return_type = "Activity[]")]
+    pub fn search_activities(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] limit: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let limit: Option<u32> = arg("limit", &limit)?;
+        out(self
+            .inner
+            .search_activities(&self::text("text", &text)?, limit.unwrap_or(50)))
+    }
+
     /// The activities planned on completing this one.
     #[wasm_bindgen(js_name = followUps, unchecked_return_type = "Activity[]")]
     pub fn follow_ups(

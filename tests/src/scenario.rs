@@ -411,6 +411,7 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
             "get_activity" => value(crm.get_activity(arg(a, "id")?)),
             "timeline" => value(crm.timeline(&arg(a, "query")?)),
             "customer_journey" => value(crm.customer_journey(arg(a, "contact")?)),
+            "search_activities" => value(crm.search_activities(&arg::<String>(a, "text")?, arg(a, "limit")?)),
             "follow_ups" => value(crm.follow_ups(arg(a, "id")?)),
             "activity_chain" => value(crm.activity_chain(arg(a, "id")?)),
             "tasks" => value(crm.tasks(&arg(a, "query")?)),

@@ -306,6 +306,7 @@ function everyCall(crm) {
     get_activity: [call.id],
     timeline: [{ record: deal.id, limit: 10 }],
     customer_journey: [ana.id],
+    search_activities: ['call', 10],
     follow_ups: [task.id],
     activity_chain: [sent.next.id],
     tasks: [{ owner: 'ana', list: 'open', time_zone: 'Europe/Bucharest' }],

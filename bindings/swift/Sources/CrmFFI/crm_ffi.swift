@@ -1295,6 +1295,12 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func search(query: SearchQuery) throws  -> [SearchHit]
     
     /**
+     * Activities whose subject, body, location, outcome or kind name has a word starting
+     * with each word of `text`, newest first, at most `limit` (1 to 1,000).
+     */
+    func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
+    
+    /**
      * Active products whose name or SKU has words starting with each word of `text`.
      */
     func searchProducts(text: String) throws  -> [Product]
@@ -3077,6 +3083,21 @@ open func search(query: SearchQuery)throws  -> [SearchHit]  {
     uniffi_crm_ffi_fn_method_crm_search(
             self.uniffiCloneHandle(),
         FfiConverterTypeSearchQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Activities whose subject, body, location, outcome or kind name has a word starting
+     * with each word of `text`, newest first, at most `limit` (1 to 1,000).
+     */
+open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_search_activities(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),
+        FfiConverterUInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -22677,6 +22698,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_search() != 6655) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 22899) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_search_products() != 22163) {

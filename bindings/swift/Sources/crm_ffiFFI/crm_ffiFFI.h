@@ -884,6 +884,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_sales_cycle(uint64_t ptr, RustBuffer que
 RustBuffer uniffi_crm_ffi_fn_method_crm_search(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_ACTIVITIES
+RustBuffer uniffi_crm_ffi_fn_method_crm_search_activities(uint64_t ptr, RustBuffer text, uint32_t limit, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_PRODUCTS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_PRODUCTS
 RustBuffer uniffi_crm_ffi_fn_method_crm_search_products(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
@@ -2008,6 +2013,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_sales_cycle(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
 uint16_t uniffi_crm_ffi_checksum_method_crm_search(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_ACTIVITIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_search_activities(void
     
 );
 #endif
