@@ -1008,6 +1008,14 @@ pub(crate) fn update(
         (ActivityStatus::Done, _) => Some(now),
         _ => None,
     };
+    let unchanged = Activity {
+        updated_at: old.updated_at,
+        ..a.clone()
+    } == old;
+    if unchanged {
+        // Nothing changed (an iCalendar file imported again): nothing is written.
+        return Ok(old);
+    }
     record::save(w, Some(&old), &a)?;
     Ok(a)
 }

@@ -606,7 +606,8 @@ pub(crate) fn export_ical(r: &mut impl Reader, ctx: &Ctx, q: &IcalExport) -> Res
 pub struct IcalImportReport {
     /// The activities created, in file order.
     pub created: Vec<ActivityId>,
-    /// The activities updated (their UID was already known), in file order.
+    /// The activities whose UID was already known, in file order (rewritten only where the
+    /// file changed something).
     pub updated: Vec<ActivityId>,
     /// What was left out or approximated, and why.
     pub skipped: Vec<IcalSkipped>,

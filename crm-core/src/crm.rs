@@ -757,7 +757,8 @@ operations! {
         };
         /// Records an activity: a call, meeting, task, note, email or other exchange.
         fn create_activity(input: ActivityInput) -> Activity = |w, ctx| activity::create(w, ctx, &input);
-        /// Replaces the editable fields of an activity (see [`Activity::to_input`]).
+        /// Replaces the editable fields of an activity (see [`Activity::to_input`]); an update
+        /// that changes nothing writes nothing.
         fn update_activity(id: ActivityId, input: ActivityInput) -> Activity = |w, ctx| activity::update(w, ctx, id, &input);
         /// Marks a planned activity done, and plans the next one when asked (it follows this
         /// one).

@@ -544,10 +544,23 @@ fn exporting_a_calendar_and_importing_it_gives_the_same_events() {
         assert_eq!(back.calendar, Some(copy.id));
         assert_eq!(comparable(&back), comparable(orig), "{}", orig.subject);
     }
-    // Importing the same file again updates the same activities.
+    // Importing the same file again finds the same activities, and changes nothing.
+    let before: Vec<Activity> = report
+        .created
+        .iter()
+        .map(|id| crm.get_activity(*id).unwrap())
+        .collect();
     let again = crm.import_ical(copy.id, &ics).unwrap();
     assert_eq!(again.created, vec![]);
     assert_eq!(again.updated, report.created);
+    for a in &before {
+        assert_eq!(
+            &crm.get_activity(a.id).unwrap(),
+            a,
+            "untouched: {}",
+            a.subject
+        );
+    }
     // A range exports only the events with an occurrence in it.
     let december_11 = crm
         .export_ical(&IcalExport {

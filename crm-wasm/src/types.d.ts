@@ -1010,7 +1010,10 @@ export interface IcalExport {
 export interface IcalImportReport {
     /** The activities created, in file order. */
     created: ActivityId[];
-    /** The activities updated (their UID was already known), in file order. */
+    /**
+     * The activities whose UID was already known, in file order (rewritten only where the
+     * file changed something).
+     */
     updated: ActivityId[];
     /** What was left out or approximated, and why. */
     skipped: IcalSkipped[];
