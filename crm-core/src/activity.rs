@@ -19,7 +19,7 @@ use crate::id::{ActivityId, CalendarId, ContactId, RecordRef};
 use crate::index::{self, Entries, field_class, ix};
 use crate::record::{self, Record};
 use crate::recurrence::{self, Recurrence};
-use crate::store::{self, Flow, Reader, Table, Writer};
+use crate::store::{self, Reader, Table, Writer};
 use crate::{input, normalize, postings, query, text};
 
 /// What kind of exchange an activity is.
@@ -656,30 +656,7 @@ pub(crate) fn search(r: &mut impl Reader, query_text: &str, limit: u32) -> Resul
     if !(1..=1000).contains(&limit) {
         return Err(Error::validation("limit", "must be from 1 to 1,000"));
     }
-    let mut words = text::terms(query_text);
-    words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    words.dedup();
-    let mut found: Option<Vec<u128>> = None;
-    for word in &words {
-        let mut prefix = vec![SEARCH_KIND];
-        prefix.extend_from_slice(word.as_bytes());
-        let mut ids = Vec::new();
-        postings::scan(r, &prefix, |_, id, _| {
-            ids.push(id);
-            Ok(Flow::Continue(()))
-        })?;
-        ids.sort_unstable();
-        ids.dedup();
-        found = Some(match found {
-            None => ids,
-            Some(before) => before
-                .into_iter()
-                .filter(|id| ids.binary_search(id).is_ok())
-                .collect(),
-        });
-    }
-    let mut out = found
-        .unwrap_or_default()
+    let mut out = postings::ids_with_every_word(r, SEARCH_KIND, query_text)?
         .into_iter()
         .map(|raw| get(r, ActivityId::from_u128(raw)))
         .collect::<Result<Vec<_>>>()?;
@@ -891,10 +868,7 @@ pub(crate) fn local_midnight(day: chrono::NaiveDate, zone: Tz) -> Option<DateTim
 }
 
 fn participant(r: &mut impl Reader, field: &str, p: &Participant) -> Result<Participant> {
-    let set = usize::from(p.contact.is_some())
-        + usize::from(p.user.is_some())
-        + usize::from(p.email.is_some());
-    if set != 1 {
+    if !names_one_person(p) {
         return Err(Error::validation(
             field,
             "must name exactly one of contact, user and email",
@@ -925,6 +899,14 @@ fn participant(r: &mut impl Reader, field: &str, p: &Participant) -> Result<Part
         name: input::line(&format!("{field}.name"), p.name.as_deref())?,
         status: p.status,
     })
+}
+
+/// Whether exactly one of a participant's contact, user and email is set.
+fn names_one_person(p: &Participant) -> bool {
+    usize::from(p.contact.is_some())
+        + usize::from(p.user.is_some())
+        + usize::from(p.email.is_some())
+        == 1
 }
 
 fn same_person(a: &Participant, b: &Participant) -> bool {
@@ -1227,10 +1209,7 @@ pub(crate) fn respond(
         name: None,
         status: response.status,
     };
-    let set = usize::from(who.contact.is_some())
-        + usize::from(who.user.is_some())
-        + usize::from(who.email.is_some());
-    if set != 1 {
+    if !names_one_person(&who) {
         return Err(Error::validation(
             "response",
             "must name exactly one of contact, user and email",
@@ -1387,20 +1366,13 @@ pub(crate) fn tasks(r: &mut impl Reader, ctx: &Ctx, q: &TaskQuery) -> Result<Vec
             None => Bound::Unbounded,
         },
     };
-    let mut ids = Vec::new();
-    r.scan(
-        Table::Index,
+    let ids = query::ids_in_range(
+        r,
         (
             Bound::Included(lower.as_slice()),
             upper.as_ref().map(Vec::as_slice),
         ),
         q.list == TaskList::Done,
-        |k, _| {
-            if let Some(id) = index::id_of_key(k) {
-                ids.push(id);
-            }
-            Ok(Flow::Continue(()))
-        },
     )?;
     let mut out = ids
         .into_iter()

@@ -228,12 +228,6 @@ fn check_range(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-fn read_instant(bytes: &[u8]) -> Option<DateTime<Utc>> {
-    let raw: [u8; 8] = bytes.get(..8)?.try_into().ok()?;
-    let micros = (u64::from_be_bytes(raw) ^ (1 << 63)) as i64;
-    DateTime::from_timestamp_micros(micros)
-}
-
 /// The occurrences of a scope's events that overlap `[from, until)`, by start then id.
 fn occurrences(
     r: &mut impl Reader,
@@ -258,8 +252,8 @@ fn occurrences(
         (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
         false,
         |k, _| {
-            let start = k.get(head..).and_then(read_instant);
-            let end = k.get(head + 8..).and_then(read_instant);
+            let start = k.get(head..).and_then(index::read_instant);
+            let end = k.get(head + 8..).and_then(index::read_instant);
             if let (Some(s), Some(e), Some(id)) = (start, end, index::id_of_key(k)) {
                 let overlaps = if s == e { s >= from } else { e > from };
                 if overlaps && s < until {
@@ -477,17 +471,10 @@ pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Ve
     index::push_instant(&mut lower, q.from);
     let mut upper = vec![ix::REMINDER];
     index::push_instant(&mut upper, q.until);
-    let mut ids = Vec::new();
-    r.scan(
-        Table::Index,
+    let mut ids = query::ids_in_range(
+        r,
         (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
         false,
-        |k, _| {
-            if let Some(id) = index::id_of_key(k) {
-                ids.push(id);
-            }
-            Ok(Flow::Continue(()))
-        },
     )?;
     ids.sort_unstable();
     ids.dedup();

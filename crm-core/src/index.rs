@@ -123,6 +123,12 @@ pub(crate) fn push_instant(out: &mut Vec<u8>, t: DateTime<Utc>) {
     out.extend_from_slice(&flipped.to_be_bytes());
 }
 
+/// Reads an instant written by [`push_instant`] from the first 8 bytes.
+pub(crate) fn read_instant(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    let raw: [u8; 8] = bytes.get(..8)?.try_into().ok()?;
+    DateTime::from_timestamp_micros((u64::from_be_bytes(raw) ^ (1 << 63)) as i64)
+}
+
 /// Appends a text value and its terminator. The value must not contain 0x00; every caller
 /// passes folded or validated text, and a stray 0x00 is dropped rather than trusted.
 pub(crate) fn push_text(out: &mut Vec<u8>, s: &str, max: usize) {

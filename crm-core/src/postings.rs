@@ -137,6 +137,34 @@ fn first_of(key: &[u8]) -> Result<u128> {
 /// Calls `f` with the term part of the key (`[kind][term]`, without the 0x00), the id and the
 /// field classes of every posting whose term starts with `prefix` (`[kind][word]`): terms in
 /// byte order, ids ascending within a term.
+/// The ids, ascending, of the records of search kind `kind` that have, for every word of
+/// `text`, a term starting with it (the longest words are read first).
+pub(crate) fn ids_with_every_word(r: &mut impl Reader, kind: u8, text: &str) -> Result<Vec<u128>> {
+    let mut words = crate::text::terms(text);
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    words.dedup();
+    let mut found: Option<Vec<u128>> = None;
+    for word in &words {
+        let mut prefix = vec![kind];
+        prefix.extend_from_slice(word.as_bytes());
+        let mut ids = Vec::new();
+        scan(r, &prefix, |_, id, _| {
+            ids.push(id);
+            Ok(Flow::Continue(()))
+        })?;
+        ids.sort_unstable();
+        ids.dedup();
+        found = Some(match found {
+            None => ids,
+            Some(before) => before
+                .into_iter()
+                .filter(|id| ids.binary_search(id).is_ok())
+                .collect(),
+        });
+    }
+    Ok(found.unwrap_or_default())
+}
+
 pub(crate) fn scan(
     r: &mut impl Reader,
     prefix: &[u8],

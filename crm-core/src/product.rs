@@ -327,29 +327,8 @@ pub(crate) fn all(r: &mut impl Reader, include_archived: bool) -> Result<Vec<Pro
 
 /// Active products whose name or SKU has words starting with each word of `text`.
 pub(crate) fn search(r: &mut impl Reader, query_text: &str) -> Result<Vec<Product>> {
-    let mut words = text::terms(query_text);
-    words.dedup();
-    let mut found: Option<Vec<u128>> = None;
-    for word in &words {
-        let mut prefix = vec![PRODUCT_SEARCH_KIND];
-        prefix.extend_from_slice(word.as_bytes());
-        let mut ids = Vec::new();
-        postings::scan(r, &prefix, |_, id, _| {
-            ids.push(id);
-            Ok(Flow::Continue(()))
-        })?;
-        ids.sort_unstable();
-        ids.dedup();
-        found = Some(match found {
-            None => ids,
-            Some(before) => before
-                .into_iter()
-                .filter(|id| ids.binary_search(id).is_ok())
-                .collect(),
-        });
-    }
     let mut out = Vec::new();
-    for raw in found.unwrap_or_default() {
+    for raw in postings::ids_with_every_word(r, PRODUCT_SEARCH_KIND, query_text)? {
         out.push(record::require::<Product>(
             r,
             raw,

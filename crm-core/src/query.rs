@@ -426,6 +426,20 @@ pub(crate) fn ids_with_prefix(r: &mut impl Reader, prefix: &[u8]) -> Result<Vec<
     Ok(out)
 }
 
+/// The ids at the end of every index key in `range`, in key order (or reverse).
+pub(crate) fn ids_in_range(
+    r: &mut impl Reader,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+) -> Result<Vec<u128>> {
+    let mut out = Vec::new();
+    r.scan(Table::Index, range, reverse, |key, _| {
+        out.extend(index::id_of_key(key));
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(out)
+}
+
 fn id_set(r: &mut impl Reader, prefix: &[u8]) -> Result<BTreeSet<u128>> {
     Ok(ids_with_prefix(r, prefix)?.into_iter().collect())
 }

@@ -287,11 +287,7 @@ fn activity_positions(r: &mut impl Reader, rec: RecordRef) -> Result<Vec<(DateTi
     let prefix = index::raw_prefix(ix::ACTIVITY_ON, &rec.key_bytes());
     let mut out = Vec::new();
     r.scan_prefix(Table::Index, &prefix, false, |k, _| {
-        let when = k
-            .get(prefix.len()..prefix.len() + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(|b| (u64::from_be_bytes(b) ^ (1 << 63)) as i64)
-            .and_then(DateTime::from_timestamp_micros);
+        let when = k.get(prefix.len()..).and_then(index::read_instant);
         if let (Some(when), Some(id)) = (when, index::id_of_key(k)) {
             out.push((when, id));
         }
