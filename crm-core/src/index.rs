@@ -201,9 +201,46 @@ pub(crate) struct Entries {
     pub(crate) search: Vec<(Vec<u8>, u8)>,
 }
 
+/// The search kind byte of the name-prefix lists: `NAME_PREFIX | code` for a record kind's
+/// code (1 to 4). For every term a contact, company, lead or deal holds in a name, its first
+/// one, two and three characters are kept as terms of their own under this byte, so that the
+/// best matches of a short word are the first ids of one list (`search.rs`).
+pub(crate) const NAME_PREFIX: u8 = 0x20;
+
+/// How many leading characters of a name term get a name-prefix list.
+pub(crate) const NAME_PREFIX_CHARS: usize = 3;
+
+/// Appends to `out` the name-prefix entries of one search entry (none unless it is a record
+/// kind's term held in a name).
+fn push_name_prefixes(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
+    let kind = key.first().copied().unwrap_or(0);
+    if classes & field_class::NAME == 0 || !(1..=4).contains(&kind) || key.len() < 18 {
+        return;
+    }
+    let (head, id) = key.split_at(key.len() - 16);
+    let Ok(term) = std::str::from_utf8(&head[1..head.len() - 1]) else {
+        return;
+    };
+    let ends = term.char_indices().skip(1).map(|(i, _)| i);
+    for end in ends.chain([term.len()]).take(NAME_PREFIX_CHARS) {
+        let mut k = Vec::with_capacity(end + 18);
+        k.push(NAME_PREFIX | kind);
+        k.extend_from_slice(&term.as_bytes()[..end]);
+        k.push(0);
+        k.extend_from_slice(id);
+        out.push((k, field_class::NAME));
+    }
+}
+
 impl Entries {
-    /// Sorts the keys, drops duplicates and merges the field classes of repeated terms.
+    /// Adds the name-prefix entries of the search terms held in names ([`NAME_PREFIX`]), sorts
+    /// the keys, drops duplicates and merges the field classes of repeated terms.
     pub(crate) fn normalize(&mut self) {
+        let mut prefixes = Vec::new();
+        for (key, classes) in &self.search {
+            push_name_prefixes(key, *classes, &mut prefixes);
+        }
+        self.search.append(&mut prefixes);
         self.index.sort_unstable();
         self.index.dedup();
         self.search.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -339,5 +376,44 @@ mod tests {
         e.normalize();
         assert_eq!(e.index, vec![vec![1], vec![2]]);
         assert_eq!(e.search, vec![(vec![0], 2), (vec![1], 9)]);
+    }
+
+    #[test]
+    fn names_get_lists_of_their_first_characters() {
+        let mut e = Entries {
+            index: Vec::new(),
+            search: vec![
+                (search_key(1, "łódź", 7), field_class::NAME),
+                (
+                    search_key(1, "lo", 7),
+                    field_class::NAME | field_class::EMAIL,
+                ),
+                (search_key(1, "lodz", 7), field_class::OTHER),
+                (search_key(0x10, "lodz", 7), field_class::NAME),
+            ],
+        };
+        e.normalize();
+        let prefixes: Vec<(String, u8)> = e
+            .search
+            .iter()
+            .filter(|(k, _)| k[0] == NAME_PREFIX | 1)
+            .map(|(k, c)| {
+                assert_eq!(id_of_key(k), Some(7));
+                (String::from_utf8(k[1..k.len() - 17].to_vec()).unwrap(), *c)
+            })
+            .collect();
+        let name = field_class::NAME;
+        assert_eq!(
+            prefixes,
+            [
+                ("l", name),
+                ("lo", name),
+                ("ł", name),
+                ("łó", name),
+                ("łód", name)
+            ]
+            .map(|(t, c)| (t.to_string(), c))
+        );
+        assert_eq!(e.search.len(), 4 + 5, "products get no prefix lists");
     }
 }

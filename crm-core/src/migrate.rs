@@ -14,11 +14,16 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use std::ops::Bound;
 
+use crate::company::Company;
+use crate::contact::Contact;
+use crate::deal::Deal;
+use crate::lead::Lead;
+use crate::record::{self, Record};
 use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
-use crate::{index, pipeline, postings, relation};
+use crate::{codec, index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -26,8 +31,13 @@ const VERSION_KEY: &[u8] = b"schema_version";
 type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
 
 /// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] =
-    [create_v1, sales_v2, posting_lists_v3, activities_v4];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [
+    create_v1,
+    sales_v2,
+    posting_lists_v3,
+    activities_v4,
+    name_prefixes_v5,
+];
 
 /// Version 1: the tables, and the built-in relation types.
 fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
@@ -53,6 +63,51 @@ fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
 /// the activities that link to them.
 fn activities_v4(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     Store::create_tables(w)
+}
+
+/// Version 5: the name-prefix lists of the search table (`index::NAME_PREFIX`), built from
+/// every contact, company, lead and deal.
+fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    add_name_prefixes::<Contact>(w)?;
+    add_name_prefixes::<Company>(w)?;
+    add_name_prefixes::<Lead>(w)?;
+    add_name_prefixes::<Deal>(w)
+}
+
+/// Posts the name-prefix entries of every record of a kind, reading ten thousand records at a
+/// time so that memory stays bounded on large files.
+fn add_name_prefixes<R: Record>(w: &mut WriteTx<'_>) -> Result<()> {
+    const AT_A_TIME: usize = 10_000;
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let mut records: Vec<R> = Vec::new();
+        let lower = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        let mut last = None;
+        w.scan(R::TABLE, (lower, Bound::Unbounded), false, |k, v| {
+            let raw =
+                index::id_of_key(k).ok_or_else(|| Error::storage("a record key is not an id"))?;
+            let mut record: R = codec::decode(R::NAME, v)?;
+            record.set_raw_id(raw);
+            records.push(record);
+            last = Some(k.to_vec());
+            Ok(if records.len() < AT_A_TIME {
+                Flow::Continue(())
+            } else {
+                Flow::Break(())
+            })
+        })?;
+        let Some(last) = last else {
+            return Ok(());
+        };
+        after = Some(last);
+        for record in &records {
+            for (key, classes) in record::entries_of(record).search {
+                if key.first().is_some_and(|k| k & 0xF0 == index::NAME_PREFIX) {
+                    w.post(&key[..key.len() - 16], record.raw_id(), classes)?;
+                }
+            }
+        }
+    }
 }
 
 /// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is

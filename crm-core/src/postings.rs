@@ -134,9 +134,6 @@ fn first_of(key: &[u8]) -> Result<u128> {
     crate::index::id_of_key(key).ok_or_else(corrupt)
 }
 
-/// Calls `f` with the term part of the key (`[kind][term]`, without the 0x00), the id and the
-/// field classes of every posting whose term starts with `prefix` (`[kind][word]`): terms in
-/// byte order, ids ascending within a term.
 /// The ids, ascending, of the records of search kind `kind` that have, for every word of
 /// `text`, a term starting with it (the longest words are read first).
 pub(crate) fn ids_with_every_word(r: &mut impl Reader, kind: u8, text: &str) -> Result<Vec<u128>> {
@@ -165,6 +162,9 @@ pub(crate) fn ids_with_every_word(r: &mut impl Reader, kind: u8, text: &str) -> 
     Ok(found.unwrap_or_default())
 }
 
+/// Calls `f` with the term part of the key (`[kind][term]`, without the 0x00), the id and the
+/// field classes of every posting whose term starts with `prefix` (`[kind][word]`; with the
+/// 0x00 appended, of that one term): terms in byte order, ids ascending within a term.
 pub(crate) fn scan(
     r: &mut impl Reader,
     prefix: &[u8],

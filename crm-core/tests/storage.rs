@@ -251,6 +251,48 @@ fn the_version_3_fixture_opens_and_takes_activities() {
     assert!(again.verify().unwrap().is_ok());
 }
 
+#[test]
+fn the_version_4_fixture_gets_name_prefix_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.crm");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v4.crm"),
+        &path,
+    )
+    .unwrap();
+    let crm = Crm::open(&path).unwrap();
+    // `verify` recomputes every search entry, the new name prefixes included.
+    let report = crm.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    let names = |q: &str| -> Vec<String> {
+        crm.search(&SearchQuery::new(q))
+            .unwrap()
+            .into_iter()
+            .map(|h| h.label)
+            .collect()
+    };
+    // One short word is answered from the name-prefix lists built by the migration.
+    assert_eq!(names("zo"), ["Zofia Wiśniewska"]);
+    // Names first (the company, the converted lead, its deal); then the lead and contact
+    // whose email domain starts with it.
+    assert_eq!(
+        names("ml"),
+        [
+            "Młyny Łódzkie",
+            "Młyn Kalisz",
+            "Łucja Dąbrowska",
+            "Młyn Kalisz",
+            "Łucja Dąbrowska"
+        ]
+    );
+    let agenda = crm
+        .find_contact_by_email("zofia@firma.pl")
+        .unwrap()
+        .map(|z| crm.timeline(&TimelineQuery::new(z.id)).unwrap().items.len());
+    assert!(agenda.unwrap() >= 2, "its activities are there");
+    crm.close().unwrap();
+}
+
 /// Writes the fixture of the current schema version. Run it when the version changes:
 /// `cargo test -p crm-core --test storage write_fixture -- --ignored`, then rename the file.
 #[test]
@@ -399,6 +441,37 @@ fn write_fixture() {
             by: Some("ana".into()),
         },
     )
+    .unwrap();
+    // Since version 4: activities, calendars and record changes.
+    let calendar = crm
+        .create_calendar(CalendarInput {
+            name: "Sprzedaż".into(),
+            owner: Some("ana".into()),
+            members: Vec::new(),
+            time_zone: Some("Europe/Warsaw".into()),
+        })
+        .unwrap();
+    crm.create_activity(ActivityInput {
+        kind: ActivityKind::Meeting,
+        subject: "Spotkanie w Łodzi".into(),
+        owner: Some("ana".into()),
+        starts_at: Some("2026-03-30T07:00:00Z".parse().unwrap()),
+        ends_at: Some("2026-03-30T08:00:00Z".parse().unwrap()),
+        time_zone: Some("Europe/Warsaw".into()),
+        links: vec![zofia.id.into(), deal.id.into()],
+        calendar: Some(calendar.id),
+        reminders: vec![15],
+        ..ActivityInput::default()
+    })
+    .unwrap();
+    crm.create_activity(ActivityInput {
+        kind: ActivityKind::Task,
+        subject: "Wysłać umowę".into(),
+        owner: Some("ana".into()),
+        due_at: Some("2026-04-02T10:00:00Z".parse().unwrap()),
+        links: vec![jan.id.into()],
+        ..ActivityInput::default()
+    })
     .unwrap();
     assert!(crm.verify().unwrap().is_ok());
     std::fs::write(&path, crm.backup(&mut |_| true).unwrap()).unwrap();

@@ -1,0 +1,137 @@
+//! Property test of the ranking: the best `k` results of a query are the first `k` of all its
+//! results. With one short word the library stops reading after `k` results taken from the
+//! name-prefix lists; with a limit above the number of records it scores every match instead,
+//! so the second answer is the reference for the first. Names, emails and phones come from a
+//! few short syllables, so that words are whole terms of some records, prefixes of others,
+//! and found in names, emails and phones at once; edits, archiving and deletions in between
+//! check that the lists follow every write.
+
+mod common;
+
+use common::*;
+use crm_core::*;
+use proptest::prelude::*;
+
+const SYLLABLES: [&str; 10] = [
+    "A", "An", "Ann", "Anna", "Ab", "B", "Ba", "Łu", "Łucja", "Lu",
+];
+const PHONES: [&str; 3] = ["601 234 567", "602 111 222", "700 800 900"];
+const QUERIES: [&str; 16] = [
+    "a", "an", "ann", "ab", "b", "ba", "l", "lu", "luc", "Ł", "6", "60", "601", "anna", "x", "an b",
+];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Contact {
+        given: usize,
+        family: usize,
+        email: Option<usize>,
+        phone: Option<usize>,
+    },
+    Company(usize, usize),
+    Lead(usize, usize),
+    Rename(usize, usize, usize),
+    Archive(usize),
+    Delete(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let s = || 0..SYLLABLES.len();
+    prop_oneof![
+        4 => (s(), s(), proptest::option::of(s()), proptest::option::of(0..PHONES.len()))
+            .prop_map(|(given, family, email, phone)| Op::Contact { given, family, email, phone }),
+        1 => (s(), s()).prop_map(|(a, b)| Op::Company(a, b)),
+        1 => (s(), s()).prop_map(|(a, b)| Op::Lead(a, b)),
+        1 => (0..30usize, s(), s()).prop_map(|(i, a, b)| Op::Rename(i, a, b)),
+        1 => (0..30usize).prop_map(Op::Archive),
+        1 => (0..30usize).prop_map(Op::Delete),
+    ]
+}
+
+fn apply(crm: &Crm, contacts: &mut Vec<ContactId>, n: usize, op: &Op) {
+    let nth = |i: usize| contacts.get(i % contacts.len().max(1)).copied();
+    match *op {
+        Op::Contact {
+            given,
+            family,
+            email,
+            phone,
+        } => {
+            let email = email
+                .map(|e| format!("{}@{}{n}.pl", SYLLABLES[e], SYLLABLES[family]))
+                .unwrap_or_default();
+            let mut input = person(SYLLABLES[given], SYLLABLES[family], &email);
+            input.phones = phone.map(|p| Phone::new(PHONES[p])).into_iter().collect();
+            if let Ok(c) = crm.create_contact(input) {
+                contacts.push(c.id);
+            }
+        }
+        Op::Company(a, b) => {
+            let name = format!("{} {}", SYLLABLES[a], SYLLABLES[b]);
+            crm.create_company(firm(&name, "")).unwrap();
+        }
+        Op::Lead(a, b) => {
+            crm.create_lead(LeadInput {
+                given_name: Some(SYLLABLES[a].into()),
+                company_name: Some(SYLLABLES[b].into()),
+                ..LeadInput::default()
+            })
+            .unwrap();
+        }
+        Op::Rename(i, a, b) => {
+            if let Some(id) = nth(i) {
+                // The whole record is replaced: its email and phone go too.
+                crm.update_contact(id, person(SYLLABLES[a], SYLLABLES[b], ""))
+                    .unwrap();
+            }
+        }
+        Op::Archive(i) => {
+            if let Some(id) = nth(i) {
+                let _ = crm.archive_contact(id);
+            }
+        }
+        Op::Delete(i) => {
+            if let Some(id) = nth(i) {
+                crm.delete_contact(id).unwrap();
+                contacts.retain(|c| *c != id);
+            }
+        }
+    }
+}
+
+fn search(crm: &Crm, text: &str, limit: u32) -> Vec<SearchHit> {
+    crm.search(&SearchQuery {
+        text: text.into(),
+        kinds: Vec::new(),
+        limit,
+    })
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
+    ))]
+
+    #[test]
+    fn the_best_k_are_the_first_k_of_all_results(
+        ops in proptest::collection::vec(op(), 1..50),
+        limits in proptest::collection::vec(1u32..12, 3),
+    ) {
+        let crm = crm();
+        let mut contacts = Vec::new();
+        for (n, op) in ops.iter().enumerate() {
+            apply(&crm, &mut contacts, n, op);
+        }
+        for q in QUERIES {
+            let all = search(&crm, q, 1000);
+            for &k in &limits {
+                let best = search(&crm, q, k);
+                let want = &all[..all.len().min(k as usize)];
+                prop_assert_eq!(&best[..], want, "{:?} limit {}", q, k);
+            }
+        }
+        let report = crm.verify().unwrap();
+        prop_assert!(report.is_ok(), "{:?}", report);
+    }
+}
