@@ -18,15 +18,6 @@
 //! order, every record with a name term starting with the word. Merging the two in id order
 //! gives the results in their final order, so reading stops after `limit` of them. Only when
 //! fewer than `limit` records score 8 or more are all matches scored as above.
-//!
-//! With several words, the records matching the longest one are scored in full; a shorter
-//! word of at most three characters is looked up in its own list and its name-prefix list
-//! only, restricted to those records. That settles its score where it is 16 or 8 (or 4 as the
-//! whole term of another field) and leaves it open otherwise (no match, 2 or 4). Records
-//! settled for every word give the `limit`-th best score; an open record is loaded and scored
-//! from its own terms only when 4 per open word could still bring it to that score (when
-//! more than a few could, or the longest word matches fewer records than the limit, the
-//! shorter words' postings are read for those records, as without the lists).
 
 use std::collections::HashMap;
 
@@ -171,31 +162,6 @@ fn best_by_name_prefix(
     Ok((need == 0).then_some(best))
 }
 
-/// The score of one word for each record of a kind holding a term that starts with it; with
-/// `only`, for the records it accepts (the others' postings are skipped, not collected).
-fn word_scores(
-    r: &mut impl Reader,
-    kind: RecordKind,
-    word: &str,
-    only: Option<&dyn Fn(u128) -> bool>,
-) -> Result<HashMap<u128, u32>> {
-    let mut prefix = Vec::with_capacity(word.len() + 1);
-    prefix.push(kind.code());
-    prefix.extend_from_slice(word.as_bytes());
-    let mut scores: HashMap<u128, u32> = HashMap::new();
-    postings::scan(r, &prefix, |term, id, classes| {
-        if only.is_some_and(|keep| !keep(id)) {
-            return Ok(Flow::Continue(()));
-        }
-        let whole = term.len() == prefix.len();
-        let score = weight(classes) * if whole { 2 } else { 1 };
-        let entry = scores.entry(id).or_insert(0);
-        *entry = (*entry).max(score);
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(scores)
-}
-
 /// The records of one kind matching every word, with their scores.
 fn matches_of_kind(
     r: &mut impl Reader,
@@ -203,12 +169,24 @@ fn matches_of_kind(
     words: &[String],
 ) -> Result<HashMap<u128, u32>> {
     let mut found: Option<HashMap<u128, u32>> = None;
+    let mut prefix = Vec::new();
     for word in words {
-        // After the first word only records already found can match.
-        let this = match &found {
-            None => word_scores(r, kind, word, None)?,
-            Some(f) => word_scores(r, kind, word, Some(&|id| f.contains_key(&id)))?,
-        };
+        prefix.clear();
+        prefix.push(kind.code());
+        prefix.extend_from_slice(word.as_bytes());
+        // After the first word only records already found can match, so the others' postings
+        // are checked against them rather than collected.
+        let mut this: HashMap<u128, u32> = HashMap::new();
+        postings::scan(r, &prefix, |term, id, classes| {
+            if found.as_ref().is_some_and(|f| !f.contains_key(&id)) {
+                return Ok(Flow::Continue(()));
+            }
+            let whole = term.len() == prefix.len();
+            let score = weight(classes) * if whole { 2 } else { 1 };
+            let entry = this.entry(id).or_insert(0);
+            *entry = (*entry).max(score);
+            Ok(Flow::Continue(()))
+        })?;
         found = Some(match found {
             None => this,
             Some(before) => before
@@ -250,187 +228,9 @@ pub(crate) fn search(r: &mut impl Reader, q: &SearchQuery) -> Result<Vec<SearchH
     };
     let ranked = match short {
         Some(ranked) => ranked,
-        None if words.len() > 1 && words.len() <= 32 => {
-            best_of_several_words(r, &kinds, &words, q.limit as usize)?
-        }
         None => score_all(r, &kinds, &words, q.limit as usize)?,
     };
     label(r, ranked)
-}
-
-/// How many records of uncertain score [`best_of_several_words`] loads at most before it
-/// reads the postings of their open words instead.
-const MAX_LOADED: usize = 64;
-
-/// A record matching the first word: its score so far, and the words (bit `i` for word `i`)
-/// it matches, if at all, only in fields other than names, emails and phones, or as a prefix
-/// of an email or phone term: each adds 0 (no match), 2 or 4.
-#[derive(Debug, Clone, Copy)]
-struct Candidate {
-    score: u32,
-    open: u32,
-}
-
-impl Candidate {
-    fn at_most(self) -> u32 {
-        self.score + 4 * self.open.count_ones()
-    }
-}
-
-/// The `limit` best matches of several words (longest first), without reading every posting
-/// of the shorter ones. The records matching the first word are scored in full. A later word
-/// of at most three characters is looked up in its own posting list and its name-prefix list
-/// only: that settles its score when it is 16 or 8 (and when it is the whole term of another
-/// field, 4), and leaves it open (0, 2 or 4) otherwise. The records settled for every word
-/// give the score `k` of the `limit`-th best; only open records that could still reach `k`
-/// are loaded and scored from their own terms; when more than [`MAX_LOADED`] could, the open
-/// words' postings are read instead, for those records only.
-fn best_of_several_words(
-    r: &mut impl Reader,
-    kinds: &[RecordKind],
-    words: &[String],
-    limit: usize,
-) -> Result<Ranked> {
-    let mut settled: Ranked = Vec::new();
-    let mut open: Vec<(Candidate, RecordKind, u128)> = Vec::new();
-    for &kind in kinds {
-        let mut found: HashMap<u128, Candidate> = word_scores(r, kind, &words[0], None)?
-            .into_iter()
-            .map(|(id, score)| (id, Candidate { score, open: 0 }))
-            .collect();
-        for (i, word) in words.iter().enumerate().skip(1) {
-            if found.is_empty() {
-                break;
-            }
-            // A long word, or too few records for the lists to settle `limit` of them: its
-            // postings, for the records found so far.
-            if word.chars().count() > index::NAME_PREFIX_CHARS || found.len() < limit {
-                let scores = word_scores(r, kind, word, Some(&|id| found.contains_key(&id)))?;
-                found.retain(|id, c| match scores.get(id) {
-                    Some(s) => {
-                        c.score += s;
-                        true
-                    }
-                    None => false,
-                });
-                continue;
-            }
-            let mut levels: HashMap<u128, u32> = HashMap::new();
-            let mut key = vec![kind.code()];
-            key.extend_from_slice(word.as_bytes());
-            key.push(0);
-            postings::scan(r, &key, |_, id, classes| {
-                if found.contains_key(&id) {
-                    levels.insert(id, weight(classes) * 2);
-                }
-                Ok(Flow::Continue(()))
-            })?;
-            key[0] = index::NAME_PREFIX | kind.code();
-            postings::scan(r, &key, |_, id, _| {
-                if found.contains_key(&id) {
-                    let level = levels.entry(id).or_insert(0);
-                    *level = (*level).max(8);
-                }
-                Ok(Flow::Continue(()))
-            })?;
-            for (id, c) in found.iter_mut() {
-                match levels.get(id) {
-                    Some(level) => c.score += level,
-                    None => c.open |= 1 << i,
-                }
-            }
-        }
-        for (id, c) in found {
-            if c.open == 0 {
-                settled.push((c.score, kind, id));
-            } else {
-                open.push((c, kind, id));
-            }
-        }
-    }
-    let order = |a: &(u32, RecordKind, u128), b: &(u32, RecordKind, u128)| {
-        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
-    settled.sort_by(order);
-    // Records that cannot reach the `limit`-th settled score cannot be among the best.
-    let bar = limit
-        .checked_sub(1)
-        .and_then(|i| settled.get(i))
-        .map_or(0, |s| s.0);
-    open.retain(|(c, _, _)| c.at_most() >= bar);
-    if open.len() > MAX_LOADED {
-        // Too many to load one by one: each open word's postings, for the open records only.
-        for &kind in kinds {
-            let mut left: HashMap<u128, Candidate> = open
-                .iter()
-                .filter(|o| o.1 == kind)
-                .map(|o| (o.2, o.0))
-                .collect();
-            for (i, word) in words.iter().enumerate().skip(1) {
-                let bit = 1 << i;
-                let keep = |id: u128| left.get(&id).is_some_and(|c| c.open & bit != 0);
-                let scores = word_scores(r, kind, word, Some(&keep))?;
-                left.retain(|id, c| {
-                    if c.open & bit == 0 {
-                        return true;
-                    }
-                    c.open &= !bit;
-                    scores.get(id).map(|s| c.score += s).is_some()
-                });
-            }
-            settled.extend(left.into_iter().map(|(id, c)| (c.score, kind, id)));
-        }
-        settled.sort_by(order);
-        settled.truncate(limit);
-        return Ok(settled);
-    }
-    for (c, kind, id) in open {
-        let mut score = c.score;
-        let terms = terms_of(r, kind, id)?;
-        for (i, word) in words.iter().enumerate() {
-            if c.open & (1 << i) == 0 {
-                continue;
-            }
-            let level = terms
-                .iter()
-                .filter(|(term, _)| term.starts_with(word.as_bytes()))
-                .map(|(term, classes)| {
-                    weight(*classes) * if term.len() == word.len() { 2 } else { 1 }
-                })
-                .max();
-            match level {
-                Some(level) => score += level,
-                None => {
-                    score = 0;
-                    break;
-                }
-            }
-        }
-        if score > 0 {
-            settled.push((score, kind, id));
-        }
-    }
-    settled.sort_by(order);
-    settled.truncate(limit);
-    Ok(settled)
-}
-
-/// The search terms (folded) of one record, with their field classes.
-fn terms_of(r: &mut impl Reader, kind: RecordKind, raw: u128) -> Result<Vec<(Vec<u8>, u8)>> {
-    let entries = match kind {
-        RecordKind::Contact => record::load::<Contact>(r, raw)?.map(|x| record::entries_of(&x)),
-        RecordKind::Company => record::load::<Company>(r, raw)?.map(|x| record::entries_of(&x)),
-        RecordKind::Lead => record::load::<Lead>(r, raw)?.map(|x| record::entries_of(&x)),
-        RecordKind::Deal => record::load::<Deal>(r, raw)?.map(|x| record::entries_of(&x)),
-    };
-    let entries =
-        entries.ok_or_else(|| Error::storage("a search posting names a missing record"))?;
-    Ok(entries
-        .search
-        .into_iter()
-        .filter(|(key, _)| key.first() == Some(&kind.code()) && key.len() >= 18)
-        .map(|(key, classes)| (key[1..key.len() - 17].to_vec(), classes))
-        .collect())
 }
 
 /// Every match scored, the best `limit` of them.

@@ -180,9 +180,9 @@ proptest! {
 }
 
 #[test]
-fn many_records_of_open_score_are_scored_from_postings() {
-    // 900 Kowalskas: fifteen named Anna, the others found by "an" only in their email (or not at
-    // all), so that more records stay open than the search loads one by one.
+fn several_words_over_many_records_rank_like_their_words_summed() {
+    // 900 Kowalskas: fifteen named Anna, the others found by "an" in their email (a whole
+    // term, or a prefix) or not at all, so that the ranks of "an" are all taken.
     let crm = crm();
     for i in 0..900 {
         let given = if i % 60 == 0 { "Anna" } else { "Zofia" };
