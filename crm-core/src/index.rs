@@ -214,7 +214,8 @@ pub(crate) const NAME_PREFIX_CHARS: usize = 3;
 /// kind's term held in a name).
 fn push_name_prefixes(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
     let kind = key.first().copied().unwrap_or(0);
-    if classes & field_class::NAME == 0 || !(1..=4).contains(&kind) || key.len() < 18 {
+    let record_kind = crate::record::RecordKind::from_code(kind).is_some();
+    if classes & field_class::NAME == 0 || !record_kind || key.len() < 18 {
         return;
     }
     let (head, id) = key.split_at(key.len() - 16);

@@ -20,7 +20,7 @@ use crate::deal::Deal;
 use crate::lead::Lead;
 use crate::record::{self, Record};
 use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
-use crate::{codec, index, pipeline, postings, relation};
+use crate::{index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
 pub const SCHEMA_VERSION: u32 = 5;
@@ -78,28 +78,21 @@ fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 /// time so that memory stays bounded on large files.
 fn add_name_prefixes<R: Record>(w: &mut WriteTx<'_>) -> Result<()> {
     const AT_A_TIME: usize = 10_000;
-    let mut after: Option<Vec<u8>> = None;
+    let mut after = None;
     loop {
         let mut records: Vec<R> = Vec::new();
-        let lower = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        let mut last = None;
-        w.scan(R::TABLE, (lower, Bound::Unbounded), false, |k, v| {
-            let raw =
-                index::id_of_key(k).ok_or_else(|| Error::storage("a record key is not an id"))?;
-            let mut record: R = codec::decode(R::NAME, v)?;
-            record.set_raw_id(raw);
+        record::for_each_after(w, after, |record: R| {
             records.push(record);
-            last = Some(k.to_vec());
             Ok(if records.len() < AT_A_TIME {
                 Flow::Continue(())
             } else {
                 Flow::Break(())
             })
         })?;
-        let Some(last) = last else {
+        let Some(last) = records.last() else {
             return Ok(());
         };
-        after = Some(last);
+        after = Some(last.raw_id());
         for record in &records {
             for (key, classes) in record::entries_of(record).search {
                 if key.first().is_some_and(|k| k & 0xF0 == index::NAME_PREFIX) {

@@ -286,9 +286,23 @@ pub(crate) fn require<R: Record>(
 /// Calls `f` with every record of a kind, in id order, until it breaks.
 pub(crate) fn for_each<R: Record>(
     r: &mut impl Reader,
+    f: impl FnMut(R) -> Result<crate::store::Flow>,
+) -> Result<()> {
+    for_each_after(r, None, f)
+}
+
+/// Calls `f` with every record of a kind whose id is above `after` (all when `None`), in id
+/// order, until it breaks.
+pub(crate) fn for_each_after<R: Record>(
+    r: &mut impl Reader,
+    after: Option<u128>,
     mut f: impl FnMut(R) -> Result<crate::store::Flow>,
 ) -> Result<()> {
-    r.scan_prefix(R::TABLE, &[], false, |key, bytes| {
+    let after = after.map(u128::to_be_bytes);
+    let lower = after
+        .as_ref()
+        .map_or(Bound::Unbounded, |a| Bound::Excluded(&a[..]));
+    r.scan(R::TABLE, (lower, Bound::Unbounded), false, |key, bytes| {
         let raw =
             index::id_of_key(key).ok_or_else(|| Error::storage("a record key is not an id"))?;
         let mut record: R = codec::decode(R::NAME, bytes)?;
