@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::id::{CompanyId, ContactId, EmploymentId};
 use crate::relation::{self, EmploymentInput};
-use crate::store::{self, Reader, Table, Writer};
+use crate::store::{self, Flow, Reader, Table, Writer};
 
 /// How far a long operation has got. The callback receiving it returns `false` to cancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,7 +157,20 @@ pub(crate) fn backup(
 ) -> Result<Vec<u8>> {
     let mut total = 0;
     for t in Table::ALL {
-        total += r.len(t)?;
+        total += match t {
+            // Not copied: its changes are, in the tables they belong to.
+            Table::Recent => r.recent()?.postings.len() as u64,
+            // Read with the recent changes merged in, so counted that way.
+            Table::Index => {
+                let mut n = 0;
+                r.scan_prefix(t, &[], false, |_, _| {
+                    n += 1;
+                    Ok(Flow::Continue(()))
+                })?;
+                n
+            }
+            _ => r.len(t)?,
+        };
     }
     let mut reporter = Reporter::new(progress, total);
     reporter.report()?;

@@ -59,6 +59,7 @@ mod postings;
 mod product;
 mod query;
 mod quote;
+mod recent;
 mod record;
 mod recurrence;
 mod relation;

@@ -23,7 +23,7 @@ use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
 use crate::{index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -37,6 +37,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
     posting_lists_v3,
     activities_v4,
     name_prefixes_v5,
+    recent_v6,
 ];
 
 /// Version 1: the tables, and the built-in relation types.
@@ -72,6 +73,13 @@ fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     add_name_prefixes::<Company>(w)?;
     add_name_prefixes::<Lead>(w)?;
     add_name_prefixes::<Deal>(w)
+}
+
+/// Version 6: the `recent` table, where small commits leave their index and posting changes
+/// until they are folded into the big tables (see `recent.rs`). An older library would not
+/// read them.
+fn recent_v6(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    Store::create_tables(w)
 }
 
 /// Posts the name-prefix entries of every record of a kind, reading ten thousand records at a

@@ -13,9 +13,11 @@
 //! them per term ([`crate::store::Writer::post`]) and [`apply`] merges each term's changes into
 //! its blocks in one pass, before anything reads the table and when the transaction commits.
 
+use std::cmp::Ordering;
 use std::ops::Bound;
 
 use crate::error::{Error, Result};
+use crate::recent;
 use crate::store::{self, Flow, Reader, Table, Writer};
 
 /// The largest block written, in bytes (a block of one posting may not be split further).
@@ -164,23 +166,60 @@ pub(crate) fn ids_with_every_word(r: &mut impl Reader, kind: u8, text: &str) -> 
 
 /// Calls `f` with the term part of the key (`[kind][term]`, without the 0x00), the id and the
 /// field classes of every posting whose term starts with `prefix` (`[kind][word]`; with the
-/// 0x00 appended, of that one term): terms in byte order, ids ascending within a term.
+/// 0x00 appended, of that one term): terms in byte order, ids ascending within a term. The
+/// recent changes not yet folded into the table (see `recent.rs`) are merged in.
 pub(crate) fn scan(
     r: &mut impl Reader,
     prefix: &[u8],
     mut f: impl FnMut(&[u8], u128, u8) -> Result<Flow>,
 ) -> Result<()> {
+    let recent = r.recent()?;
+    let mut pending = recent.postings_with_prefix(prefix).peekable();
+    let mut stopped = false;
     r.scan_prefix(Table::Search, prefix, false, |key, block| {
         let first = first_of(key)?;
         // The term runs up to the 0x00 before the 16 id bytes.
         let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
-        let stopped = decode(first, block, |id, classes| f(term, id, classes))?;
+        stopped = decode(first, block, |id, classes| {
+            let mut classes = classes;
+            // Recent changes that come before this posting, or replace it.
+            while let Some(&(k, changed)) = pending.peek() {
+                let (t, i) = recent::split_posting_key(k)?;
+                match (t, i).cmp(&(term, id)) {
+                    Ordering::Less => {
+                        pending.next();
+                        if changed != REMOVE && f(t, i, changed)?.is_break() {
+                            return Ok(Flow::Break(()));
+                        }
+                    }
+                    Ordering::Equal => {
+                        pending.next();
+                        classes = changed;
+                        break;
+                    }
+                    Ordering::Greater => break,
+                }
+            }
+            if classes == REMOVE {
+                return Ok(Flow::Continue(()));
+            }
+            f(term, id, classes)
+        })?;
         Ok(if stopped {
             Flow::Break(())
         } else {
             Flow::Continue(())
         })
-    })
+    })?;
+    if !stopped {
+        for (k, changed) in pending {
+            let (t, i) = recent::split_posting_key(k)?;
+            if changed != REMOVE && f(t, i, changed)?.is_break() {
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Merges `changes` (in the order they were made; the last change of an id wins) into the

@@ -17,6 +17,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 
 use crate::error::{Error, Result};
 use crate::postings;
+use crate::recent::{self, Recent};
 
 /// What a scan callback returns: go on, or stop early.
 pub(crate) type Flow = ControlFlow<()>;
@@ -51,9 +52,11 @@ pub(crate) enum Table {
     Calendars,
     /// What changed in records, by their own time-ordered key.
     Changes,
+    /// The index and posting changes of recent small commits (see `recent.rs`).
+    Recent,
 }
 
-const TABLE_COUNT: usize = 20;
+const TABLE_COUNT: usize = 21;
 
 impl Table {
     pub(crate) const ALL: [Table; TABLE_COUNT] = [
@@ -77,6 +80,7 @@ impl Table {
         Table::Activities,
         Table::Calendars,
         Table::Changes,
+        Table::Recent,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -101,6 +105,7 @@ impl Table {
             Table::Activities => "activities",
             Table::Calendars => "calendars",
             Table::Changes => "changes",
+            Table::Recent => "recent",
         }
     }
 
@@ -132,8 +137,15 @@ pub(crate) trait Reader {
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()>;
 
-    /// The number of entries of a table (kept by redb in the tree header: constant time).
+    /// The number of entries of a table (kept by redb in the tree header: constant time). For
+    /// the `index` and `search` tables, without the recent changes not yet folded into them.
     fn len(&mut self, t: Table) -> Result<u64>;
+
+    /// The recent changes not yet folded into the `index` and `search` tables (see
+    /// `recent.rs`), as reads of the `search` table see them (a write transaction first writes
+    /// the postings it holds, folding the recent changes in). Reads of the `index` table merge
+    /// them already; posting-list readers ([`postings::scan`]) merge their postings.
+    fn recent(&mut self) -> Result<Arc<Recent>>;
 
     /// Whether `key` is present.
     fn contains(&mut self, t: Table, key: &[u8]) -> Result<bool> {
@@ -246,6 +258,8 @@ fn range_is_empty(range: &(Bound<&[u8]>, Bound<&[u8]>)) -> bool {
 pub(crate) struct ReadTx {
     tx: redb::ReadTransaction,
     tables: [Option<redb::ReadOnlyTable<&'static [u8], &'static [u8]>>; TABLE_COUNT],
+    /// The recent changes as of this snapshot.
+    recent: Arc<Recent>,
 }
 
 impl ReadTx {
@@ -266,6 +280,13 @@ impl Reader for ReadTx {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
+        if t == Table::Index {
+            match self.recent.index.get(key) {
+                Some(true) => return f(&[]).map(Some),
+                Some(false) => return Ok(None),
+                None => {}
+            }
+        }
         get_in(self.table(t)?, key, f)
     }
 
@@ -276,11 +297,20 @@ impl Reader for ReadTx {
         reverse: bool,
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
+        if t == Table::Index && !self.recent.index.is_empty() {
+            let recent = Arc::clone(&self.recent);
+            let held = held_range(&recent.index, range, reverse);
+            return scan_merged(self.table(t)?, held, range, reverse, f);
+        }
         scan_table(self.table(t)?, range, reverse, f)
     }
 
     fn len(&mut self, t: Table) -> Result<u64> {
         Ok(self.table(t)?.len()?)
+    }
+
+    fn recent(&mut self) -> Result<Arc<Recent>> {
+        Ok(Arc::clone(&self.recent))
     }
 }
 
@@ -297,7 +327,12 @@ const INDEX_HELD: usize = 1 << 21;
 /// Index entries are written at commit, sorted, rather than as each record is saved: an import
 /// into an empty index then appends to the B-tree, which redb packs into full pages (random
 /// inserts leave leaves half full after splits), and each leaf is touched in one pass. Reads in
-/// the transaction merge the held changes with the table.
+/// the transaction merge the held changes with the recent changes and the table.
+///
+/// At commit ([`WriteTx::finish`]), a small transaction adds what it holds to the recent
+/// changes; a large one, or one that had to write to the `index` or `search` table directly
+/// (to read posting lists it changed, say), first folds the recent changes in, then writes
+/// everything to the tables.
 pub(crate) struct WriteTx<'t> {
     tx: &'t redb::WriteTransaction,
     tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; TABLE_COUNT],
@@ -306,10 +341,29 @@ pub(crate) struct WriteTx<'t> {
     postings_held: usize,
     /// Held `index` changes: key → present (added) or not (removed).
     index: BTreeMap<Vec<u8>, bool>,
+    /// The recent changes not folded into the tables; empty once folded.
+    recent: Arc<Recent>,
+    /// Whether this transaction folded the recent changes into what it holds, so that the
+    /// `recent` table must be emptied at commit.
+    folded: bool,
+    /// Whether this transaction wrote `index` or `search` changes to the tables directly.
+    direct: bool,
+    /// How many recent changes may be held before they are folded into the tables.
+    recent_max: usize,
+}
+
+/// What a committed write transaction does to the recent changes.
+pub(crate) enum RecentAfter {
+    /// They stay as they were.
+    Same,
+    /// These changes join them.
+    Add(u64, Vec<u8>),
+    /// They were folded into the tables: none are left.
+    Folded,
 }
 
 impl<'t> WriteTx<'t> {
-    fn new(tx: &'t redb::WriteTransaction) -> Self {
+    fn new(tx: &'t redb::WriteTransaction, recent: Arc<Recent>, recent_max: usize) -> Self {
         WriteTx {
             tx,
             tables: [const { None }; TABLE_COUNT],
@@ -317,17 +371,92 @@ impl<'t> WriteTx<'t> {
             postings: HashMap::new(),
             postings_held: 0,
             index: BTreeMap::new(),
+            recent,
+            folded: false,
+            direct: false,
+            recent_max,
         }
     }
 
-    /// Writes what the transaction holds: index changes and search postings.
+    /// Writes what the transaction holds (index changes and search postings), with the recent
+    /// changes folded in.
     pub(crate) fn flush(&mut self) -> Result<()> {
         self.flush_index()?;
         self.flush_postings()
     }
 
+    /// Moves the recent changes under the ones this transaction holds (which are newer), so
+    /// that writing what it holds writes them too, and the tables can be written directly.
+    fn fold(&mut self) {
+        if self.folded {
+            return;
+        }
+        self.folded = true;
+        self.direct = true;
+        if self.recent.is_empty() {
+            return;
+        }
+        let recent = std::mem::take(&mut self.recent);
+        for (key, &present) in &recent.index {
+            self.index.entry(key.clone()).or_insert(present);
+        }
+        let mut by_term: BTreeMap<&[u8], Vec<postings::Change>> = BTreeMap::new();
+        for (key, &classes) in &recent.postings {
+            if let Ok((term, id)) = recent::split_posting_key(key) {
+                // The term with its 0x00, as `post` receives it.
+                let term = &key[..term.len() + 1];
+                by_term.entry(term).or_default().push((id, classes));
+            }
+        }
+        for (term, mut changes) in by_term {
+            self.postings_held += changes.len();
+            match self.postings.get_mut(term) {
+                Some(held) => {
+                    changes.append(held);
+                    *held = changes;
+                }
+                None => {
+                    self.postings.insert(term.to_vec(), changes);
+                }
+            }
+        }
+    }
+
+    /// Ends the transaction before its commit: adds what it holds to the recent changes (as a
+    /// value of the `recent` table) when that keeps them under the store's limit, else writes
+    /// everything, recent changes included, to the tables and empties the `recent` table.
+    pub(crate) fn finish(mut self) -> Result<RecentAfter> {
+        let held = self.index.len() + self.postings_held;
+        if !self.direct && held + self.recent.len() <= self.recent_max {
+            if held == 0 {
+                return Ok(RecentAfter::Same);
+            }
+            let mut value = Vec::new();
+            for (key, &present) in &self.index {
+                recent::encode_index(&mut value, key, present);
+            }
+            for (term, changes) in &self.postings {
+                for &(id, classes) in changes {
+                    recent::encode_posting(&mut value, term, id, classes);
+                }
+            }
+            let key = self.recent.last + 1;
+            self.table(Table::Recent)?
+                .insert(&key.to_be_bytes()[..], value.as_slice())?;
+            return Ok(RecentAfter::Add(key, value));
+        }
+        let had_commits = self.recent.commits > 0 || self.folded;
+        self.fold();
+        self.flush()?;
+        if had_commits {
+            self.table(Table::Recent)?.retain(|_, _| false)?;
+        }
+        Ok(RecentAfter::Folded)
+    }
+
     /// Writes the held `index` changes in key order.
     fn flush_index(&mut self) -> Result<()> {
+        self.fold();
         if self.index.is_empty() {
             return Ok(());
         }
@@ -357,6 +486,7 @@ impl<'t> WriteTx<'t> {
         if self.postings_held == 0 {
             return Ok(());
         }
+        self.fold();
         let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
         self.postings_held = 0;
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -395,7 +525,7 @@ impl Reader for WriteTx<'_> {
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
         if t == Table::Index {
-            match self.index.get(key) {
+            match self.index.get(key).or_else(|| self.recent.index.get(key)) {
                 Some(true) => return f(&[]).map(Some),
                 Some(false) => return Ok(None),
                 None => {}
@@ -411,12 +541,17 @@ impl Reader for WriteTx<'_> {
         reverse: bool,
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        if t == Table::Index && !self.index.is_empty() {
+        if t == Table::Index && (!self.index.is_empty() || !self.recent.index.is_empty()) {
             self.table(t)?;
             let table = self.tables[t.slot()]
                 .as_ref()
                 .ok_or_else(|| Error::storage("table not open"))?;
-            return scan_merged(table, &self.index, range, reverse, f);
+            let held = Layers {
+                top: held_range(&self.index, range, reverse),
+                below: held_range(&self.recent.index, range, reverse),
+                reverse,
+            };
+            return scan_merged(table, held, range, reverse, f);
         }
         scan_table(&*self.table_to_read(t)?, range, reverse, f)
     }
@@ -427,12 +562,67 @@ impl Reader for WriteTx<'_> {
         }
         Ok(self.table_to_read(t)?.len()?)
     }
+
+    fn recent(&mut self) -> Result<Arc<Recent>> {
+        self.flush_postings()?;
+        Ok(Arc::clone(&self.recent))
+    }
 }
 
-/// Scans `table` as if the held changes `held` (key → present) were written.
-fn scan_merged<T: ReadableTable<&'static [u8], &'static [u8]>>(
+type Held<'a> = std::iter::Peekable<Box<dyn Iterator<Item = (&'a [u8], bool)> + 'a>>;
+
+/// The held changes of `map` in `range`, in the scan's direction.
+fn held_range<'a>(
+    map: &'a BTreeMap<Vec<u8>, bool>,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+) -> Held<'a> {
+    if range_is_empty(&range) {
+        let none: Box<dyn Iterator<Item = _>> = Box::new(std::iter::empty());
+        return none.peekable();
+    }
+    let in_range = map.range::<[u8], _>(range).map(|(k, &p)| (k.as_slice(), p));
+    let held: Box<dyn Iterator<Item = _>> = if reverse {
+        Box::new(in_range.rev())
+    } else {
+        Box::new(in_range)
+    };
+    held.peekable()
+}
+
+/// Two layers of held changes as one, in the scan's direction; `top` wins on equal keys.
+struct Layers<'a> {
+    top: Held<'a>,
+    below: Held<'a>,
+    reverse: bool,
+}
+
+impl<'a> Iterator for Layers<'a> {
+    type Item = (&'a [u8], bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match (self.top.peek(), self.below.peek()) {
+            (Some(&(a, _)), Some(&(b, _))) => {
+                if a == b {
+                    self.below.next();
+                    self.top.next()
+                } else if (a < b) != self.reverse {
+                    self.top.next()
+                } else {
+                    self.below.next()
+                }
+            }
+            (Some(_), None) => self.top.next(),
+            (None, _) => self.below.next(),
+        }
+    }
+}
+
+/// Scans `table` as if the held changes `held` (key → present, in `range`, in the scan's
+/// direction) were written.
+fn scan_merged<'h, T: ReadableTable<&'static [u8], &'static [u8]>>(
     table: &T,
-    held: &BTreeMap<Vec<u8>, bool>,
+    mut held: impl Iterator<Item = (&'h [u8], bool)>,
     range: (Bound<&[u8]>, Bound<&[u8]>),
     reverse: bool,
     mut f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
@@ -440,12 +630,6 @@ fn scan_merged<T: ReadableTable<&'static [u8], &'static [u8]>>(
     if range_is_empty(&range) {
         return Ok(());
     }
-    let held_range = held.range::<[u8], _>(range);
-    let mut held: Box<dyn Iterator<Item = (&Vec<u8>, &bool)>> = if reverse {
-        Box::new(held_range.rev())
-    } else {
-        Box::new(held_range)
-    };
     let mut next_held = held.next();
     // Whether held key `h` comes before stored key `k` in the scan's direction.
     let before = |h: &[u8], k: &[u8]| if reverse { h > k } else { h < k };
@@ -459,7 +643,7 @@ fn scan_merged<T: ReadableTable<&'static [u8], &'static [u8]>>(
         let item = stored.next().transpose()?;
         let key = item.as_ref().map(|(k, _)| k.value());
         // Held keys before this stored one (or all that are left, at the end).
-        while let Some((h, &present)) = next_held {
+        while let Some((h, present)) = next_held {
             if key.is_some_and(|k| !before(h, k)) {
                 break;
             }
@@ -472,8 +656,8 @@ fn scan_merged<T: ReadableTable<&'static [u8], &'static [u8]>>(
             return Ok(());
         };
         let mut shown = true;
-        if let Some((h, &present)) = next_held {
-            if h.as_slice() == k.value() {
+        if let Some((h, present)) = next_held {
+            if h == k.value() {
                 shown = present;
                 next_held = held.next();
             }
@@ -487,16 +671,20 @@ fn scan_merged<T: ReadableTable<&'static [u8], &'static [u8]>>(
 impl Writer for WriteTx<'_> {
     fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<bool> {
         self.mutations += 1;
-        if t == Table::Index {
-            self.flush_index()?;
+        match t {
+            Table::Index => self.flush_index()?,
+            Table::Search => self.fold(),
+            _ => {}
         }
         Ok(self.table(t)?.insert(key, value)?.is_some())
     }
 
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool> {
         self.mutations += 1;
-        if t == Table::Index {
-            self.flush_index()?;
+        match t {
+            Table::Index => self.flush_index()?,
+            Table::Search => self.fold(),
+            _ => {}
         }
         Ok(self.table(t)?.remove(key)?.is_some())
     }
@@ -636,16 +824,28 @@ pub(crate) fn copy_to_bytes(
         let mut db = redb::Database::builder().create_with_backend(memory.clone())?;
         let tx = db.begin_write()?;
         {
-            let mut copy = WriteTx::new(&tx);
+            let mut copy = WriteTx::new(&tx, Arc::default(), 0);
             for t in Table::ALL {
                 copy.table(t)?;
-                // Keys arrive sorted, so the copy's B-trees are filled densely.
+                if t == Table::Recent {
+                    // Folded into the copy's tables below.
+                    continue;
+                }
+                // Keys arrive sorted, so the copy's B-trees are filled densely. (Reads of the
+                // `index` table include the recent changes already.)
                 r.scan_prefix(t, &[], false, |k, v| {
                     copy.put(t, k, v)?;
                     step()?;
                     Ok(Flow::Continue(()))
                 })?;
             }
+            for (key, &classes) in &r.recent()?.postings {
+                let (term, id) = recent::split_posting_key(key)?;
+                copy.post(&key[..term.len() + 1], id, classes)?;
+                step()?;
+            }
+            copy.fold();
+            copy.flush()?;
         }
         tx.commit()?;
         // A new redb database reserves a megabyte; compaction returns what the data does
@@ -659,6 +859,12 @@ pub(crate) fn copy_to_bytes(
 /// (exclusive): redb's transactions do not borrow the database.
 pub(crate) struct Store {
     db: RwLock<redb::Database>,
+    /// The recent changes as of the last commit. A writer holds this lock exclusively from
+    /// before its commit until it has replaced them, so that every transaction begun (under
+    /// the lock, shared) sees the recent changes of its own snapshot.
+    recent: RwLock<Arc<Recent>>,
+    /// How many recent changes are held before being folded ([`recent::MAX`], less in tests).
+    recent_max: usize,
 }
 
 impl Store {
@@ -676,8 +882,11 @@ impl Store {
             Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
         }
         .map_err(open_error)?;
+        let recent = load_recent(&db)?;
         Ok(Store {
             db: RwLock::new(db),
+            recent: RwLock::new(Arc::new(recent)),
+            recent_max: recent::MAX,
         })
     }
 
@@ -700,12 +909,26 @@ impl Store {
         }
     }
 
+    /// Sets how many recent changes are held before being folded into the tables.
+    #[cfg(test)]
+    pub(crate) fn set_recent_max(&mut self, max: usize) {
+        self.recent_max = max;
+    }
+
+    fn recent_now(&self) -> std::sync::RwLockReadGuard<'_, Arc<Recent>> {
+        self.recent.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Runs `f` on a snapshot of the last committed state.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut ReadTx) -> Result<T>) -> Result<T> {
-        let tx = self.db().begin_read()?;
+        let (tx, recent) = {
+            let recent = self.recent_now();
+            (self.db().begin_read()?, Arc::clone(&recent))
+        };
         let mut r = ReadTx {
             tx,
             tables: [const { None }; TABLE_COUNT],
+            recent,
         };
         f(&mut r)
     }
@@ -714,13 +937,24 @@ impl Store {
     /// when it fails.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.db().begin_write()?;
+        // The previous writer replaced the recent changes before letting go of the lock.
+        let recent = Arc::clone(&self.recent_now());
         let result = {
-            let mut w = WriteTx::new(&tx);
-            f(&mut w).and_then(|value| w.flush().map(|()| value))
+            let mut w = WriteTx::new(&tx, recent, self.recent_max);
+            f(&mut w).and_then(|value| w.finish().map(|after| (value, after)))
         };
         match result {
-            Ok(value) => {
+            Ok((value, after)) => {
+                let mut recent = self.recent.write().unwrap_or_else(|e| e.into_inner());
                 tx.commit()?;
+                match after {
+                    RecentAfter::Same => {}
+                    RecentAfter::Add(key, changes) => {
+                        // Copied only when a reader still holds the previous ones.
+                        Arc::make_mut(&mut recent).add(key, &changes)?;
+                    }
+                    RecentAfter::Folded => *recent = Arc::default(),
+                }
                 Ok(value)
             }
             Err(e) => {
@@ -746,6 +980,25 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The recent changes stored in the `recent` table of `db` (none when the file has no such
+/// table yet).
+fn load_recent(db: &redb::Database) -> Result<Recent> {
+    let tx = db.begin_read()?;
+    let table = match tx.open_table(Table::Recent.def()) {
+        Ok(table) => table,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Recent::default()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut recent = Recent::default();
+    for item in table.iter()? {
+        let (k, v) = item?;
+        let key = <[u8; 8]>::try_from(k.value())
+            .map_err(|_| Error::storage("a key of the recent-changes table is damaged"))?;
+        recent.add(u64::from_be_bytes(key), v.value())?;
+    }
+    Ok(recent)
 }
 
 /// Reads one value from a file without opening it for writing (a writable open rewrites parts
@@ -797,7 +1050,7 @@ impl redb::StorageBackend for BoxedBackend {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// Reads keys in a range, in a direction, at most so many.
     type ScanFn<'a> = dyn FnMut((Bound<&[u8]>, Bound<&[u8]>), bool, usize) -> Vec<Vec<u8>> + 'a;
@@ -872,6 +1125,150 @@ mod tests {
                 }, &model);
                 Ok(())
             }).unwrap();
+        }
+    }
+
+    /// One change in the recent-changes test: an index entry added or removed, or a posting.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Index(u8, bool),
+        Post(u8, u8, u8),
+        /// Reads posting lists inside the transaction (which writes its postings directly).
+        ReadPostings,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0u8..40, any::<bool>()).prop_map(|(k, add)| Op::Index(k, add)),
+            6 => (0u8..6, 0u8..12, 0u8..4).prop_map(|(t, id, c)| Op::Post(t, id, c)),
+            1 => Just(Op::ReadPostings),
+        ]
+    }
+
+    /// `[1][term letters][0x00]`: terms "a", "aa", "ab", "b", … so that prefixes hold several.
+    fn term(t: u8) -> Vec<u8> {
+        let name: &[u8] = [&b"a"[..], b"aa", b"ab", b"b", b"ba", b"c"][usize::from(t)];
+        [&[1u8][..], name, &[0]].concat()
+    }
+
+    /// Every index key and every posting (prefix "\x01" and "\x01a"), read through `r`.
+    fn contents(r: &mut impl Reader) -> (Vec<Vec<u8>>, Postings) {
+        (index_keys(r), posting_lists(r))
+    }
+
+    type Postings = Vec<(Vec<u8>, u128, u8)>;
+
+    fn index_keys(r: &mut impl Reader) -> Vec<Vec<u8>> {
+        let mut keys = Vec::new();
+        r.scan_prefix(Table::Index, &[], false, |k, _| {
+            keys.push(k.to_vec());
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        let mut reversed = Vec::new();
+        r.scan_prefix(Table::Index, &[], true, |k, _| {
+            reversed.push(k.to_vec());
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        reversed.reverse();
+        assert_eq!(keys, reversed);
+        for k in 0u8..40 {
+            assert_eq!(
+                r.contains(Table::Index, &key(k)).unwrap(),
+                keys.contains(&key(k))
+            );
+        }
+        keys
+    }
+
+    fn posting_lists(r: &mut impl Reader) -> Postings {
+        let mut posts = Vec::new();
+        postings::scan(r, &[1], |t, id, c| {
+            posts.push((t.to_vec(), id, c));
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        let mut under_a = Vec::new();
+        postings::scan(r, &[1, b'a'], |t, id, c| {
+            under_a.push((t.to_vec(), id, c));
+            Ok(Flow::Continue(()))
+        })
+        .unwrap();
+        let expected: Vec<_> = posts.iter().filter(|p| p.0[1] == b'a').cloned().collect();
+        assert_eq!(under_a, expected);
+        posts
+    }
+
+    proptest! {
+        /// Small commits leave their changes in the recent changes, folded into the tables when
+        /// there are more than the limit: reads inside and outside transactions, after reopening
+        /// and in a backup always see exactly the changes made.
+        #[test]
+        fn recent_changes_read_like_written_ones(
+            transactions in prop::collection::vec(
+                (prop::collection::vec(op(), 0..8), any::<bool>(), 0u8..10), 1..25),
+            max in 0usize..30,
+        ) {
+            let memory = MemoryBackend::default();
+            let open = || {
+                let mut store =
+                    Store::open(Location::Backend(Box::new(memory.clone())), None).unwrap();
+                store.set_recent_max(max);
+                store
+            };
+            let mut store = open();
+            store.write(Store::create_tables).unwrap();
+            let mut index: BTreeSet<Vec<u8>> = BTreeSet::new();
+            let mut posts: BTreeMap<(Vec<u8>, u128), u8> = BTreeMap::new();
+            let model = |index: &BTreeSet<Vec<u8>>, posts: &BTreeMap<(Vec<u8>, u128), u8>| {
+                let keys: Vec<Vec<u8>> = index.iter().cloned().collect();
+                let p: Vec<(Vec<u8>, u128, u8)> = posts
+                    .iter()
+                    .map(|((t, id), &c)| (t[..t.len() - 1].to_vec(), *id, c))
+                    .collect();
+                (keys, p)
+            };
+            for (ops, fails, reopen) in transactions {
+                let (mut i2, mut p2) = (index.clone(), posts.clone());
+                let result: Result<()> = store.write(|w| {
+                    for op in &ops {
+                        match *op {
+                            Op::Index(k, true) => { w.index_add(&key(k))?; i2.insert(key(k)); }
+                            Op::Index(k, false) => { w.index_remove(&key(k))?; i2.remove(&key(k)); }
+                            Op::Post(t, id, c) => {
+                                w.post(&term(t), u128::from(id) + 1, c)?;
+                                if c == postings::REMOVE { p2.remove(&(term(t), u128::from(id) + 1)); }
+                                else { p2.insert((term(t), u128::from(id) + 1), c); }
+                            }
+                            Op::ReadPostings => {
+                                // Reading posting lists in a transaction that changed some
+                                // writes them to the table first.
+                                assert_eq!(posting_lists(w), model(&i2, &p2).1);
+                            }
+                        }
+                        assert_eq!(index_keys(w), model(&i2, &p2).0);
+                    }
+                    if fails { Err(Error::validation("x", "refused")) } else { Ok(()) }
+                });
+                prop_assert_eq!(result.is_err(), fails);
+                if !fails {
+                    index = i2;
+                    posts = p2;
+                }
+                if reopen == 0 {
+                    drop(store);
+                    store = open();
+                }
+                let seen = store.read(|r| Ok(contents(r))).unwrap();
+                prop_assert_eq!(&seen, &model(&index, &posts));
+                let recent = store.recent_now().len();
+                prop_assert!(recent <= max, "{} recent changes over {}", recent, max);
+            }
+            let backup = store.read(|r| copy_to_bytes(r, || Ok(()))).unwrap();
+            let copy = Store::open(Location::Bytes(backup), None).unwrap();
+            prop_assert!(copy.recent_now().is_empty());
+            prop_assert_eq!(copy.read(|r| Ok(contents(r))).unwrap(), model(&index, &posts));
         }
     }
 
