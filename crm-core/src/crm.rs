@@ -199,9 +199,20 @@ impl Crm {
 
     /// Closes the handle. Every later call returns [`Error::Closed`]; the file is released
     /// once operations already running on other threads finish. Closing twice is harmless.
+    ///
+    /// The index and search changes that recent single writes left aside (see
+    /// ARCHITECTURE.md, *Recent changes*) are first written into the tables in one
+    /// transaction, so that the next open has nothing to read back. Called inside a batch,
+    /// it does not wait for that batch: the changes stay aside, as safe as before. If writing
+    /// them fails, the handle is closed all the same, the changes stay aside, and the error is
+    /// returned.
     pub fn close(&self) -> Result<()> {
         let mut slot = self.engine.write().unwrap_or_else(|e| e.into_inner());
-        slot.take();
+        if let Some(engine) = slot.take() {
+            if let Ok(_guard) = BatchGuard::enter(&engine) {
+                engine.store.fold()?;
+            }
+        }
         Ok(())
     }
 
@@ -269,6 +280,7 @@ impl Crm {
     pub fn compact(&self) -> Result<()> {
         let engine = self.engine()?;
         let _guard = BatchGuard::enter(&engine)?;
+        engine.store.fold()?;
         engine.store.compact()
     }
 }

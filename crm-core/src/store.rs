@@ -894,6 +894,18 @@ impl Store {
         self.db.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Writes the recent changes into the `index` and `search` tables and empties the `recent`
+    /// table, in one transaction (nothing is done when there are none).
+    pub(crate) fn fold(&self) -> Result<()> {
+        if self.recent_now().is_empty() {
+            return Ok(());
+        }
+        self.write(|w| {
+            w.fold();
+            Ok(())
+        })
+    }
+
     /// Moves every page toward the start of the file and cuts off the free end. redb grows a
     /// file by doubling it, and does not give back space freed in the middle, so after a large
     /// import or many deletes the file can be up to twice what it holds. New transactions wait
