@@ -175,6 +175,19 @@ pub(crate) fn scan(
 ) -> Result<()> {
     let recent = r.recent()?;
     let mut pending = recent.postings_with_prefix(prefix).peekable();
+    if pending.peek().is_none() {
+        // Nothing to merge: the common case, kept free of the merge's per-posting work.
+        return r.scan_prefix(Table::Search, prefix, false, |key, block| {
+            let first = first_of(key)?;
+            let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
+            let stopped = decode(first, block, |id, classes| f(term, id, classes))?;
+            Ok(if stopped {
+                Flow::Break(())
+            } else {
+                Flow::Continue(())
+            })
+        });
+    }
     let mut stopped = false;
     r.scan_prefix(Table::Search, prefix, false, |key, block| {
         let first = first_of(key)?;
