@@ -177,52 +177,32 @@ pub(crate) fn scan(
     let mut pending = recent.postings_with_prefix(prefix).peekable();
     if pending.peek().is_none() {
         // Nothing to merge: the common case, kept free of the merge's per-posting work.
-        return r.scan_prefix(Table::Search, prefix, false, |key, block| {
-            let first = first_of(key)?;
-            let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
-            let stopped = decode(first, block, |id, classes| f(term, id, classes))?;
-            Ok(if stopped {
-                Flow::Break(())
-            } else {
-                Flow::Continue(())
-            })
-        });
+        return scan_table(r, prefix, f).map(drop);
     }
-    let mut stopped = false;
-    r.scan_prefix(Table::Search, prefix, false, |key, block| {
-        let first = first_of(key)?;
-        // The term runs up to the 0x00 before the 16 id bytes.
-        let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
-        stopped = decode(first, block, |id, classes| {
-            let mut classes = classes;
-            // Recent changes that come before this posting, or replace it.
-            while let Some(&(k, changed)) = pending.peek() {
-                let (t, i) = recent::split_posting_key(k)?;
-                match (t, i).cmp(&(term, id)) {
-                    Ordering::Less => {
-                        pending.next();
-                        if changed != REMOVE && f(t, i, changed)?.is_break() {
-                            return Ok(Flow::Break(()));
-                        }
+    let stopped = scan_table(r, prefix, |term, id, classes| {
+        let mut classes = classes;
+        // Recent changes that come before this posting, or replace it.
+        while let Some(&(k, changed)) = pending.peek() {
+            let (t, i) = recent::split_posting_key(k)?;
+            match (t, i).cmp(&(term, id)) {
+                Ordering::Less => {
+                    pending.next();
+                    if changed != REMOVE && f(t, i, changed)?.is_break() {
+                        return Ok(Flow::Break(()));
                     }
-                    Ordering::Equal => {
-                        pending.next();
-                        classes = changed;
-                        break;
-                    }
-                    Ordering::Greater => break,
                 }
+                Ordering::Equal => {
+                    pending.next();
+                    classes = changed;
+                    break;
+                }
+                Ordering::Greater => break,
             }
-            if classes == REMOVE {
-                return Ok(Flow::Continue(()));
-            }
-            f(term, id, classes)
-        })?;
-        Ok(if stopped {
-            Flow::Break(())
-        } else {
-            Flow::Continue(())
-        })
+        }
+        if classes == REMOVE {
+            return Ok(Flow::Continue(()));
+        }
+        f(term, id, classes)
     })?;
     if !stopped {
         for (k, changed) in pending {
@@ -233,6 +213,27 @@ pub(crate) fn scan(
         }
     }
     Ok(())
+}
+
+/// [`scan`] over the `search` table alone; returns whether `f` stopped it.
+fn scan_table(
+    r: &mut impl Reader,
+    prefix: &[u8],
+    mut f: impl FnMut(&[u8], u128, u8) -> Result<Flow>,
+) -> Result<bool> {
+    let mut stopped = false;
+    r.scan_prefix(Table::Search, prefix, false, |key, block| {
+        let first = first_of(key)?;
+        // The term runs up to the 0x00 before the 16 id bytes.
+        let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
+        stopped = decode(first, block, |id, classes| f(term, id, classes))?;
+        Ok(if stopped {
+            Flow::Break(())
+        } else {
+            Flow::Continue(())
+        })
+    })?;
+    Ok(stopped)
 }
 
 /// Merges `changes` (in the order they were made; the last change of an id wins) into the

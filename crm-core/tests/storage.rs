@@ -105,15 +105,19 @@ fn a_redb_file_that_is_not_a_crm_is_refused() {
     );
 }
 
+/// A copy, in a new temporary directory, of the fixture written by schema version `version`.
+fn fixture(version: u32) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("v{version}.crm"));
+    let source = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .join(format!("v{version}.crm"));
+    std::fs::copy(source, &path).unwrap();
+    (dir, path)
+}
+
 #[test]
 fn the_version_1_fixture_opens_with_its_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v1.crm");
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.crm"),
-        &path,
-    )
-    .unwrap();
+    let (_dir, path) = fixture(1);
     let crm = Crm::open(&path).unwrap();
     let zofia = crm
         .find_contact_by_email("ZOFIA@firma.pl")
@@ -166,13 +170,7 @@ fn the_version_1_fixture_opens_with_its_data() {
 
 #[test]
 fn the_version_2_fixture_opens_with_its_sales_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v2.crm");
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v2.crm"),
-        &path,
-    )
-    .unwrap();
+    let (_dir, path) = fixture(2);
     let crm = Crm::open(&path).unwrap();
     // Version 3 packed the search terms into posting lists: search finds what it found.
     assert!(crm.verify().unwrap().is_ok());
@@ -216,13 +214,7 @@ fn the_version_2_fixture_opens_with_its_sales_data() {
 
 #[test]
 fn the_version_3_fixture_opens_and_takes_activities() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v3.crm");
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v3.crm"),
-        &path,
-    )
-    .unwrap();
+    let (_dir, path) = fixture(3);
     let crm = Crm::open(&path).unwrap();
     assert!(crm.verify().unwrap().is_ok());
     let zofia = crm
@@ -253,13 +245,7 @@ fn the_version_3_fixture_opens_and_takes_activities() {
 
 #[test]
 fn the_version_4_fixture_gets_name_prefix_lists() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v4.crm");
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v4.crm"),
-        &path,
-    )
-    .unwrap();
+    let (_dir, path) = fixture(4);
     let crm = Crm::open(&path).unwrap();
     // `verify` recomputes every search entry, the new name prefixes included.
     let report = crm.verify().unwrap();
@@ -295,13 +281,7 @@ fn the_version_4_fixture_gets_name_prefix_lists() {
 
 #[test]
 fn the_version_5_fixture_opens_and_keeps_small_commits_across_reopening() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v5.crm");
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v5.crm"),
-        &path,
-    )
-    .unwrap();
+    let (_dir, path) = fixture(5);
     let crm = Crm::open(&path).unwrap();
     assert!(crm.verify().unwrap().is_ok());
     let zofia = crm
