@@ -161,6 +161,7 @@ storage_from!(
     redb::StorageError,
     redb::CommitError,
     redb::CompactionError,
+    redb::CursorError,
 );
 
 #[cfg(test)]

@@ -248,16 +248,7 @@ fn apply_with(
     mut changes: Vec<Change>,
     max: usize,
 ) -> Result<()> {
-    // A stable sort keeps each id's changes in the order made; keep the last.
-    changes.sort_by_key(|c| c.0);
-    changes.dedup_by(|later, kept| {
-        if later.0 == kept.0 {
-            kept.1 = later.1;
-            true
-        } else {
-            false
-        }
-    });
+    settle(&mut changes);
     let term_end = store::prefix_end(term).ok_or_else(corrupt)?;
     let mut old: Vec<Change> = Vec::new();
     let mut merged: Vec<Change> = Vec::new();
@@ -307,40 +298,7 @@ fn apply_with(
                 Ok(Flow::Continue(()))
             })?;
         }
-        merged.clear();
-        let (mut a, mut b) = (0, i);
-        loop {
-            let next_old = old.get(a).copied();
-            let next_change = changes[..end].get(b).copied();
-            let change = match (next_old, next_change) {
-                (Some(o), Some(c)) if o.0 < c.0 => {
-                    merged.push(o);
-                    a += 1;
-                    continue;
-                }
-                (Some(o), Some(c)) => {
-                    // A change of an id already held replaces (or removes) it.
-                    if o.0 == c.0 {
-                        a += 1;
-                    }
-                    b += 1;
-                    c
-                }
-                (None, Some(c)) => {
-                    b += 1;
-                    c
-                }
-                (Some(o), None) => {
-                    merged.push(o);
-                    a += 1;
-                    continue;
-                }
-                (None, None) => break,
-            };
-            if change.1 != REMOVE {
-                merged.push(change);
-            }
-        }
+        merge(&old, &changes[i..end], &mut merged);
         if let Some((first, _)) = &block {
             if merged.first().map(|m| m.0) != Some(*first) {
                 w.remove(Table::Search, &block_key(term, *first))?;
@@ -351,6 +309,111 @@ fn apply_with(
             w.put(Table::Search, &block_key(term, piece[0].0), &value)?;
         }
         i = end;
+    }
+    Ok(())
+}
+
+/// Sorts `changes` by id, keeping only the last change of each id (they are in the order
+/// made).
+fn settle(changes: &mut Vec<Change>) {
+    // A stable sort keeps each id's changes in the order made; keep the last.
+    changes.sort_by_key(|c| c.0);
+    changes.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 = later.1;
+            true
+        } else {
+            false
+        }
+    });
+}
+
+/// Sets `out` to the postings `old` (ascending ids) with the settled `changes` applied: a
+/// change of an id already there replaces it, [`REMOVE`] removes it.
+fn merge(old: &[Change], changes: &[Change], out: &mut Vec<Change>) {
+    out.clear();
+    let (mut a, mut b) = (0, 0);
+    loop {
+        let change = match (old.get(a).copied(), changes.get(b).copied()) {
+            (Some(o), Some(c)) if o.0 < c.0 => {
+                out.push(o);
+                a += 1;
+                continue;
+            }
+            (Some(o), Some(c)) => {
+                if o.0 == c.0 {
+                    a += 1;
+                }
+                b += 1;
+                c
+            }
+            (None, Some(c)) => {
+                b += 1;
+                c
+            }
+            (Some(o), None) => {
+                out.push(o);
+                a += 1;
+                continue;
+            }
+            (None, None) => return,
+        };
+        if change.1 != REMOVE {
+            out.push(change);
+        }
+    }
+}
+
+/// Writes the `search` table anew from its `old` entries and the collected changes of
+/// `terms` (`[kind][term][0x00]` → changes in the order made; sorted by term): the blocks of
+/// a term without changes are copied, those of a term with changes are merged with them and
+/// cut into blocks again. See [`store::WriteTx`]'s `rewrite`.
+pub(crate) fn rewrite(
+    old: &mut store::Entries<'_>,
+    out: &mut store::Appender<'_>,
+    terms: Vec<(Vec<u8>, Vec<Change>)>,
+) -> Result<()> {
+    rewrite_with(old, out, terms, MAX_BLOCK)
+}
+
+fn rewrite_with(
+    old: &mut store::Entries<'_>,
+    out: &mut store::Appender<'_>,
+    terms: Vec<(Vec<u8>, Vec<Change>)>,
+    max: usize,
+) -> Result<()> {
+    /// The term of a block key, with its 0x00: keys sort by it first.
+    fn term_of(key: &[u8]) -> Result<&[u8]> {
+        key.get(..key.len().wrapping_sub(16)).ok_or_else(corrupt)
+    }
+    let mut entry = old.next()?;
+    let (mut postings, mut merged, mut value) = (Vec::new(), Vec::new(), Vec::new());
+    for (term, mut changes) in terms {
+        settle(&mut changes);
+        postings.clear();
+        while let Some(e) = &entry {
+            let key = e.key();
+            match term_of(key)?.cmp(&term) {
+                Ordering::Less => out.push(key, e.value())?,
+                Ordering::Equal => {
+                    decode(first_of(key)?, e.value(), |id, classes| {
+                        postings.push((id, classes));
+                        Ok(Flow::Continue(()))
+                    })?;
+                }
+                Ordering::Greater => break,
+            }
+            entry = old.next()?;
+        }
+        merge(&postings, &changes, &mut merged);
+        for piece in pieces(&merged, max) {
+            encode(piece, &mut value);
+            out.push(&block_key(&term, piece[0].0), &value)?;
+        }
+    }
+    while let Some(e) = entry {
+        out.push(e.key(), e.value())?;
+        entry = old.next()?;
     }
     Ok(())
 }
@@ -443,22 +506,31 @@ mod tests {
         #[test]
         fn blocks_follow_the_changes(
             rounds in prop::collection::vec(
-                prop::collection::vec((0u128..400, 0u8..4), 0..60), 1..8),
+                (prop::collection::vec((0u128..400, 0u8..4), 0..60), any::<bool>()), 1..8),
             max in 3usize..40,
         ) {
             let store = Store::open(Location::Memory, None).unwrap();
             store.write(Store::create_tables).unwrap();
             let term = b"\x01abc\x00".to_vec();
-            // A neighbouring term must be left alone.
+            // Neighbouring terms must be left alone.
             store.write(|w| apply_with(w, b"\x01abd\x00", vec![(7, 1)], max)).unwrap();
+            store.write(|w| apply_with(w, b"\x01ab\x00", vec![(9, 2)], max)).unwrap();
             let mut model: BTreeMap<u128, u8> = BTreeMap::new();
-            for round in rounds {
+            for (round, anew) in rounds {
                 let changes: Vec<Change> =
                     round.iter().map(|&(id, c)| (id * 1_000_003, c)).collect();
                 for &(id, c) in &changes {
                     if c == REMOVE { model.remove(&id); } else { model.insert(id, c); }
                 }
-                store.write(|w| apply_with(w, &term, changes, max)).unwrap();
+                // In place, or by writing the table anew.
+                if anew {
+                    let terms = vec![(term.clone(), changes)];
+                    store.write(|w| {
+                        w.rewrite(Table::Search, |old, out| rewrite_with(old, out, terms, max))
+                    }).unwrap();
+                } else {
+                    store.write(|w| apply_with(w, &term, changes, max)).unwrap();
+                }
                 let (found, _) = stored(&store, &term);
                 prop_assert_eq!(&found, &model);
                 store.read(|r| r.scan_prefix(Table::Search, &term, false, |k, v| {
@@ -469,6 +541,7 @@ mod tests {
                 })).unwrap();
             }
             prop_assert_eq!(stored(&store, b"\x01abd\x00").0, BTreeMap::from([(7, 1)]));
+            prop_assert_eq!(stored(&store, b"\x01ab\x00").0, BTreeMap::from([(9, 2)]));
         }
     }
 

@@ -324,10 +324,11 @@ const INDEX_HELD: usize = 1 << 21;
 /// The tables of one write transaction, opened on first use, the search postings it has
 /// collected but not yet merged (see `postings.rs`), and the `index` changes it holds.
 ///
-/// Index entries are written at commit, sorted, rather than as each record is saved: an import
-/// into an empty index then appends to the B-tree, which redb packs into full pages (random
-/// inserts leave leaves half full after splits), and each leaf is touched in one pass. Reads in
-/// the transaction merge the held changes with the recent changes and the table.
+/// Index entries are written at commit, sorted, rather than as each record is saved: each leaf
+/// is touched in one pass, an import into an empty index appends to the B-tree (which fills
+/// its leaves), and many changes to a large table are written by writing it anew
+/// ([`WriteTx::rewrite`]), where random inserts would leave leaves half full after splits.
+/// Reads in the transaction merge the held changes with the recent changes and the table.
 ///
 /// At commit ([`WriteTx::finish`]), a small transaction adds what it holds to the recent
 /// changes; a large one, or one that had to write to the `index` or `search` table directly
@@ -348,8 +349,35 @@ pub(crate) struct WriteTx<'t> {
     folded: bool,
     /// Whether this transaction wrote `index` or `search` changes to the tables directly.
     direct: bool,
+    /// Whether an earlier flush merged many changes into the `index` (0) or `search` (1)
+    /// table in place, so that the last one writes it anew.
+    spilled: [bool; 2],
+    limits: Limits,
+}
+
+/// When a write transaction folds the recent changes, and when it writes a table anew.
+#[derive(Clone, Copy)]
+struct Limits {
     /// How many recent changes may be held before they are folded into the tables.
     recent_max: usize,
+    /// Changes to a table are written by writing it anew when they number at least its
+    /// entries divided by this; never when it is 0 (see [`WriteTx::rewrite`]).
+    rewrite_share: u64,
+    /// How many `index` changes a transaction holds before writing them.
+    index_held: usize,
+    /// How many search postings a transaction collects before merging them.
+    postings_held: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            recent_max: recent::MAX,
+            rewrite_share: 16,
+            index_held: INDEX_HELD,
+            postings_held: POSTINGS_HELD,
+        }
+    }
 }
 
 /// What a committed write transaction does to the recent changes.
@@ -363,7 +391,7 @@ pub(crate) enum RecentAfter {
 }
 
 impl<'t> WriteTx<'t> {
-    fn new(tx: &'t redb::WriteTransaction, recent: Arc<Recent>, recent_max: usize) -> Self {
+    fn new(tx: &'t redb::WriteTransaction, recent: Arc<Recent>, limits: Limits) -> Self {
         WriteTx {
             tx,
             tables: [const { None }; TABLE_COUNT],
@@ -374,15 +402,18 @@ impl<'t> WriteTx<'t> {
             recent,
             folded: false,
             direct: false,
-            recent_max,
+            spilled: [false; 2],
+            limits,
         }
     }
 
     /// Writes what the transaction holds (index changes and search postings), with the recent
     /// changes folded in.
+    /// This is the transaction's last flush: a table that earlier flushes merged many changes
+    /// into in place is written anew (see [`WriteTx::rewrite`]).
     pub(crate) fn flush(&mut self) -> Result<()> {
-        self.flush_index()?;
-        self.flush_postings()
+        self.write_index(true)?;
+        self.write_postings(true)
     }
 
     /// Moves the recent changes under the ones this transaction holds (which are newer), so
@@ -427,7 +458,7 @@ impl<'t> WriteTx<'t> {
     /// everything, recent changes included, to the tables and empties the `recent` table.
     pub(crate) fn finish(mut self) -> Result<RecentAfter> {
         let held = self.index.len() + self.postings_held;
-        if !self.direct && held + self.recent.len() <= self.recent_max {
+        if !self.direct && held + self.recent.len() <= self.limits.recent_max {
             if held == 0 {
                 return Ok(RecentAfter::Same);
             }
@@ -454,13 +485,46 @@ impl<'t> WriteTx<'t> {
         Ok(RecentAfter::Folded)
     }
 
-    /// Writes the held `index` changes in key order.
+    /// Writes the held `index` changes in key order, before the transaction's last flush.
     fn flush_index(&mut self) -> Result<()> {
+        self.write_index(false)
+    }
+
+    /// Writes the held `index` changes in key order: in place when they are few next to the
+    /// table or more may follow, else (and at the `last` flush after large merges in place) by
+    /// writing the table anew (see [`WriteTx::rewrite`]).
+    fn write_index(&mut self, last: bool) -> Result<()> {
         self.fold();
-        if self.index.is_empty() {
+        if self.index.is_empty() && !(last && self.spilled[0]) {
             return Ok(());
         }
         let held = std::mem::take(&mut self.index);
+        if self.anew(Table::Index, held.len(), last)? {
+            return self.rewrite(Table::Index, |old, out| {
+                let mut held = held.into_iter().peekable();
+                while let Some(entry) = old.next()? {
+                    let key = entry.key();
+                    while let Some((added, present)) = held.next_if(|(h, _)| h.as_slice() < key) {
+                        if present {
+                            out.push(&added, &[])?;
+                        }
+                    }
+                    // A held change of a stored key replaces it.
+                    if held
+                        .next_if(|(h, _)| h.as_slice() == key)
+                        .is_none_or(|(_, p)| p)
+                    {
+                        out.push(key, entry.value())?;
+                    }
+                }
+                for (added, present) in held {
+                    if present {
+                        out.push(&added, &[])?;
+                    }
+                }
+                Ok(())
+            });
+        }
         let table = self.table(Table::Index)?;
         for (key, present) in held {
             if present {
@@ -475,21 +539,31 @@ impl<'t> WriteTx<'t> {
     fn hold_index(&mut self, key: &[u8], present: bool) -> Result<()> {
         self.mutations += 1;
         self.index.insert(key.to_vec(), present);
-        if self.index.len() >= INDEX_HELD {
+        if self.index.len() >= self.limits.index_held {
             self.flush_index()?;
         }
         Ok(())
     }
 
-    /// Merges the collected postings into the `search` table, term by term in key order.
+    /// Merges the collected postings into the `search` table, before the transaction's last
+    /// flush.
     pub(crate) fn flush_postings(&mut self) -> Result<()> {
-        if self.postings_held == 0 {
+        self.write_postings(false)
+    }
+
+    /// Merges the collected postings into the `search` table, term by term in key order: in
+    /// place or by writing the table anew, as [`WriteTx::write_index`] decides.
+    fn write_postings(&mut self, last: bool) -> Result<()> {
+        if self.postings_held == 0 && !(last && self.spilled[1]) {
             return Ok(());
         }
         self.fold();
         let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
-        self.postings_held = 0;
+        let held = std::mem::take(&mut self.postings_held);
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if self.anew(Table::Search, held, last)? {
+            return self.rewrite(Table::Search, |old, out| postings::rewrite(old, out, terms));
+        }
         for (term, changes) in terms {
             postings::apply(self, &term, changes)?;
         }
@@ -505,6 +579,61 @@ impl<'t> WriteTx<'t> {
             self.flush_postings()?;
         }
         self.table(t)
+    }
+
+    /// Whether `changes` changes to table `t` (`index` or `search`) are to be written by
+    /// writing it anew ([`WriteTx::rewrite`]) rather than in place.
+    ///
+    /// It is worth it when they are at least a sixteenth of its entries. But a large import
+    /// flushes several times, and writing the whole table anew at each flush would cost the
+    /// square of its size; so only the last flush does, and an earlier one merges in place
+    /// (noting that it did, when it split leaves of a non-empty table). Into an empty table
+    /// the changes are appended in place, which fills its leaves anyway.
+    fn anew(&mut self, t: Table, changes: usize, last: bool) -> Result<bool> {
+        let spilled = &mut self.spilled[usize::from(t == Table::Search)];
+        if last && std::mem::take(spilled) {
+            return Ok(true);
+        }
+        let share = self.limits.rewrite_share;
+        let len = self.table(t)?.len()?;
+        let worth = share > 0 && (changes as u64).saturating_mul(share) >= len;
+        if worth && !last && len > 0 {
+            self.spilled[usize::from(t == Table::Search)] = true;
+        }
+        Ok(worth && last && len > 0)
+    }
+
+    /// Writes table `t` anew: `merge` reads the old table's entries in key order and pushes
+    /// the new table's entries, in strictly ascending key order, then the new table takes the
+    /// old one's place (in this transaction, so a failure leaves the old one).
+    ///
+    /// Merging many changes into a large table in place inserts them between its entries, and
+    /// redb splits each full leaf it inserts into in half, so that after a few such merges
+    /// (the flushes of a large import) every leaf is about half empty. A table written in key
+    /// order through a cursor has full leaves, takes about half the pages, and costs one
+    /// sequential pass, which is cheaper than inserting a sixteenth of its size in place.
+    pub(crate) fn rewrite(
+        &mut self,
+        t: Table,
+        merge: impl FnOnce(&mut Entries<'_>, &mut Appender<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.direct = true;
+        // The open handle must be closed before the table is replaced.
+        self.tables[t.slot()] = None;
+        let name = format!("{}.rewrite", t.name());
+        let new_def = TableDefinition::<&[u8], &[u8]>::new(&name);
+        {
+            let old = self.tx.open_table(t.def())?;
+            let mut new = self.tx.open_table(new_def)?;
+            let mut out = Appender {
+                cursor: new.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
+            };
+            merge(&mut Entries(old.range::<&[u8]>(..)?), &mut out)?;
+            out.cursor.close()?;
+        }
+        self.tx.delete_table(t.def())?;
+        self.tx.rename_table(new_def, t.def())?;
+        Ok(())
     }
 
     fn table(&mut self, t: Table) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
@@ -566,6 +695,44 @@ impl Reader for WriteTx<'_> {
     fn recent(&mut self) -> Result<Arc<Recent>> {
         self.flush_postings()?;
         Ok(Arc::clone(&self.recent))
+    }
+}
+
+/// The entries of a table being written anew ([`WriteTx::rewrite`]), in key order.
+pub(crate) struct Entries<'a>(redb::Range<'a, &'static [u8], &'static [u8]>);
+
+/// One entry of [`Entries`].
+pub(crate) struct Entry<'a>(
+    redb::AccessGuard<'a, &'static [u8]>,
+    redb::AccessGuard<'a, &'static [u8]>,
+);
+
+impl Entry<'_> {
+    pub(crate) fn key(&self) -> &[u8] {
+        self.0.value()
+    }
+
+    pub(crate) fn value(&self) -> &[u8] {
+        self.1.value()
+    }
+}
+
+impl<'a> Entries<'a> {
+    /// The next entry, or `None` after the last.
+    pub(crate) fn next(&mut self) -> Result<Option<Entry<'a>>> {
+        Ok(self.0.next().transpose()?.map(|(k, v)| Entry(k, v)))
+    }
+}
+
+/// Where a table being written anew ([`WriteTx::rewrite`]) receives its entries.
+pub(crate) struct Appender<'a> {
+    cursor: redb::CursorMut<'a, &'static [u8], &'static [u8]>,
+}
+
+impl Appender<'_> {
+    /// Appends an entry; its key must sort above every key pushed before.
+    pub(crate) fn push(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
+        Ok(self.cursor.insert_before(key, value)?)
     }
 }
 
@@ -710,7 +877,7 @@ impl Writer for WriteTx<'_> {
             }
         }
         self.postings_held += 1;
-        if self.postings_held >= POSTINGS_HELD {
+        if self.postings_held >= self.limits.postings_held {
             self.flush_postings()?;
         }
         Ok(())
@@ -824,7 +991,14 @@ pub(crate) fn copy_to_bytes(
         let mut db = redb::Database::builder().create_with_backend(memory.clone())?;
         let tx = db.begin_write()?;
         {
-            let mut copy = WriteTx::new(&tx, Arc::default(), 0);
+            let mut copy = WriteTx::new(
+                &tx,
+                Arc::default(),
+                Limits {
+                    recent_max: 0,
+                    ..Limits::default()
+                },
+            );
             for t in Table::ALL {
                 copy.table(t)?;
                 if t == Table::Recent {
@@ -863,8 +1037,9 @@ pub(crate) struct Store {
     /// before its commit until it has replaced them, so that every transaction begun (under
     /// the lock, shared) sees the recent changes of its own snapshot.
     recent: RwLock<Arc<Recent>>,
-    /// How many recent changes are held before being folded ([`recent::MAX`], less in tests).
-    recent_max: usize,
+    /// When transactions fold recent changes and write tables anew (other than the defaults
+    /// only in tests).
+    limits: Limits,
 }
 
 impl Store {
@@ -886,7 +1061,7 @@ impl Store {
         Ok(Store {
             db: RwLock::new(db),
             recent: RwLock::new(Arc::new(recent)),
-            recent_max: recent::MAX,
+            limits: Limits::default(),
         })
     }
 
@@ -924,7 +1099,21 @@ impl Store {
     /// Sets how many recent changes are held before being folded into the tables.
     #[cfg(test)]
     pub(crate) fn set_recent_max(&mut self, max: usize) {
-        self.recent_max = max;
+        self.limits.recent_max = max;
+    }
+
+    /// Sets the share of a table's entries from which changes are written by writing it anew
+    /// (0: never).
+    #[cfg(test)]
+    pub(crate) fn set_rewrite_share(&mut self, share: u64) {
+        self.limits.rewrite_share = share;
+    }
+
+    /// Sets how many index changes and postings a transaction holds before writing them.
+    #[cfg(test)]
+    pub(crate) fn set_held(&mut self, held: usize) {
+        self.limits.index_held = held;
+        self.limits.postings_held = held;
     }
 
     fn recent_now(&self) -> std::sync::RwLockReadGuard<'_, Arc<Recent>> {
@@ -952,7 +1141,7 @@ impl Store {
         // The previous writer replaced the recent changes before letting go of the lock.
         let recent = Arc::clone(&self.recent_now());
         let result = {
-            let mut w = WriteTx::new(&tx, recent, self.recent_max);
+            let mut w = WriteTx::new(&tx, recent, self.limits);
             f(&mut w).and_then(|value| w.finish().map(|after| (value, after)))
         };
         match result {
@@ -1221,12 +1410,18 @@ mod tests {
             transactions in prop::collection::vec(
                 (prop::collection::vec(op(), 0..8), any::<bool>(), 0u8..10), 1..25),
             max in 0usize..30,
+            // Never, always, sometimes (the default) and mostly: the tables are written anew.
+            share in prop::sample::select(vec![0u64, u64::MAX, 16, 2]),
+            // Flushes in the middle of transactions, or only at their end.
+            held in prop::sample::select(vec![1usize, 3, 1 << 21]),
         ) {
             let memory = MemoryBackend::default();
             let open = || {
                 let mut store =
                     Store::open(Location::Backend(Box::new(memory.clone())), None).unwrap();
                 store.set_recent_max(max);
+                store.set_rewrite_share(share);
+                store.set_held(held);
                 store
             };
             let mut store = open();
@@ -1282,6 +1477,53 @@ mod tests {
             prop_assert!(copy.recent_now().is_empty());
             prop_assert_eq!(copy.read(|r| Ok(contents(r))).unwrap(), model(&index, &posts));
         }
+    }
+
+    /// Leaf pages and stored bytes of a table.
+    fn pages(store: &Store, t: Table) -> (u64, u64) {
+        let tx = store.db().begin_read().unwrap();
+        let table = tx.open_table(t.def()).unwrap();
+        let stats = table.stats().unwrap();
+        (stats.leaf_pages(), stats.stored_bytes())
+    }
+
+    /// A transaction that flushes its changes several times, each between the entries the
+    /// ones before wrote, leaves the tables with full leaves: it writes them anew at the end.
+    #[test]
+    fn a_large_transaction_leaves_full_leaves() {
+        let fill = |share: u64| {
+            let mut store = Store::open(Location::Memory, None).unwrap();
+            store.set_held(4_000);
+            store.set_rewrite_share(share);
+            store.write(Store::create_tables).unwrap();
+            store
+                .write(|w| {
+                    for i in 0..40_000u32 {
+                        // A bijection of u32: every flush lands between the keys before it.
+                        let key = i.wrapping_mul(2_654_435_761).to_be_bytes();
+                        w.index_add(&key)?;
+                        w.post(b"\x01term\x00", u128::from(i % 2_000) + 1, 1)?;
+                        w.post(&[&b"\x01t"[..], &key, &[0]].concat(), 1, 1)?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(store.read(|r| r.len(Table::Index)).unwrap(), 40_000);
+            (pages(&store, Table::Index), pages(&store, Table::Search))
+        };
+        let (index, search) = fill(16);
+        let (index_in_place, search_in_place) = fill(0);
+        // The same entries…
+        assert_eq!((index.1, search.1), (index_in_place.1, search_in_place.1));
+        // …in far fewer pages: merges in place leave leaves about half full.
+        assert!(
+            index.0 * 10 < index_in_place.0 * 7,
+            "{index:?} {index_in_place:?}"
+        );
+        assert!(
+            search.0 * 10 < search_in_place.0 * 8,
+            "{search:?} {search_in_place:?}"
+        );
     }
 
     #[test]
