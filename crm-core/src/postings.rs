@@ -369,7 +369,7 @@ fn merge(old: &[Change], changes: &[Change], out: &mut Vec<Change>) {
 /// a term without changes are copied, those of a term with changes are merged with them and
 /// cut into blocks again. See [`store::WriteTx`]'s `rewrite`.
 pub(crate) fn rewrite(
-    old: &mut store::Entries<'_>,
+    old: &mut store::Entries<'_, '_>,
     out: &mut store::Appender<'_>,
     terms: Vec<(Vec<u8>, Vec<Change>)>,
 ) -> Result<()> {
@@ -377,7 +377,7 @@ pub(crate) fn rewrite(
 }
 
 fn rewrite_with(
-    old: &mut store::Entries<'_>,
+    old: &mut store::Entries<'_, '_>,
     out: &mut store::Appender<'_>,
     terms: Vec<(Vec<u8>, Vec<Change>)>,
     max: usize,

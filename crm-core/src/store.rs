@@ -615,7 +615,7 @@ impl<'t> WriteTx<'t> {
     pub(crate) fn rewrite(
         &mut self,
         t: Table,
-        merge: impl FnOnce(&mut Entries<'_>, &mut Appender<'_>) -> Result<()>,
+        merge: impl FnOnce(&mut Entries<'_, '_>, &mut Appender<'_>) -> Result<()>,
     ) -> Result<()> {
         self.direct = true;
         // The open handle must be closed before the table is replaced.
@@ -623,12 +623,17 @@ impl<'t> WriteTx<'t> {
         let name = format!("{}.rewrite", t.name());
         let new_def = TableDefinition::<&[u8], &[u8]>::new(&name);
         {
-            let old = self.tx.open_table(t.def())?;
+            let mut old = self.tx.open_table(t.def())?;
             let mut new = self.tx.open_table(new_def)?;
             let mut out = Appender {
                 cursor: new.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
             };
-            merge(&mut Entries(old.range::<&[u8]>(..)?), &mut out)?;
+            let mut entries = Entries {
+                table: &mut old,
+                chunk: std::collections::VecDeque::new(),
+                done: false,
+            };
+            merge(&mut entries, &mut out)?;
             out.cursor.close()?;
         }
         self.tx.delete_table(t.def())?;
@@ -698,29 +703,50 @@ impl Reader for WriteTx<'_> {
     }
 }
 
-/// The entries of a table being written anew ([`WriteTx::rewrite`]), in key order.
-pub(crate) struct Entries<'a>(redb::Range<'a, &'static [u8], &'static [u8]>);
+/// The entries of a table being written anew ([`WriteTx::rewrite`]), in key order. They are
+/// read a chunk at a time and removed from the old table as they are read, so that its pages
+/// (when this transaction wrote them, as in an import) are free for the new table: the file
+/// does not have to hold both.
+pub(crate) struct Entries<'a, 't> {
+    table: &'a mut redb::Table<'t, &'static [u8], &'static [u8]>,
+    chunk: std::collections::VecDeque<Entry>,
+    /// Whether the old table is empty.
+    done: bool,
+}
 
 /// One entry of [`Entries`].
-pub(crate) struct Entry<'a>(
-    redb::AccessGuard<'a, &'static [u8]>,
-    redb::AccessGuard<'a, &'static [u8]>,
-);
+pub(crate) struct Entry(Vec<u8>, Vec<u8>);
 
-impl Entry<'_> {
+impl Entry {
     pub(crate) fn key(&self) -> &[u8] {
-        self.0.value()
+        &self.0
     }
 
     pub(crate) fn value(&self) -> &[u8] {
-        self.1.value()
+        &self.1
     }
 }
 
-impl<'a> Entries<'a> {
+/// How many entries [`Entries`] reads (and removes) at a time.
+const REWRITE_CHUNK: usize = 16_384;
+
+impl Entries<'_, '_> {
     /// The next entry, or `None` after the last.
-    pub(crate) fn next(&mut self) -> Result<Option<Entry<'a>>> {
-        Ok(self.0.next().transpose()?.map(|(k, v)| Entry(k, v)))
+    pub(crate) fn next(&mut self) -> Result<Option<Entry>> {
+        if self.chunk.is_empty() && !self.done {
+            // Everything before was removed: the chunk is the table's first entries.
+            for item in self.table.range::<&[u8]>(..)?.take(REWRITE_CHUNK) {
+                let (k, v) = item?;
+                self.chunk
+                    .push_back(Entry(k.value().to_vec(), v.value().to_vec()));
+            }
+            self.done = self.chunk.len() < REWRITE_CHUNK;
+            if let Some(last) = self.chunk.back() {
+                self.table
+                    .retain_in::<&[u8], _>(..=last.key(), |_, _| false)?;
+            }
+        }
+        Ok(self.chunk.pop_front())
     }
 }
 
