@@ -409,6 +409,7 @@ impl<'t> WriteTx<'t> {
 
     /// Writes what the transaction holds (index changes and search postings), with the recent
     /// changes folded in.
+    ///
     /// This is the transaction's last flush: a table that earlier flushes merged many changes
     /// into in place is written anew (see [`WriteTx::rewrite`]).
     pub(crate) fn flush(&mut self) -> Result<()> {
@@ -590,15 +591,15 @@ impl<'t> WriteTx<'t> {
     /// (noting that it did, when it split leaves of a non-empty table). Into an empty table
     /// the changes are appended in place, which fills its leaves anyway.
     fn anew(&mut self, t: Table, changes: usize, last: bool) -> Result<bool> {
-        let spilled = &mut self.spilled[usize::from(t == Table::Search)];
-        if last && std::mem::take(spilled) {
+        let slot = usize::from(t == Table::Search);
+        if last && std::mem::take(&mut self.spilled[slot]) {
             return Ok(true);
         }
         let share = self.limits.rewrite_share;
         let len = self.table(t)?.len()?;
         let worth = share > 0 && (changes as u64).saturating_mul(share) >= len;
         if worth && !last && len > 0 {
-            self.spilled[usize::from(t == Table::Search)] = true;
+            self.spilled[slot] = true;
         }
         Ok(worth && last && len > 0)
     }
