@@ -341,6 +341,16 @@ fn settle_primary(
 ) -> Result<()> {
     let all = employments_by(w, ix::EMPLOYMENT_BY_CONTACT, contact.as_u128())?;
     let chosen = primary.or_else(|| all.iter().map(Employment::raw_id).min());
+    mark_primary(w, ctx, all, chosen)
+}
+
+/// Saves those of `all` (one contact's employments) whose primary mark is not `chosen`'s.
+fn mark_primary(
+    w: &mut impl Writer,
+    ctx: &Ctx,
+    all: Vec<Employment>,
+    chosen: Option<u128>,
+) -> Result<()> {
     for e in all {
         let should = Some(e.raw_id()) == chosen;
         if e.primary != should {
@@ -371,25 +381,30 @@ pub(crate) fn link(w: &mut impl Writer, ctx: &Ctx, input: &EmploymentInput) -> R
         });
     }
     let now = ctx.now();
+    let id = ctx.mint(now);
+    // The primary mark goes to the new employment when asked or when it is the only one, else
+    // stays where it is (or, when none has it, goes to the oldest).
+    let chosen = if input.primary || current.is_empty() {
+        id
+    } else {
+        let marked = current.iter().find(|e| e.primary).map(Employment::raw_id);
+        let oldest = current.iter().map(Employment::raw_id).chain([id]).min();
+        marked.or(oldest).unwrap_or(id)
+    };
     let employment = Employment {
-        id: EmploymentId::from_u128(ctx.mint(now)),
+        id: EmploymentId::from_u128(id),
         contact: input.contact,
         company: input.company,
         role,
         title,
-        primary: false,
+        primary: chosen == id,
         created_at: now,
         updated_at: now,
     };
+    // Saved once with its final mark; the others' marks follow.
     record::save(w, None, &employment)?;
-    let primary = (input.primary || current.is_empty()).then_some(employment.raw_id());
-    settle_primary(
-        w,
-        ctx,
-        input.contact,
-        primary.or_else(|| current.iter().find(|e| e.primary).map(Employment::raw_id)),
-    )?;
-    get_employment(w, employment.id)
+    mark_primary(w, ctx, current, Some(chosen))?;
+    Ok(employment)
 }
 
 pub(crate) fn get_employment(r: &mut impl Reader, id: EmploymentId) -> Result<Employment> {

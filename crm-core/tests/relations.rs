@@ -43,6 +43,15 @@ fn a_contact_has_exactly_one_primary_employer() {
             .collect::<Vec<_>>()
     };
     assert_eq!(primaries(&crm), vec![ec.id]);
+    let stored = crm.employments_of_contact(ana.id).unwrap();
+    assert!(
+        stored.contains(&eb) && stored.contains(&ec),
+        "link returns the employment as stored"
+    );
+    assert_eq!(
+        ec.updated_at, ec.created_at,
+        "a new employment is saved once"
+    );
     crm.update_employment(
         eb.id,
         EmploymentUpdate {
