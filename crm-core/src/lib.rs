@@ -44,6 +44,7 @@ pub mod decimal;
 mod error;
 mod fields;
 mod fx;
+mod held;
 mod ical;
 mod id;
 mod index;

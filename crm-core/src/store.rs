@@ -16,6 +16,7 @@ use std::sync::{Arc, RwLock};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use crate::error::{Error, Result};
+use crate::held::{self, HeldIndex};
 use crate::postings;
 use crate::recent::{self, Recent};
 
@@ -244,7 +245,7 @@ fn scan_table<T: ReadableTable<&'static [u8], &'static [u8]>>(
 }
 
 // redb panics on a range whose start lies after its end; such a range is simply empty.
-fn range_is_empty(range: &(Bound<&[u8]>, Bound<&[u8]>)) -> bool {
+pub(crate) fn range_is_empty(range: &(Bound<&[u8]>, Bound<&[u8]>)) -> bool {
     match range {
         (Bound::Included(a), Bound::Included(b)) => a > b,
         (Bound::Included(a), Bound::Excluded(b))
@@ -318,7 +319,8 @@ impl Reader for ReadTx {
 /// 64 MiB of changes, so that a bulk import of any size runs in bounded memory.
 const POSTINGS_HELD: usize = 1 << 21;
 
-/// How many `index` changes a transaction holds before writing them: about 200 MiB.
+/// How many `index` changes a transaction holds before writing them: packed (`held.rs`), about
+/// 100 MiB.
 const INDEX_HELD: usize = 1 << 21;
 
 /// The tables of one write transaction, opened on first use, the search postings it has
@@ -341,7 +343,7 @@ pub(crate) struct WriteTx<'t> {
     postings: HashMap<Vec<u8>, Vec<postings::Change>>,
     postings_held: usize,
     /// Held `index` changes: key → present (added) or not (removed).
-    index: BTreeMap<Vec<u8>, bool>,
+    index: HeldIndex,
     /// The recent changes not folded into the tables; empty once folded.
     recent: Arc<Recent>,
     /// Whether this transaction folded the recent changes into what it holds, so that the
@@ -365,6 +367,8 @@ struct Limits {
     rewrite_share: u64,
     /// How many `index` changes a transaction holds before writing them.
     index_held: usize,
+    /// How many of the newest held `index` changes are kept in a map (see `held.rs`).
+    index_fresh: usize,
     /// How many search postings a transaction collects before merging them.
     postings_held: usize,
 }
@@ -375,6 +379,7 @@ impl Default for Limits {
             recent_max: recent::MAX,
             rewrite_share: 16,
             index_held: INDEX_HELD,
+            index_fresh: held::FRESH,
             postings_held: POSTINGS_HELD,
         }
     }
@@ -398,7 +403,7 @@ impl<'t> WriteTx<'t> {
             mutations: 0,
             postings: HashMap::new(),
             postings_held: 0,
-            index: BTreeMap::new(),
+            index: HeldIndex::new(limits.index_fresh),
             recent,
             folded: false,
             direct: false,
@@ -429,9 +434,7 @@ impl<'t> WriteTx<'t> {
             return;
         }
         let recent = std::mem::take(&mut self.recent);
-        for (key, &present) in &recent.index {
-            self.index.entry(key.clone()).or_insert(present);
-        }
+        self.index.insert_older(&recent.index);
         let mut by_term: BTreeMap<&[u8], Vec<postings::Change>> = BTreeMap::new();
         for (key, &classes) in &recent.postings {
             if let Ok((term, id)) = recent::split_posting_key(key) {
@@ -464,7 +467,10 @@ impl<'t> WriteTx<'t> {
                 return Ok(RecentAfter::Same);
             }
             let mut value = Vec::new();
-            for (key, &present) in &self.index {
+            for (key, present) in self
+                .index
+                .range((Bound::Unbounded, Bound::Unbounded), false)
+            {
                 recent::encode_index(&mut value, key, present);
             }
             for (term, changes) in &self.postings {
@@ -499,39 +505,36 @@ impl<'t> WriteTx<'t> {
         if self.index.is_empty() && !(last && self.spilled[0]) {
             return Ok(());
         }
-        let held = std::mem::take(&mut self.index);
+        let held = self.index.take();
         if self.anew(Table::Index, held.len(), last)? {
             return self.rewrite(Table::Index, |old, out| {
-                let mut held = held.into_iter().peekable();
+                let mut held = held.iter().peekable();
                 while let Some(entry) = old.next()? {
                     let key = entry.key();
-                    while let Some((added, present)) = held.next_if(|(h, _)| h.as_slice() < key) {
+                    while let Some((added, present)) = held.next_if(|&(h, _)| h < key) {
                         if present {
-                            out.push(&added, &[])?;
+                            out.push(added, &[])?;
                         }
                     }
                     // A held change of a stored key replaces it.
-                    if held
-                        .next_if(|(h, _)| h.as_slice() == key)
-                        .is_none_or(|(_, p)| p)
-                    {
+                    if held.next_if(|&(h, _)| h == key).is_none_or(|(_, p)| p) {
                         out.push(key, entry.value())?;
                     }
                 }
                 for (added, present) in held {
                     if present {
-                        out.push(&added, &[])?;
+                        out.push(added, &[])?;
                     }
                 }
                 Ok(())
             });
         }
         let table = self.table(Table::Index)?;
-        for (key, present) in held {
+        for (key, present) in held.iter() {
             if present {
-                table.insert(key.as_slice(), &[][..])?;
+                table.insert(key, &[][..])?;
             } else {
-                table.remove(key.as_slice())?;
+                table.remove(key)?;
             }
         }
         Ok(())
@@ -539,7 +542,7 @@ impl<'t> WriteTx<'t> {
 
     fn hold_index(&mut self, key: &[u8], present: bool) -> Result<()> {
         self.mutations += 1;
-        self.index.insert(key.to_vec(), present);
+        self.index.insert(key, present);
         if self.index.len() >= self.limits.index_held {
             self.flush_index()?;
         }
@@ -660,7 +663,11 @@ impl Reader for WriteTx<'_> {
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
         if t == Table::Index {
-            match self.index.get(key).or_else(|| self.recent.index.get(key)) {
+            match self
+                .index
+                .get(key)
+                .or_else(|| self.recent.index.get(key).copied())
+            {
                 Some(true) => return f(&[]).map(Some),
                 Some(false) => return Ok(None),
                 None => {}
@@ -682,7 +689,7 @@ impl Reader for WriteTx<'_> {
                 .as_ref()
                 .ok_or_else(|| Error::storage("table not open"))?;
             let held = Layers {
-                top: held_range(&self.index, range, reverse),
+                top: held_in(&self.index, range, reverse),
                 below: held_range(&self.recent.index, range, reverse),
                 reverse,
             };
@@ -782,6 +789,20 @@ fn held_range<'a>(
         Box::new(in_range)
     };
     held.peekable()
+}
+
+/// The changes a write transaction holds in `range`, in the scan's direction.
+fn held_in<'a>(
+    held: &'a HeldIndex,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+) -> Held<'a> {
+    let changes: Box<dyn Iterator<Item = _>> = if range_is_empty(&range) {
+        Box::new(std::iter::empty())
+    } else {
+        Box::new(held.range(range, reverse))
+    };
+    changes.peekable()
 }
 
 /// Two layers of held changes as one, in the scan's direction; `top` wins on equal keys.
@@ -1143,6 +1164,12 @@ impl Store {
         self.limits.postings_held = held;
     }
 
+    /// Sets how many of the newest held index changes are kept in a map, not packed.
+    #[cfg(test)]
+    pub(crate) fn set_index_fresh(&mut self, fresh: usize) {
+        self.limits.index_fresh = fresh;
+    }
+
     fn recent_now(&self) -> std::sync::RwLockReadGuard<'_, Arc<Recent>> {
         self.recent.read().unwrap_or_else(|e| e.into_inner())
     }
@@ -1441,6 +1468,8 @@ mod tests {
             share in prop::sample::select(vec![0u64, u64::MAX, 16, 2]),
             // Flushes in the middle of transactions, or only at their end.
             held in prop::sample::select(vec![1usize, 3, 1 << 21]),
+            // Held index changes packed into runs at once, every other one, or never.
+            fresh in prop::sample::select(vec![1usize, 2, 1 << 15]),
         ) {
             let memory = MemoryBackend::default();
             let open = || {
@@ -1449,6 +1478,7 @@ mod tests {
                 store.set_recent_max(max);
                 store.set_rewrite_share(share);
                 store.set_held(held);
+                store.set_index_fresh(fresh);
                 store
             };
             let mut store = open();

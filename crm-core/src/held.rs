@@ -1,0 +1,382 @@
+//! The `index` changes a write transaction holds until it writes them: key → present (added)
+//! or not (removed), the newest change of a key winning.
+//!
+//! A large import holds millions of them. In one `BTreeMap`, each costs a heap allocation and
+//! about a hundred bytes, and each insert walks a tree far larger than the CPU caches. Here,
+//! changes go to a small map ([`FRESH`] keys); when it is full, its keys are packed in key
+//! order into one buffer (a *run*), and the newest run is merged with the one before it while
+//! that one is less than twice as long. So there are about log2(n / [`FRESH`]) runs, a held key
+//! costs its bytes and nine more, and an insert costs a walk of a cache-sized tree plus,
+//! spread over all inserts, a few sequential merge passes. Reads merge the map and the runs,
+//! newest first.
+
+use std::collections::BTreeMap;
+use std::iter::Peekable;
+use std::ops::Bound;
+
+/// How many keys the map of the newest changes holds before they are packed into a run.
+pub(crate) const FRESH: usize = 1 << 15;
+
+/// Held `index` changes (see the module docs).
+pub(crate) struct HeldIndex {
+    /// The newest changes.
+    fresh: BTreeMap<Vec<u8>, bool>,
+    /// Older changes, packed; the oldest first.
+    runs: Vec<Run>,
+    /// How many keys `fresh` takes before it is packed.
+    fresh_max: usize,
+    /// Keys held, counting a key once in each layer that holds it.
+    count: usize,
+}
+
+/// Keys in ascending order, each with whether it is present, packed into one buffer.
+#[derive(Default)]
+pub(crate) struct Run {
+    bytes: Vec<u8>,
+    /// Where each key ends in `bytes`.
+    ends: Vec<usize>,
+    present: Vec<bool>,
+}
+
+/// One layer's changes in a range, in the scan's direction.
+type Layer<'a> = Peekable<Box<dyn Iterator<Item = (&'a [u8], bool)> + 'a>>;
+
+impl Run {
+    fn with_capacity(keys: usize, bytes: usize) -> Run {
+        Run {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(keys),
+            present: Vec::with_capacity(keys),
+        }
+    }
+
+    /// How many keys the run holds.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn key(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    fn push(&mut self, key: &[u8], present: bool) {
+        self.bytes.extend_from_slice(key);
+        self.ends.push(self.bytes.len());
+        self.present.push(present);
+    }
+
+    /// The number of leading keys for which `before` holds (it must hold for a prefix).
+    fn count_while(&self, before: impl Fn(&[u8]) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if before(self.key(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    fn get(&self, key: &[u8]) -> Option<bool> {
+        let i = self.count_while(|k| k < key);
+        (i < self.len() && self.key(i) == key).then(|| self.present[i])
+    }
+
+    /// The keys and marks from position `from` up to `to`.
+    fn slice(&self, from: usize, to: usize) -> impl DoubleEndedIterator<Item = (&[u8], bool)> {
+        (from..to).map(|i| (self.key(i), self.present[i]))
+    }
+
+    /// Every key with its mark, in ascending order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&[u8], bool)> {
+        self.slice(0, self.len())
+    }
+
+    /// The keys of `range`, in the scan's direction.
+    fn range<'a>(&'a self, range: (Bound<&[u8]>, Bound<&[u8]>), reverse: bool) -> Layer<'a> {
+        let from = match range.0 {
+            Bound::Included(b) => self.count_while(|k| k < b),
+            Bound::Excluded(b) => self.count_while(|k| k <= b),
+            Bound::Unbounded => 0,
+        };
+        let to = match range.1 {
+            Bound::Included(b) => self.count_while(|k| k <= b),
+            Bound::Excluded(b) => self.count_while(|k| k < b),
+            Bound::Unbounded => self.len(),
+        };
+        let keys = self.slice(from, to.max(from));
+        let layer: Box<dyn Iterator<Item = _>> = if reverse {
+            Box::new(keys.rev())
+        } else {
+            Box::new(keys)
+        };
+        layer.peekable()
+    }
+
+    /// The union of two runs; `newer`'s mark wins on a key both hold.
+    fn merge(newer: &Run, older: &Run) -> Run {
+        let mut out = Run::with_capacity(
+            newer.len() + older.len(),
+            newer.bytes.len() + older.bytes.len(),
+        );
+        let (mut a, mut b) = (newer.iter().peekable(), older.iter().peekable());
+        loop {
+            let (from_newer, drop_older) = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => (x.0 <= y.0, x.0 == y.0),
+                (Some(_), None) => (true, false),
+                (None, Some(_)) => (false, false),
+                (None, None) => return out,
+            };
+            if drop_older {
+                b.next();
+            }
+            if let Some((key, present)) = if from_newer { a.next() } else { b.next() } {
+                out.push(key, present);
+            }
+        }
+    }
+}
+
+impl HeldIndex {
+    /// Nothing held; the newest `fresh_max` (at least one) changes are kept in a map.
+    pub(crate) fn new(fresh_max: usize) -> HeldIndex {
+        HeldIndex {
+            fresh: BTreeMap::new(),
+            runs: Vec::new(),
+            fresh_max: fresh_max.max(1),
+            count: 0,
+        }
+    }
+
+    /// Keys held, counting a key once in each layer that holds it (so at least the number of
+    /// distinct keys).
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether nothing is held.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Holds a change, replacing an earlier one of the same key.
+    pub(crate) fn insert(&mut self, key: &[u8], present: bool) {
+        if let Some(held) = self.fresh.get_mut(key) {
+            *held = present;
+            return;
+        }
+        self.fresh.insert(key.to_vec(), present);
+        self.count += 1;
+        if self.fresh.len() >= self.fresh_max {
+            self.pack();
+        }
+    }
+
+    /// Holds `older` changes under all those held (which are newer).
+    pub(crate) fn insert_older(&mut self, older: &BTreeMap<Vec<u8>, bool>) {
+        if older.is_empty() {
+            return;
+        }
+        let bytes = older.keys().map(Vec::len).sum();
+        let mut run = Run::with_capacity(older.len(), bytes);
+        for (key, &present) in older {
+            run.push(key, present);
+        }
+        self.count += run.len();
+        self.runs.insert(0, run);
+    }
+
+    /// The held change of `key`.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<bool> {
+        self.fresh
+            .get(key)
+            .copied()
+            .or_else(|| self.runs.iter().rev().find_map(|run| run.get(key)))
+    }
+
+    /// The held changes in `range` (which must not be empty), in the scan's direction.
+    pub(crate) fn range<'a>(
+        &'a self,
+        range: (Bound<&[u8]>, Bound<&[u8]>),
+        reverse: bool,
+    ) -> impl Iterator<Item = (&'a [u8], bool)> + 'a {
+        let in_range = self
+            .fresh
+            .range::<[u8], _>(range)
+            .map(|(k, &p)| (k.as_slice(), p));
+        let fresh: Box<dyn Iterator<Item = _>> = if reverse {
+            Box::new(in_range.rev())
+        } else {
+            Box::new(in_range)
+        };
+        let mut layers = vec![fresh.peekable()];
+        layers.extend(self.runs.iter().rev().map(|run| run.range(range, reverse)));
+        Newest { layers, reverse }
+    }
+
+    /// Everything held, in one run; nothing is held afterwards.
+    pub(crate) fn take(&mut self) -> Run {
+        self.pack();
+        self.count = 0;
+        let mut merged = self.runs.pop().unwrap_or_default();
+        while let Some(older) = self.runs.pop() {
+            merged = Run::merge(&merged, &older);
+        }
+        merged
+    }
+
+    /// Packs the map into the newest run, then merges runs of similar lengths.
+    fn pack(&mut self) {
+        if self.fresh.is_empty() {
+            return;
+        }
+        let fresh = std::mem::take(&mut self.fresh);
+        let bytes = fresh.keys().map(Vec::len).sum();
+        let mut run = Run::with_capacity(fresh.len(), bytes);
+        for (key, present) in fresh {
+            run.push(&key, present);
+        }
+        self.runs.push(run);
+        while let [.., older, newer] = self.runs.as_slice() {
+            if older.len() >= 2 * newer.len() {
+                break;
+            }
+            let merged = Run::merge(newer, older);
+            self.count -= older.len() + newer.len() - merged.len();
+            self.runs.truncate(self.runs.len() - 2);
+            self.runs.push(merged);
+        }
+    }
+}
+
+/// Several layers' changes as one, in the scan's direction; on a key several hold, the
+/// first (newest) layer's change.
+struct Newest<'a> {
+    layers: Vec<Layer<'a>>,
+    reverse: bool,
+}
+
+impl<'a> Iterator for Newest<'a> {
+    type Item = (&'a [u8], bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut best: Option<(&'a [u8], bool)> = None;
+        for layer in &mut self.layers {
+            if let Some(&(key, present)) = layer.peek() {
+                let first = best.is_none_or(|(b, _)| key != b && (key < b) != self.reverse);
+                if first {
+                    best = Some((key, present));
+                }
+            }
+        }
+        let (key, _) = best?;
+        for layer in &mut self.layers {
+            layer.next_if(|&(k, _)| k == key);
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn bound() -> impl Strategy<Value = Bound<Vec<u8>>> {
+        prop_oneof![
+            Just(Bound::Unbounded),
+            prop::collection::vec(0u8..4, 0..3).prop_map(Bound::Included),
+            prop::collection::vec(0u8..4, 0..3).prop_map(Bound::Excluded),
+        ]
+    }
+
+    fn as_ref(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
+        match b {
+            Bound::Included(k) => Bound::Included(k.as_slice()),
+            Bound::Excluded(k) => Bound::Excluded(k.as_slice()),
+            Bound::Unbounded => Bound::Unbounded,
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(Vec<u8>, bool),
+        Older(Vec<(Vec<u8>, bool)>),
+        Take,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let key = || prop::collection::vec(0u8..4, 0..4);
+        prop_oneof![
+            8 => (key(), any::<bool>()).prop_map(|(k, p)| Op::Insert(k, p)),
+            1 => prop::collection::vec((key(), any::<bool>()), 0..6).prop_map(Op::Older),
+            1 => Just(Op::Take),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the map's size, reads, ranges both ways and the run taken at the end agree
+        /// with one map of the newest change per key, and the count is never below its size.
+        #[test]
+        fn held_changes_read_like_one_map(
+            ops in prop::collection::vec(op(), 0..120),
+            fresh in 1usize..5,
+            ranges in prop::collection::vec((bound(), bound()), 1..6),
+        ) {
+            let mut held = HeldIndex::new(fresh);
+            let mut model: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+            for op in ops {
+                match op {
+                    Op::Insert(k, p) => {
+                        held.insert(&k, p);
+                        model.insert(k, p);
+                    }
+                    Op::Older(older) => {
+                        let older: BTreeMap<Vec<u8>, bool> = older.into_iter().collect();
+                        held.insert_older(&older);
+                        for (k, p) in older {
+                            model.entry(k).or_insert(p);
+                        }
+                    }
+                    Op::Take => {
+                        let run = held.take();
+                        let taken: Vec<(Vec<u8>, bool)> =
+                            run.iter().map(|(k, p)| (k.to_vec(), p)).collect();
+                        let expected: Vec<(Vec<u8>, bool)> = std::mem::take(&mut model)
+                            .into_iter()
+                            .collect();
+                        prop_assert_eq!(taken, expected);
+                        prop_assert!(held.is_empty());
+                    }
+                }
+                prop_assert!(held.len() >= model.len());
+                prop_assert_eq!(held.is_empty(), model.is_empty());
+                for k in 0u8..4 {
+                    prop_assert_eq!(held.get(&[k]), model.get(&[k][..]).copied());
+                }
+            }
+            for (lo, hi) in &ranges {
+                let range = (as_ref(lo), as_ref(hi));
+                if crate::store::range_is_empty(&range) {
+                    continue;
+                }
+                let expected: Vec<(Vec<u8>, bool)> = model
+                    .range::<[u8], _>(range)
+                    .map(|(k, &p)| (k.clone(), p))
+                    .collect();
+                let forward: Vec<(Vec<u8>, bool)> =
+                    held.range(range, false).map(|(k, p)| (k.to_vec(), p)).collect();
+                let mut backward: Vec<(Vec<u8>, bool)> =
+                    held.range(range, true).map(|(k, p)| (k.to_vec(), p)).collect();
+                backward.reverse();
+                prop_assert_eq!(&forward, &expected);
+                prop_assert_eq!(&backward, &expected);
+            }
+            let all: Vec<(Vec<u8>, bool)> = held.take().iter().map(|(k, p)| (k.to_vec(), p)).collect();
+            prop_assert_eq!(all, model.into_iter().collect::<Vec<_>>());
+        }
+    }
+}
