@@ -19,15 +19,13 @@
 //! gives the results in their final order, so reading stops after `limit` of them. Only when
 //! fewer than `limit` records score 8 or more are all matches scored as above.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::company::Company;
 use crate::contact::Contact;
 use crate::deal::Deal;
 use crate::error::{Error, Result};
-use crate::id::RecordRef;
+use crate::id::{IdMap, RecordRef};
 use crate::index::{self, field_class};
 use crate::lead::Lead;
 use crate::postings;
@@ -163,12 +161,8 @@ fn best_by_name_prefix(
 }
 
 /// The records of one kind matching every word, with their scores.
-fn matches_of_kind(
-    r: &mut impl Reader,
-    kind: RecordKind,
-    words: &[String],
-) -> Result<HashMap<u128, u32>> {
-    let mut found: Option<HashMap<u128, u32>> = None;
+fn matches_of_kind(r: &mut impl Reader, kind: RecordKind, words: &[String]) -> Result<IdMap<u32>> {
+    let mut found: Option<IdMap<u32>> = None;
     let mut prefix = Vec::new();
     for word in words {
         prefix.clear();
@@ -176,7 +170,7 @@ fn matches_of_kind(
         prefix.extend_from_slice(word.as_bytes());
         // After the first word only records already found can match, so the others' postings
         // are checked against them rather than collected.
-        let mut this: HashMap<u128, u32> = HashMap::new();
+        let mut this: IdMap<u32> = IdMap::default();
         postings::scan(r, &prefix, |term, id, classes| {
             if found.as_ref().is_some_and(|f| !f.contains_key(&id)) {
                 return Ok(Flow::Continue(()));
@@ -194,7 +188,7 @@ fn matches_of_kind(
                 .filter_map(|(id, s)| this.get(&id).map(|t| (id, s + t)))
                 .collect(),
         });
-        if found.as_ref().is_some_and(HashMap::is_empty) {
+        if found.as_ref().is_some_and(IdMap::is_empty) {
             break;
         }
     }
