@@ -39,7 +39,36 @@ pub(crate) struct Run {
 }
 
 /// One layer's changes in a range, in the scan's direction.
-type Layer<'a> = Peekable<Box<dyn Iterator<Item = (&'a [u8], bool)> + 'a>>;
+pub(crate) type Layer<'a> = Peekable<Box<dyn Iterator<Item = (&'a [u8], bool)> + 'a>>;
+
+/// The changes of `map` in `range` (none when the range is empty), in the scan's direction.
+pub(crate) fn map_range<'a>(
+    map: &'a BTreeMap<Vec<u8>, bool>,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+) -> Layer<'a> {
+    let layer: Box<dyn Iterator<Item = _>> = if crate::store::range_is_empty(&range) {
+        // `BTreeMap::range` panics on a range whose start lies after its end.
+        Box::new(std::iter::empty())
+    } else {
+        let in_range = map.range::<[u8], _>(range).map(|(k, &p)| (k.as_slice(), p));
+        if reverse {
+            Box::new(in_range.rev())
+        } else {
+            Box::new(in_range)
+        }
+    };
+    layer.peekable()
+}
+
+/// Layers of changes as one, in the scan's direction: on a key several layers hold, the
+/// change of the first (the newest) one.
+pub(crate) fn newest<'a>(
+    layers: Vec<Layer<'a>>,
+    reverse: bool,
+) -> impl Iterator<Item = (&'a [u8], bool)> + 'a {
+    Newest { layers, reverse }
+}
 
 impl Run {
     fn with_capacity(keys: usize, bytes: usize) -> Run {
@@ -197,24 +226,24 @@ impl HeldIndex {
             .or_else(|| self.runs.iter().rev().find_map(|run| run.get(key)))
     }
 
-    /// The held changes in `range` (which must not be empty), in the scan's direction.
+    /// The held changes in `range`, in the scan's direction.
     pub(crate) fn range<'a>(
         &'a self,
         range: (Bound<&[u8]>, Bound<&[u8]>),
         reverse: bool,
     ) -> impl Iterator<Item = (&'a [u8], bool)> + 'a {
-        let in_range = self
-            .fresh
-            .range::<[u8], _>(range)
-            .map(|(k, &p)| (k.as_slice(), p));
-        let fresh: Box<dyn Iterator<Item = _>> = if reverse {
-            Box::new(in_range.rev())
-        } else {
-            Box::new(in_range)
-        };
-        let mut layers = vec![fresh.peekable()];
+        newest(self.layers(range, reverse), reverse)
+    }
+
+    /// The held changes in `range` layer by layer, the newest first (see [`newest`]).
+    pub(crate) fn layers<'a>(
+        &'a self,
+        range: (Bound<&[u8]>, Bound<&[u8]>),
+        reverse: bool,
+    ) -> Vec<Layer<'a>> {
+        let mut layers = vec![map_range(&self.fresh, range, reverse)];
         layers.extend(self.runs.iter().rev().map(|run| run.range(range, reverse)));
-        Newest { layers, reverse }
+        layers
     }
 
     /// Everything held, in one run; nothing is held afterwards.
@@ -252,8 +281,7 @@ impl HeldIndex {
     }
 }
 
-/// Several layers' changes as one, in the scan's direction; on a key several hold, the
-/// first (newest) layer's change.
+/// What [`newest`] returns.
 struct Newest<'a> {
     layers: Vec<Layer<'a>>,
     reverse: bool,
@@ -361,6 +389,8 @@ mod tests {
             for (lo, hi) in &ranges {
                 let range = (as_ref(lo), as_ref(hi));
                 if crate::store::range_is_empty(&range) {
+                    prop_assert_eq!(held.range(range, false).count(), 0);
+                    prop_assert_eq!(held.range(range, true).count(), 0);
                     continue;
                 }
                 let expected: Vec<(Vec<u8>, bool)> = model

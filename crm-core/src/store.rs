@@ -300,7 +300,7 @@ impl Reader for ReadTx {
     ) -> Result<()> {
         if t == Table::Index && !self.recent.index.is_empty() {
             let recent = Arc::clone(&self.recent);
-            let held = held_range(&recent.index, range, reverse);
+            let held = held::map_range(&recent.index, range, reverse);
             return scan_merged(self.table(t)?, held, range, reverse, f);
         }
         scan_table(self.table(t)?, range, reverse, f)
@@ -688,12 +688,10 @@ impl Reader for WriteTx<'_> {
             let table = self.tables[t.slot()]
                 .as_ref()
                 .ok_or_else(|| Error::storage("table not open"))?;
-            let held = Layers {
-                top: held_in(&self.index, range, reverse),
-                below: held_range(&self.recent.index, range, reverse),
-                reverse,
-            };
-            return scan_merged(table, held, range, reverse, f);
+            // The transaction's own changes over the recent ones.
+            let mut layers = self.index.layers(range, reverse);
+            layers.push(held::map_range(&self.recent.index, range, reverse));
+            return scan_merged(table, held::newest(layers, reverse), range, reverse, f);
         }
         scan_table(&*self.table_to_read(t)?, range, reverse, f)
     }
@@ -767,69 +765,6 @@ impl Appender<'_> {
     /// Appends an entry; its key must sort above every key pushed before.
     pub(crate) fn push(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
         Ok(self.cursor.insert_before(key, value)?)
-    }
-}
-
-type Held<'a> = std::iter::Peekable<Box<dyn Iterator<Item = (&'a [u8], bool)> + 'a>>;
-
-/// The held changes of `map` in `range`, in the scan's direction.
-fn held_range<'a>(
-    map: &'a BTreeMap<Vec<u8>, bool>,
-    range: (Bound<&[u8]>, Bound<&[u8]>),
-    reverse: bool,
-) -> Held<'a> {
-    if range_is_empty(&range) {
-        let none: Box<dyn Iterator<Item = _>> = Box::new(std::iter::empty());
-        return none.peekable();
-    }
-    let in_range = map.range::<[u8], _>(range).map(|(k, &p)| (k.as_slice(), p));
-    let held: Box<dyn Iterator<Item = _>> = if reverse {
-        Box::new(in_range.rev())
-    } else {
-        Box::new(in_range)
-    };
-    held.peekable()
-}
-
-/// The changes a write transaction holds in `range`, in the scan's direction.
-fn held_in<'a>(
-    held: &'a HeldIndex,
-    range: (Bound<&[u8]>, Bound<&[u8]>),
-    reverse: bool,
-) -> Held<'a> {
-    let changes: Box<dyn Iterator<Item = _>> = if range_is_empty(&range) {
-        Box::new(std::iter::empty())
-    } else {
-        Box::new(held.range(range, reverse))
-    };
-    changes.peekable()
-}
-
-/// Two layers of held changes as one, in the scan's direction; `top` wins on equal keys.
-struct Layers<'a> {
-    top: Held<'a>,
-    below: Held<'a>,
-    reverse: bool,
-}
-
-impl<'a> Iterator for Layers<'a> {
-    type Item = (&'a [u8], bool);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match (self.top.peek(), self.below.peek()) {
-            (Some(&(a, _)), Some(&(b, _))) => {
-                if a == b {
-                    self.below.next();
-                    self.top.next()
-                } else if (a < b) != self.reverse {
-                    self.top.next()
-                } else {
-                    self.below.next()
-                }
-            }
-            (Some(_), None) => self.top.next(),
-            (None, _) => self.below.next(),
-        }
     }
 }
 
