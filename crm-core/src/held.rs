@@ -79,6 +79,15 @@ impl Run {
         }
     }
 
+    /// The changes of `map`, packed.
+    fn of(map: &BTreeMap<Vec<u8>, bool>) -> Run {
+        let mut run = Run::with_capacity(map.len(), map.keys().map(Vec::len).sum());
+        for (key, &present) in map {
+            run.push(key, present);
+        }
+        run
+    }
+
     /// How many keys the run holds.
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
@@ -209,11 +218,7 @@ impl HeldIndex {
         if older.is_empty() {
             return;
         }
-        let bytes = older.keys().map(Vec::len).sum();
-        let mut run = Run::with_capacity(older.len(), bytes);
-        for (key, &present) in older {
-            run.push(key, present);
-        }
+        let run = Run::of(older);
         self.count += run.len();
         self.runs.insert(0, run);
     }
@@ -262,12 +267,7 @@ impl HeldIndex {
         if self.fresh.is_empty() {
             return;
         }
-        let fresh = std::mem::take(&mut self.fresh);
-        let bytes = fresh.keys().map(Vec::len).sum();
-        let mut run = Run::with_capacity(fresh.len(), bytes);
-        for (key, present) in fresh {
-            run.push(&key, present);
-        }
+        let run = Run::of(&std::mem::take(&mut self.fresh));
         self.runs.push(run);
         while let [.., older, newer] = self.runs.as_slice() {
             if older.len() >= 2 * newer.len() {
