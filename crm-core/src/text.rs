@@ -35,16 +35,23 @@ pub(crate) fn fold(s: &str) -> String {
 pub(crate) fn fold_into(s: &str, out: &mut String) {
     if s.is_ascii() {
         // Most CRM text is plain ASCII; it needs neither case tables nor decomposition.
-        out.extend(
-            s.chars()
-                .filter(|c| !c.is_control())
-                .map(|c| c.to_ascii_lowercase()),
-        );
+        out.extend(s.chars().filter_map(fold_ascii));
         return;
     }
+    // Text with a few accented letters is still mostly ASCII, which takes the same shortcut
+    // character by character.
     for c in s.chars() {
-        fold_char(c, out, REFOLD_DEPTH);
+        if c.is_ascii() {
+            out.extend(fold_ascii(c));
+        } else {
+            fold_char(c, out, REFOLD_DEPTH);
+        }
     }
+}
+
+/// The fold of an ASCII character: itself in lower case, or nothing for a control.
+fn fold_ascii(c: char) -> Option<char> {
+    (!c.is_control()).then(|| c.to_ascii_lowercase())
 }
 
 /// Appends the fold of one character to `out`.
@@ -250,6 +257,21 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(fold(input), expected, "fold({input:?})");
+        }
+    }
+
+    /// The shortcut for ASCII characters folds each exactly as the general path does.
+    #[test]
+    fn ascii_shortcut_agrees_with_the_general_fold() {
+        for c in (0..=0x7F_u8).map(char::from) {
+            let mut general = String::new();
+            fold_char(c, &mut general, REFOLD_DEPTH);
+            assert_eq!(
+                fold_ascii(c).map(String::from).unwrap_or_default(),
+                general,
+                "U+{:04X}",
+                u32::from(c)
+            );
         }
     }
 
