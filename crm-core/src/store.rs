@@ -1518,6 +1518,27 @@ mod tests {
         );
     }
 
+    /// The blocks of a long posting list fill the leaves holding them (see
+    /// `postings::MAX_BLOCK`).
+    #[test]
+    fn posting_blocks_fill_their_leaves() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| {
+                for i in 1..=300_000u128 {
+                    w.post(b"\x01term\x00", i * 1_000, 1)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let tx = store.db().begin_read().unwrap();
+        let stats = tx.open_table(Table::Search.def()).unwrap().stats().unwrap();
+        let used = stats.stored_bytes() + stats.metadata_bytes();
+        let held = stats.leaf_pages() * 4096;
+        assert!(used * 100 > held * 95, "{used} bytes in {held}");
+    }
+
     #[test]
     fn prefix_end_is_the_next_key_after_the_prefix() {
         assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
