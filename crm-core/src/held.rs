@@ -106,7 +106,28 @@ impl Run {
 
     /// The number of leading keys for which `before` holds (it must hold for a prefix).
     fn count_while(&self, before: impl Fn(&[u8]) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
+        self.search(0, self.len(), before)
+    }
+
+    /// [`Run::count_while`], knowing that `before` holds for the first `from` keys: it
+    /// probes past `from` in steps of 1, 2, 4, … until `before` fails, then searches the
+    /// last step, so that the end of a short range (a prefix scan's) is found in a few
+    /// probes near its start rather than by a search of the whole run.
+    fn count_while_from(&self, from: usize, before: impl Fn(&[u8]) -> bool) -> usize {
+        let (mut lo, mut step) = (from, 1);
+        while lo < self.len() {
+            let probe = (lo + step - 1).min(self.len() - 1);
+            if !before(self.key(probe)) {
+                return self.search(lo, probe, before);
+            }
+            lo = probe + 1;
+            step *= 2;
+        }
+        lo
+    }
+
+    /// The first position in `lo..hi` where `before` fails, or `hi`.
+    fn search(&self, mut lo: usize, mut hi: usize, before: impl Fn(&[u8]) -> bool) -> usize {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if before(self.key(mid)) {
@@ -140,9 +161,11 @@ impl Run {
             Bound::Excluded(b) => self.count_while(|k| k <= b),
             Bound::Unbounded => 0,
         };
+        // Unless the range is empty (then `to.max(from)` is `from`), its end is not before
+        // its start.
         let to = match range.1 {
-            Bound::Included(b) => self.count_while(|k| k <= b),
-            Bound::Excluded(b) => self.count_while(|k| k < b),
+            Bound::Included(b) => self.count_while_from(from, |k| k <= b),
+            Bound::Excluded(b) => self.count_while_from(from, |k| k < b),
             Bound::Unbounded => self.len(),
         };
         let keys = self.slice(from, to.max(from));
