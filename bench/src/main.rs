@@ -9,9 +9,9 @@
 //! records and figures, and then opens each file once more in a fresh process (cold open plus
 //! first query). Cheap reads (gets, searches) run in [`PASSES`] passes within a run, each
 //! figure the median of the passes. The table gives, per figure, the median over the runs
-//! and the minimum, and
-//! the ratios library/SQLite and library/raw redb of the medians. `--quick` (10,000 contacts,
-//! fewer operations) is the correctness smoke test CI runs; it never asserts on time.
+//! and the minimum, and the ratios library/SQLite and library/raw redb of the medians.
+//! `--quick` (10,000 contacts, fewer operations) is the correctness smoke test CI runs; it
+//! never asserts on time.
 
 mod data;
 mod engine;
