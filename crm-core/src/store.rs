@@ -1471,11 +1471,16 @@ mod tests {
         }
     }
 
-    /// Leaf pages and stored bytes of a table.
-    fn pages(store: &Store, t: Table) -> (u64, u64) {
+    /// redb's statistics of a table.
+    fn stats(store: &Store, t: Table) -> redb::TableStats {
         let tx = store.db().begin_read().unwrap();
         let table = tx.open_table(t.def()).unwrap();
-        let stats = table.stats().unwrap();
+        table.stats().unwrap()
+    }
+
+    /// Leaf pages and stored bytes of a table.
+    fn pages(store: &Store, t: Table) -> (u64, u64) {
+        let stats = stats(store, t);
         (stats.leaf_pages(), stats.stored_bytes())
     }
 
@@ -1532,8 +1537,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let tx = store.db().begin_read().unwrap();
-        let stats = tx.open_table(Table::Search.def()).unwrap().stats().unwrap();
+        let stats = stats(&store, Table::Search);
         let used = stats.stored_bytes() + stats.metadata_bytes();
         let held = stats.leaf_pages() * 4096;
         assert!(used * 100 > held * 95, "{used} bytes in {held}");
