@@ -21,6 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec;
 use crate::company::Company;
 use crate::contact::Contact;
 use crate::deal::Deal;
@@ -247,6 +248,34 @@ fn score_all(
     Ok(ranked)
 }
 
+/// A stored record's label alone: field 2 of a contact or lead (its display name). Decoding
+/// it skips the rest of the record, notes and custom fields included.
+#[derive(minicbor::Decode)]
+struct DisplayName {
+    #[n(2)]
+    label: String,
+}
+
+/// A stored record's label alone: field 0 of a company (its name) or deal (its title).
+#[derive(minicbor::Decode)]
+struct FirstField {
+    #[n(0)]
+    label: String,
+}
+
+/// The label of the stored record `raw` of kind `R`, through the partial view `V`.
+fn stored_label<R: record::Record, V: for<'b> minicbor::Decode<'b, ()>>(
+    r: &mut impl Reader,
+    raw: u128,
+    display: impl std::fmt::Display,
+    label: fn(V) -> String,
+) -> Result<String> {
+    r.get(R::TABLE, &raw.to_be_bytes(), |bytes| {
+        codec::decode::<V>(R::NAME, bytes).map(label)
+    })?
+    .ok_or_else(|| Error::not_found(R::NAME, display))
+}
+
 /// The hits of ranked matches, with their records' labels.
 fn label(r: &mut impl Reader, ranked: Ranked) -> Result<Vec<SearchHit>> {
     ranked
@@ -254,10 +283,14 @@ fn label(r: &mut impl Reader, ranked: Ranked) -> Result<Vec<SearchHit>> {
         .map(|(score, kind, raw)| {
             let record = RecordRef::from_parts(kind, raw);
             let label = match record {
-                RecordRef::Contact(id) => record::require::<Contact>(r, raw, id)?.display_name,
-                RecordRef::Company(id) => record::require::<Company>(r, raw, id)?.name,
-                RecordRef::Lead(id) => record::require::<Lead>(r, raw, id)?.display_name,
-                RecordRef::Deal(id) => record::require::<Deal>(r, raw, id)?.title,
+                RecordRef::Contact(id) => {
+                    stored_label::<Contact, DisplayName>(r, raw, id, |v| v.label)?
+                }
+                RecordRef::Company(id) => {
+                    stored_label::<Company, FirstField>(r, raw, id, |v| v.label)?
+                }
+                RecordRef::Lead(id) => stored_label::<Lead, DisplayName>(r, raw, id, |v| v.label)?,
+                RecordRef::Deal(id) => stored_label::<Deal, FirstField>(r, raw, id, |v| v.label)?,
             };
             Ok(SearchHit {
                 record,

@@ -116,3 +116,47 @@ fn the_index_follows_updates_in_the_same_transaction() {
     assert_eq!(labels(&crm, "wroclaw"), vec!["Łucja Wrocławska"]);
     assert!(crm.verify().unwrap().is_ok());
 }
+
+#[test]
+fn every_kind_is_labelled_with_its_name() {
+    let crm = crm();
+    let mut input = person("Ana", "Zorrilla", "ana@zorro.ro");
+    input.display_name = Some("Doamna Zorrilla".into());
+    let contact = crm.create_contact(input).unwrap();
+    let company = crm.create_company(firm("Zorro Distribuție", "")).unwrap();
+    let lead = crm
+        .create_lead(LeadInput {
+            given_name: Some("Zoé".into()),
+            family_name: Some("Zorrino".into()),
+            ..LeadInput::default()
+        })
+        .unwrap();
+    let deal = crm
+        .create_deal(DealInput {
+            title: "Zorro renewal".into(),
+            ..DealInput::default()
+        })
+        .unwrap();
+    let hits: Vec<(RecordRef, String)> = crm
+        .search(&SearchQuery::new("zorr"))
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.record, h.label))
+        .collect();
+    assert_eq!(
+        hits,
+        vec![
+            (
+                RecordRef::Contact(contact.id),
+                "Doamna Zorrilla".to_string()
+            ),
+            (
+                RecordRef::Company(company.id),
+                "Zorro Distribuție".to_string()
+            ),
+            (RecordRef::Lead(lead.id), lead.display_name.clone()),
+            (RecordRef::Deal(deal.id), "Zorro renewal".to_string()),
+        ]
+    );
+    assert_eq!(lead.display_name, "Zoé Zorrino");
+}
