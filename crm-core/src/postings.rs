@@ -185,6 +185,12 @@ fn block_key(term: &[u8], first: u128) -> Vec<u8> {
     k
 }
 
+/// The term of a block key: `[kind][term][0x00]`, without the id.
+fn term_of(key: &[u8]) -> Result<&[u8]> {
+    let len = key.len().checked_sub(16).ok_or_else(corrupt)?;
+    Ok(&key[..len])
+}
+
 fn first_of(key: &[u8]) -> Result<u128> {
     crate::index::id_of_key(key).ok_or_else(corrupt)
 }
@@ -289,13 +295,169 @@ fn scan_table(
     Ok(stopped)
 }
 
+/// The terms (`[kind][term][0x00]`) that start with `prefix` (`[kind][word]`), in the table or
+/// in the recent changes, in byte order; `None` when there are more than `max`. Each term
+/// costs one descent of the table: the scan after a term starts past all of its blocks.
+pub(crate) fn terms(
+    r: &mut impl Reader,
+    recent: &recent::Recent,
+    prefix: &[u8],
+    max: usize,
+) -> Result<Option<Vec<Vec<u8>>>> {
+    let end = store::prefix_end(prefix);
+    let upper = |end: &Option<Vec<u8>>| match end {
+        Some(e) => Bound::Excluded(e.clone()),
+        None => Bound::Unbounded,
+    };
+    let mut found: Vec<Vec<u8>> = Vec::new();
+    let mut from = prefix.to_vec();
+    while found.len() <= max {
+        let mut term = None;
+        let range = (Bound::Included(from.as_slice()), upper(&end));
+        let range = (range.0, range.1.as_ref().map(Vec::as_slice));
+        r.scan(Table::Search, range, false, |key, _| {
+            term = Some(term_of(key)?.to_vec());
+            Ok(Flow::Break(()))
+        })?;
+        let Some(term) = term else { break };
+        from = store::prefix_end(&term).ok_or_else(corrupt)?;
+        found.push(term);
+    }
+    let mut from = prefix.to_vec();
+    loop {
+        let next = recent
+            .postings
+            .range::<Vec<u8>, _>((Bound::Included(from), upper(&end)))
+            .next();
+        let Some((key, _)) = next else { break };
+        let term = term_of(key)?.to_vec();
+        from = store::prefix_end(&term).ok_or_else(corrupt)?;
+        found.push(term);
+    }
+    found.sort_unstable();
+    found.dedup();
+    Ok((found.len() <= max).then_some(found))
+}
+
+/// One term's postings read in id order a chunk at a time. Each chunk is one scan of the table
+/// from the block where the previous one stopped, with the recent changes in its id range
+/// merged in, so that several lists can be read side by side and left as soon as a search
+/// has what it needs.
+pub(crate) struct TermReader {
+    /// `[kind][term][0x00]`.
+    term: Vec<u8>,
+    /// The smallest key past the term's blocks.
+    end: Vec<u8>,
+    /// The key of the next block to read; `None` once the table's blocks are all read.
+    next: Option<Vec<u8>>,
+    /// The last id of the previous chunk: the recent changes up to it are merged already.
+    after: Option<u128>,
+    /// Whether the list is read to its end.
+    finished: bool,
+    /// The postings of the table in the chunk being read, before the recent changes.
+    table: Vec<Change>,
+}
+
+impl TermReader {
+    /// A reader at the start of the list of `term` (`[kind][term][0x00]`).
+    pub(crate) fn new(term: Vec<u8>) -> Result<TermReader> {
+        Ok(TermReader {
+            end: store::prefix_end(&term).ok_or_else(corrupt)?,
+            next: Some(term.clone()),
+            term,
+            after: None,
+            finished: false,
+            table: Vec::new(),
+        })
+    }
+
+    /// Replaces `out` with the next postings in id order: whole blocks, until at least `min`
+    /// are read or the list ends. Returns false, with `out` empty, once the list has no more.
+    pub(crate) fn next_chunk(
+        &mut self,
+        r: &mut impl Reader,
+        recent: &recent::Recent,
+        min: usize,
+        out: &mut Vec<Change>,
+    ) -> Result<bool> {
+        out.clear();
+        while out.is_empty() && !self.finished {
+            self.table.clear();
+            let mut next = None;
+            if let Some(from) = self.next.take() {
+                let table = &mut self.table;
+                let range = (
+                    Bound::Included(from.as_slice()),
+                    Bound::Excluded(&self.end[..]),
+                );
+                r.scan(Table::Search, range, false, |key, block| {
+                    if table.len() >= min.max(1) {
+                        next = Some(key.to_vec());
+                        return Ok(Flow::Break(()));
+                    }
+                    decode(first_of(key)?, block, |id, classes| {
+                        table.push((id, classes));
+                        Ok(Flow::Continue(()))
+                    })?;
+                    Ok(Flow::Continue(()))
+                })?;
+            }
+            self.next = next;
+            // The table's postings up to `last` are all read (the next block starts above it);
+            // the recent changes from after the previous chunk up to it go with this chunk.
+            let last = match self.next {
+                Some(_) => self.table.last().map(|p| p.0),
+                None => None,
+            };
+            let mut changes = Vec::new();
+            if !recent.postings.is_empty() {
+                let key = |id: u128| block_key(&self.term, id);
+                let lower = match self.after {
+                    Some(a) => Bound::Excluded(key(a)),
+                    None => Bound::Included(self.term.clone()),
+                };
+                let upper = match last {
+                    Some(l) => Bound::Included(key(l)),
+                    None => Bound::Excluded(self.end.clone()),
+                };
+                for (k, &c) in recent.postings.range::<Vec<u8>, _>((lower, upper)) {
+                    changes.push((recent::split_posting_key(k)?.1, c));
+                }
+            }
+            if changes.is_empty() {
+                std::mem::swap(out, &mut self.table);
+            } else {
+                let mut changes = changes.into_iter().peekable();
+                for &(id, classes) in &self.table {
+                    let mut classes = classes;
+                    while let Some((changed, c)) = changes.next_if(|&(changed, _)| changed <= id) {
+                        if changed == id {
+                            classes = c;
+                        } else if c != REMOVE {
+                            out.push((changed, c));
+                        }
+                    }
+                    if classes != REMOVE {
+                        out.push((id, classes));
+                    }
+                }
+                out.extend(changes.filter(|&(_, c)| c != REMOVE));
+            }
+            self.after = last;
+            self.finished = self.next.is_none();
+        }
+        Ok(!out.is_empty())
+    }
+}
+
 /// Merges `changes` (in the order they were made; the last change of an id wins) into the
 /// blocks of `term` (`[kind][term][0x00]`).
 pub(crate) fn apply(w: &mut impl Writer, term: &[u8], changes: Vec<Change>) -> Result<()> {
     apply_with(w, term, changes, MAX_BLOCK)
 }
 
-fn apply_with(
+/// [`apply`] with blocks of at most `max` bytes (tests write small blocks).
+pub(crate) fn apply_with(
     w: &mut impl Writer,
     term: &[u8],
     mut changes: Vec<Change>,
