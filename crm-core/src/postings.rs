@@ -305,31 +305,33 @@ pub(crate) fn terms(
     max: usize,
 ) -> Result<Option<Vec<Vec<u8>>>> {
     let end = store::prefix_end(prefix);
-    let upper = |end: &Option<Vec<u8>>| match end {
-        Some(e) => Bound::Excluded(e.clone()),
+    let upper = match &end {
+        Some(e) => Bound::Excluded(e.as_slice()),
         None => Bound::Unbounded,
     };
     let mut found: Vec<Vec<u8>> = Vec::new();
     let mut from = prefix.to_vec();
     while found.len() <= max {
         let mut term = None;
-        let range = (Bound::Included(from.as_slice()), upper(&end));
-        let range = (range.0, range.1.as_ref().map(Vec::as_slice));
-        r.scan(Table::Search, range, false, |key, _| {
-            term = Some(term_of(key)?.to_vec());
-            Ok(Flow::Break(()))
-        })?;
+        r.scan(
+            Table::Search,
+            (Bound::Included(&from), upper),
+            false,
+            |key, _| {
+                term = Some(term_of(key)?.to_vec());
+                Ok(Flow::Break(()))
+            },
+        )?;
         let Some(term) = term else { break };
         from = store::prefix_end(&term).ok_or_else(corrupt)?;
         found.push(term);
     }
     let mut from = prefix.to_vec();
-    loop {
-        let next = recent
-            .postings
-            .range::<Vec<u8>, _>((Bound::Included(from), upper(&end)))
-            .next();
-        let Some((key, _)) = next else { break };
+    while let Some((key, _)) = recent
+        .postings
+        .range::<[u8], _>((Bound::Included(from.as_slice()), upper))
+        .next()
+    {
         let term = term_of(key)?.to_vec();
         from = store::prefix_end(&term).ok_or_else(corrupt)?;
         found.push(term);
