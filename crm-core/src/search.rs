@@ -302,6 +302,37 @@ fn merge_until(lists: &mut [List], end: u128, out: &mut Vec<(u128, u32)>) {
         list.at += n;
         return;
     }
+    if let [a, b] = lists {
+        // Two lists (a word starting two terms, the common case after one): a plain merge.
+        let xs = &a.chunk[a.at..];
+        let ys = &b.chunk[b.at..];
+        let (nx, ny) = (
+            xs.partition_point(|p| p.0 <= end),
+            ys.partition_point(|p| p.0 <= end),
+        );
+        let (xs, ys) = (&xs[..nx], &ys[..ny]);
+        let (wa, wb) = (a.whole, b.whole);
+        let (mut i, mut j) = (0, 0);
+        while i < nx && j < ny {
+            let ((x, cx), (y, cy)) = (xs[i], ys[j]);
+            if x < y {
+                out.push((x, weight(cx) * wa));
+                i += 1;
+            } else if y < x {
+                out.push((y, weight(cy) * wb));
+                j += 1;
+            } else {
+                out.push((x, (weight(cx) * wa).max(weight(cy) * wb)));
+                i += 1;
+                j += 1;
+            }
+        }
+        out.extend(xs[i..].iter().map(|&(id, c)| (id, weight(c) * wa)));
+        out.extend(ys[j..].iter().map(|&(id, c)| (id, weight(c) * wb)));
+        a.at += nx;
+        b.at += ny;
+        return;
+    }
     loop {
         let mut next: Option<(usize, u128, u32)> = None;
         for (i, list) in lists.iter().enumerate() {
