@@ -251,7 +251,8 @@ pub(crate) fn search(r: &mut impl Reader, q: &SearchQuery) -> Result<Vec<SearchH
 /// more (one or two letters, say) is read whole by [`score_all`].
 const SIDE_BY_SIDE_TERMS: usize = 32;
 
-/// How many postings are read from a list at a time (whole blocks: usually one).
+/// How many postings are read from a list at a time, at least: in whole blocks, so a chunk is
+/// one or a few blocks.
 const CHUNK: usize = 128;
 
 /// One term's posting list as [`best_in_id_order`] reads it: a chunk at a time.
@@ -355,7 +356,8 @@ fn merge_until(lists: &mut [List], end: u128, out: &mut Vec<(u128, u32)>) {
 /// at most 8 (a name) times its `whole` to a record's score, and the other words at most their
 /// best lists' bound, so a record whose word is matched through the list, or through a list of
 /// lower bound, cannot score above `worst` when the sum does not: the list is not read further,
-/// and such a record is either not found or found with a lower score, both below the worst.
+/// and such a record is either not found or found with a score no higher than the worst, and
+/// then loses the tie (it comes later).
 fn prune(lists: &mut [Vec<List>], worst: u32) {
     loop {
         let bounds: Vec<u32> = lists
