@@ -386,6 +386,11 @@ impl TermReader {
         })
     }
 
+    /// Whether the list is read to its end: the last chunk has been handed out.
+    pub(crate) fn finished(&self) -> bool {
+        self.finished
+    }
+
     /// Replaces `out` with the next postings in id order: whole blocks, until at least `min`
     /// are read or the list ends. Returns false, with `out` empty, once the list has no more.
     pub(crate) fn next_chunk(

@@ -263,16 +263,14 @@ struct List {
     chunk: Vec<postings::Change>,
     /// The next posting of `chunk`.
     at: usize,
-    /// Whether the list has no chunk left to read.
-    finished: bool,
 }
 
 impl List {
     /// Reads the next chunk once this one is used up.
     fn refill(&mut self, r: &mut impl Reader, recent: &Recent, min: usize) -> Result<()> {
-        if self.at == self.chunk.len() && !self.finished {
+        if self.at == self.chunk.len() && !self.reader.finished() {
             self.at = 0;
-            self.finished = !self.reader.next_chunk(r, recent, min, &mut self.chunk)?;
+            self.reader.next_chunk(r, recent, min, &mut self.chunk)?;
         }
         Ok(())
     }
@@ -425,7 +423,6 @@ fn best_in_id_order(
                     reader: postings::TermReader::new(term)?,
                     chunk: Vec::new(),
                     at: 0,
-                    finished: false,
                 });
             }
             lists.push(of_word);
@@ -444,11 +441,12 @@ fn best_in_id_order(
             if lists.iter().any(|l| l.iter().all(|l| l.head().is_none())) {
                 break;
             }
-            // Every list is read up to `end`: the postings up to it can be matched.
+            // Every list is read up to `end` (a finished reader's chunk holds all the rest): the
+            // postings up to it can be matched.
             let end = lists
                 .iter()
                 .flatten()
-                .filter(|l| !l.finished)
+                .filter(|l| !l.reader.finished())
                 .filter_map(|l| l.chunk.last().map(|p| p.0))
                 .min()
                 .unwrap_or(u128::MAX);
