@@ -210,7 +210,16 @@ pub(crate) const NAME_PREFIX: u8 = 0x20;
 /// How many leading characters of a name term get a name-prefix list.
 pub(crate) const NAME_PREFIX_CHARS: usize = 3;
 
-/// Appends to `out` the name-prefix entries of one search entry (none unless it is a record
+/// The search kind byte of the short name-term lists: `NAME_TERM | code` for a record kind's
+/// code (1 to 4). Every term of at most [`NAME_PREFIX_CHARS`] characters that a contact,
+/// company, lead or deal holds in a name is kept again under this byte, so that the records
+/// holding a short word as a whole name term (the best matches of that word) are one short
+/// list, even when the word's own list is long because other fields hold it ("ro" is a term
+/// of every `.ro` email address).
+pub(crate) const NAME_TERM: u8 = 0x40;
+
+/// Appends to `out` the name-prefix entries of one search entry, and its short name-term entry
+/// when the term has at most [`NAME_PREFIX_CHARS`] characters (none unless it is a record
 /// kind's term held in a name).
 fn push_name_prefixes(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
     let kind = key.first().copied().unwrap_or(0);
@@ -222,20 +231,27 @@ fn push_name_prefixes(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
     let Ok(term) = std::str::from_utf8(&head[1..head.len() - 1]) else {
         return;
     };
-    let ends = term.char_indices().skip(1).map(|(i, _)| i);
-    for end in ends.chain([term.len()]).take(NAME_PREFIX_CHARS) {
+    let list = |byte: u8, end: usize| {
         let mut k = Vec::with_capacity(end + 18);
-        k.push(NAME_PREFIX | kind);
+        k.push(byte | kind);
         k.extend_from_slice(&term.as_bytes()[..end]);
         k.push(0);
         k.extend_from_slice(id);
-        out.push((k, field_class::NAME));
+        (k, field_class::NAME)
+    };
+    let ends = term.char_indices().skip(1).map(|(i, _)| i);
+    for end in ends.chain([term.len()]).take(NAME_PREFIX_CHARS) {
+        out.push(list(NAME_PREFIX, end));
+    }
+    if term.chars().nth(NAME_PREFIX_CHARS).is_none() {
+        out.push(list(NAME_TERM, term.len()));
     }
 }
 
 impl Entries {
-    /// Adds the name-prefix entries of the search terms held in names ([`NAME_PREFIX`]), sorts
-    /// the keys, drops duplicates and merges the field classes of repeated terms.
+    /// Adds the name-prefix and short name-term entries of the search terms held in names
+    /// ([`NAME_PREFIX`], [`NAME_TERM`]), sorts the keys, drops duplicates and merges the field
+    /// classes of repeated terms.
     pub(crate) fn normalize(&mut self) {
         let mut prefixes = Vec::new();
         for (key, classes) in &self.search {
@@ -394,18 +410,21 @@ mod tests {
             ],
         };
         e.normalize();
-        let prefixes: Vec<(String, u8)> = e
-            .search
-            .iter()
-            .filter(|(k, _)| k[0] == NAME_PREFIX | 1)
-            .map(|(k, c)| {
-                assert_eq!(id_of_key(k), Some(7));
-                (String::from_utf8(k[1..k.len() - 17].to_vec()).unwrap(), *c)
-            })
-            .collect();
+        let list = |byte: u8| -> Vec<(String, u8)> {
+            e.search
+                .iter()
+                .filter(|(k, _)| k[0] == byte | 1)
+                .map(|(k, c)| {
+                    assert_eq!(id_of_key(k), Some(7));
+                    (String::from_utf8(k[1..k.len() - 17].to_vec()).unwrap(), *c)
+                })
+                .collect()
+        };
         let name = field_class::NAME;
+        // Only a name term of at most three characters is kept again as a short name term.
+        assert_eq!(list(NAME_TERM), [("lo".to_string(), name)]);
         assert_eq!(
-            prefixes,
+            list(NAME_PREFIX),
             [
                 ("l", name),
                 ("lo", name),
@@ -415,6 +434,6 @@ mod tests {
             ]
             .map(|(t, c)| (t.to_string(), c))
         );
-        assert_eq!(e.search.len(), 4 + 5, "products get no prefix lists");
+        assert_eq!(e.search.len(), 4 + 5 + 1, "products get no name lists");
     }
 }

@@ -23,7 +23,7 @@ use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
 use crate::{index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -38,6 +38,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
     activities_v4,
     name_prefixes_v5,
     recent_v6,
+    name_terms_v7,
 ];
 
 /// Version 1: the tables, and the built-in relation types.
@@ -69,10 +70,7 @@ fn activities_v4(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 /// Version 5: the name-prefix lists of the search table (`index::NAME_PREFIX`), built from
 /// every contact, company, lead and deal.
 fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    add_name_prefixes::<Contact>(w)?;
-    add_name_prefixes::<Company>(w)?;
-    add_name_prefixes::<Lead>(w)?;
-    add_name_prefixes::<Deal>(w)
+    add_name_lists(w, index::NAME_PREFIX)
 }
 
 /// Version 6: the `recent` table, where small commits leave their index and posting changes
@@ -82,9 +80,24 @@ fn recent_v6(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     Store::create_tables(w)
 }
 
-/// Posts the name-prefix entries of every record of a kind, reading ten thousand records at a
-/// time so that memory stays bounded on large files.
-fn add_name_prefixes<R: Record>(w: &mut WriteTx<'_>) -> Result<()> {
+/// Version 7: the short name-term lists of the search table (`index::NAME_TERM`), built from
+/// every contact, company, lead and deal.
+fn name_terms_v7(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    add_name_lists(w, index::NAME_TERM)
+}
+
+/// Posts the entries of the search table under the kind bytes `byte | code` (name-prefix or
+/// short name-term lists) of every contact, company, lead and deal.
+fn add_name_lists(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+    add_name_entries::<Contact>(w, byte)?;
+    add_name_entries::<Company>(w, byte)?;
+    add_name_entries::<Lead>(w, byte)?;
+    add_name_entries::<Deal>(w, byte)
+}
+
+/// Posts the entries under `byte | code` of every record of a kind, reading ten thousand
+/// records at a time so that memory stays bounded on large files.
+fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
     const AT_A_TIME: usize = 10_000;
     let mut after = None;
     loop {
@@ -103,7 +116,7 @@ fn add_name_prefixes<R: Record>(w: &mut WriteTx<'_>) -> Result<()> {
         after = Some(last.raw_id());
         for record in &records {
             for (key, classes) in record::entries_of(record).search {
-                if key.first().is_some_and(|k| k & 0xF0 == index::NAME_PREFIX) {
+                if key.first().is_some_and(|k| k & 0xF0 == byte) {
                     w.post(&key[..key.len() - 16], record.raw_id(), classes)?;
                 }
             }

@@ -13,11 +13,13 @@
 //! may match half a million contacts), but its best results are found without scoring all of
 //! them. With one word, a record scores 16 when the word is one of its name terms, 8 when a
 //! name term starts with it or the word is one of its email or phone terms, and less
-//! otherwise. The records scoring 16 are in the word's own posting list; those scoring 8 are
-//! in that list or in the word's name-prefix list (`index::NAME_PREFIX`), which holds, in id
-//! order, every record with a name term starting with the word. Merging the two in id order
-//! gives the results in their final order, so reading stops after `limit` of them. Only when
-//! fewer than `limit` records score 8 or more are all matches scored as above.
+//! otherwise. The records scoring 16 are the word's short name-term list (`index::NAME_TERM`:
+//! the records holding it as a whole name term), short even when the word's own list is long
+//! ("ro" is a term of every `.ro` email address). Those scoring 8 are in the word's own list
+//! (an email or phone term) or in its name-prefix list (`index::NAME_PREFIX`), which holds, in
+//! id order, every record with a name term starting with the word. Merging the two in id
+//! order gives the results in their final order, so reading stops after `limit` of them. Only
+//! when fewer than `limit` records score 8 or more are all matches scored as above.
 //!
 //! Other queries (several words, or a longer one) read, per kind, the posting lists of every
 //! term each word starts, side by side in id order, a few blocks at a time; the ids that every
@@ -109,8 +111,9 @@ fn weight(classes: u8) -> u32 {
 type Ranked = Vec<(u32, RecordKind, u128)>;
 
 /// The `limit` best matches of one word of at most [`index::NAME_PREFIX_CHARS`] characters,
-/// from the word's posting list and its name-prefix list (see the module docs); `None` when
-/// fewer than `limit` records score 8 or more, so that lower scores must be looked at.
+/// from the word's short name-term, name-prefix and own posting lists (see the module docs);
+/// `None` when fewer than `limit` records score 8 or more, so that lower scores must be
+/// looked at.
 fn best_by_name_prefix(
     r: &mut impl Reader,
     kinds: &[RecordKind],
@@ -124,53 +127,72 @@ fn best_by_name_prefix(
         k.push(0);
         k
     };
-    // The word as a whole term: in a name scores 16, in an email or phone 8.
+    // The word as a whole name term scores 16; those come first, in kind and id order.
     let mut best: Ranked = Vec::new();
-    let mut whole: Vec<Vec<u128>> = Vec::with_capacity(kinds.len());
     for &kind in kinds {
-        let mut in_contact_fields = Vec::new();
-        postings::scan(r, &key(kind.code()), |_, id, classes| {
-            if classes & field_class::NAME != 0 {
-                best.push((16, kind, id));
-            } else if classes & (field_class::EMAIL | field_class::PHONE) != 0 {
-                in_contact_fields.push(id);
-            }
-            Ok(Flow::Continue(()))
+        postings::scan(r, &key(index::NAME_TERM | kind.code()), |_, id, _| {
+            best.push((16, kind, id));
+            Ok(if best.len() < limit {
+                Flow::Continue(())
+            } else {
+                Flow::Break(())
+            })
         })?;
-        whole.push(in_contact_fields);
+        if best.len() == limit {
+            return Ok(Some(best));
+        }
     }
-    if best.len() >= limit {
-        best.truncate(limit);
-        return Ok(Some(best));
-    }
+    let recent = r.recent()?;
     let mut need = limit - best.len();
-    for (&kind, whole) in kinds.iter().zip(&whole) {
+    for &kind in kinds {
         if need == 0 {
             break;
         }
         // Scoring 8, in id order: a name term starting with the word (unless the word is one
-        // of its name terms: those are above), or the word is one of its email or phone terms.
+        // of its name terms: those are above), or the word is one of its email or phone terms
+        // (and none of its name terms). Both lists are read only as far as needed.
         let top: Vec<u128> = best.iter().filter(|b| b.1 == kind).map(|b| b.2).collect();
+        let list = |byte: u8| -> Result<List> {
+            Ok(List {
+                reader: postings::TermReader::new(key(byte))?,
+                whole: 1,
+                chunk: Vec::new(),
+                at: 0,
+            })
+        };
+        let mut prefixed = list(index::NAME_PREFIX | kind.code())?;
+        let mut whole = list(kind.code())?;
         let mut taken: Vec<u128> = Vec::with_capacity(need);
-        let mut next = whole.iter().copied().peekable();
-        postings::scan(r, &key(index::NAME_PREFIX | kind.code()), |_, id, _| {
-            while let Some(w) = next.next_if(|&w| w < id) {
-                if taken.len() == need {
-                    return Ok(Flow::Break(()));
+        while taken.len() < need {
+            prefixed.refill(r, &recent, need)?;
+            whole.refill(r, &recent, need)?;
+            let p = prefixed.head().map(|(id, _)| id);
+            let w = whole.chunk.get(whole.at).copied();
+            let (id, scores_8) = match (p, w) {
+                (None, None) => break,
+                (Some(p), Some((w, _))) if p == w => {
+                    prefixed.at += 1;
+                    whole.at += 1;
+                    (p, true)
                 }
-                taken.push(w);
-            }
-            next.next_if_eq(&id);
-            if taken.len() < need && top.binary_search(&id).is_err() {
+                (Some(p), Some((w, _))) if p < w => {
+                    prefixed.at += 1;
+                    (p, true)
+                }
+                (Some(p), None) => {
+                    prefixed.at += 1;
+                    (p, true)
+                }
+                (_, Some((w, classes))) => {
+                    whole.at += 1;
+                    let contact_field = field_class::EMAIL | field_class::PHONE;
+                    (w, classes & contact_field != 0)
+                }
+            };
+            if scores_8 && top.binary_search(&id).is_err() {
                 taken.push(id);
             }
-            Ok(if taken.len() == need {
-                Flow::Break(())
-            } else {
-                Flow::Continue(())
-            })
-        })?;
-        taken.extend(next.take(need - taken.len()));
+        }
         need -= taken.len();
         best.extend(taken.into_iter().map(|id| (8, kind, id)));
     }

@@ -3,7 +3,7 @@
 //! name-prefix lists; with a limit above the number of records it scores every match instead,
 //! so the second answer is the reference for the first. Names, emails and phones come from a
 //! few short syllables, so that words are whole terms of some records, prefixes of others,
-//! and found in names, emails and phones at once; edits, archiving and deletions in between
+//! and found in names, emails, phones and tags at once; edits, archiving and deletions in between
 //! check that the lists follow every write. Queries of several words are checked against
 //! single-word searches scored in full: found by every word, scored by the sum.
 
@@ -28,6 +28,8 @@ enum Op {
         family: usize,
         email: Option<usize>,
         phone: Option<usize>,
+        /// A tag: a term in a field other than names, email and phone.
+        tag: Option<usize>,
     },
     Company(usize, usize),
     Lead(usize, usize),
@@ -39,8 +41,20 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     let s = || 0..SYLLABLES.len();
     prop_oneof![
-        4 => (s(), s(), proptest::option::of(s()), proptest::option::of(0..PHONES.len()))
-            .prop_map(|(given, family, email, phone)| Op::Contact { given, family, email, phone }),
+        4 => (
+            s(),
+            s(),
+            proptest::option::of(s()),
+            proptest::option::of(0..PHONES.len()),
+            proptest::option::of(s()),
+        )
+            .prop_map(|(given, family, email, phone, tag)| Op::Contact {
+                given,
+                family,
+                email,
+                phone,
+                tag,
+            }),
         1 => (s(), s()).prop_map(|(a, b)| Op::Company(a, b)),
         1 => (s(), s()).prop_map(|(a, b)| Op::Lead(a, b)),
         1 => (0..30usize, s(), s()).prop_map(|(i, a, b)| Op::Rename(i, a, b)),
@@ -57,12 +71,14 @@ fn apply(crm: &Crm, contacts: &mut Vec<ContactId>, n: usize, op: &Op) {
             family,
             email,
             phone,
+            tag,
         } => {
             let email = email
                 .map(|e| format!("{}@{}{n}.pl", SYLLABLES[e], SYLLABLES[family]))
                 .unwrap_or_default();
             let mut input = person(SYLLABLES[given], SYLLABLES[family], &email);
             input.phones = phone.map(|p| Phone::new(PHONES[p])).into_iter().collect();
+            input.tags = tag.map(|t| SYLLABLES[t].to_string()).into_iter().collect();
             if let Ok(c) = crm.create_contact(input) {
                 contacts.push(c.id);
             }
