@@ -221,7 +221,7 @@ pub(crate) const NAME_TERM: u8 = 0x40;
 /// Appends to `out` the name-prefix entries of one search entry, and its short name-term entry
 /// when the term has at most [`NAME_PREFIX_CHARS`] characters (none unless it is a record
 /// kind's term held in a name).
-fn push_name_prefixes(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
+fn push_name_lists(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
     let kind = key.first().copied().unwrap_or(0);
     let record_kind = crate::record::RecordKind::from_code(kind).is_some();
     if classes & field_class::NAME == 0 || !record_kind || key.len() < 18 {
@@ -255,7 +255,7 @@ impl Entries {
     pub(crate) fn normalize(&mut self) {
         let mut prefixes = Vec::new();
         for (key, classes) in &self.search {
-            push_name_prefixes(key, *classes, &mut prefixes);
+            push_name_lists(key, *classes, &mut prefixes);
         }
         self.search.append(&mut prefixes);
         self.index.sort_unstable();
