@@ -152,22 +152,14 @@ fn best_by_name_prefix(
         // of its name terms: those are above), or the word is one of its email or phone terms
         // (and none of its name terms). Both lists are read only as far as needed.
         let top: Vec<u128> = best.iter().filter(|b| b.1 == kind).map(|b| b.2).collect();
-        let list = |byte: u8| -> Result<List> {
-            Ok(List {
-                reader: postings::TermReader::new(key(byte))?,
-                whole: 1,
-                chunk: Vec::new(),
-                at: 0,
-            })
-        };
-        let mut prefixed = list(index::NAME_PREFIX | kind.code())?;
-        let mut whole = list(kind.code())?;
+        let mut prefixed = List::new(key(index::NAME_PREFIX | kind.code()), 1)?;
+        let mut whole = List::new(key(kind.code()), 1)?;
         let mut taken: Vec<u128> = Vec::with_capacity(need);
         while taken.len() < need {
             prefixed.refill(r, &recent, need)?;
             whole.refill(r, &recent, need)?;
             let p = prefixed.head().map(|(id, _)| id);
-            let w = whole.chunk.get(whole.at).copied();
+            let w = whole.posting();
             let (id, scores_8) = match (p, w) {
                 (None, None) => break,
                 (Some(p), Some((w, _))) if p == w => {
@@ -288,6 +280,16 @@ struct List {
 }
 
 impl List {
+    /// The list of `term` (`[kind][term][0x00]`), unread; `whole` as in [`List::whole`].
+    fn new(term: Vec<u8>, whole: u32) -> Result<List> {
+        Ok(List {
+            reader: postings::TermReader::new(term)?,
+            whole,
+            chunk: Vec::new(),
+            at: 0,
+        })
+    }
+
     /// Reads the next chunk once this one is used up.
     fn refill(&mut self, r: &mut impl Reader, recent: &Recent, min: usize) -> Result<()> {
         if self.at == self.chunk.len() && !self.reader.finished() {
@@ -302,9 +304,14 @@ impl List {
         8 * self.whole
     }
 
+    /// The next posting: its id and field classes.
+    fn posting(&self) -> Option<postings::Change> {
+        self.chunk.get(self.at).copied()
+    }
+
     /// The next posting, with its score.
     fn head(&self) -> Option<(u128, u32)> {
-        let &(id, classes) = self.chunk.get(self.at)?;
+        let (id, classes) = self.posting()?;
         Some((id, weight(classes) * self.whole))
     }
 }
@@ -440,12 +447,8 @@ fn best_in_id_order(
             }
             let mut of_word: Vec<List> = Vec::with_capacity(terms.len());
             for term in terms {
-                of_word.push(List {
-                    whole: if term.len() == prefix.len() + 1 { 2 } else { 1 },
-                    reader: postings::TermReader::new(term)?,
-                    chunk: Vec::new(),
-                    at: 0,
-                });
+                let whole = if term.len() == prefix.len() + 1 { 2 } else { 1 };
+                of_word.push(List::new(term, whole)?);
             }
             lists.push(of_word);
         }
