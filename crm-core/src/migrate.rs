@@ -23,7 +23,7 @@ use crate::store::{Flow, Reader, Store, Table, WriteTx, Writer};
 use crate::{index, pipeline, postings, relation};
 
 /// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -39,6 +39,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
     name_prefixes_v5,
     recent_v6,
     name_terms_v7,
+    packed_postings_v8,
 ];
 
 /// Version 1: the tables, and the built-in relation types.
@@ -84,6 +85,14 @@ fn recent_v6(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 /// every contact, company, lead and deal.
 fn name_terms_v7(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     add_name_lists(w, index::NAME_TERM)
+}
+
+/// Version 8: posting blocks that hold each id difference in whole bytes after a byte of its
+/// length and field classes (`postings.rs`), read without a loop over the bytes. Every block
+/// of the older form is rewritten; the steps before this one read and write both forms.
+fn packed_postings_v8(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    w.flush_postings()?;
+    w.rewrite(Table::Search, postings::repack)
 }
 
 /// Posts the entries of the search table under the kind bytes `byte | code` (name-prefix or

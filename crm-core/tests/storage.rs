@@ -363,6 +363,62 @@ fn the_version_6_fixture_gets_short_name_term_lists() {
     assert_eq!(crm.get_contact(ola.id).unwrap().display_name, "Ola Nowak");
 }
 
+/// The first byte and length of every block of the `search` table of a closed file.
+fn search_blocks(path: &std::path::Path) -> Vec<(u8, usize)> {
+    use redb::{ReadableDatabase, ReadableTable};
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_read().unwrap();
+    let table = tx
+        .open_table(redb::TableDefinition::<&[u8], &[u8]>::new("search"))
+        .unwrap();
+    table
+        .iter()
+        .unwrap()
+        .map(|e| {
+            let (_, v) = e.unwrap();
+            (v.value()[0], v.value().len())
+        })
+        .collect()
+}
+
+#[test]
+fn the_version_7_fixture_gets_packed_posting_blocks() {
+    let (_dir, path) = fixture(7);
+    // The fixture holds blocks of several postings in the older form ("firma" is a term of
+    // both email addresses).
+    let before = search_blocks(&path);
+    assert!(before.iter().any(|&(first, len)| first < 0x80 && len > 1));
+    let crm = Crm::open(&path).unwrap();
+    let report = crm.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(
+        labels_of(&crm, "firma"),
+        ["Zofia Wiśniewska", "Jan Kowalski"]
+    );
+    let ola = crm
+        .create_contact(person("Ola", "Nowak", "ola@firma.pl"))
+        .unwrap();
+    assert_eq!(labels_of(&crm, "firma pl").len(), 3);
+    crm.close().unwrap();
+    // Every block is in the version-8 form now, as many as before.
+    let after = search_blocks(&path);
+    assert!(after.iter().all(|&(first, _)| first >= 0x80), "{after:?}");
+    assert!(after.len() >= before.len());
+    let crm = Crm::open(&path).unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    assert_eq!(labels_of(&crm, "ola"), ["Ola Nowak"]);
+    assert_eq!(crm.get_contact(ola.id).unwrap().display_name, "Ola Nowak");
+}
+
+/// The labels of a search's hits, best first.
+fn labels_of(crm: &Crm, q: &str) -> Vec<String> {
+    crm.search(&SearchQuery::new(q))
+        .unwrap()
+        .into_iter()
+        .map(|h| h.label)
+        .collect()
+}
+
 /// How many values the `recent` table of a closed file holds.
 fn recent_len(path: &std::path::Path) -> u64 {
     use redb::{ReadableDatabase, ReadableTableMetadata};
