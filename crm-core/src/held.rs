@@ -224,15 +224,21 @@ impl HeldIndex {
     }
 
     /// Holds a change, replacing an earlier one of the same key.
+    ///
+    /// One search of the map: most keys held are new (an import's), so copying the key before
+    /// knowing costs less than searching twice.
     pub(crate) fn insert(&mut self, key: &[u8], present: bool) {
-        if let Some(held) = self.fresh.get_mut(key) {
-            *held = present;
-            return;
-        }
-        self.fresh.insert(key.to_vec(), present);
-        self.count += 1;
-        if self.fresh.len() >= self.fresh_max {
-            self.pack();
+        match self.fresh.entry(key.to_vec()) {
+            std::collections::btree_map::Entry::Occupied(mut held) => {
+                *held.get_mut() = present;
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(present);
+                self.count += 1;
+                if self.fresh.len() >= self.fresh_max {
+                    self.pack();
+                }
+            }
         }
     }
 
