@@ -594,7 +594,9 @@ impl<'t> WriteTx<'t> {
     /// flushes several times, and writing the whole table anew at each flush would cost the
     /// square of its size; so only the last flush does, and an earlier one merges in place
     /// (noting that it did, when it split leaves of a non-empty table). Into an empty table
-    /// the changes are appended in place, which fills its leaves anyway.
+    /// the changes are written the same way, through redb's write cursor: inserting them key
+    /// by key fills the leaves too, but each insert descends the tree, and that took a
+    /// quarter of the instructions of an import of 30,000 contacts.
     fn anew(&mut self, t: Table, changes: usize, last: bool) -> Result<bool> {
         let slot = usize::from(t == Table::Search);
         if last && std::mem::take(&mut self.spilled[slot]) {
@@ -606,7 +608,7 @@ impl<'t> WriteTx<'t> {
         if worth && !last && len > 0 {
             self.spilled[slot] = true;
         }
-        Ok(worth && last && len > 0)
+        Ok(worth && changes > 0 && (last || len == 0))
     }
 
     /// Writes table `t` anew: `merge` reads the old table's entries in key order and pushes
