@@ -24,15 +24,14 @@
 //! Other queries (several words, or a longer one) read, per kind, the posting lists of every
 //! term each word starts, side by side in id order, a few blocks at a time (more as a list
 //! goes on); the ids that every word has in the window read so far are matches, scored as
-//! above. A list adds at most 8
-//! (a name) or 16 (a name, whole word) to a score; once `limit` matches are held, a list that
-//! cannot lift a record above the worst of them, given what the other words can add, is not
-//! read further, and when a word has no list left the kind is done. A later record can then
-//! at best tie the worst, and a tie goes to the earlier kind and the lower id, which were read
-//! first. So "mar popa" over the benchmark's million contacts reads about 5,000 of the
-//! 206,000 postings of its terms (every Maria, Marek… and every Popa). A word that starts
-//! more than [`SIDE_BY_SIDE_TERMS`] terms would need as many lists open, and such a query is
-//! scored in full instead.
+//! above. A list adds at most 8 (a name) or 16 (a name, whole word) to a score; once `limit`
+//! matches are held, a list that cannot lift a record above the worst of them, given what the
+//! other words can add, is not read further, and when a word has no list left the kind is
+//! done. A later record can then at best tie the worst, and a tie goes to the earlier kind and
+//! the lower id, which were read first. So "mar popa" over the benchmark's million contacts
+//! reads about 5,000 of the 206,000 postings of its terms (every Maria, Marek… and every
+//! Popa). A word that starts more than [`SIDE_BY_SIDE_TERMS`] terms would need as many lists
+//! open, and such a query is scored in full instead.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
