@@ -400,7 +400,7 @@ fn the_version_7_fixture_gets_packed_posting_blocks() {
         .unwrap();
     assert_eq!(labels_of(&crm, "firma pl").len(), 3);
     crm.close().unwrap();
-    // Every block is in the version-8 form now, as many as before.
+    // Every block is in the version-8 form now, and none was lost.
     let after = search_blocks(&path);
     assert!(after.iter().all(|&(first, _)| first >= 0x80), "{after:?}");
     assert!(after.len() >= before.len());
