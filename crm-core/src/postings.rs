@@ -561,22 +561,41 @@ pub(crate) fn apply_with(
     let mut old: Vec<Change> = Vec::new();
     let mut merged: Vec<Change> = Vec::new();
     let mut value = Vec::new();
+    // The term's last block. Changes from its first id on all go to it, in one step: that is
+    // every change of a new term and, ids growing with time, of an import's terms, which
+    // then cost one search of the table rather than two or three.
+    let mut last: Option<(u128, Vec<u8>)> = None;
+    w.scan(
+        Table::Search,
+        (Bound::Included(term), Bound::Excluded(&term_end)),
+        true,
+        |k, v| {
+            last = Some((first_of(k)?, v.to_vec()));
+            Ok(Flow::Break(()))
+        },
+    )?;
     let mut i = 0;
     while i < changes.len() {
         let id = changes[i].0;
+        let tail = last.as_ref().is_none_or(|(first, _)| *first <= id);
         // The block holding `id`: the last one starting at or before it, else the term's first.
         let mut block: Option<(u128, Vec<u8>)> = None;
-        let at = block_key(term, id);
-        w.scan(
-            Table::Search,
-            (Bound::Included(term), Bound::Included(&at)),
-            true,
-            |k, v| {
-                block = Some((first_of(k)?, v.to_vec()));
-                Ok(Flow::Break(()))
-            },
-        )?;
-        if block.is_none() {
+        if tail {
+            // The last block takes every change left (it is written, ending the loop).
+            block = last.take();
+        } else {
+            let at = block_key(term, id);
+            w.scan(
+                Table::Search,
+                (Bound::Included(term), Bound::Included(&at)),
+                true,
+                |k, v| {
+                    block = Some((first_of(k)?, v.to_vec()));
+                    Ok(Flow::Break(()))
+                },
+            )?;
+        }
+        if block.is_none() && !tail {
             w.scan_prefix(Table::Search, term, false, |k, v| {
                 block = Some((first_of(k)?, v.to_vec()));
                 Ok(Flow::Break(()))
@@ -584,7 +603,7 @@ pub(crate) fn apply_with(
         }
         // The next block's first id bounds the changes this block takes.
         let mut next: Option<u128> = None;
-        if let Some((first, _)) = &block {
+        if let (Some((first, _)), false) = (&block, tail) {
             let after = block_key(term, *first);
             w.scan(
                 Table::Search,
