@@ -543,6 +543,9 @@ impl TermReader {
     }
 }
 
+/// A stored block: its first id and its bytes.
+type Block = (u128, Vec<u8>);
+
 /// Merges `changes` (in the order they were made; the last change of an id wins) into the
 /// blocks of `term` (`[kind][term][0x00]`).
 pub(crate) fn apply(w: &mut impl Writer, term: &[u8], changes: Vec<Change>) -> Result<()> {
@@ -564,7 +567,7 @@ pub(crate) fn apply_with(
     // The term's last block. Changes from its first id on all go to it, in one step: that is
     // every change of a new term and, ids growing with time, of an import's terms, which
     // then cost one search of the table rather than two or three.
-    let mut last: Option<(u128, Vec<u8>)> = None;
+    let mut last: Option<Block> = None;
     w.scan(
         Table::Search,
         (Bound::Included(term), Bound::Excluded(&term_end)),
@@ -577,44 +580,14 @@ pub(crate) fn apply_with(
     let mut i = 0;
     while i < changes.len() {
         let id = changes[i].0;
+        // The block taking the changes from `id` on, and the first id of the block after it,
+        // which bounds them. The last block takes every change left, ending the loop.
         let tail = last.as_ref().is_none_or(|(first, _)| *first <= id);
-        // The block holding `id`: the last one starting at or before it, else the term's first.
-        let mut block: Option<(u128, Vec<u8>)> = None;
-        if tail {
-            // The last block takes every change left (it is written, ending the loop).
-            block = last.take();
+        let (block, next) = if tail {
+            (last.take(), None)
         } else {
-            let at = block_key(term, id);
-            w.scan(
-                Table::Search,
-                (Bound::Included(term), Bound::Included(&at)),
-                true,
-                |k, v| {
-                    block = Some((first_of(k)?, v.to_vec()));
-                    Ok(Flow::Break(()))
-                },
-            )?;
-        }
-        if block.is_none() && !tail {
-            w.scan_prefix(Table::Search, term, false, |k, v| {
-                block = Some((first_of(k)?, v.to_vec()));
-                Ok(Flow::Break(()))
-            })?;
-        }
-        // The next block's first id bounds the changes this block takes.
-        let mut next: Option<u128> = None;
-        if let (Some((first, _)), false) = (&block, tail) {
-            let after = block_key(term, *first);
-            w.scan(
-                Table::Search,
-                (Bound::Excluded(&after), Bound::Excluded(&term_end)),
-                false,
-                |k, _| {
-                    next = Some(first_of(k)?);
-                    Ok(Flow::Break(()))
-                },
-            )?;
-        }
+            block_of(w, term, &term_end, id)?
+        };
         let end = next.map_or(changes.len(), |n| {
             i + changes[i..].partition_point(|c| c.0 < n)
         });
@@ -638,6 +611,47 @@ pub(crate) fn apply_with(
         i = end;
     }
     Ok(())
+}
+
+/// The block of `term` holding `id` (the last one starting at or before it, else the term's
+/// first), and the first id of the block after that one.
+fn block_of(
+    r: &mut impl Reader,
+    term: &[u8],
+    term_end: &[u8],
+    id: u128,
+) -> Result<(Option<Block>, Option<u128>)> {
+    let mut block: Option<Block> = None;
+    let at = block_key(term, id);
+    r.scan(
+        Table::Search,
+        (Bound::Included(term), Bound::Included(&at)),
+        true,
+        |k, v| {
+            block = Some((first_of(k)?, v.to_vec()));
+            Ok(Flow::Break(()))
+        },
+    )?;
+    if block.is_none() {
+        r.scan_prefix(Table::Search, term, false, |k, v| {
+            block = Some((first_of(k)?, v.to_vec()));
+            Ok(Flow::Break(()))
+        })?;
+    }
+    let mut next: Option<u128> = None;
+    if let Some((first, _)) = &block {
+        let after = block_key(term, *first);
+        r.scan(
+            Table::Search,
+            (Bound::Excluded(&after), Bound::Excluded(term_end)),
+            false,
+            |k, _| {
+                next = Some(first_of(k)?);
+                Ok(Flow::Break(()))
+            },
+        )?;
+    }
+    Ok((block, next))
 }
 
 /// Sorts `changes` by id, keeping only the last change of each id (they are in the order
