@@ -567,16 +567,7 @@ pub(crate) fn apply_with(
     // The term's last block. Changes from its first id on all go to it, in one step: that is
     // every change of a new term and, ids growing with time, of an import's terms, which
     // then cost one search of the table rather than two or three.
-    let mut last: Option<Block> = None;
-    w.scan(
-        Table::Search,
-        (Bound::Included(term), Bound::Excluded(&term_end)),
-        true,
-        |k, v| {
-            last = Some((first_of(k)?, v.to_vec()));
-            Ok(Flow::Break(()))
-        },
-    )?;
+    let mut last = edge_block(w, (Bound::Included(term), Bound::Excluded(&term_end)), true)?;
     let mut i = 0;
     while i < changes.len() {
         let id = changes[i].0;
@@ -621,22 +612,10 @@ fn block_of(
     term_end: &[u8],
     id: u128,
 ) -> Result<(Option<Block>, Option<u128>)> {
-    let mut block: Option<Block> = None;
     let at = block_key(term, id);
-    r.scan(
-        Table::Search,
-        (Bound::Included(term), Bound::Included(&at)),
-        true,
-        |k, v| {
-            block = Some((first_of(k)?, v.to_vec()));
-            Ok(Flow::Break(()))
-        },
-    )?;
+    let mut block = edge_block(r, (Bound::Included(term), Bound::Included(&at)), true)?;
     if block.is_none() {
-        r.scan_prefix(Table::Search, term, false, |k, v| {
-            block = Some((first_of(k)?, v.to_vec()));
-            Ok(Flow::Break(()))
-        })?;
+        block = edge_block(r, (Bound::Included(term), Bound::Excluded(term_end)), false)?;
     }
     let mut next: Option<u128> = None;
     if let Some((first, _)) = &block {
@@ -652,6 +631,20 @@ fn block_of(
         )?;
     }
     Ok((block, next))
+}
+
+/// The first block of the `search` table in `range`, in the scan's direction.
+fn edge_block(
+    r: &mut impl Reader,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+) -> Result<Option<Block>> {
+    let mut block = None;
+    r.scan(Table::Search, range, reverse, |k, v| {
+        block = Some((first_of(k)?, v.to_vec()));
+        Ok(Flow::Break(()))
+    })?;
+    Ok(block)
 }
 
 /// Sorts `changes` by id, keeping only the last change of each id (they are in the order
