@@ -33,19 +33,33 @@ pub(crate) fn fold(s: &str) -> String {
 
 /// Appends the [`fold`] of `s` to `out`, so callers can reuse one buffer.
 pub(crate) fn fold_into(s: &str, out: &mut String) {
-    if s.is_ascii() {
-        // Most CRM text is plain ASCII; it needs neither case tables nor decomposition.
-        out.extend(s.chars().filter_map(fold_ascii));
-        return;
-    }
-    // Text with a few accented letters is still mostly ASCII, which takes the same shortcut
-    // character by character.
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.extend(fold_ascii(c));
-        } else {
+    // Text with a few accented letters is still mostly ASCII: its ASCII stretches take the
+    // ASCII path whole, the other characters one by one.
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (head, tail) = rest.split_at(ascii);
+        fold_ascii_into(head, out);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
             fold_char(c, out, REFOLD_DEPTH);
         }
+        rest = chars.as_str();
+    }
+}
+
+/// Appends the fold of ASCII text: it needs neither case tables nor decomposition, and
+/// without controls it is copied and lowercased in place, not character by character.
+fn fold_ascii_into(s: &str, out: &mut String) {
+    if s.bytes().any(|b| b.is_ascii_control()) {
+        out.extend(s.chars().filter_map(fold_ascii));
+    } else {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
     }
 }
 
@@ -121,6 +135,27 @@ fn plain_latin(c: char) -> Option<&'static str> {
 /// allocation however many terms it has.
 pub(crate) fn for_each_term(s: &str, mut f: impl FnMut(&str)) {
     let folded = fold(s);
+    if folded.is_ascii() {
+        // The same runs, found byte by byte: in ASCII, `is_alphanumeric` is
+        // `is_ascii_alphanumeric` and every byte is a character boundary.
+        let bytes = folded.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let Some(first) = bytes[start..].iter().position(u8::is_ascii_alphanumeric) else {
+                break;
+            };
+            let from = start + first;
+            let len = bytes[from..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - from);
+            if let Some(run) = folded.get(from..from + len.min(MAX_TERM_BYTES)) {
+                f(run);
+            }
+            start = from + len;
+        }
+        return;
+    }
     for run in folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|run| !run.is_empty())
@@ -154,6 +189,19 @@ pub(crate) fn terms(s: &str) -> Vec<String> {
 /// it has no control characters, every run of whitespace (tabs, newlines, no-break spaces)
 /// is one ASCII space, and there is no whitespace at either end.
 pub(crate) fn clean(s: &str) -> String {
+    // Plain ASCII words with single spaces between them (most names and titles) are clean.
+    let plain = s.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if plain {
+        return s.to_owned();
+    }
+    clean_general(s)
+}
+
+/// [`clean`] without its shortcut.
+fn clean_general(s: &str) -> String {
     // Controls go before NFC: removing one afterwards could leave a base letter and a
     // combining mark side by side uncomposed, and `clean` would not be idempotent.
     let kept = || s.chars().filter(|c| c.is_whitespace() || !c.is_control());
@@ -190,6 +238,42 @@ fn clean_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
 /// whitespace at the end are trimmed. Indentation of the first line is kept, because in a
 /// pasted address or list it is part of the layout.
 pub(crate) fn clean_multiline(s: &str) -> String {
+    // Text without carriage returns or controls other than line feeds and tabs, and whose
+    // characters are all below U+0300 (most notes, in the languages of Latin script) needs
+    // neither the line breaks unified nor NFC: only the trimming.
+    if below_combining_marks(s, |b| matches!(b, b'\n' | b'\t')) {
+        return trim_multiline(s);
+    }
+    clean_multiline_general(s)
+}
+
+/// Whether every character of `s` is below U+0300 and no control character other than the
+/// ASCII bytes `keep` accepts. Such text is in NFC: every character below U+0300 is, and
+/// only combining marks (from U+0300 on) combine with those before them.
+fn below_combining_marks(s: &str, keep: impl Fn(u8) -> bool) -> bool {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if !(b.is_ascii_graphic() || b == b' ' || keep(b)) {
+                return false;
+            }
+            i += 1;
+        } else if (0xC2..=0xCB).contains(&b) {
+            // U+0080 to U+02FF in two bytes; U+0080 to U+009F are controls.
+            if b == 0xC2 && bytes.get(i + 1).is_some_and(|&next| next < 0xA0) {
+                return false;
+            }
+            i += 2;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`clean_multiline`] without its shortcut.
+fn clean_multiline_general(s: &str) -> String {
     let mut unified = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -212,6 +296,12 @@ pub(crate) fn clean_multiline(s: &str) -> String {
         } else {
             unified.nfc().collect::<String>().into()
         };
+    trim_multiline(&normalized)
+}
+
+/// Trims blank lines at the start and whitespace at the end, keeping the first line's
+/// indentation.
+fn trim_multiline(normalized: &str) -> String {
     let trimmed = normalized.trim_end();
     let Some(first_visible) = trimmed.find(|c: char| !c.is_whitespace()) else {
         return String::new();
@@ -272,6 +362,27 @@ mod tests {
                 "U+{:04X}",
                 u32::from(c)
             );
+        }
+    }
+
+    /// Folding by stretches gives what folding each character with the general path gives,
+    /// on mixed text (accents, marks, ligatures, controls between ASCII words).
+    #[test]
+    fn fold_by_stretches_agrees_with_fold_by_character() {
+        let cases = [
+            "Łódź ŞTEFAN\u{7}ă",
+            "oferta întâlnire ofertă\tcontract",
+            "S\u{0326}tefan \u{FB01}nance STRAẞE",
+            "\u{85}\u{0301}a\u{0}b ℌello Ǆ",
+            "",
+            "ascii only",
+        ];
+        for s in cases {
+            let mut general = String::new();
+            for c in s.chars() {
+                fold_char(c, &mut general, REFOLD_DEPTH);
+            }
+            assert_eq!(fold(s), general, "{s:?}");
         }
     }
 
@@ -409,6 +520,51 @@ mod tests {
         Ok(())
     }
 
+    /// Every character up to U+036F, between letters and at either end, is cleaned as the
+    /// general path cleans it.
+    #[test]
+    fn clean_shortcuts_agree_on_every_latin_character() {
+        for c in ('\u{0}'..='\u{36f}').chain(['\u{2028}', '\u{feff}']) {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}a"),
+                format!("a{c}"),
+                format!("{c}"),
+            ] {
+                assert_eq!(clean(&s), clean_general(&s), "{:?}", s);
+                assert_eq!(clean_multiline(&s), clean_multiline_general(&s), "{:?}", s);
+            }
+        }
+    }
+
+    /// `clean` and `clean_multiline` give what they give without their shortcuts.
+    fn check_clean_shortcuts(s: &str) -> Result<(), TestCaseError> {
+        prop_assert_eq!(clean(s), clean_general(s));
+        prop_assert_eq!(clean_multiline(s), clean_multiline_general(s));
+        Ok(())
+    }
+
+    fn check_fold_by_stretches(s: &str) -> Result<(), TestCaseError> {
+        let mut general = String::new();
+        for c in s.chars() {
+            fold_char(c, &mut general, REFOLD_DEPTH);
+        }
+        prop_assert_eq!(fold(s), general);
+        Ok(())
+    }
+
+    fn check_ascii_shortcuts(s: &str) -> Result<(), TestCaseError> {
+        let folded: String = s.chars().filter_map(fold_ascii).collect();
+        prop_assert_eq!(fold(s), folded.clone());
+        let expected: Vec<String> = folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|run| !run.is_empty())
+            .map(|run| truncate_at_char_boundary(run, MAX_TERM_BYTES).to_owned())
+            .collect();
+        prop_assert_eq!(terms(s), expected);
+        Ok(())
+    }
+
     proptest! {
         /// Any string at all, including unassigned and private-use code points.
         #[test]
@@ -420,6 +576,56 @@ mod tests {
         #[test]
         fn any_printable(s in "\\PC*") {
             check_all(&s)?;
+        }
+
+        /// On ASCII text with controls and punctuation, the byte-wise shortcuts of `fold`
+        /// and `for_each_term` give what the character-wise definitions give.
+        #[test]
+        fn ascii_shortcuts_match_the_definitions(s in "[ -~\\x00-\\x1f\\x7f]{0,80}") {
+            check_ascii_shortcuts(&s)?;
+        }
+
+        /// Cleaning's shortcuts agree with the general path on ASCII text with spaces, tabs
+        /// and line breaks,
+        #[test]
+        fn clean_shortcuts_on_ascii(s in "[ -~\\t\\n]{0,60}") {
+            check_clean_shortcuts(&s)?;
+        }
+
+        /// on text with carriage returns and other controls,
+        #[test]
+        fn clean_shortcuts_on_controls(s in "[ a-z\\x00-\\x1f\\x7f]{0,30}") {
+            check_clean_shortcuts(&s)?;
+        }
+
+        /// on text with a few non-ASCII characters,
+        #[test]
+        fn clean_shortcuts_on_accents(s in "[ a-zéŁ\u{0301}\\n\\r]{0,30}") {
+            check_clean_shortcuts(&s)?;
+        }
+
+        /// on Latin letters beyond ASCII, combining marks and C1 controls,
+        #[test]
+        fn clean_shortcuts_on_latin(s in "[ a\\n\\t\u{80}-\u{9f}\u{a0}-\u{2ff}\u{300}-\u{36f}]{0,30}") {
+            check_clean_shortcuts(&s)?;
+        }
+
+        /// and on names and notes as the benchmark writes them: words and single spaces.
+        #[test]
+        fn clean_shortcuts_on_plain_words(s in "( ?[A-Za-z.,'-]{1,8}){0,12} ?\\n?( [a-z]{1,8}){0,6} ?") {
+            check_clean_shortcuts(&s)?;
+        }
+
+        /// Folding by stretches agrees with folding character by character on mixed text.
+        #[test]
+        fn fold_by_stretches_on_mixed_text(s in "[ a-zA-Z\\x00-\\x1f\u{80}-\u{36f}ẞﬁℌǄ]{0,40}") {
+            check_fold_by_stretches(&s)?;
+        }
+
+        /// The same on long runs of letters and digits, which are cut at 32 bytes.
+        #[test]
+        fn ascii_shortcuts_cut_long_runs(s in "[a-zA-Z0-9 ]{0,120}") {
+            check_ascii_shortcuts(&s)?;
         }
 
         /// Text dense in letters, marks, whitespace and controls, where folding and
