@@ -592,7 +592,7 @@ fn check_unique_emails(r: &mut impl Reader, contact: &Contact) -> Result<()> {
     for (i, e) in contact.emails.iter().enumerate() {
         let prefix = index::text_prefix(ix::CONTACT_EMAIL, &normalize::email_key(&e.address));
         let mut others = Vec::new();
-        r.scan_prefix(Table::Index, &prefix, false, |key, _| {
+        r.scan_group(&prefix, |key, _| {
             if let Some(raw) = index::id_of_key(key).filter(|&raw| raw != contact.raw_id()) {
                 others.push(raw);
             }

@@ -9,6 +9,15 @@
 //! costs its bytes and nine more, and an insert costs a walk of a cache-sized tree plus,
 //! spread over all inserts, a few sequential merge passes. Reads merge the map and the runs,
 //! newest first.
+//!
+//! A read of one *group* (the keys of one value: a key without the [`ID_LEN`]-byte record id
+//! that ends it, such as the contacts with one email address), asked for every contact an
+//! import creates, first asks a Bloom filter of the held groups ([`HeldIndex::may_hold_group`])
+//! and searches the layers only when the group may be held. The filter covers the index bytes
+//! that have been read this way: the first such read of an index byte adds the held keys of
+//! that byte (one contiguous range of each layer), later inserts of it add theirs. So the
+//! other indexes cost an insert one array lookup, and the filter's size follows the keys it
+//! covers: it doubles, rebuilt from the layers, when they pass a sixteenth of its bits.
 
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -16,6 +25,12 @@ use std::ops::Bound;
 
 /// How many keys the map of the newest changes holds before they are packed into a run.
 pub(crate) const FRESH: usize = 1 << 15;
+
+/// The smallest group filter, in 64-bit words (one in tests, so that they see it grow).
+const MIN_WORDS: usize = if cfg!(test) { 1 } else { 1 << 10 };
+
+/// The length of the record id that ends every `index` key; a key without it is its group.
+pub(crate) const ID_LEN: usize = 16;
 
 /// Held `index` changes (see the module docs).
 pub(crate) struct HeldIndex {
@@ -27,6 +42,74 @@ pub(crate) struct HeldIndex {
     fresh_max: usize,
     /// Keys held, counting a key once in each layer that holds it.
     count: usize,
+    /// The groups of the held keys of some index bytes.
+    groups: Groups,
+}
+
+/// A Bloom filter of key groups (two probes per group), for the index bytes it tracks.
+struct Groups {
+    /// The index bytes whose held keys are all in the filter.
+    tracked: [bool; 256],
+    /// The filter; its length is a power of two (or zero before any byte is tracked).
+    bits: Vec<u64>,
+    /// Groups added since the filter was last built.
+    added: usize,
+}
+
+/// Every byte, in order, to borrow one-byte keys from.
+static BYTES: [u8; 256] = {
+    let mut all = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        all[b] = b as u8;
+        b += 1;
+    }
+    all
+};
+
+/// The keys starting with `byte`.
+fn byte_range(byte: u8) -> (Bound<&'static [u8]>, Bound<&'static [u8]>) {
+    let b = usize::from(byte);
+    let end = BYTES
+        .get(b + 1..b + 2)
+        .map_or(Bound::Unbounded, Bound::Excluded);
+    (Bound::Included(&BYTES[b..b + 1]), end)
+}
+
+/// The group of an `index` key: the key without its record id.
+fn group_of(key: &[u8]) -> &[u8] {
+    &key[..key.len().saturating_sub(ID_LEN)]
+}
+
+impl Groups {
+    fn new() -> Groups {
+        Groups {
+            tracked: [false; 256],
+            bits: Vec::new(),
+            added: 0,
+        }
+    }
+
+    /// The two bit positions of a group.
+    fn probes(&self, group: &[u8]) -> [usize; 2] {
+        use std::hash::BuildHasher;
+        let h = foldhash::fast::FixedState::with_seed(0x5EED).hash_one(group);
+        let mask = self.bits.len() * 64 - 1;
+        [h as usize & mask, h.rotate_left(32) as usize & mask]
+    }
+
+    fn add(&mut self, group: &[u8]) {
+        for bit in self.probes(group) {
+            self.bits[bit / 64] |= 1 << (bit % 64);
+        }
+        self.added += 1;
+    }
+
+    fn may_hold(&self, group: &[u8]) -> bool {
+        self.probes(group)
+            .iter()
+            .all(|&bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+    }
 }
 
 /// Keys in ascending order, each with whether it is present, packed into one buffer.
@@ -183,21 +266,44 @@ impl Run {
             newer.len() + older.len(),
             newer.bytes.len() + older.bytes.len(),
         );
-        let (mut a, mut b) = (newer.iter().peekable(), older.iter().peekable());
-        loop {
-            let (from_newer, drop_older) = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => (x.0 <= y.0, x.0 == y.0),
-                (Some(_), None) => (true, false),
-                (None, Some(_)) => (false, false),
-                (None, None) => return out,
-            };
-            if drop_older {
-                b.next();
+        // Stretches of keys from one side are copied whole: the keys of an index on a
+        // creation time or of one tag's records, say, come in long ones.
+        let (mut i, mut j) = (0, 0);
+        while i < newer.len() && j < older.len() {
+            let head = older.key(j);
+            let to = newer.count_while_from(i, |k| k < head);
+            out.extend(newer, i, to);
+            i = to;
+            if i == newer.len() {
+                break;
             }
-            if let Some((key, present)) = if from_newer { a.next() } else { b.next() } {
-                out.push(key, present);
+            let head = newer.key(i);
+            if head == older.key(j) {
+                // The newer change of the key wins.
+                j += 1;
+                continue;
             }
+            let to = older.count_while_from(j, |k| k < head);
+            out.extend(older, j, to);
+            j = to;
         }
+        out.extend(newer, i, newer.len());
+        out.extend(older, j, older.len());
+        out
+    }
+
+    /// Appends the keys of `run` from position `from` up to `to`.
+    fn extend(&mut self, run: &Run, from: usize, to: usize) {
+        if from >= to {
+            return;
+        }
+        let start = if from == 0 { 0 } else { run.ends[from - 1] };
+        let base = self.bytes.len();
+        self.bytes
+            .extend_from_slice(&run.bytes[start..run.ends[to - 1]]);
+        self.ends
+            .extend(run.ends[from..to].iter().map(|&end| end - start + base));
+        self.present.extend_from_slice(&run.present[from..to]);
     }
 }
 
@@ -209,6 +315,7 @@ impl HeldIndex {
             runs: Vec::new(),
             fresh_max: fresh_max.max(1),
             count: 0,
+            groups: Groups::new(),
         }
     }
 
@@ -235,6 +342,12 @@ impl HeldIndex {
             std::collections::btree_map::Entry::Vacant(slot) => {
                 slot.insert(present);
                 self.count += 1;
+                if key
+                    .first()
+                    .is_some_and(|&b| self.groups.tracked[usize::from(b)])
+                {
+                    self.add_group(key);
+                }
                 if self.fresh.len() >= self.fresh_max {
                     self.pack();
                 }
@@ -249,7 +362,74 @@ impl HeldIndex {
         }
         let run = Run::of(older);
         self.count += run.len();
+        // Held before their groups are added, so that a rebuild of the filter on the way
+        // reads them.
         self.runs.insert(0, run);
+        for key in older.keys() {
+            if key
+                .first()
+                .is_some_and(|&b| self.groups.tracked[usize::from(b)])
+            {
+                self.add_group(key);
+            }
+        }
+    }
+
+    /// Whether a change of a key of `group` may be held (`false`: certainly none). Every key
+    /// starting with `group` must be of it (`group` is a key's group, see [`ID_LEN`]), which is
+    /// what makes the filter's answer hold for a scan of the prefix `group`.
+    pub(crate) fn may_hold_group(&mut self, group: &[u8]) -> bool {
+        let Some(&byte) = group.first() else {
+            return !self.is_empty();
+        };
+        if self.is_empty() {
+            return false;
+        }
+        if !self.groups.tracked[usize::from(byte)] {
+            self.groups.tracked[usize::from(byte)] = true;
+            self.add_byte(byte);
+        }
+        self.groups.may_hold(group)
+    }
+
+    /// Adds the group of `key` (of a tracked byte) to the filter, first doubling the filter
+    /// when it holds a sixteenth as many groups as bits.
+    fn add_group(&mut self, key: &[u8]) {
+        if self.groups.added * 16 >= self.groups.bits.len() * 64 {
+            self.rebuild(self.groups.added * 2);
+        }
+        self.groups.add(group_of(key));
+    }
+
+    /// Tracks `byte`: adds its held keys, building the filter anew at a size for them.
+    fn add_byte(&mut self, byte: u8) {
+        let keys: usize = self
+            .layers(byte_range(byte), false)
+            .into_iter()
+            .map(Iterator::count)
+            .sum();
+        self.rebuild(self.groups.added + keys);
+    }
+
+    /// Builds the filter anew from the held keys of the tracked bytes, with room for `groups`
+    /// of them (at least 16 bits each).
+    fn rebuild(&mut self, groups: usize) {
+        let words = (groups * 16 / 64 + 1).next_power_of_two().max(MIN_WORDS);
+        let mut filter = Groups {
+            tracked: self.groups.tracked,
+            bits: vec![0; words],
+            added: 0,
+        };
+        for byte in 0..=u8::MAX {
+            if filter.tracked[usize::from(byte)] {
+                for layer in self.layers(byte_range(byte), false) {
+                    for (key, _) in layer {
+                        filter.add(group_of(key));
+                    }
+                }
+            }
+        }
+        self.groups = filter;
     }
 
     /// The held change of `key`.
@@ -284,6 +464,7 @@ impl HeldIndex {
     pub(crate) fn take(&mut self) -> Run {
         self.pack();
         self.count = 0;
+        self.groups = Groups::new();
         let mut merged = self.runs.pop().unwrap_or_default();
         while let Some(older) = self.runs.pop() {
             merged = Run::merge(&merged, &older);
@@ -437,5 +618,93 @@ mod tests {
             let all: Vec<(Vec<u8>, bool)> = held.take().iter().map(|(k, p)| (k.to_vec(), p)).collect();
             prop_assert_eq!(all, model.into_iter().collect::<Vec<_>>());
         }
+
+        /// The group filter never denies a group whose keys are held (added or removed),
+        /// whichever index bytes were read before and after inserts, folds of older changes,
+        /// takes and the filter's growth.
+        #[test]
+        fn group_filter_never_misses_a_held_group(
+            ops in prop::collection::vec(group_op(), 0..300),
+            fresh in 1usize..6,
+        ) {
+            let mut held = HeldIndex::new(fresh);
+            let mut model: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+            for op in ops {
+                match op {
+                    GroupOp::Insert(k, p) => {
+                        held.insert(&k, p);
+                        model.insert(k, p);
+                    }
+                    GroupOp::Older(older) => {
+                        let older: BTreeMap<Vec<u8>, bool> = older.into_iter().collect();
+                        held.insert_older(&older);
+                        for (k, p) in older {
+                            model.entry(k).or_insert(p);
+                        }
+                    }
+                    GroupOp::Take => {
+                        held.take();
+                        model.clear();
+                    }
+                    GroupOp::Read(group) => {
+                        let holds = model.keys().any(|k| group_of(k) == group.as_slice());
+                        let may = held.may_hold_group(&group);
+                        prop_assert!(may || !holds, "group {:?} is held", group);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A key of index byte 0 to 2, a two-byte value, and a record id.
+    fn group_key(byte: u8, value: u16, id: u8) -> Vec<u8> {
+        let mut key = vec![byte];
+        key.extend_from_slice(&value.to_be_bytes());
+        key.extend_from_slice(&u128::from(id).to_be_bytes());
+        key
+    }
+
+    #[derive(Debug, Clone)]
+    enum GroupOp {
+        Insert(Vec<u8>, bool),
+        Older(Vec<(Vec<u8>, bool)>),
+        Take,
+        Read(Vec<u8>),
+    }
+
+    fn group_op() -> impl Strategy<Value = GroupOp> {
+        let key = || (0u8..3, 0u16..40, 0u8..3).prop_map(|(b, v, id)| group_key(b, v, id));
+        prop_oneof![
+            12 => (key(), any::<bool>()).prop_map(|(k, p)| GroupOp::Insert(k, p)),
+            1 => prop::collection::vec((key(), any::<bool>()), 0..6).prop_map(GroupOp::Older),
+            1 => Just(GroupOp::Take),
+            6 => key().prop_map(|k| GroupOp::Read(group_of(&k).to_vec())),
+        ]
+    }
+
+    /// The filter answers `false` for most groups that are not held (so reads skip the
+    /// layers), also after it has grown.
+    #[test]
+    fn group_filter_denies_most_absent_groups() {
+        let mut held = HeldIndex::new(64);
+        let group = |v: u32| {
+            let mut g = vec![7];
+            g.extend_from_slice(&v.to_be_bytes());
+            g
+        };
+        held.insert(&[group(0), vec![0; ID_LEN]].concat(), true);
+        assert!(held.may_hold_group(&group(0)));
+        for v in 1..20_000 {
+            held.insert(&[group(v), vec![0; ID_LEN]].concat(), true);
+        }
+        for v in 0..20_000 {
+            assert!(held.may_hold_group(&group(v)));
+        }
+        let false_positives = (20_000..40_000)
+            .filter(|&v| held.may_hold_group(&group(v)))
+            .count();
+        assert!(false_positives < 400, "{false_positives} of 20,000");
+        held.take();
+        assert!(!held.may_hold_group(&group(0)));
     }
 }

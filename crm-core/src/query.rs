@@ -426,6 +426,17 @@ pub(crate) fn ids_with_prefix(r: &mut impl Reader, prefix: &[u8]) -> Result<Vec<
     Ok(out)
 }
 
+/// The ids at the end of every index key of `group` (see [`Reader::scan_group`]), in key
+/// order.
+pub(crate) fn ids_in_group(r: &mut impl Reader, group: &[u8]) -> Result<Vec<u128>> {
+    let mut out = Vec::new();
+    r.scan_group(group, |key, _| {
+        out.extend(index::id_of_key(key));
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(out)
+}
+
 /// The ids at the end of every index key in `range`, in key order (or reverse).
 pub(crate) fn ids_in_range(
     r: &mut impl Reader,

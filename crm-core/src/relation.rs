@@ -297,7 +297,8 @@ fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
 // ---- employments ----
 
 fn employments_by(r: &mut impl Reader, index_byte: u8, raw: u128) -> Result<Vec<Employment>> {
-    let ids = query::ids_with_prefix(r, &index::raw_prefix(index_byte, &raw.to_be_bytes()))?;
+    // Keys are `[index][16-byte contact or company id][employment id]`: a whole group.
+    let ids = query::ids_in_group(r, &index::raw_prefix(index_byte, &raw.to_be_bytes()))?;
     ids.into_iter()
         .map(|e| record::require(r, e, EmploymentId::from_u128(e)))
         .collect()

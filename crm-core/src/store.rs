@@ -8,7 +8,7 @@
 //! through [`Reader`] and writes through [`Writer`], implemented by a read snapshot and by a
 //! write transaction alike, so that a query runs unchanged inside a batch.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -167,6 +167,19 @@ pub(crate) trait Reader {
             None => Bound::Unbounded,
         };
         self.scan(t, (Bound::Included(prefix), upper), reverse, f)
+    }
+
+    /// Calls `f` for each `index` entry of `group`, in key order: the keys of one value, which
+    /// are `group` followed by a record id (a text value with its closing `0x00`, or a
+    /// fixed-width value), so that no key of another group starts with it. A write
+    /// transaction then searches its held changes only when they may hold the group (see
+    /// [`HeldIndex::may_hold_group`]).
+    fn scan_group(
+        &mut self,
+        group: &[u8],
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()> {
+        self.scan_prefix(Table::Index, group, false, f)
     }
 }
 
@@ -354,7 +367,7 @@ pub(crate) struct WriteTx<'t> {
     tx: &'t redb::WriteTransaction,
     tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; TABLE_COUNT],
     mutations: u64,
-    postings: HashMap<Vec<u8>, Vec<postings::Change>>,
+    postings: foldhash::HashMap<Vec<u8>, Vec<postings::Change>>,
     postings_held: usize,
     /// Held `index` changes: key → present (added) or not (removed).
     index: HeldIndex,
@@ -415,7 +428,7 @@ impl<'t> WriteTx<'t> {
             tx,
             tables: [const { None }; TABLE_COUNT],
             mutations: 0,
-            postings: HashMap::new(),
+            postings: foldhash::HashMap::default(),
             postings_held: 0,
             index: HeldIndex::new(limits.index_fresh),
             recent,
@@ -661,6 +674,34 @@ impl<'t> WriteTx<'t> {
         Ok(())
     }
 
+    /// Scans the `index` table as if the held and recent changes were written; without the
+    /// held ones when `held` is false (none is in `range`).
+    fn scan_index(
+        &mut self,
+        range: (Bound<&[u8]>, Bound<&[u8]>),
+        held: bool,
+        reverse: bool,
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()> {
+        let t = Table::Index;
+        let held = held && !self.index.is_empty();
+        if !held && self.recent.index.is_empty() {
+            return scan_table(&*self.table_to_read(t)?, range, reverse, f);
+        }
+        self.table(t)?;
+        let table = self.tables[t.slot()]
+            .as_ref()
+            .ok_or_else(|| Error::storage("table not open"))?;
+        // The transaction's own changes over the recent ones.
+        let mut layers = if held {
+            self.index.layers(range, reverse)
+        } else {
+            Vec::new()
+        };
+        layers.push(held::map_range(&self.recent.index, range, reverse));
+        scan_merged(table, held::newest(layers, reverse), range, reverse, f)
+    }
+
     fn table(&mut self, t: Table) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
         let slot = &mut self.tables[t.slot()];
         if slot.is_none() {
@@ -699,17 +740,21 @@ impl Reader for WriteTx<'_> {
         reverse: bool,
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        if t == Table::Index && (!self.index.is_empty() || !self.recent.index.is_empty()) {
-            self.table(t)?;
-            let table = self.tables[t.slot()]
-                .as_ref()
-                .ok_or_else(|| Error::storage("table not open"))?;
-            // The transaction's own changes over the recent ones.
-            let mut layers = self.index.layers(range, reverse);
-            layers.push(held::map_range(&self.recent.index, range, reverse));
-            return scan_merged(table, held::newest(layers, reverse), range, reverse, f);
+        if t == Table::Index {
+            return self.scan_index(range, true, reverse, f);
         }
         scan_table(&*self.table_to_read(t)?, range, reverse, f)
+    }
+
+    fn scan_group(
+        &mut self,
+        group: &[u8],
+        f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
+    ) -> Result<()> {
+        let end = prefix_end(group);
+        let upper = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        let held = self.index.may_hold_group(group);
+        self.scan_index((Bound::Included(group), upper), held, false, f)
     }
 
     fn len(&mut self, t: Table) -> Result<u64> {
@@ -1383,6 +1428,70 @@ mod tests {
                 }, &model);
                 Ok(())
             }).unwrap();
+        }
+    }
+
+    /// `[byte][value][16-byte id]`: one group per byte and value.
+    fn group_key(byte: u8, value: u8, id: u8) -> Vec<u8> {
+        let mut k = vec![byte, value];
+        k.extend_from_slice(&u128::from(id).to_be_bytes());
+        k
+    }
+
+    proptest! {
+        /// `scan_group` reads a group's keys like a prefix scan does, in a write transaction
+        /// (held changes, with early writes and a small map; recent changes of earlier small
+        /// commits; reads between the changes, so that the group filter tracks index bytes
+        /// before and after their keys are held) and in a read snapshot.
+        #[test]
+        fn group_scans_read_like_prefix_scans(
+            commits in prop::collection::vec(
+                prop::collection::vec((0u8..3, 0u8..6, 0u8..4, any::<bool>(), any::<bool>()), 0..40),
+                1..4,
+            ),
+            held in 2usize..40,
+            fresh in 1usize..8,
+        ) {
+            let mut store = Store::open(Location::Memory, None).unwrap();
+            store.set_held(held);
+            store.set_index_fresh(fresh);
+            store.set_recent_max(30);
+            store.write(Store::create_tables).unwrap();
+            let mut model: BTreeSet<Vec<u8>> = BTreeSet::new();
+            let groups: Vec<Vec<u8>> =
+                (0u8..3).flat_map(|b| (0u8..6).map(move |v| vec![b, v])).collect();
+            let expect = |model: &BTreeSet<Vec<u8>>, g: &[u8]| -> Vec<Vec<u8>> {
+                model.iter().filter(|k| k.starts_with(g)).cloned().collect()
+            };
+            for changes in &commits {
+                store.write(|w| {
+                    for &(b, v, id, add, read) in changes {
+                        let k = group_key(b, v, id);
+                        if add { w.index_add(&k)?; model.insert(k); }
+                        else { w.index_remove(&k)?; model.remove(&k); }
+                        if read {
+                            let g = [b, (v + 1) % 6];
+                            let mut seen = Vec::new();
+                            w.scan_group(&g, |k, _| { seen.push(k.to_vec()); Ok(Flow::Continue(())) })?;
+                            assert_eq!(seen, expect(&model, &g), "group {g:?}");
+                        }
+                    }
+                    for g in &groups {
+                        let mut seen = Vec::new();
+                        w.scan_group(g, |k, _| { seen.push(k.to_vec()); Ok(Flow::Continue(())) })?;
+                        assert_eq!(seen, expect(&model, g), "group {g:?}");
+                    }
+                    Ok(())
+                }).unwrap();
+                store.read(|r| {
+                    for g in &groups {
+                        let mut seen = Vec::new();
+                        r.scan_group(g, |k, _| { seen.push(k.to_vec()); Ok(Flow::Continue(())) })?;
+                        assert_eq!(seen, expect(&model, g), "group {g:?}");
+                    }
+                    Ok(())
+                }).unwrap();
+            }
         }
     }
 
