@@ -617,10 +617,7 @@ impl Record for Activity {
             }
         }
         let mut add = |s: &str, class: u8| {
-            text::for_each_term(s, |t| {
-                out.search
-                    .push((index::search_key(SEARCH_KIND, t, id), class))
-            });
+            text::for_each_term(s, |t| out.add_term(SEARCH_KIND, t, class));
         };
         add(&self.subject, field_class::NAME);
         for s in [&self.other_kind, &self.location, &self.outcome, &self.body]

@@ -324,12 +324,8 @@ impl Record for Company {
 
 impl Company {
     fn search_terms(&self, out: &mut Entries) {
-        let id = self.raw_id();
         let mut add = |s: &str, class: u8| {
-            text::for_each_term(s, |t| {
-                out.search
-                    .push((index::search_key(RecordKind::Company.code(), t, id), class))
-            });
+            text::for_each_term(s, |t| out.add_term(RecordKind::Company.code(), t, class));
         };
         add(&self.name, field_class::NAME);
         for d in &self.domains {

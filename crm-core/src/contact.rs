@@ -295,12 +295,7 @@ impl Record for Contact {
 impl Contact {
     fn search_terms(&self, out: &mut Entries) {
         let mut add = |s: &str, class: u8| {
-            text::for_each_term(s, |t| {
-                out.search.push((
-                    index::search_key(RecordKind::Contact.code(), t, self.raw_id()),
-                    class,
-                ))
-            });
+            text::for_each_term(s, |t| out.add_term(RecordKind::Contact.code(), t, class));
         };
         for name in [&self.given_name, &self.family_name].into_iter().flatten() {
             add(name, field_class::NAME);

@@ -293,10 +293,7 @@ impl Record for Deal {
         }
         if self.archived_at.is_none() {
             let mut add = |s: &str, class: u8| {
-                text::for_each_term(s, |t| {
-                    out.search
-                        .push((index::search_key(RecordKind::Deal.code(), t, id), class))
-                });
+                text::for_each_term(s, |t| out.add_term(RecordKind::Deal.code(), t, class));
             };
             add(&self.title, field_class::NAME);
             for s in self.tags.iter().chain(&self.source) {

@@ -140,17 +140,6 @@ pub(crate) fn push_text(out: &mut Vec<u8>, s: &str, max: usize) {
     out.push(0);
 }
 
-/// A `search` table key: `[kind][term][0x00][id]` (`kind` is a record kind's code, or the
-/// products' own byte).
-pub(crate) fn search_key(kind: u8, term: &str, id: u128) -> Vec<u8> {
-    let mut k = Vec::with_capacity(term.len() + 18);
-    k.push(kind);
-    k.extend_from_slice(term.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
-}
-
 /// `[index][text][0x00][id]`.
 pub(crate) fn text_key(index: u8, value: &str, id: u128) -> Vec<u8> {
     let mut k = Vec::with_capacity(value.len() + 18);
@@ -193,12 +182,49 @@ pub(crate) fn id_of_key(key: &[u8]) -> Option<u128> {
 }
 
 /// The index and search entries of one record.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+///
+/// A `search` entry is `[kind][term][0x00][id]` (`kind` is a record kind's code, or the
+/// products' own byte) with the field classes holding the term. All of a record's entries
+/// end in its id, so the terms are kept without it, one after another in one buffer: a
+/// contact has fifty-odd, and a vector each was a tenth of an import's instructions in
+/// allocation alone.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Entries {
     /// Keys of the `index` table (their values are empty).
     pub(crate) index: Vec<Vec<u8>>,
-    /// Keys of the `search` table with the field classes holding the term.
-    pub(crate) search: Vec<(Vec<u8>, u8)>,
+    /// The record the search entries are of.
+    id: u128,
+    /// The search terms `[kind][term][0x00]`, one after another.
+    terms: Vec<u8>,
+    /// Where each search term is in `terms`, and the field classes holding it.
+    search: Vec<Term>,
+}
+
+/// One search term of [`Entries`]: `terms[start..end]` held in fields `classes`.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    start: usize,
+    end: usize,
+    /// The first eight bytes of the term, zero-padded, big-endian: terms compare by it
+    /// first, without reaching into the buffer, and by their bytes only when it is equal.
+    head: u64,
+    classes: u8,
+}
+
+impl Term {
+    fn new(terms: &[u8], start: usize, classes: u8) -> Term {
+        let key = terms.get(start..).unwrap_or_default();
+        let mut head = [0; 8];
+        for (h, b) in head.iter_mut().zip(key) {
+            *h = *b;
+        }
+        Term {
+            start,
+            end: terms.len(),
+            head: u64::from_be_bytes(head),
+            classes,
+        }
+    }
 }
 
 /// The search kind byte of the name-prefix lists: `NAME_PREFIX | code` for a record kind's
@@ -218,52 +244,102 @@ pub(crate) const NAME_PREFIX_CHARS: usize = 3;
 /// of every `.ro` email address).
 pub(crate) const NAME_TERM: u8 = 0x40;
 
-/// Appends to `out` the name-prefix entries of one search entry, and its short name-term entry
-/// when the term has at most [`NAME_PREFIX_CHARS`] characters (none unless it is a record
-/// kind's term held in a name).
-fn push_name_lists(key: &[u8], classes: u8, out: &mut Vec<(Vec<u8>, u8)>) {
-    let kind = key.first().copied().unwrap_or(0);
-    let record_kind = crate::record::RecordKind::from_code(kind).is_some();
-    if classes & field_class::NAME == 0 || !record_kind || key.len() < 18 {
-        return;
-    }
-    let (head, id) = key.split_at(key.len() - 16);
-    let Ok(term) = std::str::from_utf8(&head[1..head.len() - 1]) else {
-        return;
-    };
-    let list = |byte: u8, end: usize| {
-        let mut k = Vec::with_capacity(end + 18);
-        k.push(byte | kind);
-        k.extend_from_slice(&term.as_bytes()[..end]);
-        k.push(0);
-        k.extend_from_slice(id);
-        (k, field_class::NAME)
-    };
-    let ends = term.char_indices().skip(1).map(|(i, _)| i);
-    for end in ends.chain([term.len()]).take(NAME_PREFIX_CHARS) {
-        out.push(list(NAME_PREFIX, end));
-    }
-    if term.chars().nth(NAME_PREFIX_CHARS).is_none() {
-        out.push(list(NAME_TERM, term.len()));
-    }
-}
-
 impl Entries {
+    /// No entries yet, of record `id`.
+    pub(crate) fn new(id: u128) -> Self {
+        Entries {
+            id,
+            terms: Vec::with_capacity(1024),
+            search: Vec::with_capacity(64),
+            ..Entries::default()
+        }
+    }
+
+    /// The record the search entries are of.
+    pub(crate) fn id(&self) -> u128 {
+        self.id
+    }
+
+    /// Adds a search entry: `term` of kind `kind` (a record kind's code, or the products'
+    /// own byte), held in fields `classes`.
+    pub(crate) fn add_term(&mut self, kind: u8, term: &str, classes: u8) {
+        let start = self.terms.len();
+        self.terms.push(kind);
+        self.terms.extend_from_slice(term.as_bytes());
+        self.terms.push(0);
+        self.search.push(Term::new(&self.terms, start, classes));
+    }
+
+    /// The search entries in order: each key without its id, `[kind][term][0x00]`, and the
+    /// field classes holding the term.
+    pub(crate) fn terms(&self) -> impl Iterator<Item = (&[u8], u8)> + '_ {
+        self.search.iter().map(|t| (self.key(t), t.classes))
+    }
+
+    fn key(&self, t: &Term) -> &[u8] {
+        self.terms.get(t.start..t.end).unwrap_or_default()
+    }
+
+    /// Adds the name-prefix entries of one search entry, and its short name-term entry
+    /// when the term has at most [`NAME_PREFIX_CHARS`] characters (none unless it is a
+    /// record kind's term held in a name).
+    fn add_name_lists(&mut self, t: Term) {
+        let key = self.key(&t);
+        let Some(&kind) = key.first() else {
+            return;
+        };
+        let record_kind = crate::record::RecordKind::from_code(kind).is_some();
+        if t.classes & field_class::NAME == 0 || !record_kind || key.len() < 3 {
+            return;
+        }
+        let Ok(term) = std::str::from_utf8(&key[1..key.len() - 1]) else {
+            return;
+        };
+        let mut ends = [0; NAME_PREFIX_CHARS];
+        let later_chars = term.char_indices().skip(1).map(|(i, _)| i);
+        let mut n = 0;
+        for (slot, end) in ends.iter_mut().zip(later_chars.chain([term.len()])) {
+            *slot = end;
+            n += 1;
+        }
+        let short = term.chars().nth(NAME_PREFIX_CHARS).is_none();
+        let (body, len) = (t.start + 1, term.len());
+        for end in ends.into_iter().take(n) {
+            self.copy_term(NAME_PREFIX | kind, body..body + end);
+        }
+        if short {
+            self.copy_term(NAME_TERM | kind, body..body + len);
+        }
+    }
+
+    /// Adds a search entry held in a name: `byte`, then the bytes `from` of `terms`.
+    fn copy_term(&mut self, byte: u8, from: std::ops::Range<usize>) {
+        let start = self.terms.len();
+        self.terms.push(byte);
+        self.terms.extend_from_within(from);
+        self.terms.push(0);
+        self.search
+            .push(Term::new(&self.terms, start, field_class::NAME));
+    }
+
     /// Adds the name-prefix and short name-term entries of the search terms held in names
     /// ([`NAME_PREFIX`], [`NAME_TERM`]), sorts the keys, drops duplicates and merges the field
     /// classes of repeated terms.
     pub(crate) fn normalize(&mut self) {
-        let mut prefixes = Vec::new();
-        for (key, classes) in &self.search {
-            push_name_lists(key, *classes, &mut prefixes);
+        for i in 0..self.search.len() {
+            let t = self.search[i];
+            self.add_name_lists(t);
         }
-        self.search.append(&mut prefixes);
         self.index.sort_unstable();
         self.index.dedup();
-        self.search.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        self.search.dedup_by(|later, kept| {
-            if later.0 == kept.0 {
-                kept.1 |= later.1;
+        let Entries { terms, search, .. } = self;
+        let key = |t: &Term| terms.get(t.start..t.end).unwrap_or_default();
+        // Heads never order two terms against their bytes: where two heads differ, the terms
+        // differ at that byte, or the shorter one has ended there (its padding sorts first).
+        search.sort_unstable_by(|a, b| a.head.cmp(&b.head).then_with(|| key(a).cmp(key(b))));
+        search.dedup_by(|later, kept| {
+            if later.head == kept.head && key(later) == key(kept) {
+                kept.classes |= later.classes;
                 true
             } else {
                 false
@@ -275,10 +351,14 @@ impl Entries {
 /// Writes the difference between two normalized entry sets: removes what only `old` has, puts
 /// what only `new` has or what changed.
 pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> Result<()> {
+    fn whole(k: &Vec<u8>) -> &[u8] {
+        k
+    }
     merge(
         &old.index,
         &new.index,
-        |k| k.as_slice(),
+        whole,
+        whole,
         |change| match change {
             Change::Removed(k) => w.index_remove(k),
             Change::Added(k) => w.index_add(k),
@@ -288,21 +368,17 @@ pub(crate) fn apply_diff(w: &mut impl Writer, old: &Entries, new: &Entries) -> R
     merge(
         &old.search,
         &new.search,
-        |e| e.0.as_slice(),
+        |t| old.key(t),
+        |t| new.key(t),
         |change| match change {
-            Change::Removed(e) => post(w, &e.0, REMOVE),
-            Change::Added(e) => post(w, &e.0, e.1),
-            Change::Kept(before, after) if before.1 != after.1 => post(w, &after.0, after.1),
+            Change::Removed(t) => w.post(old.key(t), old.id, REMOVE),
+            Change::Added(t) => w.post(new.key(t), new.id, t.classes),
+            Change::Kept(before, after) if before.classes != after.classes => {
+                w.post(new.key(after), new.id, after.classes)
+            }
             Change::Kept(_, _) => Ok(()),
         },
     )
-}
-
-/// Hands a search entry `[kind][term][0x00][id]` to the transaction's posting lists.
-fn post(w: &mut impl Writer, key: &[u8], classes: u8) -> Result<()> {
-    let split = key.len().saturating_sub(16);
-    let id = id_of_key(key).unwrap_or(0);
-    w.post(&key[..split], id, classes)
 }
 
 enum Change<'a, T> {
@@ -311,16 +387,18 @@ enum Change<'a, T> {
     Kept(&'a T, &'a T),
 }
 
-fn merge<'a, T>(
+/// Walks two sorted lists together: `old_key` and `new_key` give the keys of their items.
+fn merge<'a, 'k, T>(
     old: &'a [T],
     new: &'a [T],
-    key: impl Fn(&T) -> &[u8],
+    old_key: impl Fn(&'a T) -> &'k [u8],
+    new_key: impl Fn(&'a T) -> &'k [u8],
     mut f: impl FnMut(Change<'a, T>) -> Result<()>,
 ) -> Result<()> {
     let (mut i, mut j) = (0, 0);
     loop {
         match (old.get(i), new.get(j)) {
-            (Some(a), Some(b)) => match key(a).cmp(key(b)) {
+            (Some(a), Some(b)) => match old_key(a).cmp(new_key(b)) {
                 std::cmp::Ordering::Less => {
                     f(Change::Removed(a))?;
                     i += 1;
@@ -386,37 +464,31 @@ mod tests {
 
     #[test]
     fn normalize_merges_field_classes() {
-        let mut e = Entries {
-            index: vec![vec![2], vec![1], vec![2]],
-            search: vec![(vec![1], 1), (vec![0], 2), (vec![1], 8)],
-        };
+        let mut e = Entries::new(7);
+        e.index = vec![vec![2], vec![1], vec![2]];
+        e.add_term(0x10, "b", 1);
+        e.add_term(0x10, "a", 2);
+        e.add_term(0x10, "b", 8);
         e.normalize();
         assert_eq!(e.index, vec![vec![1], vec![2]]);
-        assert_eq!(e.search, vec![(vec![0], 2), (vec![1], 9)]);
+        let terms: Vec<(&[u8], u8)> = e.terms().collect();
+        assert_eq!(terms, [(&b"\x10a\0"[..], 2), (&b"\x10b\0"[..], 9)]);
     }
 
     #[test]
     fn names_get_lists_of_their_first_characters() {
-        let mut e = Entries {
-            index: Vec::new(),
-            search: vec![
-                (search_key(1, "łódź", 7), field_class::NAME),
-                (
-                    search_key(1, "lo", 7),
-                    field_class::NAME | field_class::EMAIL,
-                ),
-                (search_key(1, "lodz", 7), field_class::OTHER),
-                (search_key(0x10, "lodz", 7), field_class::NAME),
-            ],
-        };
+        let mut e = Entries::new(7);
+        e.add_term(1, "łódź", field_class::NAME);
+        e.add_term(1, "lo", field_class::NAME | field_class::EMAIL);
+        e.add_term(1, "lodz", field_class::OTHER);
+        e.add_term(0x10, "lodz", field_class::NAME);
         e.normalize();
         let list = |byte: u8| -> Vec<(String, u8)> {
-            e.search
-                .iter()
+            e.terms()
                 .filter(|(k, _)| k[0] == byte | 1)
                 .map(|(k, c)| {
-                    assert_eq!(id_of_key(k), Some(7));
-                    (String::from_utf8(k[1..k.len() - 17].to_vec()).unwrap(), *c)
+                    assert_eq!(k.last(), Some(&0));
+                    (String::from_utf8(k[1..k.len() - 1].to_vec()).unwrap(), c)
                 })
                 .collect()
         };
@@ -434,6 +506,7 @@ mod tests {
             ]
             .map(|(t, c)| (t.to_string(), c))
         );
-        assert_eq!(e.search.len(), 4 + 5 + 1, "products get no name lists");
+        assert_eq!(e.terms().count(), 4 + 5 + 1, "products get no name lists");
+        assert_eq!(e.id(), 7);
     }
 }

@@ -64,10 +64,12 @@ impl Expected {
     }
 
     fn add(&mut self, e: Entries) {
-        self.index.extend(e.index);
-        for (k, v) in e.search {
-            *self.search.entry(k).or_insert(0) |= v;
+        for (term, classes) in e.terms() {
+            let mut key = term.to_vec();
+            key.extend_from_slice(&e.id().to_be_bytes());
+            *self.search.entry(key).or_insert(0) |= classes;
         }
+        self.index.extend(e.index);
     }
 }
 

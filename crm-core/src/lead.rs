@@ -455,10 +455,7 @@ impl Record for Lead {
         }
         if self.archived_at.is_none() {
             let mut add = |s: &str, class: u8| {
-                text::for_each_term(s, |t| {
-                    out.search
-                        .push((index::search_key(RecordKind::Lead.code(), t, id), class))
-                });
+                text::for_each_term(s, |t| out.add_term(RecordKind::Lead.code(), t, class));
             };
             add(&self.display_name, field_class::NAME);
             for s in self.company_name.iter() {

@@ -124,9 +124,9 @@ fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
         };
         after = Some(last.raw_id());
         for record in &records {
-            for (key, classes) in record::entries_of(record).search {
-                if key.first().is_some_and(|k| k & 0xF0 == byte) {
-                    w.post(&key[..key.len() - 16], record.raw_id(), classes)?;
+            for (term, classes) in record::entries_of(record).terms() {
+                if term.first().is_some_and(|k| k & 0xF0 == byte) {
+                    w.post(term, record.raw_id(), classes)?;
                 }
             }
         }

@@ -152,10 +152,7 @@ impl Record for Product {
         out.index.push(name);
         if self.archived_at.is_none() {
             let mut add = |s: &str, class: u8| {
-                text::for_each_term(s, |t| {
-                    out.search
-                        .push((index::search_key(PRODUCT_SEARCH_KIND, t, id), class))
-                });
+                text::for_each_term(s, |t| out.add_term(PRODUCT_SEARCH_KIND, t, class));
             };
             add(&self.name, field_class::NAME);
             add(&self.sku, field_class::NAME);

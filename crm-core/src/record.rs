@@ -313,7 +313,7 @@ pub(crate) fn for_each_after<R: Record>(
 
 /// The normalized entries of a record.
 pub(crate) fn entries_of<R: Record>(record: &R) -> Entries {
-    let mut e = Entries::default();
+    let mut e = Entries::new(record.raw_id());
     record.entries(&mut e);
     e.normalize();
     e
