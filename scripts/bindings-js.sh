@@ -82,19 +82,8 @@ step_wasm_bindgen() {
     NOTE="present ($have)"; echo "$have is installed in $TOOLS"
   else
     # Without --locked: the CLI's own lock file wants releases the registry here lacks.
-    # Tried up to three times, with cargo's own network retries raised: on a fresh machine
-    # this is the first fetch of ~150 crates, and one CI run stopped here, right after
-    # "Installing", while the same command went through by hand a day later.
-    local attempt
-    for attempt in 1 2 3; do
-      if CARGO_NET_RETRY=10 cargo install --root "$TOOLS" wasm-bindgen-cli --version "$WB_VERSION" --force; then
-        NOTE="installed $WB_VERSION (attempt $attempt)"
-        return 0
-      fi
-      echo "cargo install wasm-bindgen-cli failed (attempt $attempt of 3)" >&2
-      [ "$attempt" -eq 3 ] || sleep $((attempt * 30))
-    done
-    return 1
+    cargo install --root "$TOOLS" wasm-bindgen-cli --version "$WB_VERSION" --force
+    NOTE="installed $WB_VERSION"
   fi
 }
 
