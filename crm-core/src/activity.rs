@@ -893,7 +893,7 @@ fn participant(r: &mut impl Reader, field: &str, p: &Participant) -> Result<Part
         contact: p.contact,
         user,
         email,
-        name: input::line(&format!("{field}.name"), p.name.as_deref())?,
+        name: input::line_named(|| format!("{field}.name"), p.name.as_deref())?,
         status: p.status,
     })
 }

@@ -536,7 +536,7 @@ fn check_emails(list: &[Email]) -> Result<Vec<Email>> {
         keys.push(key);
         out.push(Email {
             address,
-            label: input::line(&format!("emails[{i}].label"), e.label.as_deref())?,
+            label: input::line_named(|| format!("emails[{i}].label"), e.label.as_deref())?,
             primary: e.primary,
         });
     }
@@ -564,16 +564,21 @@ fn check_phones(list: &[Phone], region: Option<&str>) -> Result<Vec<Phone>> {
     let mut out = Vec::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
         let number = text::clean(&p.number);
-        if number.chars().count() > 64 || normalize::phone_key(&number, None).is_none() {
+        let e164 = normalize::phone_e164(&number, region);
+        // A number with an E.164 form has its digits, so phone_key would find it: it is
+        // asked only of the others.
+        if number.chars().count() > 64
+            || (e164.is_none() && normalize::phone_key(&number, None).is_none())
+        {
             return Err(Error::validation(
                 format!("phones[{i}].number"),
                 "is not a phone number",
             ));
         }
         out.push(Phone {
-            e164: normalize::phone_e164(&number, region),
+            e164,
             number,
-            label: input::line(&format!("phones[{i}].label"), p.label.as_deref())?,
+            label: input::line_named(|| format!("phones[{i}].label"), p.label.as_deref())?,
         });
     }
     Ok(out)

@@ -504,7 +504,7 @@ fn build(r: &mut impl Reader, input: &DealInput, current: Option<PipelineId>) ->
         }
         contacts.push(DealContact {
             contact: c.contact,
-            role: input::line(&format!("contacts[{i}].role"), c.role.as_deref())?,
+            role: input::line_named(|| format!("contacts[{i}].role"), c.role.as_deref())?,
         });
     }
     if let Some(a) = input.amount {

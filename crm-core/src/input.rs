@@ -14,13 +14,22 @@ pub(crate) const MAX_TAGS: usize = 100;
 
 /// Cleans an optional single-line text: blank becomes `None`, too long is refused.
 pub(crate) fn line(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    line_named(|| field.to_string(), value)
+}
+
+/// [`line`] for a field whose name is built (`phones[3].label`): only when it is refused,
+/// so that valid input, the import's case, formats no names.
+pub(crate) fn line_named(
+    field: impl FnOnce() -> String,
+    value: Option<&str>,
+) -> Result<Option<String>> {
     let Some(value) = value else { return Ok(None) };
     let clean = text::clean(value);
     if clean.is_empty() {
         return Ok(None);
     }
     if clean.chars().count() > MAX_LINE_CHARS {
-        return Err(Error::validation(field, "is longer than 200 characters"));
+        return Err(Error::validation(field(), "is longer than 200 characters"));
     }
     Ok(Some(clean))
 }
@@ -153,11 +162,11 @@ pub(crate) fn addresses(field: &str, list: &[Address]) -> Result<Vec<Address>> {
             None => None,
         };
         let clean = Address {
-            label: line(&at("label"), a.label.as_deref())?,
+            label: line_named(|| at("label"), a.label.as_deref())?,
             street,
-            city: line(&at("city"), a.city.as_deref())?,
-            region: line(&at("region"), a.region.as_deref())?,
-            postal_code: line(&at("postal_code"), a.postal_code.as_deref())?,
+            city: line_named(|| at("city"), a.city.as_deref())?,
+            region: line_named(|| at("region"), a.region.as_deref())?,
+            postal_code: line_named(|| at("postal_code"), a.postal_code.as_deref())?,
             country,
         };
         let Address {
