@@ -239,6 +239,20 @@ impl Crm {
     /// refused (it would wait for the batch forever), and a read through it sees the state
     /// before the batch.
     pub fn batch<T>(&self, f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut value = None;
+        self.batch_dyn(&mut |b| {
+            if let Some(f) = f.take() {
+                value = Some(f(b)?);
+            }
+            Ok(())
+        })?;
+        value.ok_or_else(|| Error::storage("a batch returned nothing"))
+    }
+
+    /// [`Crm::batch`] with `f` as a trait object, so that its body is compiled once rather
+    /// than once per caller (see `Store::write_dyn`).
+    fn batch_dyn(&self, f: &mut dyn FnMut(&mut Batch<'_, '_>) -> Result<()>) -> Result<()> {
         let engine = self.engine()?;
         // A second write transaction on the thread that holds one would wait for itself.
         let _guard = BatchGuard::enter(&engine)?;
@@ -248,16 +262,29 @@ impl Crm {
                 ctx: &engine.ctx,
                 failed: None,
             };
-            let value = f(&mut batch)?;
+            f(&mut batch)?;
             match batch.failed {
                 Some(e) => Err(e),
-                None => Ok(value),
+                None => Ok(()),
             }
         })
     }
 
     /// Runs `f` on a consistent snapshot of the last committed state.
     pub fn read<T>(&self, f: impl FnOnce(&mut Snapshot<'_>) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut value = None;
+        self.read_dyn(&mut |s| {
+            if let Some(f) = f.take() {
+                value = Some(f(s)?);
+            }
+            Ok(())
+        })?;
+        value.ok_or_else(|| Error::storage("a read returned nothing"))
+    }
+
+    /// [`Crm::read`] with `f` as a trait object (see [`Crm::batch_dyn`]).
+    fn read_dyn(&self, f: &mut dyn FnMut(&mut Snapshot<'_>) -> Result<()>) -> Result<()> {
         let engine = self.engine()?;
         engine.store.read(|r| {
             f(&mut Snapshot {
