@@ -331,7 +331,10 @@ pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> 
             reason: format!("{} id {:032x} is already in use", R::NAME, new.raw_id()),
         });
     }
-    index::apply_diff(w, &before, &after)
+    index::apply_diff(w, &before, &after)?;
+    before.recycle();
+    after.recycle();
+    Ok(())
 }
 
 /// Writes an edit of a record made through an operation, recording which fields changed
@@ -350,5 +353,8 @@ pub(crate) fn save_edit<R: Entity + serde::Serialize>(
 /// Removes a record and all of its index entries.
 pub(crate) fn erase<R: Record>(w: &mut impl Writer, old: &R) -> Result<()> {
     w.remove(R::TABLE, &old.raw_id().to_be_bytes())?;
-    index::apply_diff(w, &entries_of(old), &Entries::default())
+    let before = entries_of(old);
+    index::apply_diff(w, &before, &Entries::default())?;
+    before.recycle();
+    Ok(())
 }
