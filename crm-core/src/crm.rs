@@ -487,7 +487,7 @@ operations! {
         /// The relations of a record as seen from it: outgoing then incoming.
         fn relations_of(record: RecordRef) -> Vec<RelationView> = |r, ctx| relation::relations_of(r, record);
         /// The custom field definitions of a record kind, by key.
-        fn field_defs(kind: RecordKind) -> Vec<FieldDef> = |r, ctx| fields::defs(r, kind);
+        fn field_defs(kind: RecordKind) -> Vec<FieldDef> = |r, ctx| Ok(fields::defs(r, kind)?.to_vec());
         /// Full-text search across contacts, companies, leads and deals.
         fn search(query: &SearchQuery) -> Vec<SearchHit> = |r, ctx| search::search(r, query);
         /// The lead with this id.

@@ -9,6 +9,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -276,14 +277,20 @@ pub(crate) fn value_field(key: &str) -> String {
     format!("custom_fields.{key}")
 }
 
-/// The definitions of one record kind, by key.
-pub(crate) fn defs(r: &mut impl Reader, kind: RecordKind) -> Result<Vec<FieldDef>> {
+/// The definitions of one record kind, by key (kept by a write transaction between its
+/// writes of them: [`Reader::kept_defs`]).
+pub(crate) fn defs(r: &mut impl Reader, kind: RecordKind) -> Result<Arc<[FieldDef]>> {
+    if let Some(kept) = r.kept_defs(kind.code()) {
+        return Ok(kept);
+    }
     let mut out = Vec::new();
     r.scan_prefix(Table::FieldDefs, &[kind.code()], false, |_, bytes| {
         out.push(codec::decode::<FieldDef>("custom field definition", bytes)?);
         Ok(Flow::Continue(()))
     })?;
-    Ok(out)
+    let defs: Arc<[FieldDef]> = out.into();
+    r.keep_defs(kind.code(), &defs);
+    Ok(defs)
 }
 
 /// One definition, if it exists.

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use crate::error::{Error, Result};
+use crate::fields::FieldDef;
 use crate::held::{self, HeldIndex};
 use crate::postings;
 use crate::recent::{self, Recent};
@@ -147,6 +148,17 @@ pub(crate) trait Reader {
     /// the postings it holds, folding the recent changes in). Reads of the `index` table merge
     /// them already; posting-list readers ([`postings::scan`]) merge their postings.
     fn recent(&mut self) -> Result<Arc<Recent>>;
+
+    /// The custom field definitions of the record kind with code `kind` that this reader
+    /// keeps, if any. Every create and edit of a record reads its kind's definitions, so a
+    /// write transaction keeps those it has read ([`Reader::keep_defs`]) until it writes the
+    /// `field_defs` table; a snapshot keeps none.
+    fn kept_defs(&mut self, _kind: u8) -> Option<Arc<[FieldDef]>> {
+        None
+    }
+
+    /// Offers the definitions just read of the record kind with code `kind` for keeping.
+    fn keep_defs(&mut self, _kind: u8, _defs: &Arc<[FieldDef]>) {}
 
     /// Whether `key` is present.
     fn contains(&mut self, t: Table, key: &[u8]) -> Result<bool> {
@@ -377,6 +389,9 @@ pub(crate) struct WriteTx<'t> {
     postings_held: usize,
     /// Held `index` changes: key → present (added) or not (removed).
     index: HeldIndex,
+    /// The custom field definitions read, by record kind code, until a write of the
+    /// `field_defs` table ([`Reader::kept_defs`]).
+    defs: Vec<(u8, Arc<[FieldDef]>)>,
     /// The recent changes not folded into the tables; empty once folded.
     recent: Arc<Recent>,
     /// Whether this transaction folded the recent changes into what it holds, so that the
@@ -437,6 +452,7 @@ impl<'t> WriteTx<'t> {
             postings: foldhash::HashMap::default(),
             postings_held: 0,
             index: HeldIndex::new(limits.index_fresh),
+            defs: Vec::new(),
             recent,
             folded: false,
             direct: false,
@@ -719,6 +735,16 @@ impl<'t> WriteTx<'t> {
 }
 
 impl Reader for WriteTx<'_> {
+    fn kept_defs(&mut self, kind: u8) -> Option<Arc<[FieldDef]>> {
+        let (_, defs) = self.defs.iter().find(|(k, _)| *k == kind)?;
+        Some(Arc::clone(defs))
+    }
+
+    fn keep_defs(&mut self, kind: u8, defs: &Arc<[FieldDef]>) {
+        self.defs.retain(|(k, _)| *k != kind);
+        self.defs.push((kind, Arc::clone(defs)));
+    }
+
     fn get<T>(
         &mut self,
         t: Table,
@@ -891,6 +917,7 @@ impl Writer for WriteTx<'_> {
         match t {
             Table::Index => self.flush_index()?,
             Table::Search => self.fold(),
+            Table::FieldDefs => self.defs.clear(),
             _ => {}
         }
         Ok(self.table(t)?.insert(key, value)?.is_some())
@@ -901,6 +928,7 @@ impl Writer for WriteTx<'_> {
         match t {
             Table::Index => self.flush_index()?,
             Table::Search => self.fold(),
+            Table::FieldDefs => self.defs.clear(),
             _ => {}
         }
         Ok(self.table(t)?.remove(key)?.is_some())

@@ -144,6 +144,50 @@ fn required_fields_take_their_default_or_refuse() {
     assert!(crm.verify().unwrap().is_ok());
 }
 
+/// A batch reads a kind's definitions once and keeps them: a definition added, changed or
+/// deleted in the same batch must still rule the writes after it.
+#[test]
+fn definitions_changed_inside_a_batch_rule_the_writes_after_them() {
+    let crm = crm();
+    let note = |v: &str| [("note", FieldValue::Text(v.into()))];
+    let (with_note, defaulted, late) = crm
+        .batch(|b| {
+            b.create_contact(person("Before", "Definitions", ""))?;
+            let early = b.create_contact(with_fields("Early", &note("x")));
+            assert!(early.is_err(), "no field note yet: {early:?}");
+            b.define_field(FieldDef::new(
+                RecordKind::Contact,
+                "note",
+                "Note",
+                FieldKind::Text,
+            ))?;
+            let with_note = b.create_contact(with_fields("With", &note("kept")))?;
+            b.define_field(
+                FieldDef::new(RecordKind::Contact, "segment", "Segment", FieldKind::Text)
+                    .required(Some("SMB".into())),
+            )?;
+            let defaulted = b.create_contact(person("Defaulted", "Segment", ""))?;
+            b.delete_field(RecordKind::Contact, "segment")?;
+            let late = b.create_contact(person("Late", "Contact", ""))?;
+            b.delete_field(RecordKind::Contact, "note")?;
+            let gone = b.create_contact(with_fields("Gone", &note("x")));
+            assert!(gone.is_err(), "field note deleted: {gone:?}");
+            Ok((with_note, defaulted, late))
+        })
+        .unwrap();
+    assert_eq!(
+        with_note.custom_fields["note"],
+        FieldValue::Text("kept".into())
+    );
+    assert_eq!(
+        defaulted.custom_fields["segment"],
+        FieldValue::Text("SMB".into())
+    );
+    assert!(!late.custom_fields.contains_key("segment"));
+    assert!(crm.field_defs(RecordKind::Contact).unwrap().is_empty());
+    assert!(crm.verify().unwrap().is_ok());
+}
+
 #[test]
 fn definition_changes_migrate_or_are_refused() {
     let crm = crm();
