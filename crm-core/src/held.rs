@@ -350,7 +350,7 @@ impl Run {
 }
 
 impl HeldIndex {
-    /// Nothing held; the newest `fresh_max` (at least one) changes are kept in a map.
+    /// Nothing held; up to `fresh_max` (at least one) of the newest changes are kept unsorted.
     pub(crate) fn new(fresh_max: usize) -> HeldIndex {
         HeldIndex {
             fresh: Run::default(),
