@@ -734,6 +734,24 @@ mod tests {
         ]
     }
 
+    /// Changes of one key not yet sorted into a run: the last wins, and it is held once.
+    /// (The proptest reads after every change, so it sorts at most one change at a time.)
+    #[test]
+    fn the_last_unsorted_change_of_a_key_wins() {
+        let mut held = HeldIndex::new(64);
+        for (key, present) in [(b"b", true), (b"a", false), (b"b", false), (b"a", true)] {
+            held.insert(key, present);
+        }
+        held.insert(b"b", true);
+        assert_eq!(held.len(), 5, "unsorted changes count once each");
+        assert_eq!(held.get(b"a"), Some(true));
+        assert_eq!(held.get(b"b"), Some(true));
+        assert_eq!(held.len(), 2, "sorted, each key is held once");
+        held.insert(b"a", false);
+        let all: Vec<(Vec<u8>, bool)> = held.take().iter().map(|(k, p)| (k.to_vec(), p)).collect();
+        assert_eq!(all, [(b"a".to_vec(), false), (b"b".to_vec(), true)]);
+    }
+
     /// The filter answers `false` for most groups that are not held (so reads skip the
     /// layers), also after it has grown.
     #[test]
