@@ -779,6 +779,102 @@ fn rewrite_with(
     Ok(())
 }
 
+/// Writes collected changes to an empty table (a spill, see [`store::WriteTx`]'s
+/// `spill_postings`) as blocks, term by term in key order (`terms` is sorted): each term's
+/// changes settled (one per id, ascending) and cut into blocks like a posting list's, but
+/// with the removals kept (field classes [`REMOVE`]), for [`merge_spills`] to apply.
+pub(crate) fn spill(
+    out: &mut store::Appender<'_>,
+    terms: Vec<(Vec<u8>, Vec<Change>)>,
+) -> Result<()> {
+    let mut value = Vec::new();
+    for (term, mut changes) in terms {
+        settle(&mut changes);
+        for piece in pieces(&changes, MAX_BLOCK) {
+            encode(piece, &mut value);
+            out.push(&block_key(&term, piece[0].0), &value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the `search` table anew from its `old` entries, the changes of earlier flushes
+/// written to `spills` (oldest first, each as [`spill`] wrote it) and the collected changes
+/// of `terms` (the newest; sorted by term), all read in key order at once: a term only the
+/// old table holds keeps its blocks; any other is merged from every source, older changes
+/// under newer ones, and cut into blocks again.
+pub(crate) fn merge_spills(
+    old: &mut store::Entries<'_, '_>,
+    spills: &mut [store::Entries<'_, '_>],
+    out: &mut store::Appender<'_>,
+    terms: Vec<(Vec<u8>, Vec<Change>)>,
+) -> Result<()> {
+    let mut old_head = old.next()?;
+    let mut heads = Vec::with_capacity(spills.len());
+    for spill in spills.iter_mut() {
+        heads.push(spill.next()?);
+    }
+    let mut held = terms.into_iter().peekable();
+    let (mut postings, mut changes, mut merged, mut value) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    loop {
+        // The smallest term any source holds next.
+        let mut term: Option<Vec<u8>> = held.peek().map(|(t, _)| t.clone());
+        for head in old_head.iter().chain(heads.iter().flatten()) {
+            let t = term_of(head.key())?;
+            if term.as_deref().is_none_or(|best| t < best) {
+                term = Some(t.to_vec());
+            }
+        }
+        let Some(term) = term else {
+            return Ok(());
+        };
+        let in_spills = heads
+            .iter()
+            .flatten()
+            .any(|h| term_of(h.key()).is_ok_and(|t| t == term.as_slice()));
+        let in_held = held.peek().is_some_and(|(t, _)| *t == term);
+        postings.clear();
+        while let Some(e) = old_head.take_if(|e| term_of(e.key()).is_ok_and(|t| t == term)) {
+            if !in_spills && !in_held {
+                out.push(e.key(), e.value())?;
+            } else {
+                decode(first_of(e.key())?, e.value(), |id, classes| {
+                    postings.push((id, classes));
+                    Ok(Flow::Continue(()))
+                })?;
+            }
+            old_head = old.next()?;
+        }
+        if !in_spills && !in_held {
+            continue;
+        }
+        for (head, spill) in heads.iter_mut().zip(spills.iter_mut()) {
+            changes.clear();
+            while let Some(e) = head.take_if(|e| term_of(e.key()).is_ok_and(|t| t == term)) {
+                decode(first_of(e.key())?, e.value(), |id, classes| {
+                    changes.push((id, classes));
+                    Ok(Flow::Continue(()))
+                })?;
+                *head = spill.next()?;
+            }
+            if !changes.is_empty() {
+                merge(&postings, &changes, &mut merged);
+                std::mem::swap(&mut postings, &mut merged);
+            }
+        }
+        if let Some((_, mut newest)) = held.next_if(|(t, _)| *t == term) {
+            settle(&mut newest);
+            merge(&postings, &newest, &mut merged);
+            std::mem::swap(&mut postings, &mut merged);
+        }
+        for piece in pieces(&postings, MAX_BLOCK) {
+            encode(piece, &mut value);
+            out.push(&block_key(&term, piece[0].0), &value)?;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -352,10 +352,11 @@ impl Reader for ReadTx {
 /// 128 MiB of changes (64 MiB on 32-bit targets such as WebAssembly, whose whole address
 /// space is 4 GiB), so that a bulk import of any size runs in bounded memory.
 ///
-/// Each merge after the first inserts into a larger table, so fewer, larger merges cost less:
-/// at a million contacts, twice this bound and four times [`INDEX_HELD`]'s took the import
-/// from 62.2 to 54.6 s (medians of six and five interleaved runs) for 600 MiB more peak
-/// memory.
+/// When they are many next to the `search` table, they go to a table of their own (a spill,
+/// see [`WriteTx::spill_postings`]) and are merged once, at the end. Before spills each
+/// early write merged into a larger table: at a million contacts, twice this bound and four
+/// times [`INDEX_HELD`]'s had taken the import from 62.2 to 54.6 s for 600 MiB more peak
+/// memory, but doubling it again made no difference (39.7/39.0 s against 40.0/38.8).
 #[cfg(target_pointer_width = "64")]
 const POSTINGS_HELD: usize = 1 << 22;
 #[cfg(not(target_pointer_width = "64"))]
@@ -373,6 +374,11 @@ const POSTINGS_HELD: usize = 1 << 21;
 const INDEX_HELD: usize = 1 << 24;
 #[cfg(not(target_pointer_width = "64"))]
 const INDEX_HELD: usize = 1 << 21;
+
+/// The name of a transaction's `n`th spill of search postings ([`WriteTx::spill_postings`]).
+fn spill_name(n: usize) -> String {
+    format!("search.spill.{n}")
+}
 
 /// The tables of one write transaction, opened on first use, the search postings it has
 /// collected but not yet merged (see `postings.rs`), and the `index` changes it holds.
@@ -408,6 +414,9 @@ pub(crate) struct WriteTx<'t> {
     /// Whether an earlier flush merged many changes into the `index` (0) or `search` (1)
     /// table in place, so that the last one writes it anew.
     spilled: [bool; 2],
+    /// How many tables of earlier postings flushes (spills, see [`WriteTx::spill_postings`])
+    /// are waiting to be merged into the `search` table.
+    spills: usize,
     limits: Limits,
 }
 
@@ -463,6 +472,7 @@ impl<'t> WriteTx<'t> {
             folded: false,
             direct: false,
             spilled: [false; 2],
+            spills: 0,
             limits,
         }
     }
@@ -613,18 +623,87 @@ impl<'t> WriteTx<'t> {
     /// Merges the collected postings into the `search` table, term by term in key order: in
     /// place or by writing the table anew, as [`WriteTx::write_index`] decides.
     fn write_postings(&mut self, last: bool) -> Result<()> {
-        if self.postings_held == 0 && !(last && self.spilled[1]) {
+        if self.postings_held == 0 && self.spills == 0 && !(last && self.spilled[1]) {
             return Ok(());
         }
         self.fold();
         let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
         let held = std::mem::take(&mut self.postings_held);
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if self.spills > 0 {
+            return self.merge_spills(terms);
+        }
         if self.anew(Table::Search, held, last)? {
             return self.rewrite(Table::Search, |old, out| postings::rewrite(old, out, terms));
         }
         for (term, changes) in terms {
             postings::apply(self, &term, changes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the collected postings out of memory when they reach the bound, before the
+    /// transaction's last flush: in place when they are few next to the `search` table (see
+    /// [`WriteTx::anew`]), else to a table of their own, a *spill*, that the last flush (or
+    /// the first read of the `search` table) merges with the others and the `search` table
+    /// in one pass ([`postings::merge_spills`]).
+    ///
+    /// Merged in place, each of a large import's flushes inserted a few hundred thousand
+    /// terms' blocks between those of the flushes before, a descent of an ever larger tree
+    /// each (and with redb's cache full of the transaction's pages, a write of one evicted):
+    /// at a million contacts the eight flushes took about a sixth of the import. A spill is
+    /// written in key order through a cursor, like a new table.
+    fn spill_postings(&mut self) -> Result<()> {
+        self.fold();
+        let share = self.limits.rewrite_share;
+        let len = self.table(Table::Search)?.len()?;
+        let worth = share > 0 && (self.postings_held as u64).saturating_mul(share) >= len;
+        if !worth && self.spills == 0 {
+            return self.flush_postings();
+        }
+        self.direct = true;
+        let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
+        self.postings_held = 0;
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let name = spill_name(self.spills);
+        let mut table = self
+            .tx
+            .open_table(TableDefinition::<&[u8], &[u8]>::new(&name))?;
+        let mut out = Appender {
+            cursor: table.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
+        };
+        postings::spill(&mut out, terms)?;
+        out.cursor.close()?;
+        self.spills += 1;
+        Ok(())
+    }
+
+    /// Writes the `search` table anew from itself, the spills and the collected postings
+    /// `terms` (sorted), then deletes the spills.
+    fn merge_spills(&mut self, terms: Vec<(Vec<u8>, Vec<postings::Change>)>) -> Result<()> {
+        let names: Vec<String> = (0..self.spills).map(spill_name).collect();
+        self.spills = 0;
+        // Every block is read and written: the table's leaves end up full.
+        self.spilled[1] = false;
+        let tx = self.tx;
+        let mut tables = Vec::with_capacity(names.len());
+        for name in &names {
+            tables.push(tx.open_table(TableDefinition::<&[u8], &[u8]>::new(name))?);
+        }
+        self.rewrite(Table::Search, |old, out| {
+            let mut spills: Vec<Entries<'_, '_>> = tables
+                .iter_mut()
+                .map(|table| Entries {
+                    table,
+                    chunk: std::collections::VecDeque::new(),
+                    done: false,
+                })
+                .collect();
+            postings::merge_spills(old, &mut spills, out, terms)
+        })?;
+        drop(tables);
+        for name in &names {
+            tx.delete_table(TableDefinition::<&[u8], &[u8]>::new(name))?;
         }
         Ok(())
     }
@@ -646,7 +725,8 @@ impl<'t> WriteTx<'t> {
     /// It is worth it when they are at least a sixteenth of its entries. But a large import
     /// flushes several times, and writing the whole table anew at each flush would cost the
     /// square of its size; so only the last flush does, and an earlier one merges in place
-    /// (noting that it did, when it split leaves of a non-empty table). Into an empty table
+    /// (noting that it did, when it split leaves of a non-empty table), or for the `search`
+    /// table writes a spill ([`WriteTx::spill_postings`]). Into an empty table
     /// the changes are written the same way, through redb's write cursor: inserting them key
     /// by key fills the leaves too, but each insert descends the tree, and that took a
     /// quarter of the instructions of an import of 30,000 contacts.
@@ -922,7 +1002,12 @@ impl Writer for WriteTx<'_> {
         self.mutations += 1;
         match t {
             Table::Index => self.flush_index()?,
-            Table::Search => self.fold(),
+            Table::Search => {
+                self.fold();
+                if self.spills > 0 {
+                    self.flush_postings()?;
+                }
+            }
             Table::FieldDefs => self.defs.clear(),
             _ => {}
         }
@@ -933,7 +1018,12 @@ impl Writer for WriteTx<'_> {
         self.mutations += 1;
         match t {
             Table::Index => self.flush_index()?,
-            Table::Search => self.fold(),
+            Table::Search => {
+                self.fold();
+                if self.spills > 0 {
+                    self.flush_postings()?;
+                }
+            }
             Table::FieldDefs => self.defs.clear(),
             _ => {}
         }
@@ -962,7 +1052,7 @@ impl Writer for WriteTx<'_> {
         }
         self.postings_held += 1;
         if self.postings_held >= self.limits.postings_held {
-            self.flush_postings()?;
+            self.spill_postings()?;
         }
         Ok(())
     }
