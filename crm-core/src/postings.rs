@@ -39,6 +39,9 @@ pub(crate) const MAX_BLOCK: usize = 1300;
 /// A change to a posting list: the record id and its new field classes, or [`REMOVE`].
 pub(crate) type Change = (u128, u8);
 
+/// Collected changes, per term (`[kind][term][0x00]`), each term's in the order made.
+pub(crate) type TermChanges = Vec<(Vec<u8>, Vec<Change>)>;
+
 /// The field classes of a change that removes the posting.
 pub(crate) const REMOVE: u8 = 0;
 
@@ -732,7 +735,7 @@ pub(crate) fn repack(
 pub(crate) fn rewrite(
     old: &mut store::Entries<'_, '_>,
     out: &mut store::Appender<'_>,
-    terms: Vec<(Vec<u8>, Vec<Change>)>,
+    terms: TermChanges,
 ) -> Result<()> {
     rewrite_with(old, out, terms, MAX_BLOCK)
 }
@@ -740,7 +743,7 @@ pub(crate) fn rewrite(
 fn rewrite_with(
     old: &mut store::Entries<'_, '_>,
     out: &mut store::Appender<'_>,
-    terms: Vec<(Vec<u8>, Vec<Change>)>,
+    terms: TermChanges,
     max: usize,
 ) -> Result<()> {
     /// The term of a block key, with its 0x00: keys sort by it first.
@@ -783,10 +786,7 @@ fn rewrite_with(
 /// `spill_postings`) as blocks, term by term in key order (`terms` is sorted): each term's
 /// changes settled (one per id, ascending) and cut into blocks like a posting list's, but
 /// with the removals kept (field classes [`REMOVE`]), for [`merge_spills`] to apply.
-pub(crate) fn spill(
-    out: &mut store::Appender<'_>,
-    terms: Vec<(Vec<u8>, Vec<Change>)>,
-) -> Result<()> {
+pub(crate) fn spill(out: &mut store::Appender<'_>, terms: TermChanges) -> Result<()> {
     let mut value = Vec::new();
     for (term, mut changes) in terms {
         settle(&mut changes);
@@ -807,7 +807,7 @@ pub(crate) fn merge_spills(
     old: &mut store::Entries<'_, '_>,
     spills: &mut [store::Entries<'_, '_>],
     out: &mut store::Appender<'_>,
-    terms: Vec<(Vec<u8>, Vec<Change>)>,
+    terms: TermChanges,
 ) -> Result<()> {
     let mut old_head = old.next()?;
     let mut heads = Vec::with_capacity(spills.len());

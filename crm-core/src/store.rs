@@ -627,9 +627,7 @@ impl<'t> WriteTx<'t> {
             return Ok(());
         }
         self.fold();
-        let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
-        let held = std::mem::take(&mut self.postings_held);
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (terms, held) = self.take_postings();
         if self.spills > 0 {
             return self.merge_spills(terms);
         }
@@ -662,25 +660,28 @@ impl<'t> WriteTx<'t> {
             return self.flush_postings();
         }
         self.direct = true;
-        let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
-        self.postings_held = 0;
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (terms, _) = self.take_postings();
         let name = spill_name(self.spills);
         let mut table = self
             .tx
             .open_table(TableDefinition::<&[u8], &[u8]>::new(&name))?;
-        let mut out = Appender {
-            cursor: table.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
-        };
+        let mut out = Appender::new(&mut table)?;
         postings::spill(&mut out, terms)?;
         out.cursor.close()?;
         self.spills += 1;
         Ok(())
     }
 
+    /// The collected postings, sorted by term, and how many they are; none are left.
+    fn take_postings(&mut self) -> (postings::TermChanges, usize) {
+        let mut terms: Vec<_> = std::mem::take(&mut self.postings).into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        (terms, std::mem::take(&mut self.postings_held))
+    }
+
     /// Writes the `search` table anew from itself, the spills and the collected postings
     /// `terms` (sorted), then deletes the spills.
-    fn merge_spills(&mut self, terms: Vec<(Vec<u8>, Vec<postings::Change>)>) -> Result<()> {
+    fn merge_spills(&mut self, terms: postings::TermChanges) -> Result<()> {
         let names: Vec<String> = (0..self.spills).map(spill_name).collect();
         self.spills = 0;
         // Every block is read and written: the table's leaves end up full.
@@ -691,19 +692,32 @@ impl<'t> WriteTx<'t> {
             tables.push(tx.open_table(TableDefinition::<&[u8], &[u8]>::new(name))?);
         }
         self.rewrite(Table::Search, |old, out| {
-            let mut spills: Vec<Entries<'_, '_>> = tables
-                .iter_mut()
-                .map(|table| Entries {
-                    table,
-                    chunk: std::collections::VecDeque::new(),
-                    done: false,
-                })
-                .collect();
+            let mut spills: Vec<Entries<'_, '_>> = tables.iter_mut().map(Entries::new).collect();
             postings::merge_spills(old, &mut spills, out, terms)
         })?;
         drop(tables);
         for name in &names {
             tx.delete_table(TableDefinition::<&[u8], &[u8]>::new(name))?;
+        }
+        Ok(())
+    }
+
+    /// Readies table `t` for a put or remove in this transaction: the held `index` changes
+    /// are written first (a write must land over them), the recent changes are folded in and
+    /// spills merged before the `search` table is written directly (the direct write is the
+    /// newer), and the kept custom field definitions are dropped before `field_defs` changes.
+    fn before_write(&mut self, t: Table) -> Result<()> {
+        self.mutations += 1;
+        match t {
+            Table::Index => self.flush_index()?,
+            Table::Search => {
+                self.fold();
+                if self.spills > 0 {
+                    self.flush_postings()?;
+                }
+            }
+            Table::FieldDefs => self.defs.clear(),
+            _ => {}
         }
         Ok(())
     }
@@ -766,14 +780,8 @@ impl<'t> WriteTx<'t> {
         {
             let mut old = self.tx.open_table(t.def())?;
             let mut new = self.tx.open_table(new_def)?;
-            let mut out = Appender {
-                cursor: new.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
-            };
-            let mut entries = Entries {
-                table: &mut old,
-                chunk: std::collections::VecDeque::new(),
-                done: false,
-            };
+            let mut out = Appender::new(&mut new)?;
+            let mut entries = Entries::new(&mut old);
             merge(&mut entries, &mut out)?;
             out.cursor.close()?;
         }
@@ -915,7 +923,16 @@ impl Entry {
 /// How many entries [`Entries`] reads (and removes) at a time.
 const REWRITE_CHUNK: usize = 16_384;
 
-impl Entries<'_, '_> {
+impl<'a, 't> Entries<'a, 't> {
+    /// The entries of `table`, none read yet.
+    fn new(table: &'a mut redb::Table<'t, &'static [u8], &'static [u8]>) -> Self {
+        Entries {
+            table,
+            chunk: std::collections::VecDeque::new(),
+            done: false,
+        }
+    }
+
     /// The next entry, or `None` after the last.
     pub(crate) fn next(&mut self) -> Result<Option<Entry>> {
         if self.chunk.is_empty() && !self.done {
@@ -940,7 +957,14 @@ pub(crate) struct Appender<'a> {
     cursor: redb::CursorMut<'a, &'static [u8], &'static [u8]>,
 }
 
-impl Appender<'_> {
+impl<'a> Appender<'a> {
+    /// Appends to the end of `table`.
+    fn new(table: &'a mut redb::Table<'_, &'static [u8], &'static [u8]>) -> Result<Self> {
+        Ok(Appender {
+            cursor: table.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
+        })
+    }
+
     /// Appends an entry; its key must sort above every key pushed before.
     pub(crate) fn push(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
         Ok(self.cursor.insert_before(key, value)?)
@@ -999,34 +1023,12 @@ fn scan_merged<'h, T: ReadableTable<&'static [u8], &'static [u8]>>(
 
 impl Writer for WriteTx<'_> {
     fn put(&mut self, t: Table, key: &[u8], value: &[u8]) -> Result<bool> {
-        self.mutations += 1;
-        match t {
-            Table::Index => self.flush_index()?,
-            Table::Search => {
-                self.fold();
-                if self.spills > 0 {
-                    self.flush_postings()?;
-                }
-            }
-            Table::FieldDefs => self.defs.clear(),
-            _ => {}
-        }
+        self.before_write(t)?;
         Ok(self.table(t)?.insert(key, value)?.is_some())
     }
 
     fn remove(&mut self, t: Table, key: &[u8]) -> Result<bool> {
-        self.mutations += 1;
-        match t {
-            Table::Index => self.flush_index()?,
-            Table::Search => {
-                self.fold();
-                if self.spills > 0 {
-                    self.flush_postings()?;
-                }
-            }
-            Table::FieldDefs => self.defs.clear(),
-            _ => {}
-        }
+        self.before_write(t)?;
         Ok(self.table(t)?.remove(key)?.is_some())
     }
 
