@@ -1,6 +1,6 @@
 //! The library, natively, through its public API.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crm_core::{
@@ -15,7 +15,9 @@ use crate::engine::{Engine, OwnerFigures, Result, dir_size, err, index_of_email}
 /// The library with the ids it gave to the logical records.
 pub struct Library {
     crm: Crm,
-    contacts: HashMap<u64, ContactId>,
+    /// The id of logical contact `i` at `contacts[i]`: a plain array, as SQLite and raw redb
+    /// compute their keys from `i` without a lookup.
+    contacts: Vec<Option<ContactId>>,
 }
 
 fn input(c: &data::Contact) -> ContactInput {
@@ -47,10 +49,19 @@ fn input(c: &data::Contact) -> ContactInput {
 
 impl Library {
     fn id(&self, i: u64) -> Result<ContactId> {
-        self.contacts
-            .get(&i)
-            .copied()
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.contacts.get(i).copied().flatten())
             .ok_or_else(|| format!("no contact {i}"))
+    }
+
+    /// Records (or with `None`, forgets) the id of logical contact `i`.
+    fn set_id(&mut self, i: u64, id: Option<ContactId>) {
+        let i = i as usize;
+        if self.contacts.len() <= i {
+            self.contacts.resize(i + 1, None);
+        }
+        self.contacts[i] = id;
     }
 }
 
@@ -72,7 +83,7 @@ impl Engine for Library {
         }
         Ok(Library {
             crm,
-            contacts: HashMap::new(),
+            contacts: Vec::new(),
         })
     }
 
@@ -102,7 +113,7 @@ impl Engine for Library {
                         .id,
                     );
                 }
-                let mut contact_ids = HashMap::with_capacity(contacts as usize);
+                let mut contact_ids = Vec::with_capacity(contacts as usize);
                 for i in 0..contacts {
                     let c = data::contact(seed, contacts, i, 0);
                     let id = b.create_contact(input(&c))?.id;
@@ -115,7 +126,7 @@ impl Engine for Library {
                             primary: true,
                         })?;
                     }
-                    contact_ids.insert(i, id);
+                    contact_ids.push(Some(id));
                 }
                 for i in 0..deals {
                     let d = data::deal(seed, contacts, i);
@@ -251,7 +262,9 @@ impl Engine for Library {
                 Ok(out)
             })
             .map_err(err)?;
-        self.contacts.extend(created);
+        for (i, id) in created {
+            self.set_id(i, Some(id));
+        }
         Ok(())
     }
 
@@ -260,7 +273,7 @@ impl Engine for Library {
             .crm
             .create_contact(input(&data::contact(seed, contacts, i, 0)))
             .map_err(err)?;
-        self.contacts.insert(i, c.id);
+        self.set_id(i, Some(c.id));
         Ok(())
     }
 
@@ -275,7 +288,7 @@ impl Engine for Library {
     fn delete_one(&mut self, i: u64) -> Result<()> {
         let id = self.id(i)?;
         self.crm.delete_contact(id).map_err(err)?;
-        self.contacts.remove(&i);
+        self.set_id(i, None);
         Ok(())
     }
 

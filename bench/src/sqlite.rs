@@ -14,6 +14,55 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::data::{self, Status};
 use crate::engine::{Engine, OwnerFigures, Result, dir_size, err};
 
+/// A contact row built into owned values, as an app keeping its contacts in SQLite reads
+/// them, and as the library and raw redb hand over a whole decoded record. (Its tags, in
+/// their own table, are not read: the library's record holds them.)
+#[allow(dead_code)] // Built as an app would; only some fields are looked at afterwards.
+struct ContactRow {
+    id: i64,
+    given: Option<String>,
+    family: Option<String>,
+    display: String,
+    name_key: String,
+    email: String,
+    email_key: String,
+    phone: Option<String>,
+    e164: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+    title: Option<String>,
+    owner: Option<String>,
+    stage: Option<String>,
+    notes: Option<String>,
+    created: i64,
+    updated: i64,
+}
+
+impl ContactRow {
+    /// The row of a `SELECT c.*` (or `*`) from `contact`, by column position.
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
+        Ok(ContactRow {
+            id: r.get(0)?,
+            given: r.get(1)?,
+            family: r.get(2)?,
+            display: r.get(3)?,
+            name_key: r.get(4)?,
+            email: r.get(5)?,
+            email_key: r.get(6)?,
+            phone: r.get(7)?,
+            e164: r.get(8)?,
+            city: r.get(9)?,
+            country: r.get(10)?,
+            title: r.get(11)?,
+            owner: r.get(12)?,
+            stage: r.get(13)?,
+            notes: r.get(14)?,
+            created: r.get(15)?,
+            updated: r.get(16)?,
+        })
+    }
+}
+
 /// redb's default page cache, in KiB (SQLite takes a negative `cache_size` as KiB).
 const CACHE_KIB: i64 = 1024 * 1024;
 
@@ -332,8 +381,9 @@ impl Engine for Sqlite {
         self.db
             .prepare_cached("SELECT * FROM contact WHERE id = ?1")
             .map_err(err)?
-            .query_row([i as i64 + 1], |r| r.get::<_, String>("display"))
+            .query_row([i as i64 + 1], ContactRow::read)
             .optional()
+            .map(|row| row.map(|row| row.display))
             .map_err(err)
     }
 
@@ -341,9 +391,9 @@ impl Engine for Sqlite {
         self.db
             .prepare_cached("SELECT * FROM contact WHERE email_key = ?1")
             .map_err(err)?
-            .query_row([email.to_lowercase()], |r| r.get::<_, i64>("id"))
+            .query_row([email.to_lowercase()], ContactRow::read)
             .optional()
-            .map(|id| id.map(Self::index_of_rowid))
+            .map(|row| row.map(|row| Self::index_of_rowid(row.id)))
             .map_err(err)
     }
 
@@ -364,9 +414,9 @@ impl Engine for Sqlite {
             )
             .map_err(err)?;
         let rows = stmt
-            .query_map(params![q, limit as i64], |r| r.get::<_, i64>("id"))
+            .query_map(params![q, limit as i64], ContactRow::read)
             .map_err(err)?;
-        rows.map(|r| r.map(Self::index_of_rowid).map_err(err))
+        rows.map(|r| r.map(|row| Self::index_of_rowid(row.id)).map_err(err))
             .collect()
     }
 
@@ -412,7 +462,7 @@ impl Engine for Sqlite {
             .map_err(err)?;
         let rows = stmt
             .query_map(params![tag, after_key, after_id], |r| {
-                Ok((r.get::<_, i64>("id")?, r.get::<_, String>("name_key")?))
+                ContactRow::read(r).map(|row| (row.id, row.name_key))
             })
             .map_err(err)?;
         let rows: Vec<(i64, String)> = rows.collect::<rusqlite::Result<_>>().map_err(err)?;
