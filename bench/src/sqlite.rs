@@ -5,7 +5,8 @@
 //! indexes for 1, 2 and 3 characters) for the text search, fed with the same folded text the
 //! library indexes so that both find the same records; WAL with `synchronous=FULL` (durable
 //! commits, as the library's); cached prepared statements; and a page cache of the size of
-//! redb's default (1 GiB). A contact's rowid is its logical index + 1.
+//! redb's default (1 GiB). A contact's rowid is its logical index + 1. Each contact row read
+//! is built into owned values ([`ContactRow`]), as the library hands over whole records.
 
 use std::path::Path;
 
