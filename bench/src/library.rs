@@ -1,6 +1,7 @@
 //! The library, natively, through its public API.
 
 use std::collections::BTreeMap;
+use std::hint::black_box;
 use std::path::Path;
 
 use crm_core::{
@@ -153,11 +154,12 @@ impl Engine for Library {
 
     fn get_by_id(&mut self, i: u64) -> Result<Option<String>> {
         let id = self.id(i)?;
-        Ok(Some(self.crm.get_contact(id).map_err(err)?.display_name))
+        let c = black_box(self.crm.get_contact(id).map_err(err)?);
+        Ok(Some(c.display_name))
     }
 
     fn get_by_email(&mut self, email: &str) -> Result<Option<u64>> {
-        let c = self.crm.find_contact_by_email(email).map_err(err)?;
+        let c = black_box(self.crm.find_contact_by_email(email).map_err(err)?);
         Ok(c.and_then(|c| c.primary_email().and_then(index_of_email)))
     }
 
@@ -173,7 +175,7 @@ impl Engine for Library {
                 let mut out = Vec::with_capacity(hits.len());
                 for h in hits {
                     if let crm_core::RecordRef::Contact(id) = h.record {
-                        let c = s.get_contact(id)?;
+                        let c = black_box(s.get_contact(id)?);
                         out.extend(c.primary_email().and_then(index_of_email));
                     }
                 }
@@ -191,21 +193,22 @@ impl Engine for Library {
     }
 
     fn page(&mut self, tag: &str, cursor: Option<String>) -> Result<(Vec<u64>, Option<String>)> {
-        let page = self
-            .crm
-            .list_contacts(&ContactQuery {
-                filter: ContactFilter {
-                    tags_all: vec![tag.into()],
-                    ..ContactFilter::default()
-                },
-                sort: Sort {
-                    by: SortBy::Name,
-                    descending: false,
-                },
-                limit: 50,
-                cursor,
-            })
-            .map_err(err)?;
+        let page = black_box(
+            self.crm
+                .list_contacts(&ContactQuery {
+                    filter: ContactFilter {
+                        tags_all: vec![tag.into()],
+                        ..ContactFilter::default()
+                    },
+                    sort: Sort {
+                        by: SortBy::Name,
+                        descending: false,
+                    },
+                    limit: 50,
+                    cursor,
+                })
+                .map_err(err)?,
+        );
         let ids = page
             .items
             .iter()
@@ -316,6 +319,6 @@ impl Engine for Library {
 /// Opens the file again and reads one contact by email: the cold-open workload.
 pub fn cold_open(dir: &Path, email: &str) -> Result<Option<u64>> {
     let crm = Crm::open(dir.join("library.crm")).map_err(err)?;
-    let c = crm.find_contact_by_email(email).map_err(err)?;
+    let c = black_box(crm.find_contact_by_email(email).map_err(err)?);
     Ok(c.and_then(|c| c.primary_email().and_then(index_of_email)))
 }
