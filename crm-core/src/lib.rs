@@ -29,115 +29,89 @@
 //! Errors are [`Error`] values that name the input field at fault; invalid input changes
 //! nothing. See `ARCHITECTURE.md` in the repository for how the pieces fit.
 
-mod activity;
-mod analytics;
-mod bulk;
-mod calendar;
-mod clock;
-mod codec;
-mod company;
-mod contact;
-mod context;
-mod crm;
-mod deal;
-pub mod decimal;
-mod error;
-mod fields;
-mod fx;
-mod held;
-mod ical;
-mod id;
-mod index;
-mod input;
-mod integrity;
-mod lead;
-mod lineitem;
-mod migrate;
-pub mod money;
-mod normalize;
-mod pipeline;
-mod postings;
-mod product;
-mod query;
-mod quote;
-mod recent;
-mod record;
-mod recurrence;
-mod relation;
-#[cfg(feature = "schema")]
-mod schema;
-mod search;
+mod activities;
+mod api;
+mod formats;
+mod people;
+mod queries;
+mod records;
+mod sales;
 #[cfg(test)]
 mod snapshots;
-mod store;
-mod text;
-mod timeline;
+mod storage;
+mod values;
 
-pub use activity::{
+pub use values::{decimal, money};
+
+pub use activities::activity::{
     Activity, ActivityInput, ActivityKind, ActivityStatus, Channel, CompletedActivity, Completion,
     InteractionDirection, NextActivity, Participant, ParticipantResponse, ParticipantStatus,
     Priority, TaskList, TaskQuery,
 };
-pub use analytics::{
+pub use activities::calendar::{
+    AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery, IcalExport,
+    IcalImportReport, ReminderQuery, TimeSpan,
+};
+pub use activities::recurrence::{Frequency, Recurrence, Weekday};
+pub use activities::timeline::{
+    ChannelCount, Journey, RecordChange, TimelineEntry, TimelineEntryKind, TimelinePage,
+    TimelineQuery, Touchpoint,
+};
+pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
+pub use api::integrity::IntegrityReport;
+pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
+pub use formats::ical::IcalSkipped;
+pub use people::company::{Company, CompanyInput, CompanySize, RelationshipKind};
+pub use people::contact::{Contact, ContactInput, Email, Phone};
+pub use people::relation::{
+    Direction, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput,
+    RelationType, RelationView,
+};
+pub use queries::query::{
+    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, DealFilter,
+    DealQuery, LeadFilter, LeadQuery, ListQuery, Op, Page, Sort, SortBy, TimeRange,
+};
+pub use queries::search::{SearchHit, SearchQuery};
+pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
+pub use records::migrate::SCHEMA_VERSION;
+pub use records::record::RecordKind;
+pub use sales::analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,
     OwnerForecast, Period, PipelineValue, SalesCycle, SalesCycleQuery, StageDuration, StageValue,
     WinRate, WinRateQuery, WinRates,
 };
-pub use bulk::{ImportData, ImportEmployment, ImportReport, Progress};
-pub use calendar::{
-    AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery, IcalExport,
-    IcalImportReport, ReminderQuery, TimeSpan,
+pub use sales::deal::{
+    Deal, DealContact, DealInput, DealMove, FollowUpInput, StageChange, StageTime,
 };
-pub use clock::{Clock, ManualClock, SystemClock};
-pub use company::{Company, CompanyInput, CompanySize, RelationshipKind};
-pub use contact::{Contact, ContactInput, Email, Phone};
-pub use crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
-pub use deal::{Deal, DealContact, DealInput, DealMove, FollowUpInput, StageChange, StageTime};
-pub use decimal::Decimal;
-pub use error::{Error, Result};
-pub use fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
-pub use fx::{DEFAULT_REPORTING_CURRENCY, ExchangeRate};
-pub use ical::IcalSkipped;
-pub use id::{
+pub use sales::fx::{DEFAULT_REPORTING_CURRENCY, ExchangeRate};
+pub use sales::lead::{
+    CompanyChoice, ContactChoice, Conversion, ConvertedLead, Lead, LeadConversion, LeadInput,
+    LeadSource, LeadStatus,
+};
+pub use sales::lineitem::{Discount, LineItem, LineItemInput, Totals, price_line, totals};
+pub use sales::pipeline::{Pipeline, PipelineInput, Stage, StageInput, StageKind};
+pub use sales::product::{
+    PriceList, PriceListEntry, PriceListInput, Product, ProductInput, TaxRate,
+};
+pub use sales::quote::{Quote, QuoteAcceptance, QuoteInput, QuoteStatus};
+pub use values::clock::{Clock, ManualClock, SystemClock};
+pub use values::decimal::Decimal;
+pub use values::error::{Error, Result};
+pub use values::id::{
     ActivityId, ActivityIdKind, CalendarId, CalendarKind, CompanyId, CompanyKind, ContactId,
     ContactKind, DealId, DealKind, EmploymentId, EmploymentKind, Id, IdKind, IdSource, LeadId,
     LeadKind, PipelineId, PipelineKind, PriceListId, PriceListKind, ProductId, ProductKind,
     QuoteId, QuoteKind, RandomIds, RecordRef, RelationId, RelationKind, SequentialIds, StageId,
     StageIdKind,
 };
-pub use input::Address;
-pub use integrity::IntegrityReport;
-pub use lead::{
-    CompanyChoice, ContactChoice, Conversion, ConvertedLead, Lead, LeadConversion, LeadInput,
-    LeadSource, LeadStatus,
-};
-pub use lineitem::{Discount, LineItem, LineItemInput, Totals, price_line, totals};
-pub use migrate::SCHEMA_VERSION;
-pub use money::{Currency, Money};
-pub use pipeline::{Pipeline, PipelineInput, Stage, StageInput, StageKind};
-pub use product::{PriceList, PriceListEntry, PriceListInput, Product, ProductInput, TaxRate};
-pub use query::{
-    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, DealFilter,
-    DealQuery, LeadFilter, LeadQuery, ListQuery, Op, Page, Sort, SortBy, TimeRange,
-};
-pub use quote::{Quote, QuoteAcceptance, QuoteInput, QuoteStatus};
-pub use record::RecordKind;
-pub use recurrence::{Frequency, Recurrence, Weekday};
-pub use relation::{
-    Direction, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput,
-    RelationType, RelationView,
-};
-pub use search::{SearchHit, SearchQuery};
-pub use timeline::{
-    ChannelCount, Journey, RecordChange, TimelineEntry, TimelineEntryKind, TimelinePage,
-    TimelineQuery, Touchpoint,
-};
+pub use values::input::Address;
+pub use values::money::{Currency, Money};
 
 /// Text as the library compares it: lower case, without diacritics or control characters
 /// ("Łódź" → "lodz", "Ștefan" → "stefan"). Listings sort names by it and search matches
 /// words by it; apps use it to sort or match the same way.
 pub fn fold_text(s: &str) -> String {
-    text::fold(s)
+    values::text::fold(s)
 }
 
 /// Where the bytes of a database live: implement this to keep a CRM somewhere other than a

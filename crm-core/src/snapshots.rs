@@ -10,31 +10,31 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use crate::activity::{
+use crate::activities::activity::{
     Activity, ActivityKind, ActivityStatus, Channel, InteractionDirection, Participant,
     ParticipantStatus, Priority,
 };
-use crate::calendar::Calendar;
-use crate::codec;
-use crate::company::{Company, CompanySize, RelationshipKind};
-use crate::contact::{Contact, Email, Phone};
-use crate::deal::{Deal, DealContact, StageChange};
-use crate::fields::{FieldDef, FieldKind, FieldValue};
-use crate::id::{
+use crate::activities::calendar::Calendar;
+use crate::activities::recurrence::{Frequency, Recurrence, Weekday};
+use crate::activities::timeline::RecordChange;
+use crate::people::company::{Company, CompanySize, RelationshipKind};
+use crate::people::contact::{Contact, Email, Phone};
+use crate::people::relation::{Employment, Relation, RelationType};
+use crate::records::codec;
+use crate::records::fields::{FieldDef, FieldKind, FieldValue};
+use crate::records::record::RecordKind;
+use crate::sales::deal::{Deal, DealContact, StageChange};
+use crate::sales::lead::{Conversion, Lead, LeadSource, LeadStatus};
+use crate::sales::lineitem::{self, Discount};
+use crate::sales::pipeline::{Pipeline, Stage, StageKind};
+use crate::sales::product::{PriceList, PriceListEntry, Product};
+use crate::sales::quote::{Quote, QuoteStatus};
+use crate::values::id::{
     ActivityId, CalendarId, CompanyId, ContactId, DealId, EmploymentId, LeadId, PipelineId,
     PriceListId, ProductId, QuoteId, RecordRef, RelationId, StageId,
 };
-use crate::input::Address;
-use crate::lead::{Conversion, Lead, LeadSource, LeadStatus};
-use crate::lineitem::{self, Discount};
-use crate::money::{Currency, Money};
-use crate::pipeline::{Pipeline, Stage, StageKind};
-use crate::product::{PriceList, PriceListEntry, Product};
-use crate::quote::{Quote, QuoteStatus};
-use crate::record::RecordKind;
-use crate::recurrence::{Frequency, Recurrence, Weekday};
-use crate::relation::{Employment, Relation, RelationType};
-use crate::timeline::RecordChange;
+use crate::values::input::Address;
+use crate::values::money::{Currency, Money};
 
 fn t(h: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, h, 30, 15).unwrap() + chrono::Duration::microseconds(123_456)

@@ -1,0 +1,715 @@
+//! Calendars, agendas, free/busy, reminders, and iCalendar in and out.
+//!
+//! A calendar is a named record with a time zone: personal (an owner, no members) or a
+//! team's (members). Activities with a time sit in at most one calendar, and also appear in
+//! the agenda of their owner and of the users taking part who did not decline. The `AGENDA`
+//! index keys hold each scope's (calendar or user) events by start and end; repeating
+//! events are listed apart (`AGENDA_SERIES`) and expanded per query. An event lasts at most
+//! 366 days, so a range query reads the keys from 366 days before the range's start.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::activities::activity::{self, Activity, ActivityInput, ActivityKind, ActivityStatus};
+use crate::activities::recurrence;
+use crate::formats::ical::{self, IcalSkipped};
+use crate::people::contact::Contact;
+use crate::records::codec;
+use crate::records::index::{self, Entries, ix};
+use crate::records::record::{self, Record};
+use crate::storage::store::{Flow, Reader, Table, Writer};
+use crate::values::context::Ctx;
+use crate::values::error::{Error, Result};
+use crate::values::id::{ActivityId, CalendarId};
+use crate::{people::contact, queries::query, values::input};
+
+/// Most event instances one query returns.
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
+/// A stored calendar.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, minicbor::Encode, minicbor::Decode,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Calendar {
+    /// The calendar's id, `calendar_…`.
+    #[cbor(skip)]
+    pub id: CalendarId,
+    /// Its name.
+    #[n(0)]
+    pub name: String,
+    /// The user whose calendar it is (or who manages a team calendar).
+    #[n(1)]
+    pub owner: Option<String>,
+    /// The users of a team calendar; empty for a personal one.
+    #[n(2)]
+    pub members: Vec<String>,
+    /// The IANA time zone it shows and imports floating times in.
+    #[n(3)]
+    pub time_zone: String,
+    /// When it was created.
+    #[n(4)]
+    #[cbor(with = "codec::instant")]
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    #[n(5)]
+    #[cbor(with = "codec::instant")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a caller provides to create or replace a calendar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarInput {
+    /// Its name; required.
+    pub name: String,
+    /// The user whose calendar it is; a personal calendar (without members) needs one.
+    pub owner: Option<String>,
+    /// The users of a team calendar.
+    pub members: Vec<String>,
+    /// An IANA time zone; UTC when absent.
+    pub time_zone: Option<String>,
+}
+
+impl Record for Calendar {
+    const TABLE: Table = Table::Calendars;
+    const NAME: &'static str = "calendar";
+
+    fn raw_id(&self) -> u128 {
+        self.id.as_u128()
+    }
+    fn set_raw_id(&mut self, raw: u128) {
+        self.id = CalendarId::from_u128(raw);
+    }
+    fn entries(&self, _: &mut Entries) {}
+}
+
+fn build(input: &CalendarInput) -> Result<Calendar> {
+    let name = input::line("name", Some(&input.name))?
+        .ok_or_else(|| Error::validation("name", "is required"))?;
+    let owner = input::owner("owner", input.owner.as_deref())?;
+    let mut members: Vec<String> = Vec::with_capacity(input.members.len());
+    for (i, m) in input.members.iter().enumerate() {
+        let field = format!("members[{i}]");
+        let m = input::owner(&field, Some(m))?
+            .ok_or_else(|| Error::validation(field.clone(), "is blank"))?;
+        if members.contains(&m) {
+            return Err(Error::validation(field, "appears twice"));
+        }
+        members.push(m);
+    }
+    if owner.is_none() && members.is_empty() {
+        return Err(Error::validation(
+            "owner",
+            "is required for a personal calendar (one without members)",
+        ));
+    }
+    let zone = recurrence::zone(input.time_zone.as_deref(), "time_zone")?;
+    Ok(Calendar {
+        id: CalendarId::default(),
+        name,
+        owner,
+        members,
+        time_zone: zone.name().to_string(),
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_at: DateTime::<Utc>::UNIX_EPOCH,
+    })
+}
+
+pub(crate) fn get(r: &mut impl Reader, id: CalendarId) -> Result<Calendar> {
+    record::require(r, id.as_u128(), id)
+}
+
+pub(crate) fn all(r: &mut impl Reader) -> Result<Vec<Calendar>> {
+    let mut out = Vec::new();
+    record::for_each::<Calendar>(r, |c| {
+        out.push(c);
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(out)
+}
+
+pub(crate) fn create(w: &mut impl Writer, ctx: &Ctx, input: &CalendarInput) -> Result<Calendar> {
+    let mut c = build(input)?;
+    let now = ctx.now();
+    c.id = CalendarId::from_u128(ctx.mint(now));
+    c.created_at = now;
+    c.updated_at = now;
+    record::save(w, None, &c)?;
+    Ok(c)
+}
+
+pub(crate) fn update(
+    w: &mut impl Writer,
+    ctx: &Ctx,
+    id: CalendarId,
+    input: &CalendarInput,
+) -> Result<Calendar> {
+    let old = get(w, id)?;
+    let mut c = build(input)?;
+    c.id = id;
+    c.created_at = old.created_at;
+    c.updated_at = ctx.now().max(old.updated_at);
+    record::save(w, Some(&old), &c)?;
+    Ok(c)
+}
+
+/// Deletes a calendar; its activities stay, outside any calendar.
+pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: CalendarId) -> Result<()> {
+    let old = get(w, id)?;
+    for a in in_calendar(w, id)? {
+        let new = Activity {
+            calendar: None,
+            updated_at: ctx.now().max(a.updated_at),
+            ..a.clone()
+        };
+        record::save(w, Some(&a), &new)?;
+    }
+    record::erase(w, &old)
+}
+
+/// Every activity of a calendar, in id order.
+fn in_calendar(r: &mut impl Reader, id: CalendarId) -> Result<Vec<Activity>> {
+    let scope = activity::calendar_scope(id);
+    let mut ids = query::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA, &scope))?;
+    ids.extend(query::ids_with_prefix(
+        r,
+        &index::raw_prefix(ix::AGENDA_SERIES, &scope),
+    )?);
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .map(|raw| activity::get(r, ActivityId::from_u128(raw)))
+        .collect()
+}
+
+/// A range of time: from `from` (included) to `until` (excluded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AgendaQuery {
+    /// A calendar's events; give this or `user`.
+    #[serde(default)]
+    pub calendar: Option<CalendarId>,
+    /// A user's events (owned, or taking part without having declined); give this or
+    /// `calendar`.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The first instant of the range.
+    pub from: DateTime<Utc>,
+    /// The first instant after the range.
+    pub until: DateTime<Utc>,
+    /// Whether cancelled events are listed too.
+    #[serde(default)]
+    pub include_cancelled: bool,
+}
+
+/// One occurrence of an event in a range: the activity, and this occurrence's times (a
+/// repeating event has one per instance).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EventInstance {
+    /// The activity.
+    pub activity: Activity,
+    /// When this occurrence starts (a task's due time).
+    pub starts_at: DateTime<Utc>,
+    /// When it ends.
+    pub ends_at: DateTime<Utc>,
+}
+
+fn check_range(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
+    if until <= from {
+        return Err(Error::validation("until", "must be after from"));
+    }
+    Ok(())
+}
+
+/// The occurrences of a scope's events that overlap `[from, until)`, by start then id.
+fn occurrences(
+    r: &mut impl Reader,
+    scope: &[u8],
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    include_cancelled: bool,
+) -> Result<Vec<EventInstance>> {
+    check_range(from, until)?;
+    let mut lower = index::raw_prefix(ix::AGENDA, scope);
+    let head = lower.len();
+    let mut upper = lower.clone();
+    index::push_instant(
+        &mut lower,
+        from.checked_sub_signed(Duration::days(activity::MAX_EVENT_DAYS))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC),
+    );
+    index::push_instant(&mut upper, until);
+    let mut hits: Vec<(DateTime<Utc>, DateTime<Utc>, u128)> = Vec::new();
+    r.scan(
+        Table::Index,
+        (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
+        false,
+        |k, _| {
+            let start = k.get(head..).and_then(index::read_instant);
+            let end = k.get(head + 8..).and_then(index::read_instant);
+            if let (Some(s), Some(e), Some(id)) = (start, end, index::id_of_key(k)) {
+                let overlaps = if s == e { s >= from } else { e > from };
+                if overlaps && s < until {
+                    hits.push((s, e, id));
+                }
+            }
+            Ok(Flow::Continue(()))
+        },
+    )?;
+    let mut out = Vec::with_capacity(hits.len());
+    for (s, e, raw) in hits {
+        let a = activity::get(r, ActivityId::from_u128(raw))?;
+        if include_cancelled || a.status != ActivityStatus::Cancelled {
+            out.push(EventInstance {
+                activity: a,
+                starts_at: s,
+                ends_at: e,
+            });
+        }
+    }
+    for raw in query::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA_SERIES, scope))? {
+        let a = activity::get(r, ActivityId::from_u128(raw))?;
+        if !include_cancelled && a.status == ActivityStatus::Cancelled {
+            continue;
+        }
+        for (s, e) in instances(
+            &a,
+            from,
+            Some(until),
+            MAX_INSTANCES.saturating_sub(out.len()),
+        )? {
+            out.push(EventInstance {
+                activity: a.clone(),
+                starts_at: s,
+                ends_at: e,
+            });
+        }
+    }
+    if out.len() > MAX_INSTANCES {
+        return Err(too_many());
+    }
+    out.sort_by_key(|e| (e.starts_at, e.activity.id));
+    Ok(out)
+}
+
+fn too_many() -> Error {
+    Error::validation(
+        "until",
+        format!("the range holds more than {MAX_INSTANCES} events; ask for a shorter one"),
+    )
+}
+
+/// The occurrences (start, end) of one activity overlapping `[from, until)`.
+pub(crate) fn instances(
+    a: &Activity,
+    from: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+    limit: usize,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let Some((start, end)) = a.span() else {
+        return Ok(Vec::new());
+    };
+    let length = end - start;
+    match &a.recurrence {
+        None => {
+            let overlaps = if start == end {
+                start >= from
+            } else {
+                end > from
+            };
+            Ok(if overlaps && until.is_none_or(|u| start < u) {
+                vec![(start, end)]
+            } else {
+                Vec::new()
+            })
+        }
+        Some(rule) => {
+            let zone = recurrence::zone(a.time_zone.as_deref(), "time_zone")?;
+            if recurrence::last_start(start, zone, rule).is_some_and(|last| last + length < from) {
+                // The series ended before the range.
+                return Ok(Vec::new());
+            }
+            let starts =
+                recurrence::expand(start, length, zone, rule, from, until, limit, "until")?;
+            Ok(starts.into_iter().map(|s| (s, s + length)).collect())
+        }
+    }
+}
+
+/// The occurrences of one activity from `from` on.
+pub(crate) fn occurrences_of(
+    r: &mut impl Reader,
+    id: ActivityId,
+    from: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+) -> Result<Vec<TimeSpan>> {
+    if let Some(u) = until {
+        check_range(from, u)?;
+    }
+    let a = activity::get(r, id)?;
+    Ok(instances(&a, from, until, MAX_INSTANCES)?
+        .into_iter()
+        .map(|(starts_at, ends_at)| TimeSpan { starts_at, ends_at })
+        .collect())
+}
+
+pub(crate) fn agenda(r: &mut impl Reader, q: &AgendaQuery) -> Result<Vec<EventInstance>> {
+    let scope = match (&q.calendar, &q.user) {
+        (Some(c), None) => {
+            get(r, *c)?;
+            activity::calendar_scope(*c)
+        }
+        (None, Some(u)) => activity::user_scope(&user(u)?),
+        _ => {
+            return Err(Error::validation(
+                "calendar",
+                "give either a calendar or a user",
+            ));
+        }
+    };
+    occurrences(r, &scope, q.from, q.until, q.include_cancelled)
+}
+
+fn user(u: &str) -> Result<String> {
+    input::owner("user", Some(u))?.ok_or_else(|| Error::validation("user", "is required"))
+}
+
+/// A user's busy times over a range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FreeBusyQuery {
+    /// The user.
+    pub user: String,
+    /// The first instant of the range.
+    pub from: DateTime<Utc>,
+    /// The first instant after the range.
+    pub until: DateTime<Utc>,
+}
+
+/// A stretch of time: an occurrence of an event, or a time a user is busy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TimeSpan {
+    /// When it starts.
+    pub starts_at: DateTime<Utc>,
+    /// When it ends.
+    pub ends_at: DateTime<Utc>,
+}
+
+/// The user's busy periods within the range: their timed events (planned or done, not
+/// all-day, not declined), clipped to the range, overlapping ones merged.
+pub(crate) fn free_busy(r: &mut impl Reader, q: &FreeBusyQuery) -> Result<Vec<TimeSpan>> {
+    let scope = activity::user_scope(&user(&q.user)?);
+    let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)> =
+        occurrences(r, &scope, q.from, q.until, false)?
+            .into_iter()
+            .filter(|e| !e.activity.all_day && e.ends_at > e.starts_at)
+            .map(|e| (e.starts_at.max(q.from), e.ends_at.min(q.until)))
+            .collect();
+    spans.sort();
+    let mut out: Vec<TimeSpan> = Vec::new();
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.ends_at => last.ends_at = last.ends_at.max(e),
+            _ => out.push(TimeSpan {
+                starts_at: s,
+                ends_at: e,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Which reminders to list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReminderQuery {
+    /// The first instant of the range.
+    pub from: DateTime<Utc>,
+    /// The first instant after the range.
+    pub until: DateTime<Utc>,
+    /// Only the reminders of this user's activities.
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+/// A reminder that falls due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DueReminder {
+    /// When to remind.
+    pub remind_at: DateTime<Utc>,
+    /// The activity.
+    pub activity: ActivityId,
+    /// Its subject.
+    pub subject: String,
+    /// Its owner, who is reminded.
+    pub owner: Option<String>,
+    /// The start (or due time) of the occurrence it reminds of.
+    pub starts_at: DateTime<Utc>,
+    /// How long before it, in minutes.
+    pub minutes_before: u32,
+}
+
+/// Reminders of planned activities due in `[from, until)`, in time order.
+pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Vec<DueReminder>> {
+    check_range(q.from, q.until)?;
+    let owner = match &q.owner {
+        Some(o) => Some(user(o)?),
+        None => None,
+    };
+    let mut lower = vec![ix::REMINDER];
+    index::push_instant(&mut lower, q.from);
+    let mut upper = vec![ix::REMINDER];
+    index::push_instant(&mut upper, q.until);
+    let mut ids = query::ids_in_range(
+        r,
+        (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
+        false,
+    )?;
+    ids.sort_unstable();
+    ids.dedup();
+    ids.extend(query::ids_with_prefix(r, &[ix::REMINDER_SERIES])?);
+    let mut out = Vec::new();
+    for raw in ids {
+        let a = activity::get(r, ActivityId::from_u128(raw))?;
+        if owner.is_some() && a.owner != owner {
+            continue;
+        }
+        for &m in &a.reminders {
+            let before = Duration::minutes(i64::from(m));
+            let (Some(from), Some(until)) = (
+                q.from.checked_add_signed(before),
+                q.until.checked_add_signed(before),
+            ) else {
+                continue;
+            };
+            let starts: Vec<DateTime<Utc>> = match (&a.recurrence, a.starts_at.or(a.due_at)) {
+                (Some(rule), Some(start)) => {
+                    let zone = recurrence::zone(a.time_zone.as_deref(), "time_zone")?;
+                    recurrence::expand(
+                        start,
+                        Duration::zero(),
+                        zone,
+                        rule,
+                        from,
+                        Some(until),
+                        MAX_INSTANCES,
+                        "until",
+                    )?
+                }
+                (None, Some(start)) if start >= from && start < until => vec![start],
+                _ => Vec::new(),
+            };
+            for s in starts {
+                out.push(DueReminder {
+                    remind_at: s - before,
+                    activity: a.id,
+                    subject: a.subject.clone(),
+                    owner: a.owner.clone(),
+                    starts_at: s,
+                    minutes_before: m,
+                });
+            }
+            if out.len() > MAX_INSTANCES {
+                return Err(too_many());
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.remind_at, a.activity, a.minutes_before).cmp(&(
+            b.remind_at,
+            b.activity,
+            b.minutes_before,
+        ))
+    });
+    Ok(out)
+}
+
+/// What to export as iCalendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IcalExport {
+    /// The calendar.
+    pub calendar: CalendarId,
+    /// Only events with an occurrence from this instant on.
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// Only events with an occurrence before this instant.
+    #[serde(default)]
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A calendar (or the part of it in a range) as an iCalendar file. A repeating event with an
+/// occurrence in the range is exported whole; contacts taking part are exported with their
+/// primary email address.
+pub(crate) fn export_ical(r: &mut impl Reader, ctx: &Ctx, q: &IcalExport) -> Result<String> {
+    let cal = get(r, q.calendar)?;
+    if let (Some(f), Some(u)) = (q.from, q.until) {
+        check_range(f, u)?;
+    }
+    let from = q.from.unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let mut out = Vec::new();
+    let mut contacts: HashMap<u128, Option<Contact>> = HashMap::new();
+    for mut a in in_calendar(r, cal.id)? {
+        if (q.from.is_some() || q.until.is_some())
+            && instances(&a, from, q.until, 1).is_ok_and(|i| i.is_empty())
+        {
+            continue;
+        }
+        for p in &mut a.participants {
+            if let Some(c) = p.contact {
+                let raw = c.as_u128();
+                let contact = match contacts.entry(raw) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(record::load::<Contact>(r, raw)?)
+                    }
+                };
+                if let Some(contact) = contact {
+                    p.email = contact.primary_email().map(str::to_string);
+                    p.name = Some(contact.display_name.clone());
+                }
+            }
+        }
+        out.push(a);
+    }
+    Ok(ical::export(Some(&cal.name), &out, ctx.now()))
+}
+
+/// What importing an iCalendar file did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IcalImportReport {
+    /// The activities created, in file order.
+    pub created: Vec<ActivityId>,
+    /// The activities whose UID was already known, in file order (rewritten only where the
+    /// file changed something).
+    pub updated: Vec<ActivityId>,
+    /// What was left out or approximated, and why.
+    pub skipped: Vec<IcalSkipped>,
+}
+
+/// Imports an iCalendar file into a calendar, in one transaction. Events and to-dos whose
+/// UID is already known update that activity in place (importing a file twice adds no
+/// copies); others are created, owned by the calendar's owner. Attendees whose email
+/// address belongs to a contact take part as that contact. A changed occurrence of a
+/// repeating event becomes an activity of its own, and an exception of the series.
+/// Components that cannot be read, or that the library refuses, are reported as skipped.
+pub(crate) fn import_ical(
+    w: &mut impl Writer,
+    ctx: &Ctx,
+    calendar: CalendarId,
+    text: &str,
+) -> Result<IcalImportReport> {
+    let cal = get(w, calendar)?;
+    let zone = recurrence::zone(Some(&cal.time_zone), "time_zone")?;
+    let parsed = ical::parse(text, zone);
+    let mut report = IcalImportReport {
+        skipped: parsed.skipped,
+        ..IcalImportReport::default()
+    };
+    let (masters, changed): (Vec<_>, Vec<_>) = parsed
+        .items
+        .into_iter()
+        .partition(|i| i.recurrence_id.is_none());
+    for item in masters.into_iter().chain(changed) {
+        let component = if item.input.kind == ActivityKind::Task {
+            "VTODO"
+        } else {
+            "VEVENT"
+        };
+        let uid = item.input.ical_uid.clone();
+        match import_one(w, ctx, &cal, item.input, item.recurrence_id) {
+            Ok((id, created)) => {
+                if created {
+                    report.created.push(id);
+                } else {
+                    report.updated.push(id);
+                }
+            }
+            Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
+                report.skipped.push(IcalSkipped {
+                    line: item.line,
+                    component: component.into(),
+                    uid,
+                    reason: e.to_string(),
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    report.skipped.sort_by_key(|s| s.line);
+    Ok(report)
+}
+
+fn import_one(
+    w: &mut impl Writer,
+    ctx: &Ctx,
+    cal: &Calendar,
+    mut input: ActivityInput,
+    recurrence_id: Option<DateTime<Utc>>,
+) -> Result<(ActivityId, bool)> {
+    input.calendar = Some(cal.id);
+    for p in &mut input.participants {
+        if let Some(email) = &p.email {
+            if let Some(c) = contact::by_email(w, email)? {
+                p.contact = Some(c.id);
+                p.email = None;
+                p.name = None;
+            }
+        }
+    }
+    if let (Some(at), Some(uid)) = (recurrence_id, input.ical_uid.clone()) {
+        // A changed occurrence: the series skips it, and it is kept on its own.
+        if let Some(master) = activity::by_uid(w, &uid)? {
+            if let Some(rule) = &master.recurrence {
+                if !rule.exceptions.contains(&at) {
+                    let mut m = master.to_input();
+                    if let Some(r) = &mut m.recurrence {
+                        r.exceptions.push(at);
+                    }
+                    activity::update(w, ctx, master.id, &m)?;
+                }
+            }
+        }
+        input.ical_uid = Some(format!("{uid}/{}", at.format("%Y%m%dT%H%M%SZ")));
+    }
+    let existing = match &input.ical_uid {
+        Some(uid) => activity::by_uid(w, uid)?,
+        None => None,
+    };
+    match existing {
+        Some(old) => {
+            // What the file does not carry stays as it was.
+            input.links = old.links.clone();
+            input.owner = input.owner.or(old.owner.clone());
+            if input.channel.is_none() {
+                input.channel = old.channel;
+            }
+            if input.direction.is_none() {
+                input.direction = old.direction;
+            }
+            if input.outcome.is_none() {
+                input.outcome = old.outcome.clone();
+            }
+            let a = activity::update(w, ctx, old.id, &input)?;
+            Ok((a.id, false))
+        }
+        None => {
+            input.owner = input.owner.or(cal.owner.clone());
+            let a = activity::create(w, ctx, &input)?;
+            Ok((a.id, true))
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The public API: `Crm`, its builder, `Batch` and `Snapshot`, and every operation.
+
+pub(crate) mod crm;
+pub(crate) mod integrity;

@@ -1,0 +1,5 @@
+//! People and organisations: contacts, companies, and the links between records.
+
+pub(crate) mod company;
+pub(crate) mod contact;
+pub(crate) mod relation;

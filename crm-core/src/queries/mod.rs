@@ -1,0 +1,4 @@
+//! Queries over records: listings with filters, sorting and cursors, and full-text search.
+
+pub(crate) mod query;
+pub(crate) mod search;

@@ -1,0 +1,353 @@
+//! Schema versions and the migrations between them.
+//!
+//! The `meta` table records the schema version of the file. Opening runs, in one write
+//! transaction, every step from the file's version to [`SCHEMA_VERSION`]: step `n` turns a
+//! version-`n` file into a version-`n + 1` one. A new, empty file is version 0, so creating a
+//! file and upgrading one are the same path. A file whose version is newer than this library's
+//! is refused before anything is written.
+//!
+//! To change the stored format: add a step at the end of [`STEPS`], bump [`SCHEMA_VERSION`],
+//! keep a file written by the previous version under `crm-core/tests/fixtures/`, and extend
+//! the migration test that opens it.
+
+use crate::values::context::Ctx;
+use crate::values::error::{Error, Result};
+use std::ops::Bound;
+
+use crate::people::company::Company;
+use crate::people::contact::Contact;
+use crate::records::record::{self, Record};
+use crate::sales::deal::Deal;
+use crate::sales::lead::Lead;
+use crate::storage::store::{Flow, Reader, Store, Table, WriteTx, Writer};
+use crate::{people::relation, records::index, sales::pipeline, storage::postings};
+
+/// The schema version this library writes and the newest it reads.
+pub const SCHEMA_VERSION: u32 = 8;
+
+const VERSION_KEY: &[u8] = b"schema_version";
+
+/// A migration step; it mints ids and reads the time through the context like any operation.
+type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
+
+/// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
+const STEPS: [Step; SCHEMA_VERSION as usize] = [
+    create_v1,
+    sales_v2,
+    posting_lists_v3,
+    activities_v4,
+    name_prefixes_v5,
+    recent_v6,
+    name_terms_v7,
+    packed_postings_v8,
+];
+
+/// Version 1: the tables, and the built-in relation types.
+fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    Store::create_tables(w)?;
+    for t in relation::built_in_types() {
+        relation::put_type(w, &t)?;
+    }
+    Ok(())
+}
+
+/// Version 2: the sales tables (leads, deals and their stage changes, pipelines, products,
+/// price lists, quotes, exchange rates) and the default sales pipeline.
+fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
+    Store::create_tables(w)?;
+    if pipeline::all(w)?.is_empty() {
+        pipeline::create_default(w, ctx)?;
+    }
+    Ok(())
+}
+
+/// Version 4: the tables of activities, calendars and record changes. Nothing to convert,
+/// but an older library must not open the file: it would delete records without clearing
+/// the activities that link to them.
+fn activities_v4(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    Store::create_tables(w)
+}
+
+/// Version 5: the name-prefix lists of the search table (`index::NAME_PREFIX`), built from
+/// every contact, company, lead and deal.
+fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    add_name_lists(w, index::NAME_PREFIX)
+}
+
+/// Version 6: the `recent` table, where small commits leave their index and posting changes
+/// until they are folded into the big tables (see `recent.rs`). An older library would not
+/// read them.
+fn recent_v6(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    Store::create_tables(w)
+}
+
+/// Version 7: the short name-term lists of the search table (`index::NAME_TERM`), built from
+/// every contact, company, lead and deal.
+fn name_terms_v7(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    add_name_lists(w, index::NAME_TERM)
+}
+
+/// Version 8: posting blocks that hold each id difference in whole bytes after a byte of its
+/// length and field classes (`postings.rs`), read without a loop over the bytes. Every block
+/// of the older form is rewritten; the steps before this one read and write both forms.
+fn packed_postings_v8(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    w.flush_postings()?;
+    w.rewrite(Table::Search, postings::repack)
+}
+
+/// Posts the entries of the search table under the kind bytes `byte | code` (name-prefix or
+/// short name-term lists) of every contact, company, lead and deal.
+fn add_name_lists(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+    add_name_entries::<Contact>(w, byte)?;
+    add_name_entries::<Company>(w, byte)?;
+    add_name_entries::<Lead>(w, byte)?;
+    add_name_entries::<Deal>(w, byte)
+}
+
+/// Posts the entries under `byte | code` of every record of a kind, reading ten thousand
+/// records at a time so that memory stays bounded on large files.
+fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+    const AT_A_TIME: usize = 10_000;
+    let mut after = None;
+    loop {
+        let mut records: Vec<R> = Vec::new();
+        record::for_each_after(w, after, |record: R| {
+            records.push(record);
+            Ok(if records.len() < AT_A_TIME {
+                Flow::Continue(())
+            } else {
+                Flow::Break(())
+            })
+        })?;
+        let Some(last) = records.last() else {
+            return Ok(());
+        };
+        after = Some(last.raw_id());
+        for record in &records {
+            for (term, classes) in record::entries_of(record).terms() {
+                if term.first().is_some_and(|k| k & 0xF0 == byte) {
+                    w.post(term, record.raw_id(), classes)?;
+                }
+            }
+        }
+    }
+}
+
+/// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is
+/// already a block of one posting; this packs each term's postings into full blocks, a
+/// hundred thousand entries at a time so that memory stays bounded on large files.
+fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    const AT_A_TIME: usize = 100_000;
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let mut entries: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let lower = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        w.scan(Table::Search, (lower, Bound::Unbounded), false, |k, v| {
+            entries.push((k.to_vec(), v.to_vec()));
+            Ok(if entries.len() < AT_A_TIME {
+                Flow::Continue(())
+            } else {
+                Flow::Break(())
+            })
+        })?;
+        let Some((last, _)) = entries.last() else {
+            return Ok(());
+        };
+        after = Some(last.clone());
+        for (k, _) in &entries {
+            w.remove(Table::Search, k)?;
+        }
+        for (k, v) in &entries {
+            let first = index::id_of_key(k)
+                .ok_or_else(|| Error::storage("a search entry has no record id"))?;
+            let term = &k[..k.len() - 16];
+            postings::decode(first, v, |id, classes| {
+                w.post(term, id, classes)?;
+                Ok(Flow::Continue(()))
+            })?;
+        }
+        // Packed blocks start at ids already passed, so they sort before the next entries.
+        w.flush()?;
+    }
+}
+
+/// The version recorded in the file; `None` for a file without CRM tables.
+pub(crate) fn file_version(store: &Store) -> Result<Option<u32>> {
+    if !store.table_names()?.iter().any(|n| n == Table::Meta.name()) {
+        return Ok(None);
+    }
+    let found = store.read(|r| r.get(Table::Meta, VERSION_KEY, decode_version))?;
+    found
+        .map(Some)
+        .ok_or_else(|| Error::storage("the file has a meta table but no schema version"))
+}
+
+fn decode_version(bytes: &[u8]) -> Result<u32> {
+    let raw: [u8; 4] = bytes
+        .try_into()
+        .map_err(|_| Error::storage("the schema version is not readable"))?;
+    Ok(u32::from_be_bytes(raw))
+}
+
+fn refuse_newer(version: u32) -> Result<()> {
+    if version > SCHEMA_VERSION {
+        Err(Error::Version {
+            found: version,
+            supported: SCHEMA_VERSION,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a file written by a newer version before it is opened for writing, which would
+/// already change its bytes.
+pub(crate) fn refuse_newer_file(path: &std::path::Path) -> Result<()> {
+    match crate::storage::store::peek(path, Table::Meta, VERSION_KEY) {
+        Some(bytes) => refuse_newer(decode_version(&bytes)?),
+        None => Ok(()),
+    }
+}
+
+/// Brings the file to [`SCHEMA_VERSION`], or refuses it.
+pub(crate) fn prepare(store: &Store, ctx: &Ctx) -> Result<()> {
+    let from = match file_version(store)? {
+        Some(v) => {
+            refuse_newer(v)?;
+            v
+        }
+        None if store.table_names()?.is_empty() => 0,
+        None => {
+            return Err(Error::Storage {
+                reason: "the file is a redb database but not a CRM file".into(),
+            });
+        }
+    };
+    run_steps(store, ctx, from, &STEPS)
+}
+
+/// Runs `steps[from..]` and records the new version, all in one transaction.
+fn run_steps(store: &Store, ctx: &Ctx, from: u32, steps: &[Step]) -> Result<()> {
+    let target = u32::try_from(steps.len()).map_err(Error::storage)?;
+    if from >= target {
+        return Ok(());
+    }
+    store.write(|w| {
+        // Ids minted by a step stay above those the file already holds.
+        if from > 0 {
+            ctx.raise_floor(crate::api::crm::highest_id(w)?);
+        }
+        for step in &steps[from as usize..] {
+            step(w, ctx)?;
+        }
+        w.put(Table::Meta, VERSION_KEY, &target.to_be_bytes())
+            .map(drop)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::store::Location;
+
+    fn ctx() -> Ctx {
+        Ctx::for_tests()
+    }
+
+    fn mark(w: &mut WriteTx<'_>, key: &[u8]) -> Result<()> {
+        w.put(Table::Meta, key, b"done").map(drop)
+    }
+    fn step_a(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
+        create_v1(w, ctx)?;
+        mark(w, b"a")
+    }
+    fn step_b(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+        mark(w, b"b")
+    }
+    fn step_c(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+        mark(w, b"c")
+    }
+    fn failing(_: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+        Err(Error::storage("step failed"))
+    }
+
+    fn marks(store: &Store) -> Vec<Vec<u8>> {
+        store
+            .read(|r| {
+                let mut out = Vec::new();
+                for k in [b"a", b"b", b"c"] {
+                    if r.contains(Table::Meta, k)? {
+                        out.push(k.to_vec());
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn steps_run_in_order_from_the_file_version() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        run_steps(&store, &ctx(), 0, &[step_a, step_b]).unwrap();
+        assert_eq!(file_version(&store).unwrap(), Some(2));
+        assert_eq!(marks(&store), vec![b"a".to_vec(), b"b".to_vec()]);
+        // From version 2 only the third step runs.
+        store
+            .write(|w| w.remove(Table::Meta, b"a").map(drop))
+            .unwrap();
+        run_steps(&store, &ctx(), 2, &[step_a, step_b, step_c]).unwrap();
+        assert_eq!(file_version(&store).unwrap(), Some(3));
+        assert_eq!(marks(&store), vec![b"b".to_vec(), b"c".to_vec()]);
+    }
+
+    /// A version-2 search table (one key per term and record) becomes packed blocks holding
+    /// the same postings, across the migration's rounds of entries.
+    #[test]
+    fn version_3_packs_version_2_search_entries() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        run_steps(&store, &ctx(), 0, &STEPS[..2]).unwrap();
+        let terms: [&[u8]; 3] = [b"\x01ala\x00", b"\x01alan\x00", b"\x02ala\x00"];
+        let mut expected = Vec::new();
+        store
+            .write(|w| {
+                for (n, term) in terms.iter().enumerate() {
+                    // More postings than one round of the migration takes.
+                    let count = if n == 0 { 120_000u128 } else { 3 };
+                    for i in 0..count {
+                        let id = (i + 1) * 7;
+                        let mut key = term.to_vec();
+                        key.extend_from_slice(&id.to_be_bytes());
+                        w.put(Table::Search, &key, &[1 << (i % 4)])?;
+                        expected.push((term[..term.len() - 1].to_vec(), id, 1u8 << (i % 4)));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        run_steps(&store, &ctx(), 2, &STEPS[..3]).unwrap();
+        assert_eq!(file_version(&store).unwrap(), Some(3));
+        let (found, blocks) = store
+            .read(|r| {
+                let mut found = Vec::new();
+                postings::scan(r, &[], |term, id, classes| {
+                    found.push((term.to_vec(), id, classes));
+                    Ok(Flow::Continue(()))
+                })?;
+                Ok((found, r.len(Table::Search)?))
+            })
+            .unwrap();
+        assert_eq!(found, expected);
+        // 120,000 postings of 2 bytes pack into about 240 blocks, not 120,000 keys.
+        assert!(blocks < 500, "{blocks} blocks");
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_file_at_its_version() {
+        let store = Store::open(Location::Memory, None).unwrap();
+        run_steps(&store, &ctx(), 0, &[step_a]).unwrap();
+        let err = run_steps(&store, &ctx(), 1, &[step_a, step_b, failing]).unwrap_err();
+        assert_eq!(err.code(), "storage");
+        assert_eq!(file_version(&store).unwrap(), Some(1));
+        assert_eq!(marks(&store), vec![b"a".to_vec()]);
+    }
+}
