@@ -74,7 +74,7 @@ pub use queries::query::{
 pub use queries::search::{SearchHit, SearchQuery};
 pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
 pub use records::migrate::SCHEMA_VERSION;
-pub use records::record::RecordKind;
+
 pub use sales::analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,
     OwnerForecast, Period, PipelineValue, SalesCycle, SalesCycleQuery, StageDuration, StageValue,
@@ -101,8 +101,8 @@ pub use values::id::{
     ActivityId, ActivityIdKind, CalendarId, CalendarKind, CompanyId, CompanyKind, ContactId,
     ContactKind, DealId, DealKind, EmploymentId, EmploymentKind, Id, IdKind, IdSource, LeadId,
     LeadKind, PipelineId, PipelineKind, PriceListId, PriceListKind, ProductId, ProductKind,
-    QuoteId, QuoteKind, RandomIds, RecordRef, RelationId, RelationKind, SequentialIds, StageId,
-    StageIdKind,
+    QuoteId, QuoteKind, RandomIds, RecordKind, RecordRef, RelationId, RelationKind, SequentialIds,
+    StageId, StageIdKind,
 };
 pub use values::input::Address;
 pub use values::money::{Currency, Money};

@@ -22,13 +22,13 @@ use crate::people::contact::{Contact, Email, Phone};
 use crate::people::relation::{Employment, Relation, RelationType};
 use crate::records::codec;
 use crate::records::fields::{FieldDef, FieldKind, FieldValue};
-use crate::records::record::RecordKind;
 use crate::sales::deal::{Deal, DealContact, StageChange};
 use crate::sales::lead::{Conversion, Lead, LeadSource, LeadStatus};
 use crate::sales::lineitem::{self, Discount};
 use crate::sales::pipeline::{Pipeline, Stage, StageKind};
 use crate::sales::product::{PriceList, PriceListEntry, Product};
 use crate::sales::quote::{Quote, QuoteStatus};
+use crate::values::id::RecordKind;
 use crate::values::id::{
     ActivityId, CalendarId, CompanyId, ContactId, DealId, EmploymentId, LeadId, PipelineId,
     PriceListId, ProductId, QuoteId, RecordRef, RelationId, StageId,

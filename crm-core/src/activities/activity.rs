@@ -16,6 +16,7 @@ use crate::activities::recurrence::{self, Recurrence};
 use crate::records::codec;
 use crate::records::index::{self, Entries, field_class, ix};
 use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::storage::store::{self, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
@@ -557,7 +558,7 @@ pub(crate) fn user_scope(user: &str) -> Vec<u8> {
 }
 
 impl Record for Activity {
-    const TABLE: Table = Table::Activities;
+    const TABLE: Table = tables::ACTIVITIES;
     const NAME: &'static str = "activity";
 
     fn raw_id(&self) -> u128 {
@@ -752,7 +753,7 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
     }
     let mut links: Vec<RecordRef> = Vec::with_capacity(input.links.len());
     for (i, l) in input.links.iter().enumerate() {
-        if !exists(r, *l)? {
+        if !record::exists(r, *l)? {
             return Err(Error::validation(
                 format!("links[{i}]"),
                 format!("is not an existing {}", l.kind()),
@@ -765,7 +766,7 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
     }
     let has_time = starts_at.is_some() || due_at.is_some();
     if let Some(c) = input.calendar {
-        if !r.contains(Table::Calendars, &c.to_bytes())? {
+        if !r.contains(tables::CALENDARS, &c.to_bytes())? {
             return Err(Error::validation("calendar", "is not an existing calendar"));
         }
         if !has_time {
@@ -872,7 +873,7 @@ fn participant(r: &mut impl Reader, field: &str, p: &Participant) -> Result<Part
         ));
     }
     if let Some(c) = p.contact {
-        if !r.contains(Table::Contacts, &c.to_bytes())? {
+        if !r.contains(tables::CONTACTS, &c.to_bytes())? {
             return Err(Error::validation(
                 format!("{field}.contact"),
                 "is not an existing contact",
@@ -912,17 +913,6 @@ fn same_person(a: &Participant, b: &Participant) -> bool {
         || (a.email.is_some()
             && a.email.as_deref().map(normalize::email_key)
                 == b.email.as_deref().map(normalize::email_key))
-}
-
-/// Whether a referenced record exists.
-pub(crate) fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
-    let table = match rec {
-        RecordRef::Contact(_) => Table::Contacts,
-        RecordRef::Company(_) => Table::Companies,
-        RecordRef::Lead(_) => Table::Leads,
-        RecordRef::Deal(_) => Table::Deals,
-    };
-    r.contains(table, &rec.raw().to_be_bytes())
 }
 
 /// Refuses a UID another activity already has.

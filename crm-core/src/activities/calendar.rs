@@ -20,6 +20,7 @@ use crate::people::contact::Contact;
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
 use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
@@ -76,7 +77,7 @@ pub struct CalendarInput {
 }
 
 impl Record for Calendar {
-    const TABLE: Table = Table::Calendars;
+    const TABLE: Table = tables::CALENDARS;
     const NAME: &'static str = "calendar";
 
     fn raw_id(&self) -> u128 {
@@ -248,7 +249,7 @@ fn occurrences(
     index::push_instant(&mut upper, until);
     let mut hits: Vec<(DateTime<Utc>, DateTime<Utc>, u128)> = Vec::new();
     r.scan(
-        Table::Index,
+        Table::INDEX,
         (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
         false,
         |k, _| {

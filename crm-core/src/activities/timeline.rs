@@ -19,11 +19,13 @@ use crate::activities::activity::{
 };
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
-use crate::records::record::{self, Record, RecordKind};
+use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::sales::deal::{self, StageChange};
 use crate::storage::store::{Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{ActivityId, ContactId, RecordRef};
 use crate::{people::company, people::contact, queries::query, sales::lead};
 
@@ -57,7 +59,7 @@ pub struct RecordChange {
 }
 
 impl Record for RecordChange {
-    const TABLE: Table = Table::Changes;
+    const TABLE: Table = tables::CHANGES;
     const NAME: &'static str = "record change";
 
     fn raw_id(&self) -> u128 {
@@ -286,7 +288,7 @@ fn decode_cursor(cursor: &str, oldest_first: bool) -> Result<Position> {
 fn activity_positions(r: &mut impl Reader, rec: RecordRef) -> Result<Vec<(DateTime<Utc>, u128)>> {
     let prefix = index::raw_prefix(ix::ACTIVITY_ON, &rec.key_bytes());
     let mut out = Vec::new();
-    r.scan_prefix(Table::Index, &prefix, false, |k, _| {
+    r.scan_prefix(Table::INDEX, &prefix, false, |k, _| {
         let when = k.get(prefix.len()..).and_then(index::read_instant);
         if let (Some(when), Some(id)) = (when, index::id_of_key(k)) {
             out.push((when, id));

@@ -33,7 +33,7 @@ use crate::queries::query::{
 use crate::queries::search::{self, SearchHit, SearchQuery};
 use crate::records::fields::{self, FieldDef};
 use crate::records::migrate;
-use crate::records::record::RecordKind;
+use crate::records::tables;
 use crate::sales::analytics::{
     self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
     SalesCycleQuery, WinRateQuery, WinRates,
@@ -48,6 +48,7 @@ use crate::storage::store::{Location, ReadTx, Store, WriteTx, Writer};
 use crate::values::clock::{Clock, SystemClock};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{
     ActivityId, CalendarId, CompanyId, ContactId, DealId, EmploymentId, IdSource, LeadId,
     PipelineId, PriceListId, ProductId, QuoteId, RandomIds, RecordRef, RelationId, StageId,
@@ -108,7 +109,7 @@ impl CrmBuilder {
 
     /// Opens a CRM whose bytes live in a caller-provided redb storage backend (for example
     /// browser storage).
-    pub fn open_backend(self, backend: impl crate::StorageBackend) -> Result<Crm> {
+    pub fn open_backend(self, backend: impl redb::StorageBackend) -> Result<Crm> {
         self.open_at(Location::Backend(Box::new(backend)))
     }
 
@@ -156,7 +157,7 @@ struct Engine {
 
 /// The highest id the file holds, record keys and stage ids alike: the floor for minting.
 pub(crate) fn highest_id(r: &mut impl crate::storage::store::Reader) -> Result<u128> {
-    Ok(crate::storage::store::highest_id(r)?.max(pipeline::highest_stage_id(r)?))
+    Ok(crate::storage::store::highest_id(r, &tables::MINTED)?.max(pipeline::highest_stage_id(r)?))
 }
 
 /// An open CRM: a file or an in-memory database with contacts, companies, relations, custom

@@ -107,14 +107,14 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
         search: BTreeMap::new(),
         report: IntegrityReport::default(),
     };
-    let contact_defs = fields::defs(r, crate::RecordKind::Contact)?;
-    let company_defs = fields::defs(r, crate::RecordKind::Company)?;
+    let contact_defs = fields::defs(r, crate::values::id::RecordKind::Contact)?;
+    let company_defs = fields::defs(r, crate::values::id::RecordKind::Company)?;
     let contacts = collect::<Contact>(r, &mut exp, |c, exp| check_custom(&contact_defs, c, exp))?;
     let companies = collect::<Company>(r, &mut exp, |c, exp| check_custom(&company_defs, c, exp))?;
     let employments = collect::<Employment>(r, &mut exp, |_, _| {})?;
     let relations = collect::<Relation>(r, &mut exp, |_, _| {})?;
-    let lead_defs = fields::defs(r, crate::RecordKind::Lead)?;
-    let deal_defs = fields::defs(r, crate::RecordKind::Deal)?;
+    let lead_defs = fields::defs(r, crate::values::id::RecordKind::Lead)?;
+    let deal_defs = fields::defs(r, crate::values::id::RecordKind::Deal)?;
     let leads = collect::<Lead>(r, &mut exp, |l, exp| check_custom(&lead_defs, l, exp))?;
     let deals = collect::<Deal>(r, &mut exp, |d, exp| check_custom(&deal_defs, d, exp))?;
     let changes = collect::<StageChange>(r, &mut exp, |_, _| {})?;
@@ -141,7 +141,7 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
                     exp.problem(format!(
                         "{} and {} share an email address while both active",
                         c.id,
-                        crate::ContactId::from_u128(other)
+                        crate::values::id::ContactId::from_u128(other)
                     ));
                 }
             }
@@ -180,7 +180,7 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
         if n != 1 {
             exp.problem(format!(
                 "{} has {n} primary employments",
-                crate::ContactId::from_u128(contact)
+                crate::values::id::ContactId::from_u128(contact)
             ));
         }
     }
@@ -256,7 +256,7 @@ pub(crate) fn verify(r: &mut impl Reader) -> Result<IntegrityReport> {
 
     let mut extra_index = 0u64;
     let mut found_index = BTreeSet::new();
-    r.scan_prefix(Table::Index, &[], false, |k, _| {
+    r.scan_prefix(Table::INDEX, &[], false, |k, _| {
         if !exp.index.contains(k) {
             extra_index += 1;
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::people::company::{self, CompanyInput};
 use crate::people::contact::{self, ContactInput};
 use crate::people::relation::{self, EmploymentInput};
+use crate::records::tables;
 use crate::storage::store::{self, Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
@@ -156,25 +157,25 @@ pub(crate) fn backup(
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Vec<u8>> {
     let mut total = 0;
-    for t in Table::ALL {
-        total += match t {
+    for t in tables::ALL {
+        total += if t == Table::RECENT {
             // Not copied: its changes are, in the tables they belong to.
-            Table::Recent => r.recent()?.postings.len() as u64,
+            r.recent()?.postings.len() as u64
+        } else if t == Table::INDEX {
             // Read with the recent changes merged in, so counted that way.
-            Table::Index => {
-                let mut n = 0;
-                r.scan_prefix(t, &[], false, |_, _| {
-                    n += 1;
-                    Ok(Flow::Continue(()))
-                })?;
-                n
-            }
-            _ => r.len(t)?,
+            let mut n = 0;
+            r.scan_prefix(t, &[], false, |_, _| {
+                n += 1;
+                Ok(Flow::Continue(()))
+            })?;
+            n
+        } else {
+            r.len(t)?
         };
     }
     let mut reporter = Reporter::new(progress, total);
     reporter.report()?;
-    let bytes = store::copy_to_bytes(r, || reporter.step())?;
+    let bytes = store::copy_to_bytes(r, &tables::ALL, || reporter.step())?;
     reporter.report()?;
     Ok(bytes)
 }

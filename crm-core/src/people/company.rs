@@ -9,10 +9,12 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
-use crate::records::record::{self, Record, RecordKind};
+use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::storage::store::{Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, RecordRef};
 use crate::values::input::{self, Address};
 use crate::{people::relation, values::normalize, values::text};
@@ -277,7 +279,7 @@ impl Company {
 }
 
 impl Record for Company {
-    const TABLE: Table = Table::Companies;
+    const TABLE: Table = tables::COMPANIES;
     const NAME: &'static str = "company";
 
     fn raw_id(&self) -> u128 {

@@ -9,10 +9,12 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
-use crate::records::record::{self, Record, RecordKind};
+use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{ContactId, RecordRef};
 use crate::values::input::{self, Address};
 use crate::{people::relation, values::normalize, values::text};
@@ -242,7 +244,7 @@ fn derived_name(given: Option<&str>, family: Option<&str>, emails: &[Email]) -> 
 }
 
 impl Record for Contact {
-    const TABLE: Table = Table::Contacts;
+    const TABLE: Table = tables::CONTACTS;
     const NAME: &'static str = "contact";
 
     fn raw_id(&self) -> u128 {

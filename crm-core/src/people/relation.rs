@@ -12,10 +12,12 @@ use crate::people::contact::Contact;
 use crate::queries::query;
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
-use crate::records::record::{self, Record, RecordKind};
+use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, ContactId, EmploymentId, RecordRef, RelationId};
 use crate::values::input;
 use crate::values::text;
@@ -91,7 +93,7 @@ pub struct EmploymentUpdate {
 }
 
 impl Record for Employment {
-    const TABLE: Table = Table::Employments;
+    const TABLE: Table = tables::EMPLOYMENTS;
     const NAME: &'static str = "employment";
 
     fn raw_id(&self) -> u128 {
@@ -256,7 +258,7 @@ pub struct RelationView {
 }
 
 impl Record for Relation {
-    const TABLE: Table = Table::Relations;
+    const TABLE: Table = tables::RELATIONS;
     const NAME: &'static str = "relation";
 
     fn raw_id(&self) -> u128 {
@@ -282,15 +284,6 @@ impl Record for Relation {
             &self.relation_type,
             id,
         ));
-    }
-}
-
-fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
-    match rec {
-        RecordRef::Contact(id) => r.contains(Table::Contacts, &id.to_bytes()),
-        RecordRef::Company(id) => r.contains(Table::Companies, &id.to_bytes()),
-        RecordRef::Lead(id) => r.contains(Table::Leads, &id.to_bytes()),
-        RecordRef::Deal(id) => r.contains(Table::Deals, &id.to_bytes()),
     }
 }
 
@@ -365,10 +358,10 @@ fn mark_primary(
 }
 
 pub(crate) fn link(w: &mut impl Writer, ctx: &Ctx, input: &EmploymentInput) -> Result<Employment> {
-    if !w.contains(Table::Contacts, &input.contact.to_bytes())? {
+    if !w.contains(tables::CONTACTS, &input.contact.to_bytes())? {
         return Err(Error::validation("contact", "is not an existing contact"));
     }
-    if !w.contains(Table::Companies, &input.company.to_bytes())? {
+    if !w.contains(tables::COMPANIES, &input.company.to_bytes())? {
         return Err(Error::validation("company", "is not an existing company"));
     }
     let role = input::line("role", input.role.as_deref())?;
@@ -483,14 +476,14 @@ fn check_type(t: &RelationType) -> Result<RelationType> {
 }
 
 pub(crate) fn find_type(r: &mut impl Reader, key: &str) -> Result<Option<RelationType>> {
-    r.get(Table::RelationTypes, key.as_bytes(), |b| {
+    r.get(tables::RELATION_TYPES, key.as_bytes(), |b| {
         codec::decode("relation type", b)
     })
 }
 
 pub(crate) fn relation_types(r: &mut impl Reader) -> Result<Vec<RelationType>> {
     let mut out = Vec::new();
-    r.scan_prefix(Table::RelationTypes, &[], false, |_, b| {
+    r.scan_prefix(tables::RELATION_TYPES, &[], false, |_, b| {
         out.push(codec::decode("relation type", b)?);
         Ok(Flow::Continue(()))
     })?;
@@ -499,7 +492,7 @@ pub(crate) fn relation_types(r: &mut impl Reader) -> Result<Vec<RelationType>> {
 
 /// Stores a relation type without checks (built-in types at creation of the file).
 pub(crate) fn put_type(w: &mut impl Writer, t: &RelationType) -> Result<()> {
-    w.put(Table::RelationTypes, t.key.as_bytes(), &codec::encode(t))
+    w.put(tables::RELATION_TYPES, t.key.as_bytes(), &codec::encode(t))
         .map(drop)
 }
 
@@ -529,7 +522,7 @@ pub(crate) fn delete_type(w: &mut impl Writer, key: &str) -> Result<()> {
             reason: "relations of this type exist; remove them first".into(),
         });
     }
-    w.remove(Table::RelationTypes, key.as_bytes())?;
+    w.remove(tables::RELATION_TYPES, key.as_bytes())?;
     Ok(())
 }
 
@@ -552,7 +545,7 @@ pub(crate) fn relate(w: &mut impl Writer, ctx: &Ctx, input: &RelationInput) -> R
                 format!("must be a {} for this relation type", t.record_kind.name()),
             ));
         }
-        if !exists(w, end)? {
+        if !record::exists(w, end)? {
             return Err(Error::validation(field, "is not an existing record"));
         }
     }
@@ -592,7 +585,7 @@ pub(crate) fn unrelate(w: &mut impl Writer, id: RelationId) -> Result<()> {
 /// The relations of a record, from its point of view: outgoing then incoming, each in the
 /// order they were made.
 pub(crate) fn relations_of(r: &mut impl Reader, rec: RecordRef) -> Result<Vec<RelationView>> {
-    if !exists(r, rec)? {
+    if !record::exists(r, rec)? {
         return Err(Error::not_found(rec.kind().name(), rec));
     }
     let types = relation_types(r)?;

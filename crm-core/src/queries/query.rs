@@ -419,7 +419,7 @@ pub(crate) fn custom_search_text(v: &FieldValue, mut f: impl FnMut(&str)) {
 /// The ids at the end of every index key starting with `prefix`, in key order.
 pub(crate) fn ids_with_prefix(r: &mut impl Reader, prefix: &[u8]) -> Result<Vec<u128>> {
     let mut out = Vec::new();
-    r.scan_prefix(Table::Index, prefix, false, |key, _| {
+    r.scan_prefix(Table::INDEX, prefix, false, |key, _| {
         out.extend(index::id_of_key(key));
         Ok(Flow::Continue(()))
     })?;
@@ -444,7 +444,7 @@ pub(crate) fn ids_in_range(
     reverse: bool,
 ) -> Result<Vec<u128>> {
     let mut out = Vec::new();
-    r.scan(Table::Index, range, reverse, |key, _| {
+    r.scan(Table::INDEX, range, reverse, |key, _| {
         out.extend(index::id_of_key(key));
         Ok(Flow::Continue(()))
     })?;
@@ -1025,7 +1025,7 @@ fn walk_index<Rd: Reader>(
             lower.as_ref().map(Vec::as_slice),
             upper.as_ref().map(Vec::as_slice),
         );
-        r.scan(Table::Index, range, reverse, |k, _| {
+        r.scan(Table::INDEX, range, reverse, |k, _| {
             keys.push(k.to_vec());
             Ok(if keys.len() == CHUNK {
                 Flow::Break(())

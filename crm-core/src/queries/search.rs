@@ -42,13 +42,14 @@ use crate::people::company::Company;
 use crate::people::contact::Contact;
 use crate::records::codec;
 use crate::records::index::{self, field_class};
-use crate::records::record::{self, RecordKind};
+use crate::records::record;
 use crate::sales::deal::Deal;
 use crate::sales::lead::Lead;
 use crate::storage::postings;
 use crate::storage::recent::Recent;
 use crate::storage::store::{Flow, Reader};
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{IdMap, RecordRef};
 use crate::values::text;
 
@@ -684,7 +685,7 @@ mod tests {
             queries in prop::collection::vec(query(), 1..8),
         ) {
             let store = Store::open(Location::Memory, None).unwrap();
-            store.write(Store::create_tables).unwrap();
+            store.write(|w| Store::create_tables(w, &crate::records::tables::ALL)).unwrap();
             store.write(|w| {
                 for k in 0..KINDS.len() {
                     for t in 0..TERMS.len() {
@@ -727,7 +728,9 @@ mod tests {
     #[test]
     fn a_word_of_many_terms_is_scored_in_full() {
         let store = Store::open(Location::Memory, None).unwrap();
-        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| Store::create_tables(w, &crate::records::tables::ALL))
+            .unwrap();
         store
             .write(|w| {
                 for t in 0..=SIDE_BY_SIDE_TERMS {

@@ -15,10 +15,12 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::records::codec;
-use crate::records::record::{self, Entity, RecordKind};
-use crate::storage::store::{Flow, Reader, Table, Writer};
+use crate::records::record::{self, Entity};
+use crate::records::tables;
+use crate::storage::store::{Flow, Reader, Writer};
 use crate::values::decimal::Decimal;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::money::{Currency, Money};
 use crate::values::normalize;
 use crate::values::text;
@@ -278,18 +280,22 @@ pub(crate) fn value_field(key: &str) -> String {
 }
 
 /// The definitions of one record kind, by key (kept by a write transaction between its
-/// writes of them: [`Reader::kept_defs`]).
+/// writes of them: [`Reader::kept`]; every create and edit of a record reads its kind's).
 pub(crate) fn defs(r: &mut impl Reader, kind: RecordKind) -> Result<Arc<[FieldDef]>> {
-    if let Some(kept) = r.kept_defs(kind.code()) {
-        return Ok(kept);
+    let kept = r.kept(tables::FIELD_DEFS, kind.code());
+    if let Some(defs) = kept
+        .as_ref()
+        .and_then(|k| k.downcast_ref::<Arc<[FieldDef]>>())
+    {
+        return Ok(Arc::clone(defs));
     }
     let mut out = Vec::new();
-    r.scan_prefix(Table::FieldDefs, &[kind.code()], false, |_, bytes| {
+    r.scan_prefix(tables::FIELD_DEFS, &[kind.code()], false, |_, bytes| {
         out.push(codec::decode::<FieldDef>("custom field definition", bytes)?);
         Ok(Flow::Continue(()))
     })?;
     let defs: Arc<[FieldDef]> = out.into();
-    r.keep_defs(kind.code(), &defs);
+    r.keep(tables::FIELD_DEFS, kind.code(), Arc::new(Arc::clone(&defs)));
     Ok(defs)
 }
 
@@ -299,7 +305,7 @@ pub(crate) fn find_def(
     kind: RecordKind,
     key: &str,
 ) -> Result<Option<FieldDef>> {
-    r.get(Table::FieldDefs, &def_key(kind, key), |bytes| {
+    r.get(tables::FIELD_DEFS, &def_key(kind, key), |bytes| {
         codec::decode::<FieldDef>("custom field definition", bytes)
     })
 }
@@ -612,7 +618,7 @@ pub(crate) fn define<R: Entity>(w: &mut impl Writer, def: &FieldDef) -> Result<F
         })?;
     }
     w.put(
-        Table::FieldDefs,
+        tables::FIELD_DEFS,
         &def_key(def.record_kind, &def.key),
         &codec::encode(&def),
     )?;
@@ -644,7 +650,7 @@ pub(crate) fn update<R: Entity>(w: &mut impl Writer, def: &FieldDef) -> Result<F
         })?;
     }
     w.put(
-        Table::FieldDefs,
+        tables::FIELD_DEFS,
         &def_key(def.record_kind, &def.key),
         &codec::encode(&def),
     )?;
@@ -660,7 +666,7 @@ pub(crate) fn delete<R: Entity>(w: &mut impl Writer, key: &str) -> Result<()> {
         Some(_) => Step::Set(None),
         None => Step::Keep,
     })?;
-    w.remove(Table::FieldDefs, &def_key(R::KIND, key))?;
+    w.remove(tables::FIELD_DEFS, &def_key(R::KIND, key))?;
     Ok(())
 }
 

@@ -174,12 +174,7 @@ pub(crate) fn raw_prefix(index: u8, value: &[u8]) -> Vec<u8> {
     k
 }
 
-/// The record id at the end of an index or search key.
-pub(crate) fn id_of_key(key: &[u8]) -> Option<u128> {
-    let start = key.len().checked_sub(16)?;
-    let bytes: [u8; 16] = key.get(start..)?.try_into().ok()?;
-    Some(u128::from_be_bytes(bytes))
-}
+pub(crate) use crate::storage::store::id_of_key;
 
 /// The index and search entries of one record.
 ///
@@ -321,7 +316,7 @@ impl Entries {
         let Some(&kind) = key.first() else {
             return;
         };
-        let record_kind = crate::records::record::RecordKind::from_code(kind).is_some();
+        let record_kind = crate::values::id::RecordKind::from_code(kind).is_some();
         if t.classes & field_class::NAME == 0 || !record_kind || key.len() < 3 {
             return;
         }

@@ -17,6 +17,7 @@ use std::ops::Bound;
 use crate::people::company::Company;
 use crate::people::contact::Contact;
 use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::sales::deal::Deal;
 use crate::sales::lead::Lead;
 use crate::storage::store::{Flow, Reader, Store, Table, WriteTx, Writer};
@@ -44,7 +45,7 @@ const STEPS: [Step; SCHEMA_VERSION as usize] = [
 
 /// Version 1: the tables, and the built-in relation types.
 fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    Store::create_tables(w)?;
+    Store::create_tables(w, &tables::ALL)?;
     for t in relation::built_in_types() {
         relation::put_type(w, &t)?;
     }
@@ -54,7 +55,7 @@ fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 /// Version 2: the sales tables (leads, deals and their stage changes, pipelines, products,
 /// price lists, quotes, exchange rates) and the default sales pipeline.
 fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
-    Store::create_tables(w)?;
+    Store::create_tables(w, &tables::ALL)?;
     if pipeline::all(w)?.is_empty() {
         pipeline::create_default(w, ctx)?;
     }
@@ -65,7 +66,7 @@ fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
 /// but an older library must not open the file: it would delete records without clearing
 /// the activities that link to them.
 fn activities_v4(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    Store::create_tables(w)
+    Store::create_tables(w, &tables::ALL)
 }
 
 /// Version 5: the name-prefix lists of the search table (`index::NAME_PREFIX`), built from
@@ -78,7 +79,7 @@ fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 /// until they are folded into the big tables (see `recent.rs`). An older library would not
 /// read them.
 fn recent_v6(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    Store::create_tables(w)
+    Store::create_tables(w, &tables::ALL)
 }
 
 /// Version 7: the short name-term lists of the search table (`index::NAME_TERM`), built from
@@ -92,7 +93,7 @@ fn name_terms_v7(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 /// of the older form is rewritten; the steps before this one read and write both forms.
 fn packed_postings_v8(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     w.flush_postings()?;
-    w.rewrite(Table::Search, postings::repack)
+    w.rewrite(Table::SEARCH, postings::repack)
 }
 
 /// Posts the entries of the search table under the kind bytes `byte | code` (name-prefix or
@@ -142,7 +143,7 @@ fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     loop {
         let mut entries: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         let lower = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        w.scan(Table::Search, (lower, Bound::Unbounded), false, |k, v| {
+        w.scan(Table::SEARCH, (lower, Bound::Unbounded), false, |k, v| {
             entries.push((k.to_vec(), v.to_vec()));
             Ok(if entries.len() < AT_A_TIME {
                 Flow::Continue(())
@@ -155,7 +156,7 @@ fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
         };
         after = Some(last.clone());
         for (k, _) in &entries {
-            w.remove(Table::Search, k)?;
+            w.remove(Table::SEARCH, k)?;
         }
         for (k, v) in &entries {
             let first = index::id_of_key(k)
@@ -173,10 +174,10 @@ fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 
 /// The version recorded in the file; `None` for a file without CRM tables.
 pub(crate) fn file_version(store: &Store) -> Result<Option<u32>> {
-    if !store.table_names()?.iter().any(|n| n == Table::Meta.name()) {
+    if !store.table_names()?.iter().any(|n| n == Table::META.name()) {
         return Ok(None);
     }
-    let found = store.read(|r| r.get(Table::Meta, VERSION_KEY, decode_version))?;
+    let found = store.read(|r| r.get(Table::META, VERSION_KEY, decode_version))?;
     found
         .map(Some)
         .ok_or_else(|| Error::storage("the file has a meta table but no schema version"))
@@ -203,7 +204,7 @@ fn refuse_newer(version: u32) -> Result<()> {
 /// Refuses a file written by a newer version before it is opened for writing, which would
 /// already change its bytes.
 pub(crate) fn refuse_newer_file(path: &std::path::Path) -> Result<()> {
-    match crate::storage::store::peek(path, Table::Meta, VERSION_KEY) {
+    match crate::storage::store::peek(path, Table::META, VERSION_KEY) {
         Some(bytes) => refuse_newer(decode_version(&bytes)?),
         None => Ok(()),
     }
@@ -240,7 +241,7 @@ fn run_steps(store: &Store, ctx: &Ctx, from: u32, steps: &[Step]) -> Result<()> 
         for step in &steps[from as usize..] {
             step(w, ctx)?;
         }
-        w.put(Table::Meta, VERSION_KEY, &target.to_be_bytes())
+        w.put(Table::META, VERSION_KEY, &target.to_be_bytes())
             .map(drop)
     })
 }
@@ -255,7 +256,7 @@ mod tests {
     }
 
     fn mark(w: &mut WriteTx<'_>, key: &[u8]) -> Result<()> {
-        w.put(Table::Meta, key, b"done").map(drop)
+        w.put(Table::META, key, b"done").map(drop)
     }
     fn step_a(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
         create_v1(w, ctx)?;
@@ -276,7 +277,7 @@ mod tests {
             .read(|r| {
                 let mut out = Vec::new();
                 for k in [b"a", b"b", b"c"] {
-                    if r.contains(Table::Meta, k)? {
+                    if r.contains(Table::META, k)? {
                         out.push(k.to_vec());
                     }
                 }
@@ -293,7 +294,7 @@ mod tests {
         assert_eq!(marks(&store), vec![b"a".to_vec(), b"b".to_vec()]);
         // From version 2 only the third step runs.
         store
-            .write(|w| w.remove(Table::Meta, b"a").map(drop))
+            .write(|w| w.remove(Table::META, b"a").map(drop))
             .unwrap();
         run_steps(&store, &ctx(), 2, &[step_a, step_b, step_c]).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(3));
@@ -317,7 +318,7 @@ mod tests {
                         let id = (i + 1) * 7;
                         let mut key = term.to_vec();
                         key.extend_from_slice(&id.to_be_bytes());
-                        w.put(Table::Search, &key, &[1 << (i % 4)])?;
+                        w.put(Table::SEARCH, &key, &[1 << (i % 4)])?;
                         expected.push((term[..term.len() - 1].to_vec(), id, 1u8 << (i % 4)));
                     }
                 }
@@ -333,7 +334,7 @@ mod tests {
                     found.push((term.to_vec(), id, classes));
                     Ok(Flow::Continue(()))
                 })?;
-                Ok((found, r.len(Table::Search)?))
+                Ok((found, r.len(Table::SEARCH)?))
             })
             .unwrap();
         assert_eq!(found, expected);

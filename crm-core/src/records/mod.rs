@@ -6,3 +6,4 @@ pub(crate) mod fields;
 pub(crate) mod index;
 pub(crate) mod migrate;
 pub(crate) mod record;
+pub(crate) mod tables;

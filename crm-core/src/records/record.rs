@@ -4,104 +4,16 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::records::codec;
 use crate::records::fields::FieldValue;
 use crate::records::index::{self, Entries};
+use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::{RecordKind, RecordRef};
 use crate::values::input;
-
-/// The kinds of records that carry custom fields and take part in relations and search.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    minicbor::Encode,
-    minicbor::Decode,
-)]
-#[serde(rename_all = "snake_case")]
-#[cbor(index_only)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum RecordKind {
-    /// A person.
-    #[n(1)]
-    Contact,
-    /// An organisation.
-    #[n(2)]
-    Company,
-    /// A prospect not yet qualified into a contact, company and deal.
-    #[n(3)]
-    Lead,
-    /// A sales opportunity in a pipeline.
-    #[n(4)]
-    Deal,
-}
-
-impl RecordKind {
-    /// Every kind, in code order.
-    pub const ALL: [RecordKind; 4] = [
-        RecordKind::Contact,
-        RecordKind::Company,
-        RecordKind::Lead,
-        RecordKind::Deal,
-    ];
-
-    /// The lower-case name: `contact`, `company`.
-    pub fn name(self) -> &'static str {
-        match self {
-            RecordKind::Contact => "contact",
-            RecordKind::Company => "company",
-            RecordKind::Lead => "lead",
-            RecordKind::Deal => "deal",
-        }
-    }
-
-    /// The one-byte code used in keys. Part of the file format.
-    pub(crate) fn code(self) -> u8 {
-        match self {
-            RecordKind::Contact => 1,
-            RecordKind::Company => 2,
-            RecordKind::Lead => 3,
-            RecordKind::Deal => 4,
-        }
-    }
-
-    pub(crate) fn from_code(code: u8) -> Option<RecordKind> {
-        RecordKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
-
-impl std::fmt::Display for RecordKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for RecordKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        RecordKind::ALL
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                Error::validation(
-                    "kind",
-                    "is not a record kind (contact, company, lead, deal)",
-                )
-            })
-    }
-}
 
 /// A stored record kind: its table, its index entries, its custom fields.
 pub(crate) trait Record:
@@ -142,7 +54,7 @@ pub(crate) trait Entity: Record {
 macro_rules! impl_entity {
     ($t:ty, $kind:expr) => {
         impl $crate::records::record::Entity for $t {
-            const KIND: $crate::records::record::RecordKind = $kind;
+            const KIND: $crate::values::id::RecordKind = $kind;
             fn custom_fields(
                 &self,
             ) -> &std::collections::BTreeMap<String, $crate::records::fields::FieldValue> {
@@ -357,4 +269,9 @@ pub(crate) fn erase<R: Record>(w: &mut impl Writer, old: &R) -> Result<()> {
     index::apply_diff(w, &before, &Entries::default())?;
     before.recycle();
     Ok(())
+}
+
+/// Whether the record `rec` exists.
+pub(crate) fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
+    r.contains(tables::of(rec.kind()), &rec.raw().to_be_bytes())
 }

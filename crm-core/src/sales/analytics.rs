@@ -19,6 +19,7 @@ use crate::queries::query::{self, TimeRange};
 use crate::records::fields::MAX_EXACT_INTEGER;
 use crate::records::index::{self, ix};
 use crate::records::record;
+use crate::records::tables;
 use crate::sales::deal::{self, Deal};
 use crate::sales::fx::{self, div_round};
 use crate::sales::pipeline::{self, Pipeline, StageKind};
@@ -812,7 +813,7 @@ pub(crate) fn deals_closing(r: &mut impl Reader, ctx: &Ctx, q: &ClosingQuery) ->
     upper.push(0xFF);
     let mut ids = Vec::new();
     r.scan(
-        Table::Index,
+        Table::INDEX,
         (
             std::ops::Bound::Included(&lower[..]),
             std::ops::Bound::Excluded(&upper[..]),
@@ -864,7 +865,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
             .ok_or_else(too_large)?;
         Ok(())
     };
-    record::for_each_stored(r, Table::Deals, &closed_deals, |raw, bytes| {
+    record::for_each_stored(r, tables::DEALS, &closed_deals, |raw, bytes| {
         let f: ClosedFacts = crate::records::codec::decode("deal", bytes)?;
         if f.archived_at.is_some() || !f.closed_at.is_some_and(|t| closed.contains(t)) {
             return Ok(());

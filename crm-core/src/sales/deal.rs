@@ -17,13 +17,15 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue, MAX_EXACT_INTEGER};
 use crate::records::index::{self, Entries, field_class, ix};
-use crate::records::record::{self, Record, RecordKind};
+use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::sales::lineitem::{self, LineItem, LineItemInput, Totals};
 use crate::sales::pipeline::{self, Pipeline, StageKind};
 use crate::sales::product;
 use crate::storage::store::{Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, ContactId, DealId, PipelineId, PriceListId, StageId};
 use crate::values::money::Money;
 use crate::{people::relation, sales::fx, values::input, values::text};
@@ -233,7 +235,7 @@ pub struct StageTime {
 }
 
 impl Record for Deal {
-    const TABLE: Table = Table::Deals;
+    const TABLE: Table = tables::DEALS;
     const NAME: &'static str = "deal";
 
     fn raw_id(&self) -> u128 {
@@ -317,7 +319,7 @@ pub(crate) fn status_code(s: StageKind) -> u8 {
 record::impl_entity!(Deal, RecordKind::Deal);
 
 impl Record for StageChange {
-    const TABLE: Table = Table::StageChanges;
+    const TABLE: Table = tables::STAGE_CHANGES;
     const NAME: &'static str = "stage change";
 
     fn raw_id(&self) -> u128 {
@@ -484,13 +486,13 @@ fn build(r: &mut impl Reader, input: &DealInput, current: Option<PipelineId>) ->
             .clone(),
     };
     if let Some(c) = input.company {
-        if !r.contains(Table::Companies, &c.to_bytes())? {
+        if !r.contains(tables::COMPANIES, &c.to_bytes())? {
             return Err(Error::validation("company", "is not an existing company"));
         }
     }
     let mut contacts: Vec<DealContact> = Vec::with_capacity(input.contacts.len());
     for (i, c) in input.contacts.iter().enumerate() {
-        if !r.contains(Table::Contacts, &c.contact.to_bytes())? {
+        if !r.contains(tables::CONTACTS, &c.contact.to_bytes())? {
             return Err(Error::validation(
                 format!("contacts[{i}].contact"),
                 "is not an existing contact",

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::records::codec;
 use crate::records::fields::MAX_EXACT_INTEGER;
+use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::decimal::Decimal;
 use crate::values::error::{Error, Result};
@@ -56,7 +57,7 @@ fn date_of_key(key: &[u8]) -> Option<NaiveDate> {
 
 /// The reporting currency of the CRM (EUR until one is set).
 pub(crate) fn reporting_currency(r: &mut impl Reader) -> Result<Currency> {
-    let found = r.get(Table::Meta, REPORTING_KEY, |b| {
+    let found = r.get(Table::META, REPORTING_KEY, |b| {
         let code = std::str::from_utf8(b)
             .map_err(|_| Error::storage("the reporting currency is not readable"))?;
         Currency::new(code).map_err(|_| Error::storage("the reporting currency is not readable"))
@@ -65,7 +66,7 @@ pub(crate) fn reporting_currency(r: &mut impl Reader) -> Result<Currency> {
 }
 
 pub(crate) fn set_reporting_currency(w: &mut impl Writer, currency: Currency) -> Result<Currency> {
-    w.put(Table::Meta, REPORTING_KEY, currency.code().as_bytes())?;
+    w.put(Table::META, REPORTING_KEY, currency.code().as_bytes())?;
     Ok(currency)
 }
 
@@ -77,7 +78,7 @@ pub(crate) fn set_rate(w: &mut impl Writer, rate: &ExchangeRate) -> Result<Excha
         return Err(Error::validation("rate", "must be more than zero"));
     }
     w.put(
-        Table::Rates,
+        tables::RATES,
         &rate_key(rate.base, rate.quote, Some(rate.date)),
         &codec::encode(&rate.rate),
     )?;
@@ -91,17 +92,23 @@ pub(crate) fn rates(
     quote: Currency,
 ) -> Result<Vec<ExchangeRate>> {
     let mut out = Vec::new();
-    r.scan_prefix(Table::Rates, &rate_key(base, quote, None), false, |k, v| {
-        let date = date_of_key(k).ok_or_else(|| Error::storage("a rate key is not readable"))?;
-        let rate: Decimal = codec::decode("exchange rate", v)?;
-        out.push(ExchangeRate {
-            date,
-            base,
-            quote,
-            rate,
-        });
-        Ok(Flow::Continue(()))
-    })?;
+    r.scan_prefix(
+        tables::RATES,
+        &rate_key(base, quote, None),
+        false,
+        |k, v| {
+            let date =
+                date_of_key(k).ok_or_else(|| Error::storage("a rate key is not readable"))?;
+            let rate: Decimal = codec::decode("exchange rate", v)?;
+            out.push(ExchangeRate {
+                date,
+                base,
+                quote,
+                rate,
+            });
+            Ok(Flow::Continue(()))
+        },
+    )?;
     Ok(out)
 }
 
@@ -120,7 +127,7 @@ fn latest(
     };
     let mut found = None;
     r.scan(
-        Table::Rates,
+        tables::RATES,
         (
             std::ops::Bound::Included(&lower[..]),
             std::ops::Bound::Excluded(&upper[..]),

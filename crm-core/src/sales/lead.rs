@@ -18,11 +18,13 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
-use crate::records::record::{self, Record, RecordKind};
+use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::sales::deal::{self, Deal, DealContact, DealInput};
 use crate::storage::store::{Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, ContactId, DealId, LeadId, RecordRef};
 use crate::values::input;
 use crate::{values::normalize, values::text};
@@ -404,7 +406,7 @@ pub struct ConvertedLead {
 }
 
 impl Record for Lead {
-    const TABLE: Table = Table::Leads;
+    const TABLE: Table = tables::LEADS;
     const NAME: &'static str = "lead";
 
     fn raw_id(&self) -> u128 {

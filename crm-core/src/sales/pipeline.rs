@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::records::codec;
 use crate::records::index::Entries;
 use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::sales::deal;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
@@ -142,7 +143,7 @@ pub struct PipelineInput {
 }
 
 impl Record for Pipeline {
-    const TABLE: Table = Table::Pipelines;
+    const TABLE: Table = tables::PIPELINES;
     const NAME: &'static str = "pipeline";
 
     fn raw_id(&self) -> u128 {

@@ -8,6 +8,7 @@ use crate::records::codec;
 use crate::records::fields::MAX_EXACT_INTEGER;
 use crate::records::index::{self, Entries, field_class, ix};
 use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::storage::postings;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
@@ -133,7 +134,7 @@ pub struct PriceListInput {
 }
 
 impl Record for Product {
-    const TABLE: Table = Table::Products;
+    const TABLE: Table = tables::PRODUCTS;
     const NAME: &'static str = "product";
 
     fn raw_id(&self) -> u128 {
@@ -165,7 +166,7 @@ impl Record for Product {
 const PRODUCT_SEARCH_KIND: u8 = 0x10;
 
 impl Record for PriceList {
-    const TABLE: Table = Table::PriceLists;
+    const TABLE: Table = tables::PRICE_LISTS;
     const NAME: &'static str = "price list";
 
     fn raw_id(&self) -> u128 {
@@ -346,7 +347,7 @@ fn build_price_list(r: &mut impl Reader, input: &PriceListInput) -> Result<Price
     let mut entries: Vec<PriceListEntry> = Vec::with_capacity(input.entries.len());
     for (i, e) in input.entries.iter().enumerate() {
         let at = |part: &str| format!("entries[{i}].{part}");
-        if !r.contains(Table::Products, &e.product.to_bytes())? {
+        if !r.contains(tables::PRODUCTS, &e.product.to_bytes())? {
             return Err(Error::validation(
                 at("product"),
                 "is not an existing product",

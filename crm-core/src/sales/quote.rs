@@ -15,6 +15,7 @@ use crate::queries::query;
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
 use crate::records::record::{self, Record};
+use crate::records::tables;
 use crate::sales::deal::{self, Deal};
 use crate::sales::lineitem::{LineItem, Totals};
 use crate::storage::store::{Reader, Table, Writer};
@@ -142,7 +143,7 @@ pub struct QuoteAcceptance {
 }
 
 impl Record for Quote {
-    const TABLE: Table = Table::Quotes;
+    const TABLE: Table = tables::QUOTES;
     const NAME: &'static str = "quote";
 
     fn raw_id(&self) -> u128 {
@@ -220,7 +221,7 @@ pub(crate) fn by_number(r: &mut impl Reader, ctx: &Ctx, number: &str) -> Result<
 fn next_number(w: &mut impl Writer, year: i32) -> Result<String> {
     let key = format!("quote_counter_{year}");
     let last = w
-        .get(Table::Meta, key.as_bytes(), |b| {
+        .get(Table::META, key.as_bytes(), |b| {
             <[u8; 4]>::try_from(b)
                 .map(u32::from_be_bytes)
                 .map_err(|_| Error::storage("a quote counter is not readable"))
@@ -229,7 +230,7 @@ fn next_number(w: &mut impl Writer, year: i32) -> Result<String> {
     let next = last
         .checked_add(1)
         .ok_or_else(|| Error::storage("the quote counter is exhausted"))?;
-    w.put(Table::Meta, key.as_bytes(), &next.to_be_bytes())?;
+    w.put(Table::META, key.as_bytes(), &next.to_be_bytes())?;
     Ok(format!("Q-{year}-{next:04}"))
 }
 

@@ -281,7 +281,7 @@ fn term_of(key: &[u8]) -> Result<&[u8]> {
 }
 
 fn first_of(key: &[u8]) -> Result<u128> {
-    crate::records::index::id_of_key(key).ok_or_else(corrupt)
+    store::id_of_key(key).ok_or_else(corrupt)
 }
 
 /// The ids, ascending, of the records of search kind `kind` that have, for every word of
@@ -370,7 +370,7 @@ fn scan_table(
     mut f: impl FnMut(&[u8], u128, u8) -> Result<Flow>,
 ) -> Result<bool> {
     let mut stopped = false;
-    r.scan_prefix(Table::Search, prefix, false, |key, block| {
+    r.scan_prefix(Table::SEARCH, prefix, false, |key, block| {
         let first = first_of(key)?;
         // The term runs up to the 0x00 before the 16 id bytes.
         let term = key.get(..key.len() - 17).ok_or_else(corrupt)?;
@@ -403,7 +403,7 @@ pub(crate) fn terms(
     while found.len() <= max {
         let mut term = None;
         r.scan(
-            Table::Search,
+            Table::SEARCH,
             (Bound::Included(&from), upper),
             false,
             |key, _| {
@@ -486,7 +486,7 @@ impl TermReader {
                     Bound::Included(from.as_slice()),
                     Bound::Excluded(&self.end[..]),
                 );
-                r.scan(Table::Search, range, false, |key, block| {
+                r.scan(Table::SEARCH, range, false, |key, block| {
                     if table.len() >= min.max(1) {
                         next = Some(key.to_vec());
                         return Ok(Flow::Break(()));
@@ -595,12 +595,12 @@ pub(crate) fn apply_with(
         merge(&old, &changes[i..end], &mut merged);
         if let Some((first, _)) = &block {
             if merged.first().map(|m| m.0) != Some(*first) {
-                w.remove(Table::Search, &block_key(term, *first))?;
+                w.remove(Table::SEARCH, &block_key(term, *first))?;
             }
         }
         for piece in pieces(&merged, max) {
             encode(piece, &mut value);
-            w.put(Table::Search, &block_key(term, piece[0].0), &value)?;
+            w.put(Table::SEARCH, &block_key(term, piece[0].0), &value)?;
         }
         i = end;
     }
@@ -624,7 +624,7 @@ fn block_of(
     if let Some((first, _)) = &block {
         let after = block_key(term, *first);
         r.scan(
-            Table::Search,
+            Table::SEARCH,
             (Bound::Excluded(&after), Bound::Excluded(term_end)),
             false,
             |k, _| {
@@ -643,7 +643,7 @@ fn edge_block(
     reverse: bool,
 ) -> Result<Option<Block>> {
     let mut block = None;
-    r.scan(Table::Search, range, reverse, |k, v| {
+    r.scan(Table::SEARCH, range, reverse, |k, v| {
         block = Some((first_of(k)?, v.to_vec()));
         Ok(Flow::Break(()))
     })?;
@@ -1008,7 +1008,9 @@ mod tests {
     #[test]
     fn repacking_rewrites_the_older_blocks_alone() {
         let store = Store::open(Location::Memory, None).unwrap();
-        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| Store::create_tables(w, &Table::OWN))
+            .unwrap();
         let far = 1u128 << 90;
         let old = [(10, 1), (11, 8), (far, 9), (far + 300, 2)];
         let single = [(7u128, 4)];
@@ -1017,24 +1019,24 @@ mod tests {
         store
             .write(|w| {
                 w.put(
-                    Table::Search,
+                    Table::SEARCH,
                     &block_key(b"\x01ab\x00", 10),
                     &encode_leb128(&old),
                 )?;
                 // A block of one posting is the same in both forms but for the 0x80.
                 w.put(
-                    Table::Search,
+                    Table::SEARCH,
                     &block_key(b"\x01ab\x00", 7),
                     &encode_leb128(&single),
                 )?;
-                w.put(Table::Search, &block_key(b"\x01ac\x00", 20), &packed)?;
-                w.rewrite(Table::Search, repack)
+                w.put(Table::SEARCH, &block_key(b"\x01ac\x00", 20), &packed)?;
+                w.rewrite(Table::SEARCH, repack)
             })
             .unwrap();
         let blocks = store
             .read(|r| {
                 let mut blocks = Vec::new();
-                r.scan_prefix(Table::Search, b"\x01", false, |k, v| {
+                r.scan_prefix(Table::SEARCH, b"\x01", false, |k, v| {
                     blocks.push((k.to_vec(), v.to_vec()));
                     Ok(Flow::Continue(()))
                 })?;
@@ -1048,8 +1050,8 @@ mod tests {
         assert_eq!(blocks[2].1, packed);
         // Classes of more than four bits cannot be packed: damage, not a silent change.
         let r = store.write(|w| {
-            w.put(Table::Search, &block_key(b"\x01ad\x00", 1), &[0x11])?;
-            w.rewrite(Table::Search, repack)
+            w.put(Table::SEARCH, &block_key(b"\x01ad\x00", 1), &[0x11])?;
+            w.rewrite(Table::SEARCH, repack)
         });
         assert_eq!(r.unwrap_err().code(), "storage");
     }
@@ -1072,7 +1074,7 @@ mod tests {
             .read(|r| {
                 let mut out = BTreeMap::new();
                 let mut blocks = 0;
-                r.scan_prefix(Table::Search, term, false, |_, _| {
+                r.scan_prefix(Table::SEARCH, term, false, |_, _| {
                     blocks += 1;
                     Ok(Flow::Continue(()))
                 })?;
@@ -1096,7 +1098,7 @@ mod tests {
             max in 3usize..40,
         ) {
             let store = Store::open(Location::Memory, None).unwrap();
-            store.write(Store::create_tables).unwrap();
+            store.write(|w| Store::create_tables(w, &Table::OWN)).unwrap();
             let term = b"\x01abc\x00".to_vec();
             // Neighbouring terms must be left alone.
             store.write(|w| apply_with(w, b"\x01abd\x00", vec![(7, 1)], max)).unwrap();
@@ -1112,14 +1114,14 @@ mod tests {
                 if anew {
                     let terms = vec![(term.clone(), changes)];
                     store.write(|w| {
-                        w.rewrite(Table::Search, |old, out| rewrite_with(old, out, terms, max))
+                        w.rewrite(Table::SEARCH, |old, out| rewrite_with(old, out, terms, max))
                     }).unwrap();
                 } else {
                     store.write(|w| apply_with(w, &term, changes, max)).unwrap();
                 }
                 let (found, _) = stored(&store, &term);
                 prop_assert_eq!(&found, &model);
-                store.read(|r| r.scan_prefix(Table::Search, &term, false, |k, v| {
+                store.read(|r| r.scan_prefix(Table::SEARCH, &term, false, |k, v| {
                     let mut n = 0;
                     decode(first_of(k)?, v, |_, _| { n += 1; Ok(Flow::Continue(())) })?;
                     assert!(v.len() <= max || n == 1, "block of {} bytes", v.len());
@@ -1134,7 +1136,9 @@ mod tests {
     #[test]
     fn appending_in_order_fills_blocks() {
         let store = Store::open(Location::Memory, None).unwrap();
-        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| Store::create_tables(w, &Table::OWN))
+            .unwrap();
         let term = b"\x01warszawa\x00";
         for round in 0..20u128 {
             let changes = (0..500u128).map(|i| (round * 500 + i, 8)).collect();

@@ -8,6 +8,7 @@
 //! through [`Reader`] and writes through [`Writer`], implemented by a read snapshot and by a
 //! write transaction alike, so that a query runs unchanged inside a batch.
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
@@ -15,7 +16,6 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
-use crate::records::fields::FieldDef;
 use crate::storage::held::{self, HeldIndex};
 use crate::storage::postings;
 use crate::storage::recent::{self, Recent};
@@ -24,101 +24,66 @@ use crate::values::error::{Error, Result};
 /// What a scan callback returns: go on, or stop early.
 pub(crate) type Flow = ControlFlow<()>;
 
-/// The tables of a CRM file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Table {
-    /// Schema version and other file-wide settings.
-    Meta,
-    Contacts,
-    Companies,
-    Employments,
-    Relations,
-    RelationTypes,
-    FieldDefs,
-    /// Every secondary index, one leading byte per index.
-    Index,
-    /// Full-text search terms.
-    Search,
-    Leads,
-    Deals,
-    /// The stage changes of deals, by their own time-ordered key.
-    StageChanges,
-    Pipelines,
-    Products,
-    PriceLists,
-    Quotes,
-    /// Exchange rates, keyed by currency pair then date.
-    Rates,
-    /// Calls, meetings, tasks, notes, emails.
-    Activities,
-    Calendars,
-    /// What changed in records, by their own time-ordered key.
-    Changes,
-    /// The index and posting changes of recent small commits (see `recent.rs`).
-    Recent,
+/// A table of a CRM file: its name in the file, and its slot among the tables a transaction
+/// keeps open. The storage layer declares its own four ([`Table::META`], [`Table::INDEX`],
+/// [`Table::SEARCH`], [`Table::RECENT`]); the tables of records are declared above it
+/// (`records/tables.rs`), which also checks that no two tables share a name or a slot.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Table {
+    name: &'static str,
+    slot: u8,
 }
 
-const TABLE_COUNT: usize = 21;
+/// How many tables a file may have: the slots of the tables a transaction keeps open.
+pub(crate) const MAX_TABLES: usize = 32;
+
+impl PartialEq for Table {
+    fn eq(&self, other: &Table) -> bool {
+        self.slot == other.slot
+    }
+}
+
+impl Eq for Table {}
 
 impl Table {
-    pub(crate) const ALL: [Table; TABLE_COUNT] = [
-        Table::Meta,
-        Table::Contacts,
-        Table::Companies,
-        Table::Employments,
-        Table::Relations,
-        Table::RelationTypes,
-        Table::FieldDefs,
-        Table::Index,
-        Table::Search,
-        Table::Leads,
-        Table::Deals,
-        Table::StageChanges,
-        Table::Pipelines,
-        Table::Products,
-        Table::PriceLists,
-        Table::Quotes,
-        Table::Rates,
-        Table::Activities,
-        Table::Calendars,
-        Table::Changes,
-        Table::Recent,
-    ];
+    /// A table named `name` in the file, kept open in slot `slot` (below [`MAX_TABLES`],
+    /// unique in the file).
+    pub(crate) const fn new(name: &'static str, slot: u8) -> Table {
+        assert!((slot as usize) < MAX_TABLES, "a table slot is out of range");
+        Table { name, slot }
+    }
 
+    /// Schema version and other file-wide settings.
+    pub(crate) const META: Table = Table::new("meta", 0);
+    /// Every secondary index, one leading byte per index.
+    pub(crate) const INDEX: Table = Table::new("index", 7);
+    /// Full-text search terms, as posting lists (see `postings.rs`).
+    pub(crate) const SEARCH: Table = Table::new("search", 8);
+    /// The index and posting changes of recent small commits (see `recent.rs`).
+    pub(crate) const RECENT: Table = Table::new("recent", 20);
+
+    /// The tables of the storage layer itself.
+    #[cfg(test)]
+    pub(crate) const OWN: [Table; 4] = [Table::META, Table::INDEX, Table::SEARCH, Table::RECENT];
+
+    /// The name of the table in the file.
     pub(crate) fn name(self) -> &'static str {
-        match self {
-            Table::Meta => "meta",
-            Table::Contacts => "contacts",
-            Table::Companies => "companies",
-            Table::Employments => "employments",
-            Table::Relations => "relations",
-            Table::RelationTypes => "relation_types",
-            Table::FieldDefs => "field_defs",
-            Table::Index => "index",
-            Table::Search => "search",
-            Table::Leads => "leads",
-            Table::Deals => "deals",
-            Table::StageChanges => "stage_changes",
-            Table::Pipelines => "pipelines",
-            Table::Products => "products",
-            Table::PriceLists => "price_lists",
-            Table::Quotes => "quotes",
-            Table::Rates => "rates",
-            Table::Activities => "activities",
-            Table::Calendars => "calendars",
-            Table::Changes => "changes",
-            Table::Recent => "recent",
-        }
+        self.name
+    }
+
+    /// The slot of the table among those a transaction keeps open.
+    pub(crate) fn slot(self) -> usize {
+        usize::from(self.slot)
     }
 
     fn def(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
-        TableDefinition::new(self.name())
-    }
-
-    fn slot(self) -> usize {
-        self as usize
+        TableDefinition::new(self.name)
     }
 }
+
+/// A value decoded from a table that a write transaction keeps for later reads, until that
+/// table is written ([`Reader::kept`]).
+pub(crate) type Kept = Arc<dyn Any + Send + Sync>;
 
 /// Read access, shared by snapshots and write transactions.
 pub(crate) trait Reader {
@@ -149,16 +114,15 @@ pub(crate) trait Reader {
     /// them already; posting-list readers ([`postings::scan`]) merge their postings.
     fn recent(&mut self) -> Result<Arc<Recent>>;
 
-    /// The custom field definitions of the record kind with code `kind` that this reader
-    /// keeps, if any. Every create and edit of a record reads its kind's definitions, so a
-    /// write transaction keeps those it has read ([`Reader::keep_defs`]) until it writes the
-    /// `field_defs` table; a snapshot keeps none.
-    fn kept_defs(&mut self, _kind: u8) -> Option<Arc<[FieldDef]>> {
+    /// The value kept under `key` for table `t` by this reader, if any. A write transaction
+    /// keeps what [`Reader::keep`] offers it (decoded values that every write reads, such as a
+    /// record kind's custom field definitions) until it writes `t`; a snapshot keeps none.
+    fn kept(&mut self, _t: Table, _key: u8) -> Option<Kept> {
         None
     }
 
-    /// Offers the definitions just read of the record kind with code `kind` for keeping.
-    fn keep_defs(&mut self, _kind: u8, _defs: &Arc<[FieldDef]>) {}
+    /// Offers `value`, just decoded from table `t`, for keeping under `key`.
+    fn keep(&mut self, _t: Table, _key: u8, _value: Kept) {}
 
     /// Whether `key` is present.
     fn contains(&mut self, t: Table, key: &[u8]) -> Result<bool> {
@@ -191,7 +155,7 @@ pub(crate) trait Reader {
         group: &[u8],
         f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        self.scan_prefix(Table::Index, group, false, f)
+        self.scan_prefix(Table::INDEX, group, false, f)
     }
 }
 
@@ -289,7 +253,7 @@ pub(crate) fn range_is_empty(range: &(Bound<&[u8]>, Bound<&[u8]>)) -> bool {
 /// A consistent read-only snapshot of the database.
 pub(crate) struct ReadTx {
     tx: redb::ReadTransaction,
-    tables: [Option<redb::ReadOnlyTable<&'static [u8], &'static [u8]>>; TABLE_COUNT],
+    tables: [Option<redb::ReadOnlyTable<&'static [u8], &'static [u8]>>; MAX_TABLES],
     /// The recent changes as of this snapshot.
     recent: Arc<Recent>,
     /// The store's [`Idle::generation`] when the snapshot began.
@@ -314,7 +278,7 @@ impl Reader for ReadTx {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
-        if t == Table::Index {
+        if t == Table::INDEX {
             match self.recent.index.get(key) {
                 Some(true) => return f(&[]).map(Some),
                 Some(false) => return Ok(None),
@@ -331,7 +295,7 @@ impl Reader for ReadTx {
         reverse: bool,
         mut f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        if t == Table::Index && !self.recent.index.is_empty() {
+        if t == Table::INDEX && !self.recent.index.is_empty() {
             let recent = Arc::clone(&self.recent);
             let held = held::map_range(&recent.index, range, reverse);
             return scan_merged(self.table(t)?, held, range, reverse, &mut f);
@@ -395,15 +359,15 @@ fn spill_name(n: usize) -> String {
 /// everything to the tables.
 pub(crate) struct WriteTx<'t> {
     tx: &'t redb::WriteTransaction,
-    tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; TABLE_COUNT],
+    tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; MAX_TABLES],
     mutations: u64,
     postings: foldhash::HashMap<Vec<u8>, Vec<postings::Change>>,
     postings_held: usize,
     /// Held `index` changes: key → present (added) or not (removed).
     index: HeldIndex,
-    /// The custom field definitions read, by record kind code, until a write of the
-    /// `field_defs` table ([`Reader::kept_defs`]).
-    defs: Vec<(u8, Arc<[FieldDef]>)>,
+    /// Values decoded from tables, by table and key, until that table is written
+    /// ([`Reader::kept`]).
+    kept: Vec<(Table, u8, Kept)>,
     /// The recent changes not folded into the tables; empty once folded.
     recent: Arc<Recent>,
     /// Whether this transaction folded the recent changes into what it holds, so that the
@@ -462,12 +426,12 @@ impl<'t> WriteTx<'t> {
     fn new(tx: &'t redb::WriteTransaction, recent: Arc<Recent>, limits: Limits) -> Self {
         WriteTx {
             tx,
-            tables: [const { None }; TABLE_COUNT],
+            tables: [const { None }; MAX_TABLES],
             mutations: 0,
             postings: foldhash::HashMap::default(),
             postings_held: 0,
             index: HeldIndex::new(limits.index_fresh),
-            defs: Vec::new(),
+            kept: Vec::new(),
             recent,
             folded: false,
             direct: false,
@@ -544,7 +508,7 @@ impl<'t> WriteTx<'t> {
                 }
             }
             let key = self.recent.last + 1;
-            self.table(Table::Recent)?
+            self.table(Table::RECENT)?
                 .insert(&key.to_be_bytes()[..], value.as_slice())?;
             return Ok(RecentAfter::Add(key, value));
         }
@@ -552,7 +516,7 @@ impl<'t> WriteTx<'t> {
         self.fold();
         self.flush()?;
         if had_commits {
-            self.table(Table::Recent)?.retain(|_, _| false)?;
+            self.table(Table::RECENT)?.retain(|_, _| false)?;
         }
         Ok(RecentAfter::Folded)
     }
@@ -571,8 +535,8 @@ impl<'t> WriteTx<'t> {
             return Ok(());
         }
         let held = self.index.take();
-        if self.anew(Table::Index, held.len(), last)? {
-            return self.rewrite(Table::Index, |old, out| {
+        if self.anew(Table::INDEX, held.len(), last)? {
+            return self.rewrite(Table::INDEX, |old, out| {
                 let mut held = held.iter().peekable();
                 while let Some(entry) = old.next()? {
                     let key = entry.key();
@@ -594,7 +558,7 @@ impl<'t> WriteTx<'t> {
                 Ok(())
             });
         }
-        let table = self.table(Table::Index)?;
+        let table = self.table(Table::INDEX)?;
         for (key, present) in held.iter() {
             if present {
                 table.insert(key, &[][..])?;
@@ -631,8 +595,8 @@ impl<'t> WriteTx<'t> {
         if self.spills > 0 {
             return self.merge_spills(terms);
         }
-        if self.anew(Table::Search, held, last)? {
-            return self.rewrite(Table::Search, |old, out| postings::rewrite(old, out, terms));
+        if self.anew(Table::SEARCH, held, last)? {
+            return self.rewrite(Table::SEARCH, |old, out| postings::rewrite(old, out, terms));
         }
         for (term, changes) in terms {
             postings::apply(self, &term, changes)?;
@@ -654,7 +618,7 @@ impl<'t> WriteTx<'t> {
     fn spill_postings(&mut self) -> Result<()> {
         self.fold();
         let share = self.limits.rewrite_share;
-        let len = self.table(Table::Search)?.len()?;
+        let len = self.table(Table::SEARCH)?.len()?;
         let worth = share > 0 && (self.postings_held as u64).saturating_mul(share) >= len;
         if !worth && self.spills == 0 {
             return self.flush_postings();
@@ -691,7 +655,7 @@ impl<'t> WriteTx<'t> {
         for name in &names {
             tables.push(tx.open_table(TableDefinition::<&[u8], &[u8]>::new(name))?);
         }
-        self.rewrite(Table::Search, |old, out| {
+        self.rewrite(Table::SEARCH, |old, out| {
             let mut spills: Vec<Entries<'_, '_>> = tables.iter_mut().map(Entries::new).collect();
             postings::merge_spills(old, &mut spills, out, terms)
         })?;
@@ -705,19 +669,19 @@ impl<'t> WriteTx<'t> {
     /// Readies table `t` for a put or remove in this transaction: the held `index` changes
     /// are written first (a write must land over them), the recent changes are folded in and
     /// spills merged before the `search` table is written directly (the direct write is the
-    /// newer), and the kept custom field definitions are dropped before `field_defs` changes.
+    /// newer), and the values kept from `t` are dropped ([`Reader::kept`]).
     fn before_write(&mut self, t: Table) -> Result<()> {
         self.mutations += 1;
-        match t {
-            Table::Index => self.flush_index()?,
-            Table::Search => {
-                self.fold();
-                if self.spills > 0 {
-                    self.flush_postings()?;
-                }
+        if t == Table::INDEX {
+            self.flush_index()?;
+        } else if t == Table::SEARCH {
+            self.fold();
+            if self.spills > 0 {
+                self.flush_postings()?;
             }
-            Table::FieldDefs => self.defs.clear(),
-            _ => {}
+        }
+        if !self.kept.is_empty() {
+            self.kept.retain(|(kt, _, _)| *kt != t);
         }
         Ok(())
     }
@@ -727,7 +691,7 @@ impl<'t> WriteTx<'t> {
         &mut self,
         t: Table,
     ) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
-        if t == Table::Search {
+        if t == Table::SEARCH {
             self.flush_postings()?;
         }
         self.table(t)
@@ -745,7 +709,7 @@ impl<'t> WriteTx<'t> {
     /// by key fills the leaves too, but each insert descends the tree, and that took a
     /// quarter of the instructions of an import of 30,000 contacts.
     fn anew(&mut self, t: Table, changes: usize, last: bool) -> Result<bool> {
-        let slot = usize::from(t == Table::Search);
+        let slot = usize::from(t == Table::SEARCH);
         if last && std::mem::take(&mut self.spilled[slot]) {
             return Ok(true);
         }
@@ -799,7 +763,7 @@ impl<'t> WriteTx<'t> {
         reverse: bool,
         mut f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        let t = Table::Index;
+        let t = Table::INDEX;
         let held = held && !self.index.is_empty();
         if !held && self.recent.index.is_empty() {
             return scan_table(&*self.table_to_read(t)?, range, reverse, &mut f);
@@ -829,14 +793,14 @@ impl<'t> WriteTx<'t> {
 }
 
 impl Reader for WriteTx<'_> {
-    fn kept_defs(&mut self, kind: u8) -> Option<Arc<[FieldDef]>> {
-        let (_, defs) = self.defs.iter().find(|(k, _)| *k == kind)?;
-        Some(Arc::clone(defs))
+    fn kept(&mut self, t: Table, key: u8) -> Option<Kept> {
+        let (_, _, value) = self.kept.iter().find(|(kt, k, _)| *kt == t && *k == key)?;
+        Some(Arc::clone(value))
     }
 
-    fn keep_defs(&mut self, kind: u8, defs: &Arc<[FieldDef]>) {
-        self.defs.retain(|(k, _)| *k != kind);
-        self.defs.push((kind, Arc::clone(defs)));
+    fn keep(&mut self, t: Table, key: u8, value: Kept) {
+        self.kept.retain(|(kt, k, _)| *kt != t || *k != key);
+        self.kept.push((t, key, value));
     }
 
     fn get<T>(
@@ -845,7 +809,7 @@ impl Reader for WriteTx<'_> {
         key: &[u8],
         f: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<Option<T>> {
-        if t == Table::Index {
+        if t == Table::INDEX {
             match self
                 .index
                 .get(key)
@@ -866,7 +830,7 @@ impl Reader for WriteTx<'_> {
         reverse: bool,
         mut f: impl FnMut(&[u8], &[u8]) -> Result<Flow>,
     ) -> Result<()> {
-        if t == Table::Index {
+        if t == Table::INDEX {
             return self.scan_index(range, true, reverse, f);
         }
         scan_table(&*self.table_to_read(t)?, range, reverse, &mut f)
@@ -884,7 +848,7 @@ impl Reader for WriteTx<'_> {
     }
 
     fn len(&mut self, t: Table) -> Result<u64> {
-        if t == Table::Index {
+        if t == Table::INDEX {
             self.flush_index()?;
         }
         Ok(self.table_to_read(t)?.len()?)
@@ -1060,22 +1024,18 @@ impl Writer for WriteTx<'_> {
     }
 }
 
-/// The highest key of the record tables, read as an id: the floor for minting new ones.
-pub(crate) fn highest_id(r: &mut impl Reader) -> Result<u128> {
+/// The record id at the end of an index or search key.
+pub(crate) fn id_of_key(key: &[u8]) -> Option<u128> {
+    let start = key.len().checked_sub(16)?;
+    let bytes: [u8; 16] = key.get(start..)?.try_into().ok()?;
+    Some(u128::from_be_bytes(bytes))
+}
+
+/// The highest key of `tables` (record tables, keyed by id), read as an id: the floor for
+/// minting new ones.
+pub(crate) fn highest_id(r: &mut impl Reader, tables: &[Table]) -> Result<u128> {
     let mut highest = 0u128;
-    for t in [
-        Table::Contacts,
-        Table::Companies,
-        Table::Employments,
-        Table::Relations,
-        Table::Leads,
-        Table::Deals,
-        Table::StageChanges,
-        Table::Pipelines,
-        Table::Products,
-        Table::PriceLists,
-        Table::Quotes,
-    ] {
+    for &t in tables {
         r.scan(t, (Bound::Unbounded, Bound::Unbounded), true, |k, _| {
             if let Ok(bytes) = <[u8; 16]>::try_from(k) {
                 highest = highest.max(u128::from_be_bytes(bytes));
@@ -1155,11 +1115,12 @@ impl redb::StorageBackend for MemoryBackend {
     }
 }
 
-/// Copies every table that `r` sees into a new database and returns its bytes: a compact,
+/// Copies `tables` as `r` sees them into a new database and returns its bytes: a compact,
 /// cleanly closed file that [`Location::Bytes`] (or a file) opens again. `step` is called once
 /// per entry copied and may stop the copy with an error.
 pub(crate) fn copy_to_bytes(
     r: &mut impl Reader,
+    tables: &[Table],
     mut step: impl FnMut() -> Result<()>,
 ) -> Result<Vec<u8>> {
     let memory = MemoryBackend::default();
@@ -1175,9 +1136,9 @@ pub(crate) fn copy_to_bytes(
                     ..Limits::default()
                 },
             );
-            for t in Table::ALL {
+            for &t in tables {
                 copy.table(t)?;
-                if t == Table::Recent {
+                if t == Table::RECENT {
                     // Folded into the copy's tables below.
                     continue;
                 }
@@ -1363,7 +1324,7 @@ impl Store {
                 let generation = self.idle().generation;
                 ReadTx {
                     tx: self.db().begin_read()?,
-                    tables: [const { None }; TABLE_COUNT],
+                    tables: [const { None }; MAX_TABLES],
                     recent: Arc::clone(&recent),
                     generation,
                 }
@@ -1438,8 +1399,8 @@ impl Store {
     }
 
     /// Opens every table in `w` so that later read snapshots find them all.
-    pub(crate) fn create_tables(w: &mut WriteTx<'_>) -> Result<()> {
-        for t in Table::ALL {
+    pub(crate) fn create_tables(w: &mut WriteTx<'_>, tables: &[Table]) -> Result<()> {
+        for &t in tables {
             w.table(t)?;
         }
         Ok(())
@@ -1450,7 +1411,7 @@ impl Store {
 /// table yet).
 fn load_recent(db: &redb::Database) -> Result<Recent> {
     let tx = db.begin_read()?;
-    let table = match tx.open_table(Table::Recent.def()) {
+    let table = match tx.open_table(Table::RECENT.def()) {
         Ok(table) => table,
         Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Recent::default()),
         Err(e) => return Err(e.into()),
@@ -1533,7 +1494,7 @@ mod tests {
             ranges in prop::collection::vec((0u8..70, 0u8..70, 0usize..4, any::<bool>(), 1usize..8), 1..12),
         ) {
             let store = Store::open(Location::Memory, None).unwrap();
-            store.write(Store::create_tables).unwrap();
+            store.write(|w| Store::create_tables(w, &Table::OWN)).unwrap();
             store.write(|w| {
                 for &n in &committed { w.index_add(&key(n))?; }
                 Ok(())
@@ -1565,7 +1526,7 @@ mod tests {
                 }
                 check(&mut |range, reverse, limit| {
                     let mut seen = Vec::new();
-                    w.scan(Table::Index, range, reverse, |k, v| {
+                    w.scan(Table::INDEX, range, reverse, |k, v| {
                         assert!(v.is_empty());
                         seen.push(k.to_vec());
                         Ok(if seen.len() < limit { Flow::Continue(()) } else { Flow::Break(()) })
@@ -1573,15 +1534,15 @@ mod tests {
                     seen
                 }, &model);
                 for n in 0u8..64 {
-                    assert_eq!(w.contains(Table::Index, &key(n))?, model.contains(&key(n)));
+                    assert_eq!(w.contains(Table::INDEX, &key(n))?, model.contains(&key(n)));
                 }
-                assert_eq!(w.len(Table::Index)?, model.len() as u64);
+                assert_eq!(w.len(Table::INDEX)?, model.len() as u64);
                 Ok(())
             }).unwrap();
             store.read(|r| {
                 check(&mut |range, reverse, limit| {
                     let mut seen = Vec::new();
-                    r.scan(Table::Index, range, reverse, |k, _| {
+                    r.scan(Table::INDEX, range, reverse, |k, _| {
                         seen.push(k.to_vec());
                         Ok(if seen.len() < limit { Flow::Continue(()) } else { Flow::Break(()) })
                     }).unwrap();
@@ -1617,7 +1578,7 @@ mod tests {
             store.set_held(held);
             store.set_index_fresh(fresh);
             store.set_recent_max(30);
-            store.write(Store::create_tables).unwrap();
+            store.write(|w| Store::create_tables(w, &Table::OWN)).unwrap();
             let mut model: BTreeSet<Vec<u8>> = BTreeSet::new();
             let groups: Vec<Vec<u8>> =
                 (0u8..3).flat_map(|b| (0u8..6).map(move |v| vec![b, v])).collect();
@@ -1688,13 +1649,13 @@ mod tests {
 
     fn index_keys(r: &mut impl Reader) -> Vec<Vec<u8>> {
         let mut keys = Vec::new();
-        r.scan_prefix(Table::Index, &[], false, |k, _| {
+        r.scan_prefix(Table::INDEX, &[], false, |k, _| {
             keys.push(k.to_vec());
             Ok(Flow::Continue(()))
         })
         .unwrap();
         let mut reversed = Vec::new();
-        r.scan_prefix(Table::Index, &[], true, |k, _| {
+        r.scan_prefix(Table::INDEX, &[], true, |k, _| {
             reversed.push(k.to_vec());
             Ok(Flow::Continue(()))
         })
@@ -1703,7 +1664,7 @@ mod tests {
         assert_eq!(keys, reversed);
         for k in 0u8..40 {
             assert_eq!(
-                r.contains(Table::Index, &key(k)).unwrap(),
+                r.contains(Table::INDEX, &key(k)).unwrap(),
                 keys.contains(&key(k))
             );
         }
@@ -1755,7 +1716,7 @@ mod tests {
                 store
             };
             let mut store = open();
-            store.write(Store::create_tables).unwrap();
+            store.write(|w| Store::create_tables(w, &Table::OWN)).unwrap();
             let mut index: BTreeSet<Vec<u8>> = BTreeSet::new();
             let mut posts: BTreeMap<(Vec<u8>, u128), u8> = BTreeMap::new();
             let model = |index: &BTreeSet<Vec<u8>>, posts: &BTreeMap<(Vec<u8>, u128), u8>| {
@@ -1802,7 +1763,7 @@ mod tests {
                 let recent = store.recent_now().len();
                 prop_assert!(recent <= max, "{} recent changes over {}", recent, max);
             }
-            let backup = store.read(|r| copy_to_bytes(r, || Ok(()))).unwrap();
+            let backup = store.read(|r| copy_to_bytes(r, &Table::OWN, || Ok(()))).unwrap();
             let copy = Store::open(Location::Bytes(backup), None).unwrap();
             prop_assert!(copy.recent_now().is_empty());
             prop_assert_eq!(copy.read(|r| Ok(contents(r))).unwrap(), model(&index, &posts));
@@ -1830,7 +1791,9 @@ mod tests {
             let mut store = Store::open(Location::Memory, None).unwrap();
             store.set_held(4_000);
             store.set_rewrite_share(share);
-            store.write(Store::create_tables).unwrap();
+            store
+                .write(|w| Store::create_tables(w, &Table::OWN))
+                .unwrap();
             store
                 .write(|w| {
                     for i in 0..40_000u32 {
@@ -1843,8 +1806,8 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-            assert_eq!(store.read(|r| r.len(Table::Index)).unwrap(), 40_000);
-            (pages(&store, Table::Index), pages(&store, Table::Search))
+            assert_eq!(store.read(|r| r.len(Table::INDEX)).unwrap(), 40_000);
+            (pages(&store, Table::INDEX), pages(&store, Table::SEARCH))
         };
         let (index, search) = fill(16);
         let (index_in_place, search_in_place) = fill(0);
@@ -1866,7 +1829,9 @@ mod tests {
     #[test]
     fn posting_blocks_fill_their_leaves() {
         let store = Store::open(Location::Memory, None).unwrap();
-        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| Store::create_tables(w, &Table::OWN))
+            .unwrap();
         store
             .write(|w| {
                 for i in 1..=300_000u128 {
@@ -1875,7 +1840,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let stats = stats(&store, Table::Search);
+        let stats = stats(&store, Table::SEARCH);
         let used = stats.stored_bytes() + stats.metadata_bytes();
         let held = stats.leaf_pages() * 4096;
         assert!(used * 100 > held * 95, "{used} bytes in {held}");
@@ -1892,22 +1857,24 @@ mod tests {
     #[test]
     fn a_read_keeps_its_snapshot_for_the_next_until_a_commit() {
         let store = Store::open(Location::Memory, None).unwrap();
-        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| Store::create_tables(w, &Table::OWN))
+            .unwrap();
         let get = |store: &Store| {
             store
-                .read(|r| r.get(Table::Meta, b"a", |v| Ok(v.to_vec())))
+                .read(|r| r.get(Table::META, b"a", |v| Ok(v.to_vec())))
                 .unwrap()
         };
         assert_eq!(get(&store), None);
         assert!(store.idle().snapshot.is_some(), "kept for the next read");
         store
-            .write(|w| w.put(Table::Meta, b"a", b"1").map(drop))
+            .write(|w| w.put(Table::META, b"a", b"1").map(drop))
             .unwrap();
         assert!(store.idle().snapshot.is_none(), "dropped by the commit");
         assert_eq!(get(&store), Some(b"1".to_vec()));
         // A read during which a write commits does not keep its (older) snapshot.
         store
-            .read(|_| store.write(|w| w.put(Table::Meta, b"a", b"2").map(drop)))
+            .read(|_| store.write(|w| w.put(Table::META, b"a", b"2").map(drop)))
             .unwrap();
         assert!(store.idle().snapshot.is_none());
         assert_eq!(get(&store), Some(b"2".to_vec()));
@@ -1920,22 +1887,24 @@ mod tests {
     #[test]
     fn reads_see_a_snapshot_and_writes_roll_back_on_error() {
         let store = Store::open(Location::Memory, None).unwrap();
-        store.write(Store::create_tables).unwrap();
+        store
+            .write(|w| Store::create_tables(w, &Table::OWN))
+            .unwrap();
         store
             .write(|w| {
-                w.put(Table::Meta, b"a", b"1")?;
-                w.put(Table::Meta, b"b", b"2").map(drop)
+                w.put(Table::META, b"a", b"1")?;
+                w.put(Table::META, b"b", b"2").map(drop)
             })
             .unwrap();
         let failed: Result<()> = store.write(|w| {
-            w.put(Table::Meta, b"c", b"3")?;
+            w.put(Table::META, b"c", b"3")?;
             Err(Error::validation("x", "refused"))
         });
         assert!(failed.is_err());
         let mut seen = Vec::new();
         store
             .read(|r| {
-                r.scan_prefix(Table::Meta, b"", false, |k, v| {
+                r.scan_prefix(Table::META, b"", false, |k, v| {
                     seen.push((k.to_vec(), v.to_vec()));
                     Ok(Flow::Continue(()))
                 })
@@ -1952,7 +1921,7 @@ mod tests {
             .read(|r| {
                 let mut n = 0;
                 r.scan(
-                    Table::Meta,
+                    Table::META,
                     (Bound::Included(b"b"), Bound::Excluded(b"a")),
                     false,
                     |_, _| {

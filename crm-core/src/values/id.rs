@@ -13,6 +13,7 @@ use std::str::FromStr;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::values::error::{Error, Result};
 
@@ -377,12 +378,12 @@ pub enum RecordRef {
 
 impl RecordRef {
     /// The kind of record referred to.
-    pub fn kind(self) -> crate::RecordKind {
+    pub fn kind(self) -> RecordKind {
         match self {
-            RecordRef::Contact(_) => crate::RecordKind::Contact,
-            RecordRef::Company(_) => crate::RecordKind::Company,
-            RecordRef::Lead(_) => crate::RecordKind::Lead,
-            RecordRef::Deal(_) => crate::RecordKind::Deal,
+            RecordRef::Contact(_) => RecordKind::Contact,
+            RecordRef::Company(_) => RecordKind::Company,
+            RecordRef::Lead(_) => RecordKind::Lead,
+            RecordRef::Deal(_) => RecordKind::Deal,
         }
     }
 
@@ -404,12 +405,12 @@ impl RecordRef {
         out
     }
 
-    pub(crate) fn from_parts(kind: crate::RecordKind, raw: u128) -> RecordRef {
+    pub(crate) fn from_parts(kind: RecordKind, raw: u128) -> RecordRef {
         match kind {
-            crate::RecordKind::Contact => RecordRef::Contact(Id::from_u128(raw)),
-            crate::RecordKind::Company => RecordRef::Company(Id::from_u128(raw)),
-            crate::RecordKind::Lead => RecordRef::Lead(Id::from_u128(raw)),
-            crate::RecordKind::Deal => RecordRef::Deal(Id::from_u128(raw)),
+            RecordKind::Contact => RecordRef::Contact(Id::from_u128(raw)),
+            RecordKind::Company => RecordRef::Company(Id::from_u128(raw)),
+            RecordKind::Lead => RecordRef::Lead(Id::from_u128(raw)),
+            RecordKind::Deal => RecordRef::Deal(Id::from_u128(raw)),
         }
     }
 }
@@ -504,7 +505,7 @@ impl<'b, C> minicbor::Decode<'b, C> for RecordRef {
         let bad = || minicbor::decode::Error::message("a record reference has 17 bytes");
         let bytes: [u8; 17] = d.bytes()?.try_into().map_err(|_| bad())?;
         let [code, rest @ ..] = bytes;
-        let kind = crate::RecordKind::from_code(code).ok_or_else(bad)?;
+        let kind = RecordKind::from_code(code).ok_or_else(bad)?;
         Ok(RecordRef::from_parts(kind, u128::from_be_bytes(rest)))
     }
 }
@@ -539,6 +540,95 @@ const ID_HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
 /// A hash map keyed by raw record ids ([`IdHasher`]).
 pub(crate) type IdMap<V> =
     std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// The kinds of records that carry custom fields and take part in relations and search.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    minicbor::Encode,
+    minicbor::Decode,
+)]
+#[serde(rename_all = "snake_case")]
+#[cbor(index_only)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RecordKind {
+    /// A person.
+    #[n(1)]
+    Contact,
+    /// An organisation.
+    #[n(2)]
+    Company,
+    /// A prospect not yet qualified into a contact, company and deal.
+    #[n(3)]
+    Lead,
+    /// A sales opportunity in a pipeline.
+    #[n(4)]
+    Deal,
+}
+
+impl RecordKind {
+    /// Every kind, in code order.
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Contact,
+        RecordKind::Company,
+        RecordKind::Lead,
+        RecordKind::Deal,
+    ];
+
+    /// The lower-case name: `contact`, `company`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Contact => "contact",
+            RecordKind::Company => "company",
+            RecordKind::Lead => "lead",
+            RecordKind::Deal => "deal",
+        }
+    }
+
+    /// The one-byte code used in keys. Part of the file format.
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            RecordKind::Contact => 1,
+            RecordKind::Company => 2,
+            RecordKind::Lead => 3,
+            RecordKind::Deal => 4,
+        }
+    }
+
+    pub(crate) fn from_code(code: u8) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for RecordKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        RecordKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                Error::validation(
+                    "kind",
+                    "is not a record kind (contact, company, lead, deal)",
+                )
+            })
+    }
+}
 
 #[cfg(test)]
 mod tests {
