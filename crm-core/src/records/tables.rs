@@ -67,7 +67,7 @@ pub(crate) const ALL: [Table; 21] = [
 
 /// The tables keyed by ids minted by the library (stage ids live inside pipelines): their
 /// highest key is the floor for minting new ids.
-pub(crate) const MINTED: [Table; 11] = [
+pub(crate) const MINTED: [Table; 14] = [
     CONTACTS,
     COMPANIES,
     EMPLOYMENTS,
@@ -79,6 +79,9 @@ pub(crate) const MINTED: [Table; 11] = [
     PRODUCTS,
     PRICE_LISTS,
     QUOTES,
+    ACTIVITIES,
+    CALENDARS,
+    CHANGES,
 ];
 
 /// The table of the records of a kind.
