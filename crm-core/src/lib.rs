@@ -54,8 +54,8 @@ pub use activities::calendar::{
 };
 pub use activities::recurrence::{Frequency, Recurrence, Weekday};
 pub use activities::timeline::{
-    ChannelCount, Journey, RecordChange, TimelineEntry, TimelineEntryKind, TimelinePage,
-    TimelineQuery, Touchpoint,
+    ChannelCount, Journey, TimelineEntry, TimelineEntryKind, TimelinePage, TimelineQuery,
+    Touchpoint,
 };
 pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
 pub use api::integrity::IntegrityReport;
@@ -72,6 +72,7 @@ pub use queries::query::{
     DealQuery, LeadFilter, LeadQuery, ListQuery, Op, Page, Sort, SortBy, TimeRange,
 };
 pub use queries::search::{SearchHit, SearchQuery};
+pub use records::changes::RecordChange;
 pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
 pub use records::migrate::SCHEMA_VERSION;
 

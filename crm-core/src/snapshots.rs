@@ -16,10 +16,10 @@ use crate::activities::activity::{
 };
 use crate::activities::calendar::Calendar;
 use crate::activities::recurrence::{Frequency, Recurrence, Weekday};
-use crate::activities::timeline::RecordChange;
 use crate::people::company::{Company, CompanySize, RelationshipKind};
 use crate::people::contact::{Contact, Email, Phone};
 use crate::people::relation::{Employment, Relation, RelationType};
+use crate::records::changes::RecordChange;
 use crate::records::codec;
 use crate::records::fields::{FieldDef, FieldKind, FieldValue};
 use crate::sales::deal::{Deal, DealContact, StageChange};

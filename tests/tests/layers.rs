@@ -37,8 +37,6 @@ const KNOWN: &[&str] = &[
     "records/migrate.rs -> api",
     "records/migrate.rs -> people",
     "records/migrate.rs -> sales",
-    "records/record.rs -> activities",
-    "sales/deal.rs -> activities",
 ];
 
 fn src() -> PathBuf {

@@ -21,7 +21,7 @@ use crate::storage::store::{self, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, CalendarId, ContactId, RecordRef};
-use crate::{queries::query, storage::postings, values::input, values::normalize, values::text};
+use crate::{storage::postings, values::input, values::normalize, values::text};
 
 /// What kind of exchange an activity is.
 #[derive(
@@ -933,7 +933,7 @@ fn check_uid(r: &mut impl Reader, a: &Activity) -> Result<()> {
 
 /// The activity with an iCalendar UID.
 pub(crate) fn by_uid(r: &mut impl Reader, uid: &str) -> Result<Option<Activity>> {
-    let ids = query::ids_with_prefix(r, &index::text_prefix(ix::ACTIVITY_UID, uid))?;
+    let ids = index::ids_with_prefix(r, &index::text_prefix(ix::ACTIVITY_UID, uid))?;
     match ids.first() {
         Some(&raw) => record::load(r, raw),
         None => Ok(None),
@@ -1233,7 +1233,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: ActivityId) -> Result<(
 }
 
 fn follow_up_ids(r: &mut impl Reader, id: ActivityId) -> Result<Vec<u128>> {
-    query::ids_with_prefix(r, &index::raw_prefix(ix::ACTIVITY_FOLLOWS, &id.to_bytes()))
+    index::ids_with_prefix(r, &index::raw_prefix(ix::ACTIVITY_FOLLOWS, &id.to_bytes()))
 }
 
 /// The activities a completed one led to, directly.
@@ -1276,7 +1276,7 @@ pub(crate) fn chain(r: &mut impl Reader, id: ActivityId) -> Result<Vec<Activity>
 /// their participants.
 pub(crate) fn forget(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<()> {
     let prefix = index::raw_prefix(ix::ACTIVITY_ON, &rec.key_bytes());
-    let mut ids = query::ids_with_prefix(w, &prefix)?;
+    let mut ids = index::ids_with_prefix(w, &prefix)?;
     ids.sort_unstable();
     ids.dedup();
     for raw in ids {
@@ -1353,7 +1353,7 @@ pub(crate) fn tasks(r: &mut impl Reader, ctx: &Ctx, q: &TaskQuery) -> Result<Vec
             None => Bound::Unbounded,
         },
     };
-    let ids = query::ids_in_range(
+    let ids = index::ids_in_range(
         r,
         (
             Bound::Included(lower.as_slice()),

@@ -25,7 +25,7 @@ use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, CalendarId};
-use crate::{people::contact, queries::query, values::input};
+use crate::{people::contact, values::input};
 
 /// Most event instances one query returns.
 pub(crate) const MAX_INSTANCES: usize = 10_000;
@@ -176,8 +176,8 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: CalendarId) -> Result<(
 /// Every activity of a calendar, in id order.
 fn in_calendar(r: &mut impl Reader, id: CalendarId) -> Result<Vec<Activity>> {
     let scope = activity::calendar_scope(id);
-    let mut ids = query::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA, &scope))?;
-    ids.extend(query::ids_with_prefix(
+    let mut ids = index::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA, &scope))?;
+    ids.extend(index::ids_with_prefix(
         r,
         &index::raw_prefix(ix::AGENDA_SERIES, &scope),
     )?);
@@ -275,7 +275,7 @@ fn occurrences(
             });
         }
     }
-    for raw in query::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA_SERIES, scope))? {
+    for raw in index::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA_SERIES, scope))? {
         let a = activity::get(r, ActivityId::from_u128(raw))?;
         if !include_cancelled && a.status == ActivityStatus::Cancelled {
             continue;
@@ -472,14 +472,14 @@ pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Ve
     index::push_instant(&mut lower, q.from);
     let mut upper = vec![ix::REMINDER];
     index::push_instant(&mut upper, q.until);
-    let mut ids = query::ids_in_range(
+    let mut ids = index::ids_in_range(
         r,
         (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
         false,
     )?;
     ids.sort_unstable();
     ids.dedup();
-    ids.extend(query::ids_with_prefix(r, &[ix::REMINDER_SERIES])?);
+    ids.extend(index::ids_with_prefix(r, &[ix::REMINDER_SERIES])?);
     let mut out = Vec::new();
     for raw in ids {
         let a = activity::get(r, ActivityId::from_u128(raw))?;

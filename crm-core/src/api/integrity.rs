@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::activities::activity::Activity;
 use crate::activities::calendar::Calendar;
-use crate::activities::timeline::RecordChange;
 use crate::people::company::Company;
 use crate::people::contact::Contact;
 use crate::people::relation::{self, Employment, Relation};
+use crate::records::changes::RecordChange;
 use crate::records::fields;
 use crate::records::index::{self, Entries};
 use crate::records::record::{self, Entity, Record};

@@ -583,7 +583,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: CompanyId) -> Result<()
 
 /// The direct subsidiaries of a company, in id order.
 pub(crate) fn subsidiaries(r: &mut impl Reader, id: CompanyId) -> Result<Vec<Company>> {
-    let ids = query::ids_with_prefix(r, &index::raw_prefix(ix::COMPANY_PARENT, &id.to_bytes()))?;
+    let ids = index::ids_with_prefix(r, &index::raw_prefix(ix::COMPANY_PARENT, &id.to_bytes()))?;
     ids.into_iter()
         .map(|raw| record::require(r, raw, CompanyId::from_u128(raw)))
         .collect()
@@ -609,7 +609,7 @@ pub(crate) fn by_domain(r: &mut impl Reader, domain: &str) -> Result<Vec<Company
     let Ok(domain) = normalize::web_domain(domain) else {
         return Ok(Vec::new());
     };
-    let ids = query::ids_with_prefix(r, &index::text_prefix(ix::COMPANY_DOMAIN, &domain))?;
+    let ids = index::ids_with_prefix(r, &index::text_prefix(ix::COMPANY_DOMAIN, &domain))?;
     let mut out = Vec::with_capacity(ids.len());
     for raw in ids {
         if let Some(c) = record::load::<Company>(r, raw)?.filter(|c| c.archived_at.is_none()) {
@@ -621,12 +621,12 @@ pub(crate) fn by_domain(r: &mut impl Reader, domain: &str) -> Result<Vec<Company
 
 /// Ids of companies of a relationship kind (used by listings).
 pub(crate) fn ids_of_kind(r: &mut impl Reader, kind: RelationshipKind) -> Result<Vec<u128>> {
-    query::ids_with_prefix(r, &index::raw_prefix(ix::COMPANY_KIND, &[kind.code()]))
+    index::ids_with_prefix(r, &index::raw_prefix(ix::COMPANY_KIND, &[kind.code()]))
 }
 
 /// Ids of the direct subsidiaries of a company (used by listings).
 pub(crate) fn ids_of_children(r: &mut impl Reader, parent: CompanyId) -> Result<Vec<u128>> {
-    query::ids_with_prefix(
+    index::ids_with_prefix(
         r,
         &index::raw_prefix(ix::COMPANY_PARENT, &parent.to_bytes()),
     )

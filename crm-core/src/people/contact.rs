@@ -336,7 +336,7 @@ fn phone_key(p: &Phone) -> Option<String> {
         .or_else(|| normalize::phone_key(&p.number, None))
 }
 
-record::impl_entity!(Contact, RecordKind::Contact);
+record::impl_entity!(Contact, RecordKind::Contact, Some("lifecycle_stage"));
 
 /// The fields a contact listing can filter on, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -677,7 +677,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: ContactId) -> Result<()
 /// The active contact holding an email address.
 pub(crate) fn by_email(r: &mut impl Reader, email: &str) -> Result<Option<Contact>> {
     let prefix = index::text_prefix(ix::CONTACT_EMAIL, &normalize::email_key(email.trim()));
-    let found = query::ids_with_prefix(r, &prefix)?;
+    let found = index::ids_with_prefix(r, &prefix)?;
     for raw in found {
         if let Some(c) = record::load::<Contact>(r, raw)?.filter(|c| c.archived_at.is_none()) {
             return Ok(Some(c));
@@ -691,7 +691,7 @@ pub(crate) fn by_phone(r: &mut impl Reader, ctx: &Ctx, phone: &str) -> Result<Ve
     let Some(key) = normalize::phone_key(phone, ctx.phone_region.as_deref()) else {
         return Ok(Vec::new());
     };
-    let ids = query::ids_with_prefix(r, &index::text_prefix(ix::CONTACT_PHONE, &key))?;
+    let ids = index::ids_with_prefix(r, &index::text_prefix(ix::CONTACT_PHONE, &key))?;
     let mut out = Vec::with_capacity(ids.len());
     for raw in ids {
         if let Some(c) = record::load::<Contact>(r, raw)?.filter(|c| c.archived_at.is_none()) {

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::people::company::Company;
 use crate::people::contact::Contact;
-use crate::queries::query;
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
 use crate::records::record::{self, Record};
@@ -291,7 +290,7 @@ impl Record for Relation {
 
 fn employments_by(r: &mut impl Reader, index_byte: u8, raw: u128) -> Result<Vec<Employment>> {
     // Keys are `[index][16-byte contact or company id][employment id]`: a whole group.
-    let ids = query::ids_in_group(r, &index::raw_prefix(index_byte, &raw.to_be_bytes()))?;
+    let ids = index::ids_in_group(r, &index::raw_prefix(index_byte, &raw.to_be_bytes()))?;
     ids.into_iter()
         .map(|e| record::require(r, e, EmploymentId::from_u128(e)))
         .collect()
@@ -514,7 +513,7 @@ pub(crate) fn delete_type(w: &mut impl Writer, key: &str) -> Result<()> {
     if t.built_in {
         return Err(Error::validation("key", "is a built-in relation type"));
     }
-    let in_use = query::ids_with_prefix(w, &index::text_prefix(ix::RELATION_BY_TYPE, key))?;
+    let in_use = index::ids_with_prefix(w, &index::text_prefix(ix::RELATION_BY_TYPE, key))?;
     if let Some(&raw) = in_use.first() {
         return Err(Error::Conflict {
             field: "key".into(),
@@ -529,7 +528,7 @@ pub(crate) fn delete_type(w: &mut impl Writer, key: &str) -> Result<()> {
 // ---- relations ----
 
 fn relations_by(r: &mut impl Reader, index_byte: u8, rec: RecordRef) -> Result<Vec<Relation>> {
-    let ids = query::ids_with_prefix(r, &index::raw_prefix(index_byte, &rec.key_bytes()))?;
+    let ids = index::ids_with_prefix(r, &index::raw_prefix(index_byte, &rec.key_bytes()))?;
     ids.into_iter()
         .map(|raw| record::require(r, raw, RelationId::from_u128(raw)))
         .collect()
@@ -646,7 +645,7 @@ pub(crate) fn detach(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<(
     crate::sales::deal::forget(w, ctx, rec)?;
     crate::sales::lead::forget(w, ctx, rec)?;
     crate::activities::activity::forget(w, ctx, rec)?;
-    crate::activities::timeline::forget(w, rec)?;
+    crate::records::changes::forget(w, rec)?;
     let mut relations = relations_by(w, ix::RELATION_BY_FROM, rec)?;
     relations.extend(relations_by(w, ix::RELATION_BY_TO, rec)?);
     for rel in &relations {

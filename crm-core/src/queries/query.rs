@@ -416,43 +416,8 @@ pub(crate) fn custom_search_text(v: &FieldValue, mut f: impl FnMut(&str)) {
     }
 }
 
-/// The ids at the end of every index key starting with `prefix`, in key order.
-pub(crate) fn ids_with_prefix(r: &mut impl Reader, prefix: &[u8]) -> Result<Vec<u128>> {
-    let mut out = Vec::new();
-    r.scan_prefix(Table::INDEX, prefix, false, |key, _| {
-        out.extend(index::id_of_key(key));
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(out)
-}
-
-/// The ids at the end of every index key of `group` (see [`Reader::scan_group`]), in key
-/// order.
-pub(crate) fn ids_in_group(r: &mut impl Reader, group: &[u8]) -> Result<Vec<u128>> {
-    let mut out = Vec::new();
-    r.scan_group(group, |key, _| {
-        out.extend(index::id_of_key(key));
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(out)
-}
-
-/// The ids at the end of every index key in `range`, in key order (or reverse).
-pub(crate) fn ids_in_range(
-    r: &mut impl Reader,
-    range: (Bound<&[u8]>, Bound<&[u8]>),
-    reverse: bool,
-) -> Result<Vec<u128>> {
-    let mut out = Vec::new();
-    r.scan(Table::INDEX, range, reverse, |key, _| {
-        out.extend(index::id_of_key(key));
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(out)
-}
-
 fn id_set(r: &mut impl Reader, prefix: &[u8]) -> Result<BTreeSet<u128>> {
-    Ok(ids_with_prefix(r, prefix)?.into_iter().collect())
+    Ok(index::ids_with_prefix(r, prefix)?.into_iter().collect())
 }
 
 // ---- checked filters ----
@@ -760,7 +725,7 @@ pub(crate) fn deal_plan(
     if !f.statuses_any.is_empty() {
         let mut any = BTreeSet::new();
         for s in &f.statuses_any {
-            any.extend(ids_with_prefix(
+            any.extend(index::ids_with_prefix(
                 r,
                 &index::raw_prefix(ix::DEAL_STATUS, &[deal::status_code(*s)]),
             )?);

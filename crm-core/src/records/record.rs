@@ -5,6 +5,7 @@ use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
 
+use crate::records::changes;
 use crate::records::codec;
 use crate::records::fields::FieldValue;
 use crate::records::index::{self, Entries};
@@ -37,6 +38,9 @@ pub(crate) trait Record:
 pub(crate) trait Entity: Record {
     /// The kind, for custom-field definitions.
     const KIND: RecordKind;
+    /// The field holding the kind's stage in its serialized form (a contact's lifecycle stage,
+    /// a lead's status), whose values the change log records.
+    const STAGE_FIELD: Option<&'static str> = None;
     fn custom_fields(&self) -> &BTreeMap<String, FieldValue>;
     fn custom_fields_mut(&mut self) -> &mut BTreeMap<String, FieldValue>;
     fn tags(&self) -> &[String];
@@ -50,11 +54,15 @@ pub(crate) trait Entity: Record {
 }
 
 /// Implements [`Entity`] for a struct with fields `custom_fields`, `tags`, `owner`,
-/// `created_at`, `updated_at` and `archived_at`.
+/// `created_at`, `updated_at` and `archived_at`; a third argument names its stage field.
 macro_rules! impl_entity {
     ($t:ty, $kind:expr) => {
+        $crate::records::record::impl_entity!($t, $kind, None);
+    };
+    ($t:ty, $kind:expr, $stage:expr) => {
         impl $crate::records::record::Entity for $t {
             const KIND: $crate::values::id::RecordKind = $kind;
+            const STAGE_FIELD: Option<&'static str> = $stage;
             fn custom_fields(
                 &self,
             ) -> &std::collections::BTreeMap<String, $crate::records::fields::FieldValue> {
@@ -250,7 +258,7 @@ pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> 
 }
 
 /// Writes an edit of a record made through an operation, recording which fields changed
-/// (`timeline::note_change`).
+/// ([`changes::note_change`]).
 pub(crate) fn save_edit<R: Entity + serde::Serialize>(
     w: &mut impl Writer,
     ctx: &Ctx,
@@ -259,7 +267,7 @@ pub(crate) fn save_edit<R: Entity + serde::Serialize>(
 ) -> Result<()> {
     save(w, Some(old), new)?;
     let rec = crate::values::id::RecordRef::from_parts(R::KIND, new.raw_id());
-    crate::activities::timeline::note_change(w, ctx, rec, old, new, new.updated_at())
+    changes::note_change(w, ctx, rec, R::STAGE_FIELD, (old, new), new.updated_at())
 }
 
 /// Removes a record and all of its index entries.

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::query::{self, TimeRange};
+use crate::queries::query::TimeRange;
 use crate::records::fields::MAX_EXACT_INTEGER;
 use crate::records::index::{self, ix};
 use crate::records::record;
@@ -346,7 +346,7 @@ fn weighted(minor: i64, probability: u8) -> i64 {
 /// The deals with a status, active ones only, presented.
 fn deals_with_status(r: &mut impl Reader, ctx: &Ctx, status: StageKind) -> Result<Vec<Deal>> {
     let code = deal::status_code(status);
-    let ids = query::ids_with_prefix(r, &index::raw_prefix(ix::DEAL_STATUS, &[code]))?;
+    let ids = index::ids_with_prefix(r, &index::raw_prefix(ix::DEAL_STATUS, &[code]))?;
     let mut out = Vec::with_capacity(ids.len());
     for raw in ids {
         let d = deal::load(r, DealId::from_u128(raw))?;
@@ -845,7 +845,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
     let mut closed_deals = Vec::new();
     for status in [StageKind::Won, StageKind::Lost] {
         let code = deal::status_code(status);
-        closed_deals.extend(query::ids_with_prefix(
+        closed_deals.extend(index::ids_with_prefix(
             r,
             &index::raw_prefix(ix::DEAL_STATUS, &[code]),
         )?);

@@ -695,12 +695,12 @@ fn save_moved(
         record::save(w, Some(old), &new)?;
     }
     if edit {
-        crate::activities::timeline::note_change(
+        crate::records::changes::note_change(
             w,
             ctx,
             crate::values::id::RecordRef::Deal(new.id),
-            old,
-            &new,
+            <Deal as record::Entity>::STAGE_FIELD,
+            (old, &new),
             now,
         )?;
     }
@@ -793,7 +793,7 @@ pub(crate) fn move_many(
 
 /// The ids of the deals (open or closed) in a pipeline.
 pub(crate) fn ids_in_pipeline(r: &mut impl Reader, pipeline: PipelineId) -> Result<Vec<u128>> {
-    query::ids_with_prefix(
+    index::ids_with_prefix(
         r,
         &index::raw_prefix(ix::DEAL_PIPELINE, &pipeline.to_bytes()),
     )
@@ -807,7 +807,7 @@ pub(crate) fn ids_in_stage(
 ) -> Result<Vec<u128>> {
     let mut prefix = pipeline.to_bytes().to_vec();
     prefix.extend_from_slice(&stage.to_bytes());
-    query::ids_with_prefix(r, &index::raw_prefix(ix::DEAL_STAGE, &prefix))
+    index::ids_with_prefix(r, &index::raw_prefix(ix::DEAL_STAGE, &prefix))
 }
 
 pub(crate) fn retag(
@@ -843,7 +843,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: DealId) -> Result<()> {
         record::erase(w, &change)?;
     }
     crate::sales::quote::delete_of_deal(w, id)?;
-    for raw in query::ids_with_prefix(w, &index::raw_prefix(ix::DEAL_ORIGIN, &id.to_bytes()))? {
+    for raw in index::ids_with_prefix(w, &index::raw_prefix(ix::DEAL_ORIGIN, &id.to_bytes()))? {
         let follow: Deal = load(w, DealId::from_u128(raw))?;
         let changed = Deal {
             origin: None,
@@ -858,7 +858,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: DealId) -> Result<()> {
 
 /// The stage changes of a deal, oldest first.
 pub(crate) fn history(r: &mut impl Reader, id: DealId) -> Result<Vec<StageChange>> {
-    let keys = query::ids_with_prefix(
+    let keys = index::ids_with_prefix(
         r,
         &index::raw_prefix(ix::STAGE_CHANGE_BY_DEAL, &id.to_bytes()),
     )?;
@@ -959,7 +959,7 @@ pub(crate) fn forget(
         crate::values::id::RecordRef::Company(id) => (ix::DEAL_COMPANY, id.as_u128()),
         _ => return Ok(()),
     };
-    for deal in query::ids_with_prefix(w, &index::raw_prefix(index_byte, &raw.to_be_bytes()))? {
+    for deal in index::ids_with_prefix(w, &index::raw_prefix(index_byte, &raw.to_be_bytes()))? {
         let old: Deal = load(w, DealId::from_u128(deal))?;
         let mut new = old.clone();
         new.contacts.retain(|c| c.contact.as_u128() != raw);

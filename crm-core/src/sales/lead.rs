@@ -481,7 +481,7 @@ impl Record for Lead {
     }
 }
 
-record::impl_entity!(Lead, RecordKind::Lead);
+record::impl_entity!(Lead, RecordKind::Lead, Some("status"));
 
 /// The fields a lead listing can filter on, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -761,7 +761,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: LeadId) -> Result<()> {
 /// The leads (archived ones too) captured with an email address, oldest first.
 pub(crate) fn by_email(r: &mut impl Reader, email: &str) -> Result<Vec<Lead>> {
     let prefix = index::text_prefix(ix::LEAD_EMAIL, &normalize::email_key(email.trim()));
-    let ids = query::ids_with_prefix(r, &prefix)?;
+    let ids = index::ids_with_prefix(r, &prefix)?;
     ids.into_iter()
         .map(|raw| record::require(r, raw, LeadId::from_u128(raw)))
         .collect()
@@ -769,19 +769,19 @@ pub(crate) fn by_email(r: &mut impl Reader, email: &str) -> Result<Vec<Lead>> {
 
 /// Ids of the leads with a status (used by listings).
 pub(crate) fn ids_with_status(r: &mut impl Reader, status: LeadStatus) -> Result<Vec<u128>> {
-    query::ids_with_prefix(r, &index::raw_prefix(ix::LEAD_STATUS, &[status.code()]))
+    index::ids_with_prefix(r, &index::raw_prefix(ix::LEAD_STATUS, &[status.code()]))
 }
 
 /// Ids of the leads from a source (used by listings).
 pub(crate) fn ids_from_source(r: &mut impl Reader, source: LeadSource) -> Result<Vec<u128>> {
-    query::ids_with_prefix(r, &index::raw_prefix(ix::LEAD_SOURCE, &[source.code()]))
+    index::ids_with_prefix(r, &index::raw_prefix(ix::LEAD_SOURCE, &[source.code()]))
 }
 
 /// Ids of the leads scoring at least `min` (used by listings).
 pub(crate) fn ids_scoring_at_least(r: &mut impl Reader, min: u8) -> Result<Vec<u128>> {
     let mut out = Vec::new();
     for score in min..=100 {
-        out.extend(query::ids_with_prefix(
+        out.extend(index::ids_with_prefix(
             r,
             &index::raw_prefix(ix::LEAD_SCORE, &[score]),
         )?);
@@ -974,7 +974,7 @@ fn create_contact(w: &mut impl Writer, ctx: &Ctx, lead: &Lead) -> Result<Contact
 
 /// Removes a deleted contact, company or deal from the conversions that name it.
 pub(crate) fn forget(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<()> {
-    let ids = query::ids_with_prefix(w, &index::raw_prefix(ix::LEAD_BECAME, &rec.key_bytes()))?;
+    let ids = index::ids_with_prefix(w, &index::raw_prefix(ix::LEAD_BECAME, &rec.key_bytes()))?;
     for lead_id in ids {
         let old: Lead = get(w, LeadId::from_u128(lead_id))?;
         let mut new = old.clone();

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::query;
 use crate::records::codec;
 use crate::records::fields::MAX_EXACT_INTEGER;
 use crate::records::index::{self, Entries, field_class, ix};
@@ -235,7 +234,7 @@ fn build(input: &ProductInput) -> Result<Product> {
 
 fn check_unique_sku(r: &mut impl Reader, p: &Product) -> Result<()> {
     let others =
-        query::ids_with_prefix(r, &index::text_prefix(ix::PRODUCT_SKU, &text::fold(&p.sku)))?;
+        index::ids_with_prefix(r, &index::text_prefix(ix::PRODUCT_SKU, &text::fold(&p.sku)))?;
     match others.into_iter().find(|&o| o != p.raw_id()) {
         Some(other) => Err(Error::Conflict {
             field: "sku".into(),
@@ -300,7 +299,7 @@ pub(crate) fn set_archived(
 
 /// The product with this SKU (ignoring case), archived or not.
 pub(crate) fn by_sku(r: &mut impl Reader, sku: &str) -> Result<Option<Product>> {
-    let ids = query::ids_with_prefix(
+    let ids = index::ids_with_prefix(
         r,
         &index::text_prefix(ix::PRODUCT_SKU, &text::fold(sku.trim())),
     )?;
@@ -312,7 +311,7 @@ pub(crate) fn by_sku(r: &mut impl Reader, sku: &str) -> Result<Option<Product>> 
 
 /// Every product by name (ignoring case and diacritics), archived ones when asked.
 pub(crate) fn all(r: &mut impl Reader, include_archived: bool) -> Result<Vec<Product>> {
-    let ids = query::ids_with_prefix(r, &[ix::PRODUCT_NAME])?;
+    let ids = index::ids_with_prefix(r, &[ix::PRODUCT_NAME])?;
     let mut out = Vec::with_capacity(ids.len());
     for raw in ids {
         let p: Product = record::require(r, raw, ProductId::from_u128(raw))?;
@@ -450,7 +449,7 @@ pub(crate) fn unit_price(
 /// Deletes a price list that no deal uses.
 pub(crate) fn delete_price_list(w: &mut impl Writer, id: PriceListId) -> Result<()> {
     let old = get_price_list(w, id)?;
-    let users = query::ids_with_prefix(w, &index::raw_prefix(ix::DEAL_PRICE_LIST, &id.to_bytes()))?;
+    let users = index::ids_with_prefix(w, &index::raw_prefix(ix::DEAL_PRICE_LIST, &id.to_bytes()))?;
     if let Some(&deal) = users.first() {
         return Err(Error::Conflict {
             field: "price_list".into(),

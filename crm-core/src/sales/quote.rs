@@ -11,7 +11,6 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::query;
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
 use crate::records::record::{self, Record};
@@ -183,7 +182,7 @@ pub(crate) fn get(r: &mut impl Reader, ctx: &Ctx, id: QuoteId) -> Result<Quote> 
 }
 
 fn stored_of_deal(r: &mut impl Reader, deal: DealId) -> Result<Vec<Quote>> {
-    let ids = query::ids_with_prefix(r, &index::raw_prefix(ix::QUOTE_BY_DEAL, &deal.to_bytes()))?;
+    let ids = index::ids_with_prefix(r, &index::raw_prefix(ix::QUOTE_BY_DEAL, &deal.to_bytes()))?;
     ids.into_iter()
         .map(|raw| record::require(r, raw, QuoteId::from_u128(raw)))
         .collect()
@@ -202,7 +201,7 @@ pub(crate) fn of_deal(r: &mut impl Reader, ctx: &Ctx, deal: DealId) -> Result<Ve
 
 /// Every version of the quote with this number (ignoring case), oldest first.
 pub(crate) fn by_number(r: &mut impl Reader, ctx: &Ctx, number: &str) -> Result<Vec<Quote>> {
-    let ids = query::ids_with_prefix(
+    let ids = index::ids_with_prefix(
         r,
         &index::text_prefix(ix::QUOTE_NUMBER, &text::fold(number.trim())),
     )?;
