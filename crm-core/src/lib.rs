@@ -49,8 +49,8 @@ pub use activities::activity::{
     Priority, TaskList, TaskQuery,
 };
 pub use activities::calendar::{
-    AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery, IcalExport,
-    IcalImportReport, ReminderQuery, TimeSpan,
+    AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery, ReminderQuery,
+    TimeSpan,
 };
 pub use activities::recurrence::{Frequency, Recurrence, Weekday};
 pub use activities::timeline::{
@@ -60,7 +60,7 @@ pub use activities::timeline::{
 pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
 pub use api::integrity::IntegrityReport;
 pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
-pub use formats::ical::IcalSkipped;
+pub use formats::ical::{IcalExport, IcalImportReport, IcalSkipped};
 pub use people::company::{Company, CompanyInput, CompanySize, RelationshipKind};
 pub use people::contact::{Contact, ContactInput, Email, Phone};
 pub use people::relation::{

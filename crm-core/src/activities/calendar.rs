@@ -7,16 +7,13 @@
 //! events are listed apart (`AGENDA_SERIES`) and expanded per query. An event lasts at most
 //! 366 days, so a range query reads the keys from 366 days before the range's start.
 
-use std::collections::HashMap;
 use std::ops::Bound;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::activities::activity::{self, Activity, ActivityInput, ActivityKind, ActivityStatus};
+use crate::activities::activity::{self, Activity, ActivityStatus};
 use crate::activities::recurrence;
-use crate::formats::ical::{self, IcalSkipped};
-use crate::people::contact::Contact;
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
 use crate::records::record::{self, Record};
@@ -25,7 +22,7 @@ use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, CalendarId};
-use crate::{people::contact, values::input};
+use crate::values::input;
 
 /// Most event instances one query returns.
 pub(crate) const MAX_INSTANCES: usize = 10_000;
@@ -174,7 +171,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: CalendarId) -> Result<(
 }
 
 /// Every activity of a calendar, in id order.
-fn in_calendar(r: &mut impl Reader, id: CalendarId) -> Result<Vec<Activity>> {
+pub(crate) fn in_calendar(r: &mut impl Reader, id: CalendarId) -> Result<Vec<Activity>> {
     let scope = activity::calendar_scope(id);
     let mut ids = index::ids_with_prefix(r, &index::raw_prefix(ix::AGENDA, &scope))?;
     ids.extend(index::ids_with_prefix(
@@ -222,7 +219,7 @@ pub struct EventInstance {
     pub ends_at: DateTime<Utc>,
 }
 
-fn check_range(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
+pub(crate) fn check_range(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
     if until <= from {
         return Err(Error::validation("until", "must be after from"));
     }
@@ -534,183 +531,4 @@ pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Ve
         ))
     });
     Ok(out)
-}
-
-/// What to export as iCalendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct IcalExport {
-    /// The calendar.
-    pub calendar: CalendarId,
-    /// Only events with an occurrence from this instant on.
-    #[serde(default)]
-    pub from: Option<DateTime<Utc>>,
-    /// Only events with an occurrence before this instant.
-    #[serde(default)]
-    pub until: Option<DateTime<Utc>>,
-}
-
-/// A calendar (or the part of it in a range) as an iCalendar file. A repeating event with an
-/// occurrence in the range is exported whole; contacts taking part are exported with their
-/// primary email address.
-pub(crate) fn export_ical(r: &mut impl Reader, ctx: &Ctx, q: &IcalExport) -> Result<String> {
-    let cal = get(r, q.calendar)?;
-    if let (Some(f), Some(u)) = (q.from, q.until) {
-        check_range(f, u)?;
-    }
-    let from = q.from.unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let mut out = Vec::new();
-    let mut contacts: HashMap<u128, Option<Contact>> = HashMap::new();
-    for mut a in in_calendar(r, cal.id)? {
-        if (q.from.is_some() || q.until.is_some())
-            && instances(&a, from, q.until, 1).is_ok_and(|i| i.is_empty())
-        {
-            continue;
-        }
-        for p in &mut a.participants {
-            if let Some(c) = p.contact {
-                let raw = c.as_u128();
-                let contact = match contacts.entry(raw) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(record::load::<Contact>(r, raw)?)
-                    }
-                };
-                if let Some(contact) = contact {
-                    p.email = contact.primary_email().map(str::to_string);
-                    p.name = Some(contact.display_name.clone());
-                }
-            }
-        }
-        out.push(a);
-    }
-    Ok(ical::export(Some(&cal.name), &out, ctx.now()))
-}
-
-/// What importing an iCalendar file did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct IcalImportReport {
-    /// The activities created, in file order.
-    pub created: Vec<ActivityId>,
-    /// The activities whose UID was already known, in file order (rewritten only where the
-    /// file changed something).
-    pub updated: Vec<ActivityId>,
-    /// What was left out or approximated, and why.
-    pub skipped: Vec<IcalSkipped>,
-}
-
-/// Imports an iCalendar file into a calendar, in one transaction. Events and to-dos whose
-/// UID is already known update that activity in place (importing a file twice adds no
-/// copies); others are created, owned by the calendar's owner. Attendees whose email
-/// address belongs to a contact take part as that contact. A changed occurrence of a
-/// repeating event becomes an activity of its own, and an exception of the series.
-/// Components that cannot be read, or that the library refuses, are reported as skipped.
-pub(crate) fn import_ical(
-    w: &mut impl Writer,
-    ctx: &Ctx,
-    calendar: CalendarId,
-    text: &str,
-) -> Result<IcalImportReport> {
-    let cal = get(w, calendar)?;
-    let zone = recurrence::zone(Some(&cal.time_zone), "time_zone")?;
-    let parsed = ical::parse(text, zone);
-    let mut report = IcalImportReport {
-        skipped: parsed.skipped,
-        ..IcalImportReport::default()
-    };
-    let (masters, changed): (Vec<_>, Vec<_>) = parsed
-        .items
-        .into_iter()
-        .partition(|i| i.recurrence_id.is_none());
-    for item in masters.into_iter().chain(changed) {
-        let component = if item.input.kind == ActivityKind::Task {
-            "VTODO"
-        } else {
-            "VEVENT"
-        };
-        let uid = item.input.ical_uid.clone();
-        match import_one(w, ctx, &cal, item.input, item.recurrence_id) {
-            Ok((id, created)) => {
-                if created {
-                    report.created.push(id);
-                } else {
-                    report.updated.push(id);
-                }
-            }
-            Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
-                report.skipped.push(IcalSkipped {
-                    line: item.line,
-                    component: component.into(),
-                    uid,
-                    reason: e.to_string(),
-                });
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    report.skipped.sort_by_key(|s| s.line);
-    Ok(report)
-}
-
-fn import_one(
-    w: &mut impl Writer,
-    ctx: &Ctx,
-    cal: &Calendar,
-    mut input: ActivityInput,
-    recurrence_id: Option<DateTime<Utc>>,
-) -> Result<(ActivityId, bool)> {
-    input.calendar = Some(cal.id);
-    for p in &mut input.participants {
-        if let Some(email) = &p.email {
-            if let Some(c) = contact::by_email(w, email)? {
-                p.contact = Some(c.id);
-                p.email = None;
-                p.name = None;
-            }
-        }
-    }
-    if let (Some(at), Some(uid)) = (recurrence_id, input.ical_uid.clone()) {
-        // A changed occurrence: the series skips it, and it is kept on its own.
-        if let Some(master) = activity::by_uid(w, &uid)? {
-            if let Some(rule) = &master.recurrence {
-                if !rule.exceptions.contains(&at) {
-                    let mut m = master.to_input();
-                    if let Some(r) = &mut m.recurrence {
-                        r.exceptions.push(at);
-                    }
-                    activity::update(w, ctx, master.id, &m)?;
-                }
-            }
-        }
-        input.ical_uid = Some(format!("{uid}/{}", at.format("%Y%m%dT%H%M%SZ")));
-    }
-    let existing = match &input.ical_uid {
-        Some(uid) => activity::by_uid(w, uid)?,
-        None => None,
-    };
-    match existing {
-        Some(old) => {
-            // What the file does not carry stays as it was.
-            input.links = old.links.clone();
-            input.owner = input.owner.or(old.owner.clone());
-            if input.channel.is_none() {
-                input.channel = old.channel;
-            }
-            if input.direction.is_none() {
-                input.direction = old.direction;
-            }
-            if input.outcome.is_none() {
-                input.outcome = old.outcome.clone();
-            }
-            let a = activity::update(w, ctx, old.id, &input)?;
-            Ok((a.id, false))
-        }
-        None => {
-            input.owner = input.owner.or(cal.owner.clone());
-            let a = activity::create(w, ctx, &input)?;
-            Ok((a.id, true))
-        }
-    }
 }

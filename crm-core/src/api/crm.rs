@@ -15,11 +15,12 @@ use crate::activities::activity::{
 };
 use crate::activities::calendar::{
     self, AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery,
-    IcalExport, IcalImportReport, ReminderQuery, TimeSpan,
+    ReminderQuery, TimeSpan,
 };
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
 use crate::api::integrity::{self, IntegrityReport};
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
+use crate::formats::ical::{self, IcalExport, IcalImportReport};
 use crate::people::company::{self, Company, CompanyInput};
 use crate::people::contact::{self, Contact, ContactInput};
 use crate::people::relation::{
@@ -611,7 +612,7 @@ operations! {
         /// The reminders due in a range, in time order.
         fn reminders_due(query: &ReminderQuery) -> Vec<DueReminder> = |r, ctx| calendar::reminders_due(r, query);
         /// A calendar, or its events in a range, as an iCalendar (`.ics`) file.
-        fn export_ical(export: &IcalExport) -> String = |r, ctx| calendar::export_ical(r, ctx, export);
+        fn export_ical(export: &IcalExport) -> String = |r, ctx| ical::export_ical(r, ctx, export);
     }
     writes {
         /// Creates a contact.
@@ -824,7 +825,7 @@ operations! {
         /// Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could
         /// not be imported is reported, never fatal.
         fn import_ical(calendar: CalendarId, ics: &str) -> IcalImportReport = |w, ctx| {
-            calendar::import_ical(w, ctx, calendar, ics)
+            ical::import_ical(w, ctx, calendar, ics)
         };
     }
     others { verify, compact, close }
