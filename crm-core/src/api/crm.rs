@@ -19,6 +19,7 @@ use crate::activities::calendar::{
 };
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
 use crate::api::integrity::{self, IntegrityReport};
+use crate::api::reactions;
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
 use crate::formats::ical::{self, IcalExport, IcalImportReport};
 use crate::people::company::{self, Company, CompanyInput};
@@ -630,7 +631,7 @@ operations! {
         /// email addresses meanwhile.
         fn restore_contact(id: ContactId) -> Contact = |w, ctx| contact::set_archived(w, ctx, id, false);
         /// Deletes a contact with its employments and relations.
-        fn delete_contact(id: ContactId) -> () = |w, ctx| contact::delete(w, ctx, id);
+        fn delete_contact(id: ContactId) -> () = |w, ctx| contact::delete(w, ctx, id, reactions::forget);
         /// Creates a company.
         fn create_company(input: CompanyInput) -> Company = |w, ctx| company::create(w, ctx, &input);
         /// Replaces the editable fields of a company (see [`Company::to_input`]).
@@ -645,7 +646,7 @@ operations! {
         fn restore_company(id: CompanyId) -> Company = |w, ctx| company::set_archived(w, ctx, id, false);
         /// Deletes a company with its employments and relations; its subsidiaries lose their
         /// parent.
-        fn delete_company(id: CompanyId) -> () = |w, ctx| company::delete(w, ctx, id);
+        fn delete_company(id: CompanyId) -> () = |w, ctx| company::delete(w, ctx, id, reactions::forget);
         /// Links a contact to a company. The first link of a contact is its primary one.
         fn link_contact_to_company(input: EmploymentInput) -> Employment = |w, ctx| relation::link(w, ctx, &input);
         /// Changes the role, title or primary mark of an employment.
@@ -677,7 +678,7 @@ operations! {
         /// Restores an archived lead.
         fn restore_lead(id: LeadId) -> Lead = |w, ctx| lead::set_archived(w, ctx, id, false);
         /// Deletes a lead with its relations (what it was converted into stays).
-        fn delete_lead(id: LeadId) -> () = |w, ctx| lead::delete(w, ctx, id);
+        fn delete_lead(id: LeadId) -> () = |w, ctx| lead::delete(w, ctx, id, reactions::forget);
         /// Converts a lead into a contact, a company (new or matched, as chosen) and
         /// optionally a deal, all in one transaction. Converting twice is refused, and so is
         /// converting a disqualified lead.
@@ -727,7 +728,7 @@ operations! {
         /// Restores an archived deal.
         fn restore_deal(id: DealId) -> Deal = |w, ctx| deal::set_archived(w, ctx, id, false);
         /// Deletes a deal with its stage history, quotes and relations.
-        fn delete_deal(id: DealId) -> () = |w, ctx| deal::delete(w, ctx, id);
+        fn delete_deal(id: DealId) -> () = |w, ctx| deal::delete(w, ctx, id, reactions::forget);
         /// Opens a follow-up or upsell deal for a won deal's customer (same company and
         /// contacts, the won deal as its origin).
         fn open_follow_up(won: DealId, input: FollowUpInput) -> Deal = |w, ctx| deal::follow_up(w, ctx, won, &input);

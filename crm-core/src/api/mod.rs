@@ -2,3 +2,4 @@
 
 pub(crate) mod crm;
 pub(crate) mod integrity;
+pub(crate) mod reactions;

@@ -9,6 +9,7 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
+use crate::records::record::Forget;
 use crate::records::record::{self, Record};
 use crate::records::tables;
 use crate::storage::store::{Reader, Table, Writer};
@@ -17,7 +18,7 @@ use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, RecordRef};
 use crate::values::input::{self, Address};
-use crate::{people::relation, values::normalize, values::text};
+use crate::{values::normalize, values::text};
 
 /// What a company is to the firm. A company can be several at once.
 #[derive(
@@ -568,7 +569,12 @@ pub(crate) fn set_archived(
 
 /// Deletes a company: its employments and relations go with it, and its subsidiaries lose
 /// their parent (they are not deleted).
-pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: CompanyId) -> Result<()> {
+pub(crate) fn delete<W: Writer>(
+    w: &mut W,
+    ctx: &Ctx,
+    id: CompanyId,
+    forget: Forget<W>,
+) -> Result<()> {
     let old = get(w, id)?;
     let now = ctx.now();
     for child in subsidiaries(w, id)? {
@@ -577,7 +583,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: CompanyId) -> Result<()
         orphan.updated_at = now.max(child.updated_at);
         record::save(w, Some(&child), &orphan)?;
     }
-    relation::detach(w, ctx, RecordRef::Company(id))?;
+    forget(w, ctx, RecordRef::Company(id))?;
     record::erase(w, &old)
 }
 

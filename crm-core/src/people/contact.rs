@@ -9,6 +9,7 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
+use crate::records::record::Forget;
 use crate::records::record::{self, Record};
 use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
@@ -17,7 +18,7 @@ use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
 use crate::values::id::{ContactId, RecordRef};
 use crate::values::input::{self, Address};
-use crate::{people::relation, values::normalize, values::text};
+use crate::{values::normalize, values::text};
 
 /// An email address of a contact.
 #[derive(
@@ -668,9 +669,14 @@ pub(crate) fn set_archived(
     record::set_archived(w, ctx, old, archived, check_unique_emails)
 }
 
-pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: ContactId) -> Result<()> {
+pub(crate) fn delete<W: Writer>(
+    w: &mut W,
+    ctx: &Ctx,
+    id: ContactId,
+    forget: Forget<W>,
+) -> Result<()> {
     let old = get(w, id)?;
-    relation::detach(w, ctx, RecordRef::Contact(id))?;
+    forget(w, ctx, RecordRef::Contact(id))?;
     record::erase(w, &old)
 }
 

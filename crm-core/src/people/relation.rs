@@ -623,8 +623,9 @@ pub(crate) fn relations_of(r: &mut impl Reader, rec: RecordRef) -> Result<Vec<Re
     Ok(out)
 }
 
-/// Removes every employment and relation of a record that is about to be deleted. Contacts
-/// that lose their primary employer get their oldest remaining one as primary.
+/// Removes every employment and relation of a record that is about to be deleted (one of
+/// the reactions to a deletion, `api/reactions.rs`). Contacts that lose their primary
+/// employer get their oldest remaining one as primary.
 pub(crate) fn detach(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<()> {
     match rec {
         RecordRef::Contact(id) => {
@@ -642,10 +643,6 @@ pub(crate) fn detach(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<(
         }
         RecordRef::Lead(_) | RecordRef::Deal(_) => {}
     }
-    crate::sales::deal::forget(w, ctx, rec)?;
-    crate::sales::lead::forget(w, ctx, rec)?;
-    crate::activities::activity::forget(w, ctx, rec)?;
-    crate::records::changes::forget(w, rec)?;
     let mut relations = relations_by(w, ix::RELATION_BY_FROM, rec)?;
     relations.extend(relations_by(w, ix::RELATION_BY_TO, rec)?);
     for rel in &relations {

@@ -142,6 +142,12 @@ pub(crate) fn set_archived<R: Entity + serde::Serialize, W: Writer>(
     Ok(new)
 }
 
+/// What the rest of the CRM takes out of itself when the record `RecordRef` is about to be
+/// deleted (its links, the records naming it, its recorded changes). The API gives it to each
+/// kind's delete (`api/reactions.rs`), so that no domain reaches into the ones declared after
+/// it.
+pub(crate) type Forget<W> = fn(&mut W, &Ctx, RecordRef) -> Result<()>;
+
 /// Loads a record, or `None` when there is no record with that id.
 pub(crate) fn load<R: Record>(r: &mut impl Reader, raw: u128) -> Result<Option<R>> {
     r.get(R::TABLE, &raw.to_be_bytes(), |bytes| {

@@ -17,6 +17,7 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue, MAX_EXACT_INTEGER};
 use crate::records::index::{self, Entries, field_class, ix};
+use crate::records::record::Forget;
 use crate::records::record::{self, Record};
 use crate::records::tables;
 use crate::sales::lineitem::{self, LineItem, LineItemInput, Totals};
@@ -28,7 +29,7 @@ use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, ContactId, DealId, PipelineId, PriceListId, StageId};
 use crate::values::money::Money;
-use crate::{people::relation, sales::fx, values::input, values::text};
+use crate::{sales::fx, values::input, values::text};
 
 /// A contact taking part in a deal.
 #[derive(
@@ -837,7 +838,7 @@ pub(crate) fn set_archived(
 
 /// Deletes a deal with its stage history, quotes and relations; follow-ups lose their origin
 /// and leads their link to it.
-pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: DealId) -> Result<()> {
+pub(crate) fn delete<W: Writer>(w: &mut W, ctx: &Ctx, id: DealId, forget: Forget<W>) -> Result<()> {
     let old = load(w, id)?;
     for change in history(w, id)? {
         record::erase(w, &change)?;
@@ -852,7 +853,7 @@ pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: DealId) -> Result<()> {
         };
         record::save(w, Some(&follow), &changed)?;
     }
-    relation::detach(w, ctx, crate::values::id::RecordRef::Deal(id))?;
+    forget(w, ctx, crate::values::id::RecordRef::Deal(id))?;
     record::erase(w, &old)
 }
 

@@ -18,6 +18,7 @@ use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
+use crate::records::record::Forget;
 use crate::records::record::{self, Record};
 use crate::records::tables;
 use crate::sales::deal::{self, Deal, DealContact, DealInput};
@@ -752,9 +753,9 @@ pub(crate) fn set_archived(
 }
 
 /// Deletes a lead and its relations; what it was converted into stays.
-pub(crate) fn delete(w: &mut impl Writer, ctx: &Ctx, id: LeadId) -> Result<()> {
+pub(crate) fn delete<W: Writer>(w: &mut W, ctx: &Ctx, id: LeadId, forget: Forget<W>) -> Result<()> {
     let old = get(w, id)?;
-    relation::detach(w, ctx, RecordRef::Lead(id))?;
+    forget(w, ctx, RecordRef::Lead(id))?;
     record::erase(w, &old)
 }
 
