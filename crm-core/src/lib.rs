@@ -59,6 +59,7 @@ pub use activities::timeline::{
 };
 pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
 pub use api::integrity::IntegrityReport;
+pub use api::migrations::SCHEMA_VERSION;
 pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use formats::ical::{IcalExport, IcalImportReport, IcalSkipped};
 pub use people::company::{Company, CompanyInput, CompanySize, RelationshipKind};
@@ -74,7 +75,6 @@ pub use queries::query::{
 pub use queries::search::{SearchHit, SearchQuery};
 pub use records::changes::RecordChange;
 pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
-pub use records::migrate::SCHEMA_VERSION;
 
 pub use sales::analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,

@@ -31,9 +31,6 @@ const KNOWN: &[&str] = &[
     "queries/query.rs -> sales",
     "queries/search.rs -> people",
     "queries/search.rs -> sales",
-    "records/migrate.rs -> api",
-    "records/migrate.rs -> people",
-    "records/migrate.rs -> sales",
 ];
 
 fn src() -> PathBuf {

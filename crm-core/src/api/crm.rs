@@ -19,6 +19,7 @@ use crate::activities::calendar::{
 };
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
 use crate::api::integrity::{self, IntegrityReport};
+use crate::api::migrations;
 use crate::api::reactions;
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
 use crate::formats::ical::{self, IcalExport, IcalImportReport};
@@ -34,7 +35,6 @@ use crate::queries::query::{
 };
 use crate::queries::search::{self, SearchHit, SearchQuery};
 use crate::records::fields::{self, FieldDef};
-use crate::records::migrate;
 use crate::records::tables;
 use crate::sales::analytics::{
     self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
@@ -135,7 +135,7 @@ impl CrmBuilder {
         };
         let ids = self.ids.unwrap_or_else(|| Arc::new(RandomIds::new()));
         if let Location::File(path) = &location {
-            migrate::refuse_newer_file(path)?;
+            migrations::refuse_newer_file(path)?;
         }
         let store = Store::open(location, self.cache_size)?;
         let ctx = Ctx {
@@ -144,7 +144,7 @@ impl CrmBuilder {
             phone_region,
             floor: Arc::new(std::sync::Mutex::new(0)),
         };
-        migrate::prepare(&store, &ctx)?;
+        migrations::prepare(&store, &ctx)?;
         ctx.raise_floor(store.read(highest_id)?);
         Ok(Crm {
             engine: RwLock::new(Some(Arc::new(Engine { store, ctx }))),
@@ -198,7 +198,7 @@ impl Crm {
     }
 
     /// The schema version of files written by this library.
-    pub const SCHEMA_VERSION: u32 = migrate::SCHEMA_VERSION;
+    pub const SCHEMA_VERSION: u32 = migrations::SCHEMA_VERSION;
 
     /// Closes the handle. Every later call returns [`Error::Closed`]; the file is released
     /// once operations already running on other threads finish. Closing twice is harmless.

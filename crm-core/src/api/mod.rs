@@ -2,4 +2,5 @@
 
 pub(crate) mod crm;
 pub(crate) mod integrity;
+pub(crate) mod migrations;
 pub(crate) mod reactions;

@@ -456,6 +456,41 @@ fn merge<'a, 'k, T>(
     }
 }
 
+/// The ids at the end of every index key starting with `prefix`, in key order.
+pub(crate) fn ids_with_prefix(r: &mut impl Reader, prefix: &[u8]) -> Result<Vec<u128>> {
+    let mut out = Vec::new();
+    r.scan_prefix(Table::INDEX, prefix, false, |key, _| {
+        out.extend(id_of_key(key));
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(out)
+}
+
+/// The ids at the end of every index key of `group` (see [`Reader::scan_group`]), in key
+/// order.
+pub(crate) fn ids_in_group(r: &mut impl Reader, group: &[u8]) -> Result<Vec<u128>> {
+    let mut out = Vec::new();
+    r.scan_group(group, |key, _| {
+        out.extend(id_of_key(key));
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(out)
+}
+
+/// The ids at the end of every index key in `range`, in key order (or reverse).
+pub(crate) fn ids_in_range(
+    r: &mut impl Reader,
+    range: (Bound<&[u8]>, Bound<&[u8]>),
+    reverse: bool,
+) -> Result<Vec<u128>> {
+    let mut out = Vec::new();
+    r.scan(Table::INDEX, range, reverse, |key, _| {
+        out.extend(id_of_key(key));
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,39 +574,4 @@ mod tests {
         assert_eq!(e.terms().count(), 4 + 5 + 1, "products get no name lists");
         assert_eq!(e.id(), 7);
     }
-}
-
-/// The ids at the end of every index key starting with `prefix`, in key order.
-pub(crate) fn ids_with_prefix(r: &mut impl Reader, prefix: &[u8]) -> Result<Vec<u128>> {
-    let mut out = Vec::new();
-    r.scan_prefix(Table::INDEX, prefix, false, |key, _| {
-        out.extend(id_of_key(key));
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(out)
-}
-
-/// The ids at the end of every index key of `group` (see [`Reader::scan_group`]), in key
-/// order.
-pub(crate) fn ids_in_group(r: &mut impl Reader, group: &[u8]) -> Result<Vec<u128>> {
-    let mut out = Vec::new();
-    r.scan_group(group, |key, _| {
-        out.extend(id_of_key(key));
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(out)
-}
-
-/// The ids at the end of every index key in `range`, in key order (or reverse).
-pub(crate) fn ids_in_range(
-    r: &mut impl Reader,
-    range: (Bound<&[u8]>, Bound<&[u8]>),
-    reverse: bool,
-) -> Result<Vec<u128>> {
-    let mut out = Vec::new();
-    r.scan(Table::INDEX, range, reverse, |key, _| {
-        out.extend(id_of_key(key));
-        Ok(Flow::Continue(()))
-    })?;
-    Ok(out)
 }

@@ -1,113 +1,48 @@
-//! Schema versions and the migrations between them.
+//! Schema versions and how a file is brought from its version to the library's.
 //!
 //! The `meta` table records the schema version of the file. Opening runs, in one write
-//! transaction, every step from the file's version to [`SCHEMA_VERSION`]: step `n` turns a
+//! transaction, every step from the file's version to the newest: step `n` turns a
 //! version-`n` file into a version-`n + 1` one. A new, empty file is version 0, so creating a
 //! file and upgrading one are the same path. A file whose version is newer than this library's
 //! is refused before anything is written.
 //!
-//! To change the stored format: add a step at the end of [`STEPS`], bump [`SCHEMA_VERSION`],
-//! keep a file written by the previous version under `crm-core/tests/fixtures/`, and extend
-//! the migration test that opens it.
+//! The list of steps is the API's (`api/migrations.rs`), since steps create what domains need
+//! (the default pipeline, built-in relation types); the steps that only rework the stored
+//! form of indexes and posting lists are here.
 
-use crate::values::context::Ctx;
-use crate::values::error::{Error, Result};
 use std::ops::Bound;
 
-use crate::people::company::Company;
-use crate::people::contact::Contact;
 use crate::records::record::{self, Record};
-use crate::records::tables;
-use crate::sales::deal::Deal;
-use crate::sales::lead::Lead;
+use crate::records::{index, tables};
+use crate::storage::postings;
 use crate::storage::store::{Flow, Reader, Store, Table, WriteTx, Writer};
-use crate::{people::relation, records::index, sales::pipeline, storage::postings};
-
-/// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 8;
+use crate::values::context::Ctx;
+use crate::values::error::{Error, Result};
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
 /// A migration step; it mints ids and reads the time through the context like any operation.
-type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
+pub(crate) type Step = fn(&mut WriteTx<'_>, &Ctx) -> Result<()>;
 
-/// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [
-    create_v1,
-    sales_v2,
-    posting_lists_v3,
-    activities_v4,
-    name_prefixes_v5,
-    recent_v6,
-    name_terms_v7,
-    packed_postings_v8,
-];
+/// The highest id a file holds, the floor above which ids minted by a step stay.
+pub(crate) type Floor = fn(&mut WriteTx<'_>) -> Result<u128>;
 
-/// Version 1: the tables, and the built-in relation types.
-fn create_v1(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    Store::create_tables(w, &tables::ALL)?;
-    for t in relation::built_in_types() {
-        relation::put_type(w, &t)?;
-    }
-    Ok(())
-}
-
-/// Version 2: the sales tables (leads, deals and their stage changes, pipelines, products,
-/// price lists, quotes, exchange rates) and the default sales pipeline.
-fn sales_v2(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
-    Store::create_tables(w, &tables::ALL)?;
-    if pipeline::all(w)?.is_empty() {
-        pipeline::create_default(w, ctx)?;
-    }
-    Ok(())
-}
-
-/// Version 4: the tables of activities, calendars and record changes. Nothing to convert,
-/// but an older library must not open the file: it would delete records without clearing
-/// the activities that link to them.
-fn activities_v4(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+/// A step that creates every table missing from the file.
+pub(crate) fn create_tables(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     Store::create_tables(w, &tables::ALL)
-}
-
-/// Version 5: the name-prefix lists of the search table (`index::NAME_PREFIX`), built from
-/// every contact, company, lead and deal.
-fn name_prefixes_v5(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    add_name_lists(w, index::NAME_PREFIX)
-}
-
-/// Version 6: the `recent` table, where small commits leave their index and posting changes
-/// until they are folded into the big tables (see `recent.rs`). An older library would not
-/// read them.
-fn recent_v6(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    Store::create_tables(w, &tables::ALL)
-}
-
-/// Version 7: the short name-term lists of the search table (`index::NAME_TERM`), built from
-/// every contact, company, lead and deal.
-fn name_terms_v7(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
-    add_name_lists(w, index::NAME_TERM)
 }
 
 /// Version 8: posting blocks that hold each id difference in whole bytes after a byte of its
 /// length and field classes (`postings.rs`), read without a loop over the bytes. Every block
 /// of the older form is rewritten; the steps before this one read and write both forms.
-fn packed_postings_v8(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+pub(crate) fn packed_postings_v8(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     w.flush_postings()?;
     w.rewrite(Table::SEARCH, postings::repack)
 }
 
-/// Posts the entries of the search table under the kind bytes `byte | code` (name-prefix or
-/// short name-term lists) of every contact, company, lead and deal.
-fn add_name_lists(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
-    add_name_entries::<Contact>(w, byte)?;
-    add_name_entries::<Company>(w, byte)?;
-    add_name_entries::<Lead>(w, byte)?;
-    add_name_entries::<Deal>(w, byte)
-}
-
 /// Posts the entries under `byte | code` of every record of a kind, reading ten thousand
 /// records at a time so that memory stays bounded on large files.
-fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+pub(crate) fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
     const AT_A_TIME: usize = 10_000;
     let mut after = None;
     loop {
@@ -137,7 +72,7 @@ fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
 /// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is
 /// already a block of one posting; this packs each term's postings into full blocks, a
 /// hundred thousand entries at a time so that memory stays bounded on large files.
-fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+pub(crate) fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     const AT_A_TIME: usize = 100_000;
     let mut after: Option<Vec<u8>> = None;
     loop {
@@ -190,31 +125,32 @@ fn decode_version(bytes: &[u8]) -> Result<u32> {
     Ok(u32::from_be_bytes(raw))
 }
 
-fn refuse_newer(version: u32) -> Result<()> {
-    if version > SCHEMA_VERSION {
+fn refuse_newer(version: u32, supported: u32) -> Result<()> {
+    if version > supported {
         Err(Error::Version {
             found: version,
-            supported: SCHEMA_VERSION,
+            supported,
         })
     } else {
         Ok(())
     }
 }
 
-/// Refuses a file written by a newer version before it is opened for writing, which would
-/// already change its bytes.
-pub(crate) fn refuse_newer_file(path: &std::path::Path) -> Result<()> {
+/// Refuses a file written by a version newer than `supported` before it is opened for
+/// writing, which would already change its bytes.
+pub(crate) fn refuse_newer_file(path: &std::path::Path, supported: u32) -> Result<()> {
     match crate::storage::store::peek(path, Table::META, VERSION_KEY) {
-        Some(bytes) => refuse_newer(decode_version(&bytes)?),
+        Some(bytes) => refuse_newer(decode_version(&bytes)?, supported),
         None => Ok(()),
     }
 }
 
-/// Brings the file to [`SCHEMA_VERSION`], or refuses it.
-pub(crate) fn prepare(store: &Store, ctx: &Ctx) -> Result<()> {
+/// Brings the file to the version after `steps`, or refuses it.
+pub(crate) fn prepare(store: &Store, ctx: &Ctx, steps: &[Step], floor: Floor) -> Result<()> {
+    let supported = u32::try_from(steps.len()).map_err(Error::storage)?;
     let from = match file_version(store)? {
         Some(v) => {
-            refuse_newer(v)?;
+            refuse_newer(v, supported)?;
             v
         }
         None if store.table_names()?.is_empty() => 0,
@@ -224,11 +160,11 @@ pub(crate) fn prepare(store: &Store, ctx: &Ctx) -> Result<()> {
             });
         }
     };
-    run_steps(store, ctx, from, &STEPS)
+    run_steps(store, ctx, from, steps, floor)
 }
 
 /// Runs `steps[from..]` and records the new version, all in one transaction.
-fn run_steps(store: &Store, ctx: &Ctx, from: u32, steps: &[Step]) -> Result<()> {
+fn run_steps(store: &Store, ctx: &Ctx, from: u32, steps: &[Step], floor: Floor) -> Result<()> {
     let target = u32::try_from(steps.len()).map_err(Error::storage)?;
     if from >= target {
         return Ok(());
@@ -236,7 +172,7 @@ fn run_steps(store: &Store, ctx: &Ctx, from: u32, steps: &[Step]) -> Result<()> 
     store.write(|w| {
         // Ids minted by a step stay above those the file already holds.
         if from > 0 {
-            ctx.raise_floor(crate::api::crm::highest_id(w)?);
+            ctx.raise_floor(floor(w)?);
         }
         for step in &steps[from as usize..] {
             step(w, ctx)?;
@@ -258,8 +194,11 @@ mod tests {
     fn mark(w: &mut WriteTx<'_>, key: &[u8]) -> Result<()> {
         w.put(Table::META, key, b"done").map(drop)
     }
+    fn no_floor(_: &mut WriteTx<'_>) -> Result<u128> {
+        Ok(0)
+    }
     fn step_a(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
-        create_v1(w, ctx)?;
+        create_tables(w, ctx)?;
         mark(w, b"a")
     }
     fn step_b(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
@@ -289,14 +228,14 @@ mod tests {
     #[test]
     fn steps_run_in_order_from_the_file_version() {
         let store = Store::open(Location::Memory, None).unwrap();
-        run_steps(&store, &ctx(), 0, &[step_a, step_b]).unwrap();
+        run_steps(&store, &ctx(), 0, &[step_a, step_b], no_floor).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(2));
         assert_eq!(marks(&store), vec![b"a".to_vec(), b"b".to_vec()]);
         // From version 2 only the third step runs.
         store
             .write(|w| w.remove(Table::META, b"a").map(drop))
             .unwrap();
-        run_steps(&store, &ctx(), 2, &[step_a, step_b, step_c]).unwrap();
+        run_steps(&store, &ctx(), 2, &[step_a, step_b, step_c], no_floor).unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(3));
         assert_eq!(marks(&store), vec![b"b".to_vec(), b"c".to_vec()]);
     }
@@ -306,7 +245,7 @@ mod tests {
     #[test]
     fn version_3_packs_version_2_search_entries() {
         let store = Store::open(Location::Memory, None).unwrap();
-        run_steps(&store, &ctx(), 0, &STEPS[..2]).unwrap();
+        run_steps(&store, &ctx(), 0, &[create_tables, create_tables], no_floor).unwrap();
         let terms: [&[u8]; 3] = [b"\x01ala\x00", b"\x01alan\x00", b"\x02ala\x00"];
         let mut expected = Vec::new();
         store
@@ -325,7 +264,14 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        run_steps(&store, &ctx(), 2, &STEPS[..3]).unwrap();
+        run_steps(
+            &store,
+            &ctx(),
+            2,
+            &[create_tables, create_tables, posting_lists_v3],
+            no_floor,
+        )
+        .unwrap();
         assert_eq!(file_version(&store).unwrap(), Some(3));
         let (found, blocks) = store
             .read(|r| {
@@ -345,8 +291,8 @@ mod tests {
     #[test]
     fn a_failing_step_leaves_the_file_at_its_version() {
         let store = Store::open(Location::Memory, None).unwrap();
-        run_steps(&store, &ctx(), 0, &[step_a]).unwrap();
-        let err = run_steps(&store, &ctx(), 1, &[step_a, step_b, failing]).unwrap_err();
+        run_steps(&store, &ctx(), 0, &[step_a], no_floor).unwrap();
+        let err = run_steps(&store, &ctx(), 1, &[step_a, step_b, failing], no_floor).unwrap_err();
         assert_eq!(err.code(), "storage");
         assert_eq!(file_version(&store).unwrap(), Some(1));
         assert_eq!(marks(&store), vec![b"a".to_vec()]);
