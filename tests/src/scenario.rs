@@ -16,8 +16,13 @@
 //! }
 //! ```
 //!
-//! Every runtime runs the same files the same way:
-//! - The CRM is opened in memory with a clock that starts at `open.now` and moves
+//! Every runtime runs the same files the same way, once on each storage backend it has:
+//! - The backends: in memory (every runtime), a file (a new file in a temporary directory:
+//!   the Rust, Python and Kotlin runners), and the Origin Private File System (a new file
+//!   name per scenario, inside Chromium's dedicated worker: the JavaScript runner there).
+//!   WebAssembly in Node has no file system for the library, so Node runs in memory only.
+//!   Each run starts from an empty store; a failure names the backend it happened on.
+//! - The CRM is opened on the backend with a clock that starts at `open.now` and moves
 //!   `open.step_millis` after every reading, sequential ids, and `open.phone_region` as the
 //!   default phone region, so ids and timestamps are the same everywhere.
 //! - `op` names a method of the binding's `Crm` (the Rust name; JavaScript and Kotlin use it
@@ -33,16 +38,23 @@
 //!   expects a null result; a step without `expect` checks nothing.
 //! - `error` expects the step to fail with that error `code` (and `field`, when given).
 //! - The step `{"op": "$reopen_from_backup", "args": {"backup": "name"}}` replaces the CRM by
-//!   one opened from the bytes a `backup` step saved under `name`, on the same clock (which
-//!   keeps its time: it is not reset to `open.now`) with sequential ids.
+//!   one opened from the bytes a `backup` step saved under `name`, on the same backend, on the
+//!   same clock (which keeps its time: it is not reset to `open.now`) with sequential ids and
+//!   the same phone region: in memory from the bytes (`open_bytes`), on a file by writing the
+//!   bytes to a new file beside the first and opening that, in OPFS by restoring them to a new
+//!   file name (`restoreOpfs`). The CRM it replaces is dropped (freed) without `close`.
 //! - The step `{"op": "$advance_clock", "args": {"millis": n}}` moves the scenario's clock
 //!   forward by `n` milliseconds (a whole number) without reading it, as time passing
 //!   between operations does: deals rot, quotes expire, stage times and sales cycles grow.
 //!   It changes nothing else and produces no result; it takes no `expect`, `error` or `save`.
 //!   A reopened CRM reads the same clock, so advancing works before and after reopening.
+//! - When the steps are done, the runner closes the CRM (`close`, which on a file writes the
+//!   changes recent writes left aside into the tables; closing a closed CRM is harmless). A
+//!   close that fails fails the scenario.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -160,19 +172,63 @@ pub fn clock(o: &Open) -> Arc<ManualClock> {
     ))
 }
 
-/// Opens a CRM as a scenario says, on the scenario's clock, optionally from backup bytes.
-pub fn open(o: &Open, clock: &Arc<ManualClock>, bytes: Option<Vec<u8>>) -> Crm {
+/// Where a scenario's CRM is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// In memory: `open_in_memory`, and `open_bytes` to reopen a backup.
+    Memory,
+    /// Files in this directory (which must exist): `open(path)` on a new file, and to reopen a
+    /// backup, its bytes written to another new file there and opened the same way.
+    File(PathBuf),
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Backend::Memory => f.write_str("memory"),
+            Backend::File(dir) => write!(f, "file in {}", dir.display()),
+        }
+    }
+}
+
+/// A path in `dir` named after `stem` where no file is yet (`stem.crm`, `stem-2.crm`, ...).
+fn new_file(dir: &Path, stem: &str) -> PathBuf {
+    (1u32..)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}.crm")),
+            n => dir.join(format!("{stem}-{n}.crm")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.join(format!("{stem}.crm")))
+}
+
+/// Opens a CRM as a scenario says, on the scenario's clock, on `backend`: a new, empty one,
+/// or one holding a copy of backup `bytes` (in memory from the bytes; on a file by writing
+/// them to a new file in the backend's directory and opening it).
+pub fn open(
+    o: &Open,
+    clock: &Arc<ManualClock>,
+    backend: &Backend,
+    bytes: Option<Vec<u8>>,
+) -> Result<Crm, String> {
     let mut b = Crm::builder()
         .clock(clock.clone())
         .id_source(Arc::new(SequentialIds::new()));
     if let Some(r) = &o.phone_region {
         b = b.default_phone_region(r);
     }
-    match bytes {
-        Some(bytes) => b.open_bytes(bytes),
-        None => b.open_in_memory(),
-    }
-    .expect("a scenario CRM opens")
+    let opened = match (backend, bytes) {
+        (Backend::Memory, Some(bytes)) => b.open_bytes(bytes),
+        (Backend::Memory, None) => b.open_in_memory(),
+        (Backend::File(dir), Some(bytes)) => {
+            let path = new_file(dir, "reopened");
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("writing the backup to {}: {e}", path.display()))?;
+            b.open(&path)
+        }
+        (Backend::File(dir), None) => b.open(new_file(dir, "scenario")),
+    };
+    opened.map_err(|e| format!("the scenario's CRM does not open: {e}"))
 }
 
 /// Replaces every `"$name.path"` string in `v` by the saved value it names.
@@ -440,10 +496,15 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
     .filter(|r| !matches!(r, Err(Error::Validation { field, reason }) if field == "op" && reason == "unknown"))
 }
 
-/// Runs a scenario; the error says which step failed and how.
-pub fn run(scenario: &Scenario) -> Result<(), String> {
+/// Runs a scenario on `backend`; the error names the backend and says which step failed and
+/// how.
+pub fn run(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
+    run_steps(scenario, backend).map_err(|e| format!("on {backend}: {e}"))
+}
+
+fn run_steps(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
     let clock = clock(&scenario.open);
-    let mut crm = open(&scenario.open, &clock, None);
+    let mut crm = open(&scenario.open, &clock, backend, None)?;
     let mut saved: BTreeMap<String, Value> = BTreeMap::new();
     let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (i, step) in scenario.steps.iter().enumerate() {
@@ -471,7 +532,7 @@ pub fn run(scenario: &Scenario) -> Result<(), String> {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| at(format!("no backup saved as {name:?}")))?;
-            crm = open(&scenario.open, &clock, Some(b));
+            crm = open(&scenario.open, &clock, backend, Some(b)).map_err(at)?;
             continue;
         }
         let args = match resolve(&Value::Object(step.args.clone()), &saved).map_err(at)? {
@@ -522,5 +583,5 @@ pub fn run(scenario: &Scenario) -> Result<(), String> {
             (Err(err), None) => return Err(at(format!("failed: {err}"))),
         }
     }
-    Ok(())
+    crm.close().map_err(|e| format!("closing at the end: {e}"))
 }

@@ -1,18 +1,38 @@
-//! Runs every scenario file natively, and checks that the suite covers every operation.
+//! Runs every scenario file natively on each storage backend (in memory, and on a file in a
+//! temporary directory), and checks that the suite covers every operation.
 
 use std::collections::BTreeSet;
 
-use crm_tests::scenario::{self, dispatch};
+use crm_tests::scenario::{self, Backend, dispatch};
 
-#[test]
-fn every_scenario_passes_natively() {
+/// Runs every scenario on the backend `backend` makes for it (one call per scenario).
+fn every_scenario_passes_on(backend: impl Fn() -> (Backend, Option<tempfile::TempDir>)) {
     let all = scenario::load_all();
     assert!(!all.is_empty());
     let failures: Vec<String> = all
         .iter()
-        .filter_map(|(name, s)| scenario::run(s).err().map(|e| format!("{name}: {e}")))
+        .filter_map(|(name, s)| {
+            // The directory, if any, lives until the scenario is done.
+            let (backend, _dir) = backend();
+            scenario::run(s, &backend)
+                .err()
+                .map(|e| format!("{name}: {e}"))
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_scenario_passes_in_memory() {
+    every_scenario_passes_on(|| (Backend::Memory, None));
+}
+
+#[test]
+fn every_scenario_passes_on_a_file() {
+    every_scenario_passes_on(|| {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        (Backend::File(dir.path().to_path_buf()), Some(dir))
+    });
 }
 
 #[test]

@@ -1,7 +1,8 @@
 // The scenario runner of the JavaScript binding, shared by Node (scenarios.test.mjs) and
 // headless Chromium (browser/): the semantics documented at the top of tests/src/scenario.rs,
 // mirroring its Rust runner. No Node or browser API here: the caller loads the files and
-// passes the package's `Crm` and `operations`.
+// passes the package's `Crm` and `operations`, and the storage backend to run on (in memory
+// unless it gives another: the browser test gives OPFS in a dedicated worker).
 
 export const camel = (op) => op.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
@@ -134,15 +135,51 @@ const describeError = (e) => (e && typeof e === 'object' && 'code' in e
   ? `${e.code}/${e.field ?? null}: ${e.message}`
   : `a non-CrmError exception: ${e?.stack ?? e}`);
 
-/** Runs a scenario on the package's `Crm`; throws saying which step failed and how. */
-export function run(scenario, { Crm, operations }) {
+/**
+ * A storage backend: where the runner opens a scenario's CRM.
+ * @typedef {object} Backend
+ * @property {string} name - says where, in failure messages (`memory`, `OPFS`, ...)
+ * @property {(options: object) => Crm | Promise<Crm>} open - a new, empty CRM
+ * @property {(bytes: Uint8Array, options: object) => Crm | Promise<Crm>} reopen - a new CRM
+ *   holding a copy of a backup's bytes (`$reopen_from_backup`)
+ */
+
+/** In memory: `openInMemory`, and `openBytes` to reopen a backup. */
+export function memoryBackend(Crm) {
+  return {
+    name: 'memory',
+    open: (options) => Crm.openInMemory(options),
+    reopen: (bytes, options) => Crm.openBytes(bytes, options),
+  };
+}
+
+/**
+ * Runs a scenario on the package's `Crm`, on `backend` (a `Backend`; in memory by default);
+ * throws saying on which backend and at which step it failed, and how. At the end the CRM is
+ * closed (a close that fails fails the scenario) and freed, as is every CRM a reopening
+ * replaces (freed without `close`, as the Rust runner drops it).
+ */
+export async function run(scenario, { Crm, operations, backend = memoryBackend(Crm) }) {
+  try {
+    await runSteps(scenario, Crm, operations, backend);
+  } catch (e) {
+    throw new Error(`on ${backend.name}: ${e?.message ?? e}`, { cause: e });
+  }
+}
+
+async function runSteps(scenario, Crm, operations, backend) {
   const options = openOptions(scenario.open);
   const ops = new Set(operations());
-  let crm = Crm.openInMemory(options);
+  let crm;
+  try {
+    crm = await backend.open(options);
+  } catch (e) {
+    throw new Error(`the scenario's CRM does not open: ${describeError(e)}`);
+  }
   const saved = {};
   const bytes = {};
   try {
-    scenario.steps.forEach((step, i) => {
+    for (const [i, step] of scenario.steps.entries()) {
       const at = (msg) => new Error(`step ${i} (${step.op}): ${msg}`);
       const stepArgs = step.args ?? {};
       if (step.op === '$advance_clock') {
@@ -155,7 +192,7 @@ export function run(scenario, { Crm, operations }) {
           throw at('args.millis must be a whole, non-negative number');
         }
         crm.advanceClock(millis);
-        return;
+        continue;
       }
       if (step.op === '$reopen_from_backup') {
         const name = typeof stepArgs.backup === 'string' ? stepArgs.backup : '';
@@ -165,8 +202,13 @@ export function run(scenario, { Crm, operations }) {
         // the same step.
         const now = crm.advanceClock(0);
         crm.free();
-        crm = Crm.openBytes(bytes[name], { ...options, clock_start: now });
-        return;
+        crm = undefined;
+        try {
+          crm = await backend.reopen(bytes[name], { ...options, clock_start: now });
+        } catch (e) {
+          throw at(`the backup does not reopen: ${describeError(e)}`);
+        }
+        continue;
       }
       let args;
       try {
@@ -220,8 +262,13 @@ export function run(scenario, { Crm, operations }) {
       } else {
         throw at(`failed: ${describeError(error)}`);
       }
-    });
+    }
+    try {
+      crm.close(); // harmless when a step closed it
+    } catch (e) {
+      throw new Error(`closing at the end: ${describeError(e)}`);
+    }
   } finally {
-    crm.free();
+    crm?.free();
   }
 }

@@ -1,5 +1,6 @@
 // Runs every scenario of tests/scenarios/ against the npm package in Node, with the runner of
-// scenario-runner.mjs (the semantics documented at the top of tests/src/scenario.rs).
+// scenario-runner.mjs (the semantics documented at the top of tests/src/scenario.rs), in
+// memory: WebAssembly in Node has no file backend (OPFS runs in the browser test's worker).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,9 +27,9 @@ test('the scenario directory holds scenarios', () => {
 });
 
 for (const [name, scenario] of all) {
-  test(`scenario ${name}: ${scenario.description}`, () => {
+  test(`scenario ${name}: ${scenario.description}`, async () => {
     assert.ok(Array.isArray(scenario.steps) && scenario.steps.length > 0, 'a scenario has steps');
-    run(scenario, { Crm, operations });
+    await run(scenario, { Crm, operations });
   });
 }
 

@@ -1,7 +1,10 @@
 """Runs every scenario of `tests/scenarios/*.json` through the Python binding.
 
 The format and its semantics are documented at the top of `tests/src/scenario.rs`; this
-runner mirrors the Rust one there. Nothing here knows an operation: op `x` calls the method
+runner mirrors the Rust one there. Every scenario runs on both storage backends: in memory
+(`Crm.open_in_memory`, `Crm.open_bytes` to reopen a backup) and on a file in pytest's
+`tmp_path` (`Crm.open` on a new file; a backup is written to another new file there and opened
+the same way). Nothing here knows an operation: op `x` calls the method
 `x` of `crm_ffi.Crm` with keyword arguments converted from JSON to the parameter's declared
 type (read from the generated code's type hints), and the result is converted back to the
 core's JSON form by looking at what it is (record, enum, tagged enum, instant, ...).
@@ -377,11 +380,29 @@ class Progress(crm_ffi.ProgressListener):
         return self.cancel_at is None or progress.done < self.cancel_at
 
 
+BACKENDS = ("memory", "file")
+
+
+def new_file(directory: pathlib.Path, stem: str) -> pathlib.Path:
+    """A path in `directory` where no file is yet (`stem.crm`, `stem-2.crm`, ...)."""
+    n = 1
+    while True:
+        path = directory / (f"{stem}.crm" if n == 1 else f"{stem}-{n}.crm")
+        if not path.exists():
+            return path
+        n += 1
+
+
 def open_crm(
-    spec: dict, backup: bytes | None = None, now: datetime.datetime | None = None
+    spec: dict,
+    directory: pathlib.Path | None = None,
+    backup: bytes | None = None,
+    now: datetime.datetime | None = None,
 ) -> crm_ffi.Crm:
-    """Opens the scenario's CRM; a CRM reopened from a backup gets the instant the clock stood
-    at (`now`) as its clock's start, so that time runs on as on the Rust runner's one clock."""
+    """Opens the scenario's CRM in memory, or on a new file in `directory` when one is given;
+    from a backup's bytes when given (on a file: written to a new file, which is opened). A CRM
+    reopened from a backup gets the instant the clock stood at (`now`) as its clock's start, so
+    that time runs on as on the Rust runner's one clock."""
     o = {**DEFAULT_OPEN, **spec}
     options = crm_ffi.OpenOptions(
         clock_start=now or instant(o["now"]),
@@ -389,9 +410,15 @@ def open_crm(
         sequential_ids=True,
         default_phone_region=o["phone_region"],
     )
+    if directory is None:
+        if backup is None:
+            return crm_ffi.Crm.open_in_memory(options)
+        return crm_ffi.Crm.open_bytes(backup, options)
     if backup is None:
-        return crm_ffi.Crm.open_in_memory(options)
-    return crm_ffi.Crm.open_bytes(backup, options)
+        return crm_ffi.Crm.open(str(new_file(directory, "scenario")), options)
+    path = new_file(directory, "reopened")
+    path.write_bytes(backup)
+    return crm_ffi.Crm.open(str(path), options)
 
 
 def advance_clock(crm: crm_ffi.Crm, step: dict) -> None:
@@ -435,10 +462,24 @@ def error_code(e: crm_ffi.CrmError | Unparsed) -> str:
     return "validation" if isinstance(e, Unparsed) else snake(type(e).__name__)
 
 
-def run(scenario: dict) -> int:
-    """Runs a scenario; raises ScenarioError naming the step that failed. Returns the steps run."""
+def run(scenario: dict, directory: pathlib.Path | None = None) -> int:
+    """Runs a scenario in memory, or on files in `directory` when one is given; raises
+    ScenarioError naming the backend and the step that failed. Returns the steps run."""
+    backend = "memory" if directory is None else f"file in {directory}"
+    try:
+        return run_steps(scenario, directory)
+    except ScenarioError as e:
+        raise ScenarioError(f"on {backend}: {e}") from None
+    except crm_ffi.CrmError as e:
+        raise ScenarioError(f"on {backend}: {e!r}") from e
+
+
+def run_steps(scenario: dict, directory: pathlib.Path | None) -> int:
     spec = scenario.get("open", {})
-    crm = open_crm(spec)
+    try:
+        crm = open_crm(spec, directory)
+    except crm_ffi.CrmError as e:
+        raise ScenarioError(f"the scenario's CRM does not open: {e!r}") from e
     saved: dict = {}
     backups: dict = {}
     for i, step in enumerate(scenario["steps"]):
@@ -451,7 +492,10 @@ def run(scenario: dict) -> int:
                 name = step.get("args", {}).get("backup")
                 if name not in backups:
                     raise ScenarioError(f"no backup saved as {name!r}")
-                crm = open_crm(spec, backups[name], now=crm.advance_clock(0))
+                try:
+                    crm = open_crm(spec, directory, backups[name], now=crm.advance_clock(0))
+                except crm_ffi.CrmError as e:
+                    raise ScenarioError(f"the backup does not reopen: {e!r}") from e
                 continue
             args = resolve(step.get("args", {}), saved)
             expected_error = step.get("error")
@@ -480,6 +524,10 @@ def run(scenario: dict) -> int:
                 saved[step["save"]] = value
         except ScenarioError as e:
             raise ScenarioError(f"step {i} ({op}): {e}") from None
+    try:
+        crm.close()  # harmless when a step closed it
+    except crm_ffi.CrmError as e:
+        raise ScenarioError(f"closing at the end: {e!r}") from e
     return len(scenario["steps"])
 
 
@@ -494,9 +542,10 @@ def test_there_are_scenarios():
     assert len(SCENARIOS) > 0, f"no scenario files in {SCENARIO_DIR}"
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_scenario(path):
-    assert run(load(path)) > 0
+def test_scenario(path, backend, tmp_path):
+    assert run(load(path), tmp_path if backend == "file" else None) > 0
 
 
 def test_every_operation_is_a_method_of_crm():

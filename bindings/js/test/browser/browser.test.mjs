@@ -1,6 +1,6 @@
 // The package in Debian's headless Chromium, driven by playwright-core: every scenario file
-// run in the page, the package in the page and in a dedicated worker, and OPFS in a worker
-// across a page reload. Serves the repository
+// run in the page (in memory) and in a dedicated worker (on OPFS), the package in the page and
+// in a dedicated worker, and OPFS in a worker across a page reload. Serves the repository
 // over http://127.0.0.1:<free port> with the small static server below.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,13 +113,30 @@ function checkInMemory(r, where) {
   assert.equal(r.backupIsBytes, true, where);
 }
 
-browserTest('every scenario file passes in the page', async () => {
+async function scenarioNames() {
   const names = (await readdir(join(ROOT, 'tests', 'scenarios'))).filter((f) => f.endsWith('.json')).sort();
   assert.ok(names.length > 0, 'scenario files exist');
+  return names;
+}
+
+browserTest('every scenario file passes in the page, in memory', async () => {
+  const names = await scenarioNames();
   const outcomes = await page.evaluate((n) => window.crmTest.scenarios(n), names);
   assert.deepEqual(outcomes.map((o) => o.name), names, 'every file ran');
   const failed = outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.error}`);
   assert.deepEqual(failed, [], 'scenarios failed in Chromium');
+});
+
+browserTest('every scenario file passes in a dedicated worker, on OPFS', async () => {
+  const names = await scenarioNames();
+  const outcomes = await page.evaluate((n) => window.crmTest.inWorker('scenarios', { names: n }), names);
+  assert.deepEqual(outcomes.map((o) => o.name), names, 'every file ran');
+  const failed = outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.error}`);
+  assert.deepEqual(failed, [], 'scenarios failed on OPFS');
+  for (const o of outcomes) {
+    // The CRM lived in OPFS: its file was written (and closed) there.
+    assert.ok(o.files[`scenario-${o.name}.crm`] > 0, `${o.name}: OPFS files ${JSON.stringify(o.files)}`);
+  }
 });
 
 browserTest('the package works in the page', async () => {

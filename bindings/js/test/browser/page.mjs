@@ -1,5 +1,6 @@
-// The page: loads the package, runs the in-memory check here, and drives a dedicated worker
-// (worker.mjs) for the same check and for OPFS. browser.test.mjs calls window.crmTest.
+// The page: loads the package, runs the in-memory check and the scenarios (in memory) here, and
+// drives a dedicated worker (worker.mjs) for the same check, for OPFS, and for the scenarios on
+// OPFS. browser.test.mjs calls window.crmTest.
 import { init, Crm, operations } from '../../pkg/index.js';
 import { inMemory, describe } from './checks.mjs';
 import { run } from '../scenario-runner.mjs';
@@ -32,7 +33,7 @@ window.crmTest = {
       try {
         const response = await fetch(`/tests/scenarios/${encodeURIComponent(name)}`);
         if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-        run(await response.json(), { Crm, operations });
+        await run(await response.json(), { Crm, operations });
         outcomes.push({ name, ok: true });
       } catch (e) {
         outcomes.push({ name, ok: false, error: String(e?.message ?? e) });

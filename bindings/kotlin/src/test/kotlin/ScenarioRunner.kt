@@ -1,7 +1,10 @@
 // Runs every scenario of tests/scenarios/*.json through the Kotlin binding.
 //
 // The format and its semantics are documented at the top of tests/src/scenario.rs; this runner
-// mirrors the Rust one there. Nothing here knows an operation: op `x_y` calls the method `xY`
+// mirrors the Rust one there. Every scenario runs on both storage backends: in memory
+// (Crm.openInMemory, Crm.openBytes to reopen a backup) and on a file in a new temporary
+// directory (Crm.open on a new file; a backup is written to another new file there and opened
+// the same way), removed afterwards. Nothing here knows an operation: op `x_y` calls the method `xY`
 // of `Crm` (by reflection) with the arguments converted from JSON to the parameter's declared
 // type, and the result is converted back to the core's JSON form by looking at what it is
 // (data class, enum, sealed class, Instant, ...). An argument that does not convert (an unknown
@@ -22,6 +25,7 @@
 
 import java.io.File
 import java.lang.reflect.InvocationTargetException
+import java.nio.file.Files
 import java.time.Instant
 import java.time.OffsetDateTime
 import kotlin.reflect.KClass
@@ -484,9 +488,15 @@ class ScenarioProgress(spec: Any?) : ProgressListener {
 
 val DEFAULT_OPEN: Map<String, Any?> = mapOf("now" to "2026-11-22T09:00:00Z", "step_millis" to 1000L, "phone_region" to "PL")
 
-/** Opens the scenario's CRM; a CRM reopened from a backup gets the instant the clock stood at
- *  (`now`) as its clock's start, so that time runs on as on the Rust runner's one clock. */
-fun openCrm(spec: Map<*, *>, backup: ByteArray? = null, now: Instant? = null): Crm {
+/** A path in `dir` where no file is yet (`stem.crm`, `stem-2.crm`, ...). */
+fun newFile(dir: File, stem: String): File =
+    generateSequence(1) { it + 1 }.map { n -> File(dir, if (n == 1) "$stem.crm" else "$stem-$n.crm") }.first { !it.exists() }
+
+/** Opens the scenario's CRM in memory, or on a new file in `dir` when one is given; from a
+ *  backup's bytes when given (on a file: written to a new file, which is opened). A CRM reopened
+ *  from a backup gets the instant the clock stood at (`now`) as its clock's start, so that time
+ *  runs on as on the Rust runner's one clock. */
+fun openCrm(spec: Map<*, *>, dir: File?, backup: ByteArray? = null, now: Instant? = null): Crm {
     val o = DEFAULT_OPEN + spec.entries.associate { (k, v) -> k as String to v }
     val options = OpenOptions(
         clockStart = now ?: instant(o["now"]) ?: fail("open.now is not an instant"),
@@ -494,7 +504,16 @@ fun openCrm(spec: Map<*, *>, backup: ByteArray? = null, now: Instant? = null): C
         sequentialIds = true,
         defaultPhoneRegion = o["phone_region"] as String?,
     )
-    return if (backup == null) Crm.openInMemory(options) else Crm.openBytes(backup, options)
+    try {
+        return when {
+            dir == null && backup == null -> Crm.openInMemory(options)
+            dir == null -> Crm.openBytes(backup!!, options)
+            backup == null -> Crm.open(newFile(dir, "scenario").path, options)
+            else -> Crm.open(newFile(dir, "reopened").also { it.writeBytes(backup) }.path, options)
+        }
+    } catch (e: CrmException) {
+        fail("the CRM does not open: ${e::class.simpleName}(${e.message})")
+    }
 }
 
 /** `{"op": "$advance_clock", "args": {"millis": n}}`: time passes; no result. */
@@ -522,10 +541,22 @@ class Runner(val names: Names) {
         return toBinding.invoke(fn, params, args, "", op, fixed)
     }
 
-    /** Runs a scenario; throws ScenarioError naming the step that failed. Returns the steps run. */
-    fun run(scenario: Map<*, *>): Int {
+    /** Runs a scenario in memory, or on files in `dir` when one is given; throws ScenarioError
+     *  naming the backend and the step that failed. Returns the steps run. */
+    fun run(scenario: Map<*, *>, dir: File? = null): Int {
+        val backend = if (dir == null) "memory" else "file in $dir"
+        try {
+            return runSteps(scenario, dir)
+        } catch (e: ScenarioError) {
+            throw ScenarioError("on $backend: ${e.message}")
+        } catch (e: CrmException) {
+            throw ScenarioError("on $backend: ${e::class.simpleName}(${e.message})")
+        }
+    }
+
+    private fun runSteps(scenario: Map<*, *>, dir: File?): Int {
         val spec = scenario["open"] as? Map<*, *> ?: emptyMap<String, Any?>()
-        var crm = openCrm(spec)
+        var crm = openCrm(spec, dir)
         val saved = HashMap<String, Any?>()
         val backups = HashMap<String, ByteArray>()
         val steps = scenario["steps"] as? List<*> ?: fail("no steps")
@@ -539,7 +570,9 @@ class Runner(val names: Names) {
                 }
                 if (op == "\$reopen_from_backup") {
                     val name = (step["args"] as? Map<*, *>)?.get("backup")
-                    crm = openCrm(spec, backups[name] ?: fail("no backup saved as ${Json.show(name)}"), crm.advanceClock(0uL))
+                    val old = crm
+                    crm = openCrm(spec, dir, backups[name] ?: fail("no backup saved as ${Json.show(name)}"), crm.advanceClock(0uL))
+                    old.destroy() // dropped without closeCrm, as the Rust runner drops it
                     continue
                 }
                 val args = resolve(step["args"] ?: emptyMap<String, Any?>(), saved) as Map<*, *>
@@ -566,6 +599,13 @@ class Runner(val names: Names) {
             } catch (e: ScenarioError) {
                 throw ScenarioError("step $i ($op): ${e.message}")
             }
+        }
+        try {
+            crm.closeCrm() // harmless when a step closed it
+        } catch (e: CrmException) {
+            fail("closing at the end: ${e::class.simpleName}(${e.message})")
+        } finally {
+            crm.destroy()
         }
         return steps.size
     }
@@ -594,7 +634,15 @@ fun main(args: Array<String>) {
     val scenarios = files.associate { it.name to it }
     check("there are scenarios") { if (files.isEmpty()) fail("no scenario files in ${args[0]}") else "" }
     for ((name, file) in scenarios) {
-        check("scenario $name") { " (${runner.run(Json.parse(file.readText()) as Map<*, *>)} steps)" }
+        check("scenario $name in memory") { " (${runner.run(Json.parse(file.readText()) as Map<*, *>)} steps)" }
+        check("scenario $name on a file") {
+            val dir = Files.createTempDirectory("crm-scenario-").toFile()
+            try {
+                " (${runner.run(Json.parse(file.readText()) as Map<*, *>, dir)} steps)"
+            } finally {
+                dir.deleteRecursively()
+            }
+        }
     }
     check("every operation is a method of Crm") {
         if (runner.ops.isEmpty()) fail("operations() is empty")
