@@ -62,16 +62,15 @@ pub use api::integrity::IntegrityReport;
 pub use api::migrations::SCHEMA_VERSION;
 pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use formats::ical::{IcalExport, IcalImportReport, IcalSkipped};
-pub use people::company::{Company, CompanyInput, CompanySize, RelationshipKind};
-pub use people::contact::{Contact, ContactInput, Email, Phone};
+pub use people::company::{
+    Company, CompanyFilter, CompanyInput, CompanyQuery, CompanySize, RelationshipKind,
+};
+pub use people::contact::{Contact, ContactFilter, ContactInput, ContactQuery, Email, Phone};
 pub use people::relation::{
     Direction, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput,
     RelationType, RelationView,
 };
-pub use queries::query::{
-    Archived, CompanyFilter, CompanyQuery, Condition, ContactFilter, ContactQuery, DealFilter,
-    DealQuery, LeadFilter, LeadQuery, ListQuery, Op, Page, Sort, SortBy, TimeRange,
-};
+pub use queries::query::{Archived, Condition, ListQuery, Op, Page, Sort, SortBy, TimeRange};
 pub use queries::search::{SearchHit, SearchQuery};
 pub use records::changes::RecordChange;
 pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
@@ -82,12 +81,13 @@ pub use sales::analytics::{
     WinRate, WinRateQuery, WinRates,
 };
 pub use sales::deal::{
-    Deal, DealContact, DealInput, DealMove, FollowUpInput, StageChange, StageTime,
+    Deal, DealContact, DealFilter, DealInput, DealMove, DealQuery, FollowUpInput, StageChange,
+    StageTime,
 };
 pub use sales::fx::{DEFAULT_REPORTING_CURRENCY, ExchangeRate};
 pub use sales::lead::{
-    CompanyChoice, ContactChoice, Conversion, ConvertedLead, Lead, LeadConversion, LeadInput,
-    LeadSource, LeadStatus,
+    CompanyChoice, ContactChoice, Conversion, ConvertedLead, Lead, LeadConversion, LeadFilter,
+    LeadInput, LeadQuery, LeadSource, LeadStatus,
 };
 pub use sales::lineitem::{Discount, LineItem, LineItemInput, Totals, price_line, totals};
 pub use sales::pipeline::{Pipeline, PipelineInput, Stage, StageInput, StageKind};

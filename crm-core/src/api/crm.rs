@@ -23,16 +23,13 @@ use crate::api::migrations;
 use crate::api::reactions;
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
 use crate::formats::ical::{self, IcalExport, IcalImportReport};
-use crate::people::company::{self, Company, CompanyInput};
-use crate::people::contact::{self, Contact, ContactInput};
+use crate::people::company::{self, Company, CompanyFilter, CompanyInput, CompanyQuery};
+use crate::people::contact::{self, Contact, ContactFilter, ContactInput, ContactQuery};
 use crate::people::relation::{
     self, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput, RelationType,
     RelationView,
 };
-use crate::queries::query::{
-    self, CompanyFilter, CompanyQuery, ContactFilter, ContactQuery, DealFilter, DealQuery,
-    LeadFilter, LeadQuery, Page, TimeRange,
-};
+use crate::queries::query::{self, Page, TimeRange};
 use crate::queries::search::{self, SearchHit, SearchQuery};
 use crate::records::fields::{self, FieldDef};
 use crate::records::tables;
@@ -40,9 +37,13 @@ use crate::sales::analytics::{
     self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
     SalesCycleQuery, WinRateQuery, WinRates,
 };
-use crate::sales::deal::{self, Deal, DealInput, DealMove, FollowUpInput, StageChange, StageTime};
+use crate::sales::deal::{
+    self, Deal, DealFilter, DealInput, DealMove, DealQuery, FollowUpInput, StageChange, StageTime,
+};
 use crate::sales::fx::{self, ExchangeRate};
-use crate::sales::lead::{self, ConvertedLead, Lead, LeadConversion, LeadInput};
+use crate::sales::lead::{
+    self, ConvertedLead, Lead, LeadConversion, LeadFilter, LeadInput, LeadQuery,
+};
 use crate::sales::pipeline::{self, Pipeline, PipelineInput, StageInput};
 use crate::sales::product::{self, PriceList, PriceListInput, Product, ProductInput};
 use crate::sales::quote::{self, Quote, QuoteAcceptance, QuoteInput};
@@ -450,13 +451,11 @@ operations! {
         fn find_contacts_by_phone(phone: &str) -> Vec<Contact> = |r, ctx| contact::by_phone(r, ctx, phone);
         /// One page of contacts matching a filter, in the requested order.
         fn list_contacts(query: &ContactQuery) -> Page<Contact> = |r, ctx| {
-            let plan = query::contact_plan(r, ctx, &query.filter)?;
-            query::list(r, ctx, &plan, query.sort, query.limit, query.cursor.as_deref())
+            query::list_records::<Contact>(r, ctx, query)
         };
         /// How many contacts match a filter.
         fn count_contacts(filter: &ContactFilter) -> u64 = |r, ctx| {
-            let plan = query::contact_plan(r, ctx, filter)?;
-            query::count::<Contact>(r, ctx, &plan)
+            query::count_records::<Contact>(r, ctx, filter)
         };
         /// The company with this id.
         fn get_company(id: CompanyId) -> Company = |r, ctx| company::get(r, id);
@@ -464,13 +463,11 @@ operations! {
         fn find_companies_by_domain(domain: &str) -> Vec<Company> = |r, ctx| company::by_domain(r, domain);
         /// One page of companies matching a filter, in the requested order.
         fn list_companies(query: &CompanyQuery) -> Page<Company> = |r, ctx| {
-            let plan = query::company_plan(r, ctx, &query.filter)?;
-            query::list(r, ctx, &plan, query.sort, query.limit, query.cursor.as_deref())
+            query::list_records::<Company>(r, ctx, query)
         };
         /// How many companies match a filter.
         fn count_companies(filter: &CompanyFilter) -> u64 = |r, ctx| {
-            let plan = query::company_plan(r, ctx, filter)?;
-            query::count::<Company>(r, ctx, &plan)
+            query::count_records::<Company>(r, ctx, filter)
         };
         /// The direct subsidiaries of a company.
         fn subsidiaries(id: CompanyId) -> Vec<Company> = |r, ctx| {
@@ -499,13 +496,11 @@ operations! {
         fn find_leads_by_email(email: &str) -> Vec<Lead> = |r, ctx| lead::by_email(r, email);
         /// One page of leads matching a filter, in the requested order.
         fn list_leads(query: &LeadQuery) -> Page<Lead> = |r, ctx| {
-            let plan = query::lead_plan(r, ctx, &query.filter)?;
-            query::list(r, ctx, &plan, query.sort, query.limit, query.cursor.as_deref())
+            query::list_records::<Lead>(r, ctx, query)
         };
         /// How many leads match a filter.
         fn count_leads(filter: &LeadFilter) -> u64 = |r, ctx| {
-            let plan = query::lead_plan(r, ctx, filter)?;
-            query::count::<Lead>(r, ctx, &plan)
+            query::count_records::<Lead>(r, ctx, filter)
         };
         /// The pipeline with this id.
         fn get_pipeline(id: PipelineId) -> Pipeline = |r, ctx| pipeline::get(r, id);
@@ -517,16 +512,13 @@ operations! {
         fn get_deal(id: DealId) -> Deal = |r, ctx| deal::get(r, ctx, id);
         /// One page of deals matching a filter, in the requested order.
         fn list_deals(query: &DealQuery) -> Page<Deal> = |r, ctx| {
-            let plan = query::deal_plan(r, ctx, &query.filter)?;
-            let mut page: Page<Deal> =
-                query::list(r, ctx, &plan, query.sort, query.limit, query.cursor.as_deref())?;
+            let mut page = query::list_records::<Deal>(r, ctx, query)?;
             deal::present_all(r, ctx, &mut page.items)?;
             Ok(page)
         };
         /// How many deals match a filter.
         fn count_deals(filter: &DealFilter) -> u64 = |r, ctx| {
-            let plan = query::deal_plan(r, ctx, filter)?;
-            query::count::<Deal>(r, ctx, &plan)
+            query::count_records::<Deal>(r, ctx, filter)
         };
         /// Every stage change of a deal, oldest first (the first is the stage it was created in).
         fn deal_history(id: DealId) -> Vec<StageChange> = |r, ctx| deal::history_of(r, id);

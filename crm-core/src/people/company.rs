@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
+use crate::queries::query::{
+    self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
+};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -19,6 +21,7 @@ use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, RecordRef};
 use crate::values::input::{self, Address};
 use crate::{values::normalize, values::text};
+use std::collections::BTreeSet;
 
 /// What a company is to the firm. A company can be several at once.
 #[derive(
@@ -371,8 +374,37 @@ pub(crate) enum CompanyField {
     ArchivedAt,
 }
 
+/// Which companies to list. All criteria must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CompanyFilter {
+    /// Whether archived companies are shown.
+    pub archived: Archived,
+    /// Companies with every one of these tags.
+    pub tags_all: Vec<String>,
+    /// Companies with at least one of these tags.
+    pub tags_any: Vec<String>,
+    /// Companies that are at least one of these kinds.
+    pub kinds_any: Vec<RelationshipKind>,
+    /// Direct subsidiaries of this company.
+    pub parent: Option<CompanyId>,
+    /// Companies owned by this user.
+    pub owner: Option<String>,
+    /// Companies created in this range.
+    pub created: TimeRange,
+    /// Companies last changed in this range.
+    pub updated: TimeRange,
+    /// Further tests on any field.
+    pub conditions: Vec<Condition>,
+}
+
+/// A page request for companies.
+pub type CompanyQuery = ListQuery<CompanyFilter>;
+
 impl Listed for Company {
     type Field = CompanyField;
+    type Filter = CompanyFilter;
     const SORT_INDEXES: [u8; 3] = [ix::COMPANY_NAME, ix::COMPANY_CREATED, ix::COMPANY_UPDATED];
     const TAG_INDEX: u8 = ix::COMPANY_TAG;
     const OWNER_INDEX: u8 = ix::COMPANY_OWNER;
@@ -447,6 +479,37 @@ impl Listed for Company {
             CompanyField::Owner => Some(index::text_prefix(ix::COMPANY_OWNER, value.trim())),
             _ => None,
         }
+    }
+
+    fn plan(r: &mut impl Reader, ctx: &Ctx, f: &CompanyFilter) -> Result<Plan<CompanyField>> {
+        let mut restrict: Option<BTreeSet<u128>> = None;
+        if let Some(parent) = f.parent {
+            restrict = Some(ids_of_children(r, parent)?.into_iter().collect());
+        }
+        if !f.kinds_any.is_empty() {
+            let mut any = BTreeSet::new();
+            for kind in &f.kinds_any {
+                any.extend(ids_of_kind(r, *kind)?);
+            }
+            restrict = Some(match restrict {
+                Some(set) => set.intersection(&any).copied().collect(),
+                None => any,
+            });
+        }
+        query::plan::<Self>(
+            r,
+            ctx,
+            query::Common {
+                archived: f.archived,
+                tags_all: &f.tags_all,
+                tags_any: &f.tags_any,
+                owner: f.owner.as_deref(),
+                created: f.created,
+                updated: f.updated,
+                conditions: &f.conditions,
+            },
+            restrict,
+        )
     }
 }
 

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
+use crate::people::relation;
+use crate::queries::query::{
+    self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
+};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -16,7 +19,7 @@ use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
-use crate::values::id::{ContactId, RecordRef};
+use crate::values::id::{CompanyId, ContactId, RecordRef};
 use crate::values::input::{self, Address};
 use crate::{values::normalize, values::text};
 
@@ -364,8 +367,35 @@ pub(crate) enum ContactField {
     ArchivedAt,
 }
 
+/// Which contacts to list. All criteria must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ContactFilter {
+    /// Whether archived contacts are shown.
+    pub archived: Archived,
+    /// Contacts with every one of these tags.
+    pub tags_all: Vec<String>,
+    /// Contacts with at least one of these tags.
+    pub tags_any: Vec<String>,
+    /// Contacts linked to this company.
+    pub company: Option<CompanyId>,
+    /// Contacts owned by this user.
+    pub owner: Option<String>,
+    /// Contacts created in this range.
+    pub created: TimeRange,
+    /// Contacts last changed in this range.
+    pub updated: TimeRange,
+    /// Further tests on any field.
+    pub conditions: Vec<Condition>,
+}
+
+/// A page request for contacts.
+pub type ContactQuery = ListQuery<ContactFilter>;
+
 impl Listed for Contact {
     type Field = ContactField;
+    type Filter = ContactFilter;
     const SORT_INDEXES: [u8; 3] = [ix::CONTACT_NAME, ix::CONTACT_CREATED, ix::CONTACT_UPDATED];
     const TAG_INDEX: u8 = ix::CONTACT_TAG;
     const OWNER_INDEX: u8 = ix::CONTACT_OWNER;
@@ -458,6 +488,27 @@ impl Listed for Contact {
             }
             _ => None,
         }
+    }
+
+    fn plan(r: &mut impl Reader, ctx: &Ctx, f: &ContactFilter) -> Result<Plan<ContactField>> {
+        let restrict = match f.company {
+            Some(company) => Some(relation::contact_ids_at(r, company)?.into_iter().collect()),
+            None => None,
+        };
+        query::plan::<Self>(
+            r,
+            ctx,
+            query::Common {
+                archived: f.archived,
+                tags_all: &f.tags_all,
+                tags_any: &f.tags_any,
+                owner: f.owner.as_deref(),
+                created: f.created,
+                updated: f.updated,
+                conditions: &f.conditions,
+            },
+            restrict,
+        )
     }
 }
 

@@ -19,19 +19,13 @@ use std::ops::Bound;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::people::company::{Company, RelationshipKind};
-use crate::people::contact::Contact;
 use crate::records::fields::{self, FieldKind, FieldValue};
-use crate::records::index::{self, ix};
+use crate::records::index::{self};
 use crate::records::record::{self, Entity};
-use crate::sales::deal::{self, Deal};
-use crate::sales::lead::{self, Lead, LeadSource, LeadStatus};
-use crate::sales::pipeline::StageKind;
 use crate::storage::store::{Flow, Reader, Table, prefix_end};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
-use crate::values::id::{CompanyId, ContactId, PipelineId, StageId};
-use crate::{people::company, people::relation, values::normalize, values::text};
+use crate::{values::normalize, values::text};
 
 /// What to order a listing by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -209,29 +203,6 @@ fn default_limit() -> u32 {
     50
 }
 
-/// Which contacts to list. All criteria must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ContactFilter {
-    /// Whether archived contacts are shown.
-    pub archived: Archived,
-    /// Contacts with every one of these tags.
-    pub tags_all: Vec<String>,
-    /// Contacts with at least one of these tags.
-    pub tags_any: Vec<String>,
-    /// Contacts linked to this company.
-    pub company: Option<CompanyId>,
-    /// Contacts owned by this user.
-    pub owner: Option<String>,
-    /// Contacts created in this range.
-    pub created: TimeRange,
-    /// Contacts last changed in this range.
-    pub updated: TimeRange,
-    /// Further tests on any field.
-    pub conditions: Vec<Condition>,
-}
-
 /// A page request: which records, in which order, how many, and where the previous page
 /// ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,101 +241,6 @@ impl<F: Default> Default for ListQuery<F> {
     }
 }
 
-/// A page request for contacts.
-pub type ContactQuery = ListQuery<ContactFilter>;
-
-/// A page request for companies.
-pub type CompanyQuery = ListQuery<CompanyFilter>;
-
-/// Which companies to list. All criteria must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct CompanyFilter {
-    /// Whether archived companies are shown.
-    pub archived: Archived,
-    /// Companies with every one of these tags.
-    pub tags_all: Vec<String>,
-    /// Companies with at least one of these tags.
-    pub tags_any: Vec<String>,
-    /// Companies that are at least one of these kinds.
-    pub kinds_any: Vec<RelationshipKind>,
-    /// Direct subsidiaries of this company.
-    pub parent: Option<CompanyId>,
-    /// Companies owned by this user.
-    pub owner: Option<String>,
-    /// Companies created in this range.
-    pub created: TimeRange,
-    /// Companies last changed in this range.
-    pub updated: TimeRange,
-    /// Further tests on any field.
-    pub conditions: Vec<Condition>,
-}
-
-/// Which leads to list. All criteria must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct LeadFilter {
-    /// Whether archived leads are shown.
-    pub archived: Archived,
-    /// Leads with every one of these tags.
-    pub tags_all: Vec<String>,
-    /// Leads with at least one of these tags.
-    pub tags_any: Vec<String>,
-    /// Leads with one of these statuses.
-    pub statuses_any: Vec<LeadStatus>,
-    /// Leads from one of these sources.
-    pub sources_any: Vec<LeadSource>,
-    /// Leads scoring at least this much.
-    pub min_score: Option<u8>,
-    /// Leads owned by this user.
-    pub owner: Option<String>,
-    /// Leads created in this range.
-    pub created: TimeRange,
-    /// Leads last changed in this range.
-    pub updated: TimeRange,
-    /// Further tests on any field.
-    pub conditions: Vec<Condition>,
-}
-
-/// A page request for leads.
-pub type LeadQuery = ListQuery<LeadFilter>;
-
-/// Which deals to list. All criteria must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct DealFilter {
-    /// Whether archived deals are shown.
-    pub archived: Archived,
-    /// Deals with every one of these tags.
-    pub tags_all: Vec<String>,
-    /// Deals with at least one of these tags.
-    pub tags_any: Vec<String>,
-    /// Deals in this pipeline.
-    pub pipeline: Option<PipelineId>,
-    /// Deals in this stage.
-    pub stage: Option<StageId>,
-    /// Deals open, won or lost.
-    pub statuses_any: Vec<StageKind>,
-    /// Deals with this customer.
-    pub company: Option<CompanyId>,
-    /// Deals this contact takes part in.
-    pub contact: Option<ContactId>,
-    /// Deals owned by this user.
-    pub owner: Option<String>,
-    /// Deals created in this range.
-    pub created: TimeRange,
-    /// Deals last changed in this range.
-    pub updated: TimeRange,
-    /// Further tests on any field.
-    pub conditions: Vec<Condition>,
-}
-
-/// A page request for deals.
-pub type DealQuery = ListQuery<DealFilter>;
-
 /// The type of a standard field, which decides the values it compares with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FieldType {
@@ -384,10 +260,13 @@ pub(crate) enum Vals<'a> {
     Instant(Option<DateTime<Utc>>),
 }
 
-/// A record kind that can be listed.
+/// A record kind that can be listed: implemented by each domain for its kinds, so that
+/// [`list_records`] and [`count_records`] serve them all.
 pub(crate) trait Listed: Entity {
     /// The standard fields of the kind.
     type Field: Copy;
+    /// What a listing of the kind may ask for.
+    type Filter;
     /// The index bytes of the name, created and updated sort indexes.
     const SORT_INDEXES: [u8; 3];
     /// The index byte of the tag index.
@@ -405,6 +284,60 @@ pub(crate) trait Listed: Entity {
     /// The index prefix that holds exactly the records whose `field` equals `value`, for the
     /// fields where an index agrees with [`Op::Eq`].
     fn index_lookup(field: Self::Field, value: &str, region: Option<&str>) -> Option<Vec<u8>>;
+    /// Checks a filter against the kind and its custom field definitions, and reads the ids
+    /// that the kind's own criteria allow (through [`plan`]).
+    fn plan(r: &mut impl Reader, ctx: &Ctx, f: &Self::Filter) -> Result<Plan<Self::Field>>;
+}
+
+/// The criteria every kind's filter has.
+pub(crate) struct Common<'a> {
+    pub(crate) archived: Archived,
+    pub(crate) tags_all: &'a [String],
+    pub(crate) tags_any: &'a [String],
+    pub(crate) owner: Option<&'a str>,
+    pub(crate) created: TimeRange,
+    pub(crate) updated: TimeRange,
+    pub(crate) conditions: &'a [Condition],
+}
+
+/// A plan from the criteria every filter has and the ids the kind's own criteria allow
+/// (`None`: no such criterion).
+pub(crate) fn plan<R: Listed>(
+    r: &mut impl Reader,
+    ctx: &Ctx,
+    c: Common<'_>,
+    restrict: Option<BTreeSet<u128>>,
+) -> Result<Plan<R::Field>> {
+    Ok(Plan {
+        archived: c.archived,
+        tags_all: folded_tags("tags_all", c.tags_all)?,
+        tags_any: folded_tags("tags_any", c.tags_any)?,
+        owner: c.owner.map(str::trim).map(str::to_string),
+        created: c.created,
+        updated: c.updated,
+        conditions: check_conditions::<R>(r, ctx, c.conditions)?,
+        restrict,
+    })
+}
+
+/// One page of the records of a kind matching a query.
+pub(crate) fn list_records<R: Listed>(
+    r: &mut impl Reader,
+    ctx: &Ctx,
+    q: &ListQuery<R::Filter>,
+) -> Result<Page<R>> {
+    let plan = R::plan(r, ctx, &q.filter)?;
+    list(r, ctx, &plan, q.sort, q.limit, q.cursor.as_deref())
+}
+
+/// How many records of a kind match a filter.
+pub(crate) fn count_records<R: Listed>(
+    r: &mut impl Reader,
+    ctx: &Ctx,
+    f: &R::Filter,
+) -> Result<u64> {
+    let plan = R::plan(r, ctx, f)?;
+    count::<R>(r, ctx, &plan)
 }
 
 /// Calls `f` with the text a custom value contributes to full-text search.
@@ -416,7 +349,7 @@ pub(crate) fn custom_search_text(v: &FieldValue, mut f: impl FnMut(&str)) {
     }
 }
 
-fn id_set(r: &mut impl Reader, prefix: &[u8]) -> Result<BTreeSet<u128>> {
+pub(crate) fn id_set(r: &mut impl Reader, prefix: &[u8]) -> Result<BTreeSet<u128>> {
     Ok(index::ids_with_prefix(r, prefix)?.into_iter().collect())
 }
 
@@ -593,167 +526,12 @@ fn folded_tags(field: &str, tags: &[String]) -> Result<Vec<String>> {
         .collect())
 }
 
-pub(crate) fn contact_plan(
-    r: &mut impl Reader,
-    ctx: &Ctx,
-    f: &ContactFilter,
-) -> Result<Plan<<Contact as Listed>::Field>> {
-    let restrict = match f.company {
-        Some(company) => Some(relation::contact_ids_at(r, company)?.into_iter().collect()),
-        None => None,
-    };
-    Ok(Plan {
-        archived: f.archived,
-        tags_all: folded_tags("tags_all", &f.tags_all)?,
-        tags_any: folded_tags("tags_any", &f.tags_any)?,
-        owner: f.owner.as_deref().map(str::trim).map(str::to_string),
-        created: f.created,
-        updated: f.updated,
-        conditions: check_conditions::<Contact>(r, ctx, &f.conditions)?,
-        restrict,
-    })
-}
-
-pub(crate) fn company_plan(
-    r: &mut impl Reader,
-    ctx: &Ctx,
-    f: &CompanyFilter,
-) -> Result<Plan<<Company as Listed>::Field>> {
-    let mut restrict: Option<BTreeSet<u128>> = None;
-    if let Some(parent) = f.parent {
-        restrict = Some(company::ids_of_children(r, parent)?.into_iter().collect());
-    }
-    if !f.kinds_any.is_empty() {
-        let mut any = BTreeSet::new();
-        for kind in &f.kinds_any {
-            any.extend(company::ids_of_kind(r, *kind)?);
-        }
-        restrict = Some(match restrict {
-            Some(set) => set.intersection(&any).copied().collect(),
-            None => any,
-        });
-    }
-    Ok(Plan {
-        archived: f.archived,
-        tags_all: folded_tags("tags_all", &f.tags_all)?,
-        tags_any: folded_tags("tags_any", &f.tags_any)?,
-        owner: f.owner.as_deref().map(str::trim).map(str::to_string),
-        created: f.created,
-        updated: f.updated,
-        conditions: check_conditions::<Company>(r, ctx, &f.conditions)?,
-        restrict,
-    })
-}
-
 /// Narrows `restrict` to `ids`.
-fn narrow(restrict: &mut Option<BTreeSet<u128>>, ids: BTreeSet<u128>) {
+pub(crate) fn narrow(restrict: &mut Option<BTreeSet<u128>>, ids: BTreeSet<u128>) {
     *restrict = Some(match restrict.take() {
         Some(set) => set.intersection(&ids).copied().collect(),
         None => ids,
     });
-}
-
-pub(crate) fn lead_plan(
-    r: &mut impl Reader,
-    ctx: &Ctx,
-    f: &LeadFilter,
-) -> Result<Plan<<Lead as Listed>::Field>> {
-    let mut restrict: Option<BTreeSet<u128>> = None;
-    if !f.statuses_any.is_empty() {
-        let mut any = BTreeSet::new();
-        for s in &f.statuses_any {
-            any.extend(lead::ids_with_status(r, *s)?);
-        }
-        narrow(&mut restrict, any);
-    }
-    if !f.sources_any.is_empty() {
-        let mut any = BTreeSet::new();
-        for s in &f.sources_any {
-            any.extend(lead::ids_from_source(r, *s)?);
-        }
-        narrow(&mut restrict, any);
-    }
-    if let Some(min) = f.min_score {
-        if min > 100 {
-            return Err(Error::validation("min_score", "must be from 0 to 100"));
-        }
-        narrow(
-            &mut restrict,
-            lead::ids_scoring_at_least(r, min)?.into_iter().collect(),
-        );
-    }
-    Ok(Plan {
-        archived: f.archived,
-        tags_all: folded_tags("tags_all", &f.tags_all)?,
-        tags_any: folded_tags("tags_any", &f.tags_any)?,
-        owner: f.owner.as_deref().map(str::trim).map(str::to_string),
-        created: f.created,
-        updated: f.updated,
-        conditions: check_conditions::<Lead>(r, ctx, &f.conditions)?,
-        restrict,
-    })
-}
-
-pub(crate) fn deal_plan(
-    r: &mut impl Reader,
-    ctx: &Ctx,
-    f: &DealFilter,
-) -> Result<Plan<<Deal as Listed>::Field>> {
-    let mut restrict: Option<BTreeSet<u128>> = None;
-    match (f.pipeline, f.stage) {
-        (Some(p), Some(s)) => narrow(
-            &mut restrict,
-            deal::ids_in_stage(r, p, s)?.into_iter().collect(),
-        ),
-        (Some(p), None) => narrow(
-            &mut restrict,
-            deal::ids_in_pipeline(r, p)?.into_iter().collect(),
-        ),
-        (None, Some(s)) => {
-            // A stage id belongs to one pipeline: find it.
-            let owner = crate::sales::pipeline::all(r)?
-                .into_iter()
-                .find(|p| p.stage(s).is_some())
-                .ok_or_else(|| Error::validation("stage", "is not a stage of any pipeline"))?;
-            narrow(
-                &mut restrict,
-                deal::ids_in_stage(r, owner.id, s)?.into_iter().collect(),
-            );
-        }
-        (None, None) => {}
-    }
-    if !f.statuses_any.is_empty() {
-        let mut any = BTreeSet::new();
-        for s in &f.statuses_any {
-            any.extend(index::ids_with_prefix(
-                r,
-                &index::raw_prefix(ix::DEAL_STATUS, &[deal::status_code(*s)]),
-            )?);
-        }
-        narrow(&mut restrict, any);
-    }
-    if let Some(c) = f.company {
-        narrow(
-            &mut restrict,
-            id_set(r, &index::raw_prefix(ix::DEAL_COMPANY, &c.to_bytes()))?,
-        );
-    }
-    if let Some(c) = f.contact {
-        narrow(
-            &mut restrict,
-            id_set(r, &index::raw_prefix(ix::DEAL_CONTACT, &c.to_bytes()))?,
-        );
-    }
-    Ok(Plan {
-        archived: f.archived,
-        tags_all: folded_tags("tags_all", &f.tags_all)?,
-        tags_any: folded_tags("tags_any", &f.tags_any)?,
-        owner: f.owner.as_deref().map(str::trim).map(str::to_string),
-        created: f.created,
-        updated: f.updated,
-        conditions: check_conditions::<Deal>(r, ctx, &f.conditions)?,
-        restrict,
-    })
 }
 
 // ---- evaluation ----

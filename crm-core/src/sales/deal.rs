@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
+use crate::queries::query::{
+    self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
+};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue, MAX_EXACT_INTEGER};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -30,6 +32,7 @@ use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, ContactId, DealId, PipelineId, PriceListId, StageId};
 use crate::values::money::Money;
 use crate::{sales::fx, values::input, values::text};
+use std::collections::BTreeSet;
 
 /// A contact taking part in a deal.
 #[derive(
@@ -354,8 +357,43 @@ pub(crate) enum DealField {
     ArchivedAt,
 }
 
+/// Which deals to list. All criteria must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DealFilter {
+    /// Whether archived deals are shown.
+    pub archived: Archived,
+    /// Deals with every one of these tags.
+    pub tags_all: Vec<String>,
+    /// Deals with at least one of these tags.
+    pub tags_any: Vec<String>,
+    /// Deals in this pipeline.
+    pub pipeline: Option<PipelineId>,
+    /// Deals in this stage.
+    pub stage: Option<StageId>,
+    /// Deals open, won or lost.
+    pub statuses_any: Vec<StageKind>,
+    /// Deals with this customer.
+    pub company: Option<CompanyId>,
+    /// Deals this contact takes part in.
+    pub contact: Option<ContactId>,
+    /// Deals owned by this user.
+    pub owner: Option<String>,
+    /// Deals created in this range.
+    pub created: TimeRange,
+    /// Deals last changed in this range.
+    pub updated: TimeRange,
+    /// Further tests on any field.
+    pub conditions: Vec<Condition>,
+}
+
+/// A page request for deals.
+pub type DealQuery = ListQuery<DealFilter>;
+
 impl Listed for Deal {
     type Field = DealField;
+    type Filter = DealFilter;
     const SORT_INDEXES: [u8; 3] = [ix::DEAL_NAME, ix::DEAL_CREATED, ix::DEAL_UPDATED];
     const TAG_INDEX: u8 = ix::DEAL_TAG;
     const OWNER_INDEX: u8 = ix::DEAL_OWNER;
@@ -414,6 +452,66 @@ impl Listed for Deal {
             DealField::Tag => Some(index::text_prefix(ix::DEAL_TAG, &text::fold(value))),
             _ => None,
         }
+    }
+
+    fn plan(r: &mut impl Reader, ctx: &Ctx, f: &DealFilter) -> Result<Plan<DealField>> {
+        let mut restrict: Option<BTreeSet<u128>> = None;
+        match (f.pipeline, f.stage) {
+            (Some(p), Some(s)) => {
+                query::narrow(&mut restrict, ids_in_stage(r, p, s)?.into_iter().collect())
+            }
+            (Some(p), None) => {
+                query::narrow(&mut restrict, ids_in_pipeline(r, p)?.into_iter().collect())
+            }
+            (None, Some(s)) => {
+                // A stage id belongs to one pipeline: find it.
+                let owner = crate::sales::pipeline::all(r)?
+                    .into_iter()
+                    .find(|p| p.stage(s).is_some())
+                    .ok_or_else(|| Error::validation("stage", "is not a stage of any pipeline"))?;
+                query::narrow(
+                    &mut restrict,
+                    ids_in_stage(r, owner.id, s)?.into_iter().collect(),
+                );
+            }
+            (None, None) => {}
+        }
+        if !f.statuses_any.is_empty() {
+            let mut any = BTreeSet::new();
+            for s in &f.statuses_any {
+                any.extend(index::ids_with_prefix(
+                    r,
+                    &index::raw_prefix(ix::DEAL_STATUS, &[status_code(*s)]),
+                )?);
+            }
+            query::narrow(&mut restrict, any);
+        }
+        if let Some(c) = f.company {
+            query::narrow(
+                &mut restrict,
+                query::id_set(r, &index::raw_prefix(ix::DEAL_COMPANY, &c.to_bytes()))?,
+            );
+        }
+        if let Some(c) = f.contact {
+            query::narrow(
+                &mut restrict,
+                query::id_set(r, &index::raw_prefix(ix::DEAL_CONTACT, &c.to_bytes()))?,
+            );
+        }
+        query::plan::<Self>(
+            r,
+            ctx,
+            query::Common {
+                archived: f.archived,
+                tags_all: &f.tags_all,
+                tags_any: &f.tags_any,
+                owner: f.owner.as_deref(),
+                created: f.created,
+                updated: f.updated,
+                conditions: &f.conditions,
+            },
+            restrict,
+        )
     }
 }
 

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::people::company::{self, Company, CompanyInput, RelationshipKind};
 use crate::people::contact::{self, Contact, ContactInput, Email, Phone};
 use crate::people::relation::{self, EmploymentInput};
-use crate::queries::query::{self, FieldType, Listed, SortBy, Vals};
+use crate::queries::query::{
+    self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
+};
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -29,6 +31,7 @@ use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, ContactId, DealId, LeadId, RecordRef};
 use crate::values::input;
 use crate::{values::normalize, values::text};
+use std::collections::BTreeSet;
 
 /// Where a lead came from.
 #[derive(
@@ -510,8 +513,39 @@ fn opt(s: &Option<String>) -> Vals<'_> {
     Vals::Texts(s.iter().map(String::as_str).collect())
 }
 
+/// Which leads to list. All criteria must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LeadFilter {
+    /// Whether archived leads are shown.
+    pub archived: Archived,
+    /// Leads with every one of these tags.
+    pub tags_all: Vec<String>,
+    /// Leads with at least one of these tags.
+    pub tags_any: Vec<String>,
+    /// Leads with one of these statuses.
+    pub statuses_any: Vec<LeadStatus>,
+    /// Leads from one of these sources.
+    pub sources_any: Vec<LeadSource>,
+    /// Leads scoring at least this much.
+    pub min_score: Option<u8>,
+    /// Leads owned by this user.
+    pub owner: Option<String>,
+    /// Leads created in this range.
+    pub created: TimeRange,
+    /// Leads last changed in this range.
+    pub updated: TimeRange,
+    /// Further tests on any field.
+    pub conditions: Vec<Condition>,
+}
+
+/// A page request for leads.
+pub type LeadQuery = ListQuery<LeadFilter>;
+
 impl Listed for Lead {
     type Field = LeadField;
+    type Filter = LeadFilter;
     const SORT_INDEXES: [u8; 3] = [ix::LEAD_NAME, ix::LEAD_CREATED, ix::LEAD_UPDATED];
     const TAG_INDEX: u8 = ix::LEAD_TAG;
     const OWNER_INDEX: u8 = ix::LEAD_OWNER;
@@ -593,6 +627,47 @@ impl Listed for Lead {
                 .map(|s| index::raw_prefix(ix::LEAD_SOURCE, &[s.code()])),
             _ => None,
         }
+    }
+
+    fn plan(r: &mut impl Reader, ctx: &Ctx, f: &LeadFilter) -> Result<Plan<LeadField>> {
+        let mut restrict: Option<BTreeSet<u128>> = None;
+        if !f.statuses_any.is_empty() {
+            let mut any = BTreeSet::new();
+            for s in &f.statuses_any {
+                any.extend(ids_with_status(r, *s)?);
+            }
+            query::narrow(&mut restrict, any);
+        }
+        if !f.sources_any.is_empty() {
+            let mut any = BTreeSet::new();
+            for s in &f.sources_any {
+                any.extend(ids_from_source(r, *s)?);
+            }
+            query::narrow(&mut restrict, any);
+        }
+        if let Some(min) = f.min_score {
+            if min > 100 {
+                return Err(Error::validation("min_score", "must be from 0 to 100"));
+            }
+            query::narrow(
+                &mut restrict,
+                ids_scoring_at_least(r, min)?.into_iter().collect(),
+            );
+        }
+        query::plan::<Self>(
+            r,
+            ctx,
+            query::Common {
+                archived: f.archived,
+                tags_all: &f.tags_all,
+                tags_any: &f.tags_any,
+                owner: f.owner.as_deref(),
+                created: f.created,
+                updated: f.updated,
+                conditions: &f.conditions,
+            },
+            restrict,
+        )
     }
 }
 
