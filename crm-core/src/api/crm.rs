@@ -20,7 +20,7 @@ use crate::activities::calendar::{
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
 use crate::api::integrity::{self, IntegrityReport};
 use crate::api::migrations;
-use crate::api::reactions;
+use crate::api::{kinds, reactions};
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
 use crate::formats::ical::{self, IcalExport, IcalImportReport};
 use crate::people::company::{self, Company, CompanyFilter, CompanyInput, CompanyQuery};
@@ -489,7 +489,7 @@ operations! {
         /// The custom field definitions of a record kind, by key.
         fn field_defs(kind: RecordKind) -> Vec<FieldDef> = |r, ctx| Ok(fields::defs(r, kind)?.to_vec());
         /// Full-text search across contacts, companies, leads and deals.
-        fn search(query: &SearchQuery) -> Vec<SearchHit> = |r, ctx| search::search(r, query);
+        fn search(query: &SearchQuery) -> Vec<SearchHit> = |r, ctx| search::search(r, &kinds::SEARCHED, query);
         /// The lead with this id.
         fn get_lead(id: LeadId) -> Lead = |r, ctx| lead::get(r, id);
         /// The leads (archived ones too) captured with this email address, oldest first.

@@ -2,5 +2,6 @@
 
 pub(crate) mod crm;
 pub(crate) mod integrity;
+pub(crate) mod kinds;
 pub(crate) mod migrations;
 pub(crate) mod reactions;

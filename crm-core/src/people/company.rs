@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::queries::query::{
     self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
 };
+use crate::queries::search::Searched;
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -401,6 +402,18 @@ pub struct CompanyFilter {
 
 /// A page request for companies.
 pub type CompanyQuery = ListQuery<CompanyFilter>;
+
+impl Searched for Company {
+    fn label(stored: &[u8]) -> Result<String> {
+        /// The company's name alone (field 0): decoding it skips the rest of the record.
+        #[derive(minicbor::Decode)]
+        struct Label {
+            #[n(0)]
+            label: String,
+        }
+        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+    }
+}
 
 impl Listed for Company {
     type Field = CompanyField;

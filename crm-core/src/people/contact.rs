@@ -9,6 +9,7 @@ use crate::people::relation;
 use crate::queries::query::{
     self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
 };
+use crate::queries::search::Searched;
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -392,6 +393,18 @@ pub struct ContactFilter {
 
 /// A page request for contacts.
 pub type ContactQuery = ListQuery<ContactFilter>;
+
+impl Searched for Contact {
+    fn label(stored: &[u8]) -> Result<String> {
+        /// The contact's display name alone (field 2): decoding it skips the rest of the record.
+        #[derive(minicbor::Decode)]
+        struct Label {
+            #[n(2)]
+            label: String,
+        }
+        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+    }
+}
 
 impl Listed for Contact {
     type Field = ContactField;

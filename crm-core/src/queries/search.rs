@@ -38,16 +38,11 @@ use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::people::company::Company;
-use crate::people::contact::Contact;
-use crate::records::codec;
 use crate::records::index::{self, field_class};
-use crate::records::record;
-use crate::sales::deal::Deal;
-use crate::sales::lead::Lead;
+use crate::records::record::Entity;
 use crate::storage::postings;
 use crate::storage::recent::Recent;
-use crate::storage::store::{Flow, Reader};
+use crate::storage::store::{Flow, Reader, Table};
 use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
 use crate::values::id::{IdMap, RecordRef};
@@ -227,7 +222,41 @@ fn matches_of_kind(r: &mut impl Reader, kind: RecordKind, words: &[String]) -> R
     Ok(found.unwrap_or_default())
 }
 
-pub(crate) fn search(r: &mut impl Reader, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+/// A record kind that full-text search finds. Each domain implements it for its kinds, and
+/// the API gives search the list of them ([`SearchKind`]).
+pub(crate) trait Searched: Entity {
+    /// A hit's label (a display name, a title), decoded alone from the stored record.
+    fn label(stored: &[u8]) -> Result<String>;
+}
+
+/// One kind of record as search walks them: what [`Searched`] says of it.
+#[derive(Clone, Copy)]
+pub(crate) struct SearchKind {
+    kind: RecordKind,
+    table: Table,
+    name: &'static str,
+    label: fn(&[u8]) -> Result<String>,
+}
+
+impl SearchKind {
+    /// The kind `R`.
+    pub(crate) const fn of<R: Searched>() -> SearchKind {
+        SearchKind {
+            kind: <R as Entity>::KIND,
+            table: R::TABLE,
+            name: R::NAME,
+            label: R::label,
+        }
+    }
+}
+
+/// The records of the kinds `all` (those the query names, or all of them) that match every
+/// word of the query, best first.
+pub(crate) fn search(
+    r: &mut impl Reader,
+    all: &[SearchKind],
+    q: &SearchQuery,
+) -> Result<Vec<SearchHit>> {
     if !(1..=1000).contains(&q.limit) {
         return Err(Error::validation("limit", "must be from 1 to 1,000"));
     }
@@ -237,15 +266,12 @@ pub(crate) fn search(r: &mut impl Reader, q: &SearchQuery) -> Result<Vec<SearchH
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let kinds = if q.kinds.is_empty() {
-        RecordKind::ALL.to_vec()
-    } else {
-        q.kinds.clone()
-    };
-    let kinds: Vec<RecordKind> = RecordKind::ALL
-        .into_iter()
-        .filter(|k| kinds.contains(k))
+    let mut kinds: Vec<RecordKind> = all
+        .iter()
+        .map(|k| k.kind)
+        .filter(|k| q.kinds.is_empty() || q.kinds.contains(k))
         .collect();
+    kinds.sort();
     let short = match words.as_slice() {
         [word] if word.chars().count() <= index::NAME_PREFIX_CHARS => {
             best_by_name_prefix(r, &kinds, word, q.limit as usize)?
@@ -259,7 +285,7 @@ pub(crate) fn search(r: &mut impl Reader, q: &SearchQuery) -> Result<Vec<SearchH
             None => score_all(r, &kinds, &words, q.limit as usize)?,
         },
     };
-    label(r, ranked)
+    label(r, all, ranked)
 }
 
 /// How many terms a word may match for its lists to be read side by side: a word matching
@@ -560,50 +586,19 @@ fn score_all(
     Ok(ranked)
 }
 
-/// A stored record's label alone: field 2 of a contact or lead (its display name). Decoding
-/// it skips the rest of the record, notes and custom fields included.
-#[derive(minicbor::Decode)]
-struct DisplayName {
-    #[n(2)]
-    label: String,
-}
-
-/// A stored record's label alone: field 0 of a company (its name) or deal (its title).
-#[derive(minicbor::Decode)]
-struct FirstField {
-    #[n(0)]
-    label: String,
-}
-
-/// The label of the stored record `raw` of kind `R`, through the partial view `V`.
-fn stored_label<R: record::Record, V: for<'b> minicbor::Decode<'b, ()>>(
-    r: &mut impl Reader,
-    raw: u128,
-    display: impl std::fmt::Display,
-    label: fn(V) -> String,
-) -> Result<String> {
-    r.get(R::TABLE, &raw.to_be_bytes(), |bytes| {
-        codec::decode::<V>(R::NAME, bytes).map(label)
-    })?
-    .ok_or_else(|| Error::not_found(R::NAME, display))
-}
-
 /// The hits of ranked matches, with their records' labels.
-fn label(r: &mut impl Reader, ranked: Ranked) -> Result<Vec<SearchHit>> {
+fn label(r: &mut impl Reader, all: &[SearchKind], ranked: Ranked) -> Result<Vec<SearchHit>> {
     ranked
         .into_iter()
         .map(|(score, kind, raw)| {
             let record = RecordRef::from_parts(kind, raw);
-            let label = match record {
-                RecordRef::Contact(id) => {
-                    stored_label::<Contact, DisplayName>(r, raw, id, |v| v.label)?
-                }
-                RecordRef::Company(id) => {
-                    stored_label::<Company, FirstField>(r, raw, id, |v| v.label)?
-                }
-                RecordRef::Lead(id) => stored_label::<Lead, DisplayName>(r, raw, id, |v| v.label)?,
-                RecordRef::Deal(id) => stored_label::<Deal, FirstField>(r, raw, id, |v| v.label)?,
-            };
+            let k = all
+                .iter()
+                .find(|k| k.kind == kind)
+                .ok_or_else(|| Error::storage("a search hit of a kind not searched"))?;
+            let label = r
+                .get(k.table, &raw.to_be_bytes(), |bytes| (k.label)(bytes))?
+                .ok_or_else(|| Error::not_found(k.name, record))?;
             Ok(SearchHit {
                 record,
                 label,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::queries::query::{
     self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
 };
+use crate::queries::search::Searched;
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue, MAX_EXACT_INTEGER};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -390,6 +391,18 @@ pub struct DealFilter {
 
 /// A page request for deals.
 pub type DealQuery = ListQuery<DealFilter>;
+
+impl Searched for Deal {
+    fn label(stored: &[u8]) -> Result<String> {
+        /// The deal's title alone (field 0): decoding it skips the rest of the record.
+        #[derive(minicbor::Decode)]
+        struct Label {
+            #[n(0)]
+            label: String,
+        }
+        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+    }
+}
 
 impl Listed for Deal {
     type Field = DealField;

@@ -17,6 +17,7 @@ use crate::people::relation::{self, EmploymentInput};
 use crate::queries::query::{
     self, Archived, Condition, FieldType, ListQuery, Listed, Plan, SortBy, TimeRange, Vals,
 };
+use crate::queries::search::Searched;
 use crate::records::codec;
 use crate::records::fields::{self, FieldValue};
 use crate::records::index::{self, Entries, field_class, ix};
@@ -542,6 +543,18 @@ pub struct LeadFilter {
 
 /// A page request for leads.
 pub type LeadQuery = ListQuery<LeadFilter>;
+
+impl Searched for Lead {
+    fn label(stored: &[u8]) -> Result<String> {
+        /// The lead's display name alone (field 2): decoding it skips the rest of the record.
+        #[derive(minicbor::Decode)]
+        struct Label {
+            #[n(2)]
+            label: String,
+        }
+        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+    }
+}
 
 impl Listed for Lead {
     type Field = LeadField;
