@@ -58,7 +58,6 @@ pub use activities::timeline::{
     Touchpoint,
 };
 pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot};
-pub use api::integrity::IntegrityReport;
 pub use api::migrations::SCHEMA_VERSION;
 pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use formats::ical::{IcalExport, IcalImportReport, IcalSkipped};
@@ -74,6 +73,7 @@ pub use queries::query::{Archived, Condition, ListQuery, Op, Page, Sort, SortBy,
 pub use queries::search::{SearchHit, SearchQuery};
 pub use records::changes::RecordChange;
 pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
+pub use records::integrity::IntegrityReport;
 
 pub use sales::analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,

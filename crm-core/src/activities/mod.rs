@@ -2,5 +2,6 @@
 
 pub(crate) mod activity;
 pub(crate) mod calendar;
+pub(crate) mod checks;
 pub(crate) mod recurrence;
 pub(crate) mod timeline;

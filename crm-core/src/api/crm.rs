@@ -18,7 +18,6 @@ use crate::activities::calendar::{
     ReminderQuery, TimeSpan,
 };
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
-use crate::api::integrity::{self, IntegrityReport};
 use crate::api::migrations;
 use crate::api::{kinds, reactions};
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
@@ -32,6 +31,7 @@ use crate::people::relation::{
 use crate::queries::query::{self, Page, TimeRange};
 use crate::queries::search::{self, SearchHit, SearchQuery};
 use crate::records::fields::{self, FieldDef};
+use crate::records::integrity::IntegrityReport;
 use crate::records::tables;
 use crate::sales::analytics::{
     self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
@@ -300,7 +300,7 @@ impl Crm {
 
     /// Checks that every index agrees with the records and every link points somewhere.
     pub fn verify(&self) -> Result<IntegrityReport> {
-        self.read(|s| integrity::verify(s.r))
+        self.read(|s| kinds::verify(s.r))
     }
 
     /// Gives unused space back: moves the stored pages to the start of the file and cuts off

@@ -4,8 +4,12 @@
 use crate::people::company::Company;
 use crate::people::contact::Contact;
 use crate::queries::search::SearchKind;
+use crate::records::integrity::{self, IntegrityReport};
 use crate::sales::deal::Deal;
 use crate::sales::lead::Lead;
+use crate::storage::store::ReadTx;
+use crate::values::error::Result;
+use crate::{activities, people, records, sales};
 
 /// The kinds full-text search finds, in the order their hits rank on equal scores.
 pub(crate) const SEARCHED: [SearchKind; 4] = [
@@ -14,3 +18,98 @@ pub(crate) const SEARCHED: [SearchKind; 4] = [
     SearchKind::of::<Lead>(),
     SearchKind::of::<Deal>(),
 ];
+
+/// Checks the whole file with every domain's checks.
+pub(crate) fn verify(r: &mut ReadTx) -> Result<IntegrityReport> {
+    integrity::verify(
+        r,
+        &mut [
+            &mut people::checks::Checks::default(),
+            &mut sales::checks::Checks::default(),
+            &mut activities::checks::Checks::default(),
+            &mut records::changes::Checks::default(),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::company::CompanyInput;
+    use crate::people::contact::{self, ContactInput, Email};
+    use crate::people::relation::{self, EmploymentInput};
+    use crate::records::record;
+    use crate::storage::store::{Location, Store, Writer};
+    use crate::values::context::Ctx;
+
+    /// Damage written below the operations is found by the domains' checks and the entry
+    /// comparison, and named by typed record ids, never by what the records hold.
+    #[test]
+    fn verify_finds_damage_and_names_it_by_record_id_only() {
+        let ctx = Ctx::for_tests();
+        let store = Store::open(Location::Memory, None).unwrap();
+        crate::api::migrations::prepare(&store, &ctx).unwrap();
+        let (zofia, job) = store
+            .write(|w| {
+                let zofia = contact::create(
+                    w,
+                    &ctx,
+                    &ContactInput {
+                        given_name: Some("Zofia".into()),
+                        emails: vec![Email::new("zofia@example.pl")],
+                        ..ContactInput::default()
+                    },
+                )?;
+                let firma = crate::people::company::create(
+                    w,
+                    &ctx,
+                    &CompanyInput {
+                        name: "Firma".into(),
+                        ..CompanyInput::default()
+                    },
+                )?;
+                let job = relation::link(
+                    w,
+                    &ctx,
+                    &EmploymentInput {
+                        contact: zofia.id,
+                        company: firma.id,
+                        role: None,
+                        title: None,
+                        primary: true,
+                    },
+                )?;
+                Ok((zofia, job))
+            })
+            .unwrap();
+        let report = store.read(verify).unwrap();
+        assert!(report.is_ok(), "{report:?}");
+        assert_eq!(report.records, 3 + 1, "with the default pipeline");
+
+        // One of the contact's index entries goes missing.
+        let key = record::entries_of(&zofia).index[0].clone();
+        store.write(|w| w.index_remove(&key)).unwrap();
+        let report = store.read(verify).unwrap();
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.starts_with("missing index")
+                    && p.ends_with(&format!("entry of {}", zofia.id))),
+            "{report:?}"
+        );
+
+        // The contact goes, its employment stays.
+        store.write(|w| record::erase(w, &zofia)).unwrap();
+        let report = store.read(verify).unwrap();
+        assert!(
+            report
+                .problems
+                .contains(&format!("{} links a record that does not exist", job.id)),
+            "{report:?}"
+        );
+        for p in &report.problems {
+            assert!(!p.contains("Zofia") && !p.contains("zofia@"), "{p}");
+        }
+    }
+}

@@ -1,7 +1,6 @@
 //! The public API: `Crm`, its builder, `Batch` and `Snapshot`, and every operation.
 
 pub(crate) mod crm;
-pub(crate) mod integrity;
 pub(crate) mod kinds;
 pub(crate) mod migrations;
 pub(crate) mod reactions;

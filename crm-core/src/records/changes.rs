@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::records::codec;
 use crate::records::index::{self, Entries, ix};
+use crate::records::integrity::{Verifier, Verify};
 use crate::records::record::{self, Record};
 use crate::records::tables;
-use crate::storage::store::{Reader, Table, Writer};
+use crate::storage::store::{ReadTx, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::RecordRef;
@@ -126,4 +127,29 @@ pub(crate) fn forget(w: &mut impl Writer, rec: RecordRef) -> Result<()> {
         record::erase(w, &c)?;
     }
     Ok(())
+}
+
+/// What `verify` checks of the change log: each change is of a record that exists.
+#[derive(Default)]
+pub(crate) struct Checks {
+    changes: Vec<RecordChange>,
+}
+
+impl Verify for Checks {
+    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+        self.changes = v.records(r)?;
+        Ok(())
+    }
+
+    fn check(&mut self, _: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+        for c in &self.changes {
+            if !v.exists(c.record) {
+                v.problem(format!(
+                    "a recorded change of {} remains, which does not exist",
+                    c.record
+                ));
+            }
+        }
+        Ok(())
+    }
 }

@@ -5,6 +5,7 @@ pub(crate) mod changes;
 pub(crate) mod codec;
 pub(crate) mod fields;
 pub(crate) mod index;
+pub(crate) mod integrity;
 pub(crate) mod migrate;
 pub(crate) mod record;
 pub(crate) mod tables;

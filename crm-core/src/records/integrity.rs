@@ -1,0 +1,231 @@
+//! A full check that the stored data agrees with itself (`Crm::verify`): every index and
+//! search entry matches a record, every record has its entries, every custom value fits its
+//! definition, and what each domain requires of its records holds (links point at records,
+//! one primary email, a deal's history ends in its stage…).
+//!
+//! The engine here reads records and recomputes their entries; what a domain requires beyond
+//! that is its [`Verify`], which the API gives [`verify`] for every domain. Problems are
+//! described by record ids (`contact_…`) and index bytes, never by content.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::records::fields;
+use crate::records::index::{self, Entries};
+use crate::records::record::{self, Entity, Record};
+use crate::storage::postings;
+use crate::storage::store::{Flow, ReadTx, Reader, Table};
+use crate::values::error::Result;
+use crate::values::id::{RecordKind, RecordRef};
+
+/// What [`crate::Crm::verify`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IntegrityReport {
+    /// Records checked, of every kind.
+    pub records: u64,
+    /// Entries of the secondary indexes.
+    pub index_entries: u64,
+    /// Entries of the full-text index.
+    pub search_entries: u64,
+    /// Each problem found, in words without personal data. Empty when all is well.
+    pub problems: Vec<String>,
+}
+
+impl IntegrityReport {
+    /// Whether no problem was found.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// At most this many problems are described; the check goes on counting entries.
+const MAX_PROBLEMS: usize = 100;
+
+/// What one domain checks of its records, beside their index and search entries (which
+/// [`Verifier::records`] checks). Implemented in each domain, given by the API to [`verify`].
+pub(crate) trait Verify {
+    /// Reads the domain's records through [`Verifier::records`] (or
+    /// [`Verifier::entity_records`]) and tells the verifier which records of the linkable kinds
+    /// exist ([`Verifier::present`]).
+    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()>;
+    /// Checks what the domain's records require of each other and of the records of other
+    /// domains ([`Verifier::exists`]), once every domain has collected.
+    fn check(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()>;
+}
+
+/// How a raw id of some table is shown: as a typed id (`contact_…`).
+pub(crate) type NameId = fn(u128) -> String;
+
+/// The entries the records call for, the records present, and the report so far.
+#[derive(Default)]
+pub(crate) struct Verifier {
+    index: BTreeSet<Vec<u8>>,
+    search: BTreeMap<Vec<u8>, u8>,
+    present: HashMap<RecordKind, BTreeSet<u128>>,
+    /// How to name an id of each record table, for problems found in the tables.
+    names: Vec<(Table, NameId)>,
+    report: IntegrityReport,
+}
+
+impl Verifier {
+    /// Notes a problem (in words without personal data).
+    pub(crate) fn problem(&mut self, p: impl Into<String>) {
+        if self.report.problems.len() < MAX_PROBLEMS {
+            self.report.problems.push(p.into());
+        }
+    }
+
+    /// Every record of kind `R`, in id order, with the entries each calls for noted.
+    pub(crate) fn records<R: Record>(&mut self, r: &mut impl Reader) -> Result<Vec<R>> {
+        let mut all = Vec::new();
+        record::for_each::<R>(r, |rec| {
+            all.push(rec);
+            Ok(Flow::Continue(()))
+        })?;
+        for rec in &all {
+            self.report.records += 1;
+            self.add(record::entries_of(rec));
+        }
+        Ok(all)
+    }
+
+    /// [`Verifier::records`] for a kind with custom fields, whose values are checked against
+    /// the kind's definitions.
+    pub(crate) fn entity_records<R: Entity>(&mut self, r: &mut impl Reader) -> Result<Vec<R>> {
+        let defs = fields::defs(r, R::KIND)?;
+        let all = self.records::<R>(r)?;
+        for rec in &all {
+            match fields::check_values(&defs, rec.custom_fields()) {
+                Ok(v) if &v == rec.custom_fields() => {}
+                _ => self.problem(format!(
+                    "{} has custom values that do not fit their definitions",
+                    RecordRef::from_parts(R::KIND, rec.raw_id())
+                )),
+            }
+        }
+        Ok(all)
+    }
+
+    /// Tells the verifier that the records `ids` of `kind` exist, for [`Verifier::exists`].
+    pub(crate) fn present(&mut self, kind: RecordKind, ids: impl IntoIterator<Item = u128>) {
+        self.present.entry(kind).or_default().extend(ids);
+    }
+
+    /// Whether a record of one of the linkable kinds exists (as the domains told).
+    pub(crate) fn exists(&self, rec: RecordRef) -> bool {
+        self.present
+            .get(&rec.kind())
+            .is_some_and(|ids| ids.contains(&rec.raw()))
+    }
+
+    /// Tells the verifier how to name an id of `table` (a typed id, `contact_…`) in problems.
+    pub(crate) fn name_ids(&mut self, table: Table, name: NameId) {
+        self.names.push((table, name));
+    }
+
+    fn add(&mut self, e: Entries) {
+        for (term, classes) in e.terms() {
+            let mut key = term.to_vec();
+            key.extend_from_slice(&e.id().to_be_bytes());
+            *self.search.entry(key).or_insert(0) |= classes;
+        }
+        self.index.extend(e.index);
+    }
+
+    /// How an id appears in a problem: as the typed id of the record holding it, when one
+    /// does.
+    fn name_of(&self, r: &mut impl Reader, raw: u128) -> Result<String> {
+        for &(table, name) in &self.names {
+            if r.contains(table, &raw.to_be_bytes())? {
+                return Ok(name(raw));
+            }
+        }
+        Ok("a record that does not exist".into())
+    }
+
+    /// Compares the entries the records call for with the `index` and `search` tables.
+    fn compare_tables(mut self, r: &mut impl Reader) -> Result<IntegrityReport> {
+        let mut extra_index = 0u64;
+        let mut found_index = BTreeSet::new();
+        r.scan_prefix(Table::INDEX, &[], false, |k, _| {
+            if !self.index.contains(k) {
+                extra_index += 1;
+            }
+            found_index.insert(k.to_vec());
+            Ok(Flow::Continue(()))
+        })?;
+        self.report.index_entries = found_index.len() as u64;
+        let missing: Vec<Vec<u8>> = self
+            .index
+            .iter()
+            .filter(|k| !found_index.contains(*k))
+            .take(MAX_PROBLEMS)
+            .cloned()
+            .collect();
+        for k in missing {
+            let owner = self.name_of(r, index::id_of_key(&k).unwrap_or(0))?;
+            self.problem(format!(
+                "missing index {:#04x} entry of {owner}",
+                k.first().copied().unwrap_or(0)
+            ));
+        }
+        if extra_index > 0 {
+            self.problem(format!("{extra_index} index entries match no record"));
+        }
+
+        let mut found_search: BTreeMap<Vec<u8>, u8> = BTreeMap::new();
+        let mut key = Vec::new();
+        let mut out_of_order = 0u64;
+        postings::scan(r, &[], |term, id, classes| {
+            key.clear();
+            key.extend_from_slice(term);
+            key.push(0);
+            key.extend_from_slice(&id.to_be_bytes());
+            // Postings come in key order; blocks of one term that overlap break that.
+            if found_search
+                .last_key_value()
+                .is_some_and(|(last, _)| *last >= key)
+            {
+                out_of_order += 1;
+            }
+            found_search.insert(key.clone(), classes);
+            Ok(Flow::Continue(()))
+        })?;
+        if out_of_order > 0 {
+            self.problem(format!(
+                "{out_of_order} search postings are out of order (their blocks overlap)"
+            ));
+        }
+        self.report.search_entries = found_search.len() as u64;
+        if found_search != self.search {
+            let missing = self
+                .search
+                .keys()
+                .filter(|k| !found_search.contains_key(*k))
+                .count();
+            let extra = found_search
+                .keys()
+                .filter(|k| !self.search.contains_key(*k))
+                .count();
+            self.problem(format!(
+                "the search index disagrees with the records: {missing} entries missing, {extra} extra, the rest differ in fields"
+            ));
+        }
+        Ok(self.report)
+    }
+}
+
+/// Checks the whole file: each domain collects its records, then checks them, then the
+/// `index` and `search` tables are compared with the entries the records call for.
+pub(crate) fn verify(r: &mut ReadTx, domains: &mut [&mut dyn Verify]) -> Result<IntegrityReport> {
+    let mut v = Verifier::default();
+    for d in domains.iter_mut() {
+        d.collect(r, &mut v)?;
+    }
+    for d in domains.iter_mut() {
+        d.check(r, &mut v)?;
+    }
+    v.compare_tables(r)
+}
