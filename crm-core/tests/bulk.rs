@@ -154,6 +154,6 @@ fn a_backup_reopens_with_the_same_data() {
             .open_bytes(b"garbage".to_vec())
             .unwrap_err()
             .code(),
-        "storage"
+        "corrupt"
     );
 }

@@ -98,11 +98,15 @@ fn a_redb_file_that_is_not_a_crm_is_refused() {
     }
     let err = Crm::open(&path).unwrap_err();
     assert_eq!(err.code(), "storage");
+    // Bytes that are not a database are damage, told apart from the system refusing a read.
     std::fs::write(dir.path().join("junk.crm"), b"not a database at all").unwrap();
     assert_eq!(
         Crm::open(dir.path().join("junk.crm")).unwrap_err().code(),
-        "storage"
+        "corrupt"
     );
+    std::fs::write(dir.path().join("junk2.crm"), [b'x'; 8192]).unwrap();
+    let err = Crm::open(dir.path().join("junk2.crm")).unwrap_err();
+    assert_eq!(err.code(), "corrupt", "{err}");
 }
 
 /// A copy, in a new temporary directory, of the fixture written by schema version `version`.
@@ -1001,7 +1005,7 @@ fn a_failing_disk_never_leaves_a_half_written_record() {
             }
             Err(e) => {
                 failures += 1;
-                assert_eq!(e.code(), "storage", "{e}");
+                assert_eq!(e.code(), "io", "{e}");
                 // Either all of the batch is there (the commit reached the disk before the
                 // error) or none of it.
                 assert_eq!(

@@ -79,6 +79,24 @@ pub enum CrmError {
         /// What failed.
         reason: String,
     },
+    /// The file is damaged: a stored value cannot be read. Nothing was written; other
+    /// records may still be readable (`verify` lists what is damaged).
+    #[error("the file is damaged: {reason}")]
+    Corrupt {
+        /// The table holding the damage (`contacts`, `search`…), when known (else empty).
+        table: String,
+        /// The record whose stored form is damaged (`contact_…`), when known.
+        record: Option<String>,
+        /// What could not be read.
+        reason: String,
+    },
+    /// The operating system refused a read or a write (a full disk, a missing permission);
+    /// the transaction was rolled back.
+    #[error("input/output failure: {reason}")]
+    Io {
+        /// The operating system's description.
+        reason: String,
+    },
     /// The file was written by a newer version of the library and was left untouched.
     #[error("schema version {found} is newer than {supported}")]
     Version {
@@ -111,6 +129,16 @@ impl From<crm_core::Error> for CrmError {
                 reason,
             },
             E::Closed => CrmError::Closed,
+            E::Corrupt {
+                table,
+                record,
+                reason,
+            } => CrmError::Corrupt {
+                table,
+                record,
+                reason,
+            },
+            E::Io { reason } => CrmError::Io { reason },
             E::Version { found, supported } => CrmError::Version { found, supported },
             E::Cancelled => CrmError::Cancelled,
             other => CrmError::Storage {

@@ -46,13 +46,17 @@ export type ProgressCallback = (progress: Progress) => boolean | void;
 export interface CrmError extends Error {
     name: "CrmError";
     /** What kind of failure: `internal` is a bug of the library, the rest are the core's error kinds. */
-    code: "not_found" | "validation" | "conflict" | "closed" | "storage" | "version" | "cancelled" | "internal";
+    code: "not_found" | "validation" | "conflict" | "closed" | "storage" | "corrupt" | "io" | "version" | "cancelled" | "internal";
     /** The input field at fault, for `validation` and `conflict`. */
     field?: string;
     /** Why, without the values you gave. */
     reason?: string;
     /** The id of the record in the way, for `conflict`. */
     existing?: string;
+    /** The table holding the damage, for `corrupt` (empty when not known). */
+    table?: string;
+    /** The record whose stored form is damaged, for `corrupt`, when known. */
+    record?: string;
 }
 "#;
 
@@ -104,6 +108,20 @@ fn throw(e: crm_core::Error) -> JsValue {
         } => {
             set(&err, "field", field.as_str());
             set(&err, "existing", existing.as_str());
+            set(&err, "reason", reason.as_str());
+        }
+        crm_core::Error::Corrupt {
+            table,
+            record,
+            reason,
+        } => {
+            set(&err, "table", table.as_str());
+            if let Some(record) = record {
+                set(&err, "record", record.as_str());
+            }
+            set(&err, "reason", reason.as_str());
+        }
+        crm_core::Error::Storage { reason } | crm_core::Error::Io { reason } => {
             set(&err, "reason", reason.as_str());
         }
         _ => {}

@@ -410,7 +410,7 @@ test('backup() returns a Uint8Array that openBytes() reopens', () => {
   assert.equal(Crm.openBytes(bytes).countContacts({}), 1);
   assert.equal(Crm.openBytes(copy.backup()).countContacts({}), 2);
 
-  throwsCrm(() => Crm.openBytes(new Uint8Array([1, 2, 3, 4]), FIXED), { code: 'storage' });
+  throwsCrm(() => Crm.openBytes(new Uint8Array([1, 2, 3, 4]), FIXED), { code: 'corrupt' });
   throwsCrm(() => Crm.openBytes(42, FIXED), { code: 'validation', field: 'bytes' });
   throwsCrm(() => Crm.openBytes('bytes', FIXED), { code: 'validation', field: 'bytes' });
   throwsCrm(() => Crm.openBytes([1, 2, 300], FIXED), { code: 'validation', field: 'bytes' });

@@ -78,7 +78,8 @@ def test_an_invalid_id_string_is_a_validation_error_on_id(crm, bad):
 
 def test_error_classes_are_distinct_subclasses_of_crm_error():
     kinds = [CrmError.NotFound, CrmError.Validation, CrmError.Conflict, CrmError.Closed,
-             CrmError.Storage, CrmError.Version, CrmError.Cancelled]
+             CrmError.Storage, CrmError.Corrupt, CrmError.Io, CrmError.Version,
+             CrmError.Cancelled]
     assert all(issubclass(k, CrmError) and issubclass(k, Exception) for k in kinds)
     assert len(set(kinds)) == len(kinds)
     assert not issubclass(crm_ffi.InternalError, CrmError)
@@ -306,8 +307,9 @@ def test_a_backup_reopens_from_bytes(crm):
     assert isinstance(data, bytes) and len(data) > 0
     copy = Crm.open_bytes(data)
     assert copy.get_contact(ana.id) == ana
-    with pytest.raises(CrmError.Storage):
+    with pytest.raises(CrmError.Corrupt) as e:
         Crm.open_bytes(b"not a database")
+    assert e.value.record is None and isinstance(e.value.reason, str)
 
 
 # ---- threads ----

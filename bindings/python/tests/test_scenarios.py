@@ -563,7 +563,8 @@ def test_every_operation_appears_in_a_scenario():
     assert unused == [], f"operations no scenario runs: {unused}"
 
 
-CORE_ERROR_CODES = {"not_found", "validation", "conflict", "closed", "storage", "version", "cancelled"}
+CORE_ERROR_CODES = {"not_found", "validation", "conflict", "closed", "storage", "corrupt", "io", "version",
+                    "cancelled"}
 
 
 def test_each_error_class_maps_to_a_core_error_code():

@@ -560,6 +560,7 @@ pub(crate) fn user_scope(user: &str) -> Vec<u8> {
 impl Record for Activity {
     const TABLE: Table = tables::ACTIVITIES;
     const NAME: &'static str = "activity";
+    const ID_PREFIX: &'static str = "activity";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

@@ -76,6 +76,7 @@ pub struct CalendarInput {
 impl Record for Calendar {
     const TABLE: Table = tables::CALENDARS;
     const NAME: &'static str = "calendar";
+    const ID_PREFIX: &'static str = "calendar";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

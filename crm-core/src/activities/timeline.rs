@@ -226,7 +226,7 @@ pub(crate) fn timeline(r: &mut impl Reader, q: &TimelineQuery) -> Result<Timelin
     let mut items = Vec::with_capacity(limit);
     for &(at, kind, key) in page.iter().take(limit) {
         let at = DateTime::from_timestamp_micros(at)
-            .ok_or_else(|| Error::storage("a timeline instant is out of range"))?;
+            .ok_or_else(|| Error::corrupt("index", "a timeline instant is out of range"))?;
         let mut entry = TimelineEntry {
             at,
             kind,

@@ -41,6 +41,7 @@ mod tests {
     use crate::records::record;
     use crate::storage::store::{Location, Store, Writer};
     use crate::values::context::Ctx;
+    use crate::values::error::Error;
 
     /// Damage written below the operations is found by the domains' checks and the entry
     /// comparison, and named by typed record ids, never by what the records hold.
@@ -111,5 +112,46 @@ mod tests {
         for p in &report.problems {
             assert!(!p.contains("Zofia") && !p.contains("zofia@"), "{p}");
         }
+    }
+
+    /// A stored record that cannot be decoded is reported as damage to that record, by its
+    /// table and typed id, not as a generic storage failure.
+    #[test]
+    fn a_damaged_record_is_a_corrupt_error_naming_its_table_and_id() {
+        let ctx = Ctx::for_tests();
+        let store = Store::open(Location::Memory, None).unwrap();
+        crate::api::migrations::prepare(&store, &ctx).unwrap();
+        let zofia = store
+            .write(|w| {
+                contact::create(
+                    w,
+                    &ctx,
+                    &ContactInput {
+                        given_name: Some("Zofia".into()),
+                        ..ContactInput::default()
+                    },
+                )
+            })
+            .unwrap();
+        store
+            .write(|w| {
+                w.put(
+                    crate::records::tables::CONTACTS,
+                    &zofia.id.to_bytes(),
+                    b"\xff\x00",
+                )
+                .map(drop)
+            })
+            .unwrap();
+        let err = store.read(|r| contact::get(r, zofia.id)).unwrap_err();
+        assert_eq!(err.code(), "corrupt");
+        match &err {
+            Error::Corrupt { table, record, .. } => {
+                assert_eq!(table, "contacts");
+                assert_eq!(record.as_deref(), Some(zofia.id.to_string().as_str()));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains(&zofia.id.to_string()), "{err}");
     }
 }

@@ -286,6 +286,7 @@ impl Company {
 impl Record for Company {
     const TABLE: Table = tables::COMPANIES;
     const NAME: &'static str = "company";
+    const ID_PREFIX: &'static str = "company";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()
@@ -577,7 +578,7 @@ fn check_parent(r: &mut impl Reader, id: CompanyId, parent: Option<CompanyId>) -
             if Some(p) == parent {
                 Error::validation("parent", "is not an existing company")
             } else {
-                Error::storage("a parent chain names a missing company")
+                Error::corrupt("companies", "a parent chain names a missing company")
             }
         })?;
         next = company.parent;

@@ -251,6 +251,7 @@ fn derived_name(given: Option<&str>, family: Option<&str>, emails: &[Email]) -> 
 impl Record for Contact {
     const TABLE: Table = tables::CONTACTS;
     const NAME: &'static str = "contact";
+    const ID_PREFIX: &'static str = "contact";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

@@ -94,6 +94,7 @@ pub struct EmploymentUpdate {
 impl Record for Employment {
     const TABLE: Table = tables::EMPLOYMENTS;
     const NAME: &'static str = "employment";
+    const ID_PREFIX: &'static str = "employment";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()
@@ -259,6 +260,7 @@ pub struct RelationView {
 impl Record for Relation {
     const TABLE: Table = tables::RELATIONS;
     const NAME: &'static str = "relation";
+    const ID_PREFIX: &'static str = "relation";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

@@ -855,14 +855,15 @@ pub(crate) fn list<R: Listed>(
                 (Some(a), true) => (start, Bound::Excluded(with_ix(a))),
             };
             walk_index(r, lower, upper, sort.descending, |r, key| {
-                let raw =
-                    index::id_of_key(key).ok_or_else(|| Error::storage("a sort key has no id"))?;
+                let raw = index::id_of_key(key)
+                    .ok_or_else(|| Error::corrupt("index", "a sort key has no id"))?;
                 // Ids outside the candidate set cannot match: skip them without a load.
                 if candidates.as_ref().is_some_and(|ids| !ids.contains(&raw)) {
                     return Ok(Flow::Continue(()));
                 }
-                let rec: R = record::load(r, raw)?
-                    .ok_or_else(|| Error::storage("a sort index names a missing record"))?;
+                let rec: R = record::load(r, raw)?.ok_or_else(|| {
+                    Error::corrupt("index", "a sort index names a missing record")
+                })?;
                 if matches(&rec, plan) {
                     hits.push((key[1..].to_vec(), rec));
                 }

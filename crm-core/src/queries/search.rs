@@ -234,7 +234,6 @@ pub(crate) trait Searched: Entity {
 pub(crate) struct SearchKind {
     kind: RecordKind,
     table: Table,
-    name: &'static str,
     label: fn(&[u8]) -> Result<String>,
 }
 
@@ -244,7 +243,6 @@ impl SearchKind {
         SearchKind {
             kind: <R as Entity>::KIND,
             table: R::TABLE,
-            name: R::NAME,
             label: R::label,
         }
     }
@@ -598,7 +596,12 @@ fn label(r: &mut impl Reader, all: &[SearchKind], ranked: Ranked) -> Result<Vec<
                 .ok_or_else(|| Error::storage("a search hit of a kind not searched"))?;
             let label = r
                 .get(k.table, &raw.to_be_bytes(), |bytes| (k.label)(bytes))?
-                .ok_or_else(|| Error::not_found(k.name, record))?;
+                .ok_or_else(|| {
+                    Error::corrupt(
+                        "search",
+                        format!("a posting names {record}, which does not exist"),
+                    )
+                })?;
             Ok(SearchHit {
                 record,
                 label,

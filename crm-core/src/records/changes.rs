@@ -49,6 +49,7 @@ pub struct RecordChange {
 impl Record for RecordChange {
     const TABLE: Table = tables::CHANGES;
     const NAME: &'static str = "record change";
+    const ID_PREFIX: &'static str = "record_change";
 
     fn raw_id(&self) -> u128 {
         self.key

@@ -95,7 +95,7 @@ pub(crate) fn posting_lists_v3(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
         }
         for (k, v) in &entries {
             let first = index::id_of_key(k)
-                .ok_or_else(|| Error::storage("a search entry has no record id"))?;
+                .ok_or_else(|| Error::corrupt("search", "an entry has no record id"))?;
             let term = &k[..k.len() - 16];
             postings::decode(first, v, |id, classes| {
                 w.post(term, id, classes)?;
@@ -115,13 +115,13 @@ pub(crate) fn file_version(store: &Store) -> Result<Option<u32>> {
     let found = store.read(|r| r.get(Table::META, VERSION_KEY, decode_version))?;
     found
         .map(Some)
-        .ok_or_else(|| Error::storage("the file has a meta table but no schema version"))
+        .ok_or_else(|| Error::corrupt("meta", "the file has no schema version"))
 }
 
 fn decode_version(bytes: &[u8]) -> Result<u32> {
     let raw: [u8; 4] = bytes
         .try_into()
-        .map_err(|_| Error::storage("the schema version is not readable"))?;
+        .map_err(|_| Error::corrupt("meta", "the schema version is not readable"))?;
     Ok(u32::from_be_bytes(raw))
 }
 

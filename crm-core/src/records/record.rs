@@ -13,7 +13,7 @@ use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
-use crate::values::id::{RecordKind, RecordRef};
+use crate::values::id::{RecordKind, RecordRef, id_text};
 use crate::values::input;
 
 /// A stored record kind: its table, its index entries, its custom fields.
@@ -24,6 +24,8 @@ pub(crate) trait Record:
     const TABLE: Table;
     /// The name used in errors.
     const NAME: &'static str;
+    /// The prefix of the record's id in messages (`contact` for `contact_…`).
+    const ID_PREFIX: &'static str;
 
     /// The raw id.
     fn raw_id(&self) -> u128;
@@ -148,10 +150,15 @@ pub(crate) fn set_archived<R: Entity + serde::Serialize, W: Writer>(
 /// it.
 pub(crate) type Forget<W> = fn(&mut W, &Ctx, RecordRef) -> Result<()>;
 
+/// A decoding error of the stored record `raw` of kind `R`, told as damage to that record.
+fn damaged<R: Record>(e: Error, raw: u128) -> Error {
+    e.in_table(R::TABLE.name(), Some(id_text(R::ID_PREFIX, raw)))
+}
+
 /// Loads a record, or `None` when there is no record with that id.
 pub(crate) fn load<R: Record>(r: &mut impl Reader, raw: u128) -> Result<Option<R>> {
     r.get(R::TABLE, &raw.to_be_bytes(), |bytes| {
-        let mut record: R = codec::decode(R::NAME, bytes)?;
+        let mut record: R = codec::decode(R::NAME, bytes).map_err(|e| damaged::<R>(e, raw))?;
         record.set_raw_id(raw);
         Ok(record)
     })
@@ -229,9 +236,9 @@ pub(crate) fn for_each_after<R: Record>(
         .as_ref()
         .map_or(Bound::Unbounded, |a| Bound::Excluded(&a[..]));
     r.scan(R::TABLE, (lower, Bound::Unbounded), false, |key, bytes| {
-        let raw =
-            index::id_of_key(key).ok_or_else(|| Error::storage("a record key is not an id"))?;
-        let mut record: R = codec::decode(R::NAME, bytes)?;
+        let raw = index::id_of_key(key)
+            .ok_or_else(|| Error::corrupt(R::TABLE.name(), "a record key is not an id"))?;
+        let mut record: R = codec::decode(R::NAME, bytes).map_err(|e| damaged::<R>(e, raw))?;
         record.set_raw_id(raw);
         f(record)
     })
@@ -254,7 +261,10 @@ pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> 
         // A new record landing on an existing id would silently replace it (an id source
         // that repeats itself); the caller's transaction is rolled back instead.
         return Err(Error::Storage {
-            reason: format!("{} id {:032x} is already in use", R::NAME, new.raw_id()),
+            reason: format!(
+                "a new {} was given an id already in use (the id source repeats itself)",
+                R::NAME
+            ),
         });
     }
     index::apply_diff(w, &before, &after)?;

@@ -242,6 +242,7 @@ pub struct StageTime {
 impl Record for Deal {
     const TABLE: Table = tables::DEALS;
     const NAME: &'static str = "deal";
+    const ID_PREFIX: &'static str = "deal";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()
@@ -326,6 +327,7 @@ record::impl_entity!(Deal, RecordKind::Deal);
 impl Record for StageChange {
     const TABLE: Table = tables::STAGE_CHANGES;
     const NAME: &'static str = "stage change";
+    const ID_PREFIX: &'static str = "stage_change";
 
     fn raw_id(&self) -> u128 {
         self.key

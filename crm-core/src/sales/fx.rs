@@ -59,8 +59,9 @@ fn date_of_key(key: &[u8]) -> Option<NaiveDate> {
 pub(crate) fn reporting_currency(r: &mut impl Reader) -> Result<Currency> {
     let found = r.get(Table::META, REPORTING_KEY, |b| {
         let code = std::str::from_utf8(b)
-            .map_err(|_| Error::storage("the reporting currency is not readable"))?;
-        Currency::new(code).map_err(|_| Error::storage("the reporting currency is not readable"))
+            .map_err(|_| Error::corrupt("meta", "the reporting currency is not readable"))?;
+        Currency::new(code)
+            .map_err(|_| Error::corrupt("meta", "the reporting currency is not readable"))
     })?;
     Ok(found.unwrap_or(DEFAULT_REPORTING_CURRENCY))
 }
@@ -97,8 +98,8 @@ pub(crate) fn rates(
         &rate_key(base, quote, None),
         false,
         |k, v| {
-            let date =
-                date_of_key(k).ok_or_else(|| Error::storage("a rate key is not readable"))?;
+            let date = date_of_key(k)
+                .ok_or_else(|| Error::corrupt("rates", "a rate key is not readable"))?;
             let rate: Decimal = codec::decode("exchange rate", v)?;
             out.push(ExchangeRate {
                 date,
@@ -134,7 +135,8 @@ fn latest(
         ),
         true,
         |k, v| {
-            let day = date_of_key(k).ok_or_else(|| Error::storage("a rate key is not readable"))?;
+            let day = date_of_key(k)
+                .ok_or_else(|| Error::corrupt("rates", "a rate key is not readable"))?;
             found = Some((day, codec::decode::<Decimal>("exchange rate", v)?));
             Ok(Flow::Break(()))
         },

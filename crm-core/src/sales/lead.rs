@@ -413,6 +413,7 @@ pub struct ConvertedLead {
 impl Record for Lead {
     const TABLE: Table = tables::LEADS;
     const NAME: &'static str = "lead";
+    const ID_PREFIX: &'static str = "lead";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

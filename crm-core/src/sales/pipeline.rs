@@ -145,6 +145,7 @@ pub struct PipelineInput {
 impl Record for Pipeline {
     const TABLE: Table = tables::PIPELINES;
     const NAME: &'static str = "pipeline";
+    const ID_PREFIX: &'static str = "pipeline";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

@@ -135,6 +135,7 @@ pub struct PriceListInput {
 impl Record for Product {
     const TABLE: Table = tables::PRODUCTS;
     const NAME: &'static str = "product";
+    const ID_PREFIX: &'static str = "product";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()
@@ -167,6 +168,7 @@ const PRODUCT_SEARCH_KIND: u8 = 0x10;
 impl Record for PriceList {
     const TABLE: Table = tables::PRICE_LISTS;
     const NAME: &'static str = "price list";
+    const ID_PREFIX: &'static str = "pricelist";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()

@@ -144,6 +144,7 @@ pub struct QuoteAcceptance {
 impl Record for Quote {
     const TABLE: Table = tables::QUOTES;
     const NAME: &'static str = "quote";
+    const ID_PREFIX: &'static str = "quote";
 
     fn raw_id(&self) -> u128 {
         self.id.as_u128()
@@ -223,7 +224,7 @@ fn next_number(w: &mut impl Writer, year: i32) -> Result<String> {
         .get(Table::META, key.as_bytes(), |b| {
             <[u8; 4]>::try_from(b)
                 .map(u32::from_be_bytes)
-                .map_err(|_| Error::storage("a quote counter is not readable"))
+                .map_err(|_| Error::corrupt("meta", "a quote counter is not readable"))
         })?
         .unwrap_or(0);
     let next = last

@@ -1,6 +1,7 @@
 //! The storage layer: byte tables over redb, held index changes, recent changes and posting
 //! lists. It names no domain table or type: tables are handles declared above it.
 
+pub(crate) mod errors;
 pub(crate) mod held;
 pub(crate) mod postings;
 pub(crate) mod recent;

@@ -148,7 +148,7 @@ fn seven_bit_groups(x: u64) -> u64 {
 }
 
 fn corrupt() -> Error {
-    Error::storage("a search posting block is damaged")
+    Error::corrupt("search", "a posting block is damaged")
 }
 
 /// Calls `f` with each posting (id, classes) of the block that starts at `first`, until it
@@ -998,7 +998,7 @@ mod tests {
             ][..],
         ] {
             let r = decode(5, bad, |_, _| Ok(Flow::Continue(())));
-            assert_eq!(r.unwrap_err().code(), "storage", "{bad:?}");
+            assert_eq!(r.unwrap_err().code(), "corrupt", "{bad:?}");
         }
         // An id past u128::MAX is damage too.
         assert!(decode(u128::MAX, &[1, 1, 1], |_, _| Ok(Flow::Continue(()))).is_err());
@@ -1053,7 +1053,7 @@ mod tests {
             w.put(Table::SEARCH, &block_key(b"\x01ad\x00", 1), &[0x11])?;
             w.rewrite(Table::SEARCH, repack)
         });
-        assert_eq!(r.unwrap_err().code(), "storage");
+        assert_eq!(r.unwrap_err().code(), "corrupt");
     }
 
     #[test]

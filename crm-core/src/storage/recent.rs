@@ -42,7 +42,7 @@ pub(crate) struct Recent {
 }
 
 fn corrupt() -> Error {
-    Error::storage("a value of the recent-changes table is damaged")
+    Error::corrupt("recent", "a value is damaged")
 }
 
 fn push_len(out: &mut Vec<u8>, mut v: usize) {

@@ -1250,7 +1250,7 @@ impl Store {
             Err(redb::CompactionError::TransactionInProgress) => Err(Error::Storage {
                 reason: "cannot compact while another read or write of this CRM is running".into(),
             }),
-            Err(other) => Err(Error::storage(other)),
+            Err(other) => Err(other.into()),
         }
     }
 
@@ -1420,7 +1420,7 @@ fn load_recent(db: &redb::Database) -> Result<Recent> {
     for item in table.iter()? {
         let (k, v) = item?;
         let key = <[u8; 8]>::try_from(k.value())
-            .map_err(|_| Error::storage("a key of the recent-changes table is damaged"))?;
+            .map_err(|_| Error::corrupt("recent", "a key is not a sequence number"))?;
         recent.add(u64::from_be_bytes(key), v.value())?;
     }
     Ok(recent)
@@ -1438,12 +1438,7 @@ pub(crate) fn peek(path: &Path, t: Table, key: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn open_error(e: redb::DatabaseError) -> Error {
-    match e {
-        redb::DatabaseError::DatabaseAlreadyOpen => Error::Storage {
-            reason: "the file is already open (by this process or another)".into(),
-        },
-        other => Error::storage(other),
-    }
+    e.into()
 }
 
 /// redb wants a sized backend; this forwards to a boxed one.

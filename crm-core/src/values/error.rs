@@ -1,7 +1,12 @@
-//! The one public error type of the library.
+//! The public error type of the library, and the one place where the storage engine's errors
+//! become it.
 //!
 //! Every variant is something a caller can act on. Messages never carry personal data: a
 //! duplicate email is reported by the id of the contact that holds it, not by the address.
+//! Failures below the domain are told apart: a damaged file ([`Error::Corrupt`]), the
+//! operating system refusing a read or write ([`Error::Io`]), and anything else the storage
+//! engine reports ([`Error::Storage`]). The engine's errors are classified once, in
+//! `storage/errors.rs`.
 
 use std::fmt;
 
@@ -41,10 +46,29 @@ pub enum Error {
     /// The handle was closed; open the CRM again.
     #[error("the CRM handle is closed")]
     Closed,
-    /// The storage engine or the file failed; the transaction was rolled back.
+    /// The storage engine failed for another reason than damage or the operating system (a
+    /// file opened twice, a value too large, a bug); the transaction was rolled back.
     #[error("storage failure: {reason}")]
     Storage {
         /// The engine's description of the failure.
+        reason: String,
+    },
+    /// The file is damaged: a stored value or page cannot be read. Nothing was written; other
+    /// records may still be readable (`verify` lists what is damaged).
+    #[error("the file is damaged{}: {reason}", Self::place(table, record))]
+    Corrupt {
+        /// The table holding the damage (`contacts`, `search`…), when known.
+        table: String,
+        /// The record whose stored form is damaged (`contact_…`), when known.
+        record: Option<String>,
+        /// What could not be read.
+        reason: String,
+    },
+    /// The operating system refused a read or a write (a full disk, a missing permission, a
+    /// failing device); the transaction was rolled back.
+    #[error("input/output failure: {reason}")]
+    Io {
+        /// The operating system's description of the failure.
         reason: String,
     },
     /// The file was written by a newer version of the library and was left untouched.
@@ -65,7 +89,7 @@ pub enum Error {
 
 impl Error {
     /// A stable, machine-readable name for the kind of error: `not_found`, `validation`,
-    /// `conflict`, `closed`, `storage`, `version` or `cancelled`.
+    /// `conflict`, `closed`, `storage`, `corrupt`, `io`, `version` or `cancelled`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } => "not_found",
@@ -73,6 +97,8 @@ impl Error {
             Error::Conflict { .. } => "conflict",
             Error::Closed => "closed",
             Error::Storage { .. } => "storage",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Io { .. } => "io",
             Error::Version { .. } => "version",
             Error::Cancelled => "cancelled",
         }
@@ -105,6 +131,45 @@ impl Error {
     pub(crate) fn storage(err: impl fmt::Display) -> Error {
         Error::Storage {
             reason: err.to_string(),
+        }
+    }
+
+    /// A [`Error::Corrupt`] of a table (`""` when not known yet, see [`Error::in_table`]).
+    pub(crate) fn corrupt(table: &str, reason: impl Into<String>) -> Error {
+        Error::Corrupt {
+            table: table.to_string(),
+            record: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// Says where damage was found, when the error is [`Error::Corrupt`] and does not say yet:
+    /// the table, and the record when known.
+    pub(crate) fn in_table(self, at: &str, id: Option<String>) -> Error {
+        match self {
+            Error::Corrupt {
+                table,
+                record,
+                reason,
+            } => Error::Corrupt {
+                table: if table.is_empty() {
+                    at.to_string()
+                } else {
+                    table
+                },
+                record: record.or(id),
+                reason,
+            },
+            other => other,
+        }
+    }
+
+    fn place(table: &str, record: &Option<String>) -> String {
+        match (table.is_empty(), record) {
+            (_, Some(r)) if !table.is_empty() => format!(" (table {table}, record {r})"),
+            (_, Some(r)) => format!(" (record {r})"),
+            (false, None) => format!(" (table {table})"),
+            (true, None) => String::new(),
         }
     }
 
@@ -142,27 +207,6 @@ fn join_field(prefix: &str, field: &str) -> String {
 
 /// The result type of every fallible operation of the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-macro_rules! storage_from {
-    ($($t:ty),* $(,)?) => {$(
-        impl From<$t> for Error {
-            fn from(err: $t) -> Error {
-                Error::storage(err)
-            }
-        }
-    )*};
-}
-
-storage_from!(
-    redb::Error,
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::CompactionError,
-    redb::CursorError,
-);
 
 #[cfg(test)]
 mod tests {

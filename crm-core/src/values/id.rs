@@ -209,6 +209,12 @@ impl<'b, C, K: IdKind> minicbor::Decode<'b, C> for Id<K> {
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
+/// A raw id in the typed form (`prefix_…`), for messages about records whose type is known
+/// only by its prefix.
+pub(crate) fn id_text(prefix: &str, raw: u128) -> String {
+    format!("{prefix}_{}", encode_base32(raw))
+}
+
 fn encode_base32(mut raw: u128) -> String {
     let mut out = [0u8; 26];
     for slot in out.iter_mut().rev() {

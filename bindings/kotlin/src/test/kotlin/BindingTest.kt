@@ -123,7 +123,7 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
     },
     "the error classes are subclasses of CrmException; InternalException is not" to {
         val kinds = CrmException::class.sealedSubclasses.map { it.simpleName }.toSet()
-        checkEq(setOf("NotFound", "Validation", "Conflict", "Closed", "Storage", "Version", "Cancelled"), kinds, "variants")
+        checkEq(setOf("NotFound", "Validation", "Conflict", "Closed", "Storage", "Corrupt", "Io", "Version", "Cancelled"), kinds, "variants")
         ensure(!CrmException::class.java.isAssignableFrom(InternalException::class.java)) { "InternalException is a CrmException" }
     },
 
@@ -175,6 +175,10 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
             ensure(company.size == null && company.parent == null) { "company optionals: $company" }
             checkEq(1uL, Crm.openBytes(crm.backup(null), null).countContacts(ContactFilter()), "backup(null)")
             checkEq(1uL, Crm.openBytes(crm.backup()).countContacts(ContactFilter()), "backup()")
+            val damaged = raises<CrmException.Corrupt>("bytes that are not a database") {
+                Crm.openBytes("not a database".toByteArray())
+            }
+            checkEq(null, damaged.record, "a damaged file names no record")
         }
     },
 

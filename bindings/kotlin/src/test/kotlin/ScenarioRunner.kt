@@ -660,7 +660,7 @@ fun main(args: Array<String>) {
     }
     check("each error class maps to a core error code") {
         val codes = CrmException::class.sealedSubclasses.map { snake(it.simpleName!!) }.toSet()
-        val core = setOf("not_found", "validation", "conflict", "closed", "storage", "version", "cancelled")
+        val core = setOf("not_found", "validation", "conflict", "closed", "storage", "corrupt", "io", "version", "cancelled")
         if (codes != core) fail("error codes $codes, the core's are $core")
         ""
     }

@@ -1,0 +1,53 @@
+//! The one place where the storage engine's errors become the public [`Error`]: damage,
+//! the operating system, or another failure of the engine. Every redb error type converts
+//! into redb's own `Error` first, so one match classifies them all.
+
+use crate::values::error::Error;
+
+/// The storage engine's error as the caller sees it.
+pub(crate) fn from_engine(e: redb::Error) -> Error {
+    match e {
+        redb::Error::Corrupted(reason) => Error::corrupt("", reason),
+        // Bytes that are not a database (redb says so as invalid data), or a file shorter than
+        // its own header says, are damage, not the system refusing a read.
+        redb::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            Error::corrupt("", io.to_string())
+        }
+        redb::Error::Io(io) => Error::Io {
+            reason: io.to_string(),
+        },
+        redb::Error::PreviousIo => Error::Io {
+            reason: "an earlier write to the file failed; open it again".into(),
+        },
+        redb::Error::DatabaseAlreadyOpen => Error::Storage {
+            reason: "the file is already open (by this process or another)".into(),
+        },
+        other => Error::storage(other),
+    }
+}
+
+macro_rules! storage_from {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for Error {
+            fn from(err: $t) -> Error {
+                from_engine(err.into())
+            }
+        }
+    )*};
+}
+
+storage_from!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::CompactionError,
+    redb::CursorError,
+);
