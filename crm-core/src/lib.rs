@@ -55,6 +55,7 @@ mod lineitem;
 mod migrate;
 pub mod money;
 mod normalize;
+mod operation_table;
 mod pipeline;
 mod postings;
 mod product;
