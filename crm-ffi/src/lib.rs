@@ -3171,11 +3171,6 @@ impl Crm {
         Ok(self.inner.find_contacts_by_phone(&phone)?)
     }
 
-    /// One page of contacts.
-    pub fn list_contacts(&self, query: ContactQuery) -> R<ContactPage> {
-        Ok(self.inner.list_contacts(&query.into())?)
-    }
-
     /// How many contacts match.
     pub fn count_contacts(&self, filter: ContactFilter) -> R<u64> {
         Ok(self.inner.count_contacts(&filter.into())?)
@@ -3424,13 +3419,6 @@ impl Crm {
         Ok(self.inner.customer_journey(contact)?)
     }
 
-    /// Activities whose subject, body, location, outcome or kind name has a word starting
-    /// with each word of `text`, newest first, at most `limit` (1 to 1,000).
-    #[uniffi::method(default(limit = 50))]
-    pub fn search_activities(&self, text: String, limit: u32) -> R<Vec<Activity>> {
-        Ok(self.inner.search_activities(&text, limit)?)
-    }
-
     /// The activities planned on completing this one.
     pub fn follow_ups(&self, id: ActivityId) -> R<Vec<Activity>> {
         Ok(self.inner.follow_ups(id)?)
@@ -3486,11 +3474,6 @@ impl Crm {
     /// A calendar, or its events in a range, as an iCalendar (`.ics`) file.
     pub fn export_ical(&self, export: IcalExport) -> R<String> {
         Ok(self.inner.export_ical(&export)?)
-    }
-
-    /// Creates a contact.
-    pub fn create_contact(&self, input: ContactInput) -> R<Contact> {
-        Ok(self.inner.create_contact(input)?)
     }
 
     /// Replaces a contact's editable fields.
@@ -3790,12 +3773,6 @@ impl Crm {
         Ok(self.inner.accept_quote(id, acceptance)?)
     }
 
-    /// Records the customer's rejection of a quote.
-    #[uniffi::method(default(reason = None))]
-    pub fn reject_quote(&self, id: QuoteId, reason: Option<String>) -> R<Quote> {
-        Ok(self.inner.reject_quote(id, reason.as_deref())?)
-    }
-
     /// Deletes one version of a quote.
     pub fn delete_quote(&self, id: QuoteId) -> R<()> {
         Ok(self.inner.delete_quote(id)?)
@@ -3890,3 +3867,8 @@ impl Crm {
         Ok(self.inner.import_ical(calendar, &ics)?)
     }
 }
+
+// The operations of crm-core's operation table, written from it by `crm_macros`: same names,
+// parameters and docs, each one line over `self.inner` (see the crate docs of crm-macros for
+// how types map). The rest are still written above by hand.
+crm_core::operation_table!(crm_macros::uniffi_operations);

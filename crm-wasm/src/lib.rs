@@ -486,15 +486,6 @@ impl Crm {
         out(self.inner.find_contacts_by_phone(&text("phone", &phone)?))
     }
 
-    /// One page of contacts.
-    #[wasm_bindgen(js_name = listContacts, unchecked_return_type = "ContactPage")]
-    pub fn list_contacts(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactQuery")] query: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        out(self.inner.list_contacts(&arg("query", &query)?))
-    }
-
     /// How many contacts match.
     #[wasm_bindgen(js_name = countContacts)]
     pub fn count_contacts(
@@ -621,15 +612,6 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "SearchQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.search(&arg("query", &query)?))
-    }
-
-    /// Creates a contact.
-    #[wasm_bindgen(js_name = createContact, unchecked_return_type = "Contact")]
-    pub fn create_contact(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ContactInput")] input: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        out(self.inner.create_contact(arg("input", &input)?))
     }
 
     /// Replaces a contact's editable fields.
@@ -1457,19 +1439,6 @@ impl Crm {
             .accept_quote(parse("id", &id)?, arg("acceptance", &acceptance)?))
     }
 
-    /// Records the customer's rejection of a quote, with an optional reason.
-    #[wasm_bindgen(js_name = rejectQuote, unchecked_return_type = "Quote")]
-    pub fn reject_quote(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "QuoteId")] id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] reason: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        out(self.inner.reject_quote(
-            parse("id", &id)?,
-            text_optional("reason", &reason)?.as_deref(),
-        ))
-    }
-
     /// Deletes one version of a quote.
     #[wasm_bindgen(js_name = deleteQuote)]
     pub fn delete_quote(
@@ -1626,20 +1595,6 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")] contact: JsValue,
     ) -> Result<JsValue, JsValue> {
         out(self.inner.customer_journey(parse("contact", &contact)?))
-    }
-
-    /// Activities whose subject, body, location, outcome or kind name has a word starting
-    /// with each word of `text`, newest first, at most `limit` (1 to 1,000; 50 when absent).
-    #[wasm_bindgen(js_name = searchActivities, unchecked_return_type = "Activity[]")]
-    pub fn search_activities(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] limit: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let limit: Option<u32> = arg("limit", &limit)?;
-        out(self
-            .inner
-            .search_activities(&self::text("text", &text)?, limit.unwrap_or(50)))
     }
 
     /// The activities planned on completing this one.
@@ -1877,3 +1832,8 @@ impl Crm {
         Ok(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 }
+
+// The operations of crm-core's operation table, written from it by `crm_macros` in the style
+// of the methods above (camelCase names, TypeScript types derived from the Rust types, the
+// same argument readers, so the same refusals). The rest are still written above by hand.
+crm_core::operation_table!(crm_macros::wasm_operations);

@@ -27,8 +27,10 @@
 //!   default phone region, so ids and timestamps are the same everywhere.
 //! - `op` names a method of the binding's `Crm` (the Rust name; JavaScript and Kotlin use it
 //!   in camelCase). `args` holds the arguments by name, in parameter order, in the JSON form
-//!   of the core's types. An argument named `progress` is not data: `null` means a callback
-//!   that never cancels, `{"cancel_at": n}` one that cancels once `done >= n`.
+//!   of the core's types; an argument the bindings give a default (such as `limit` of
+//!   `search_activities`) may be left out. An argument named `progress` is not data: `null`
+//!   means a callback that never cancels, `{"cancel_at": n}` one that cancels once
+//!   `done >= n`.
 //! - A string `"$name.path.to.value"` anywhere in `args` or `expect` is replaced by that part
 //!   of the result saved under `name` by an earlier step's `save`.
 //! - `expect` is matched against the result as JSON: objects match when every expected key
@@ -343,14 +345,19 @@ fn value<T: serde::Serialize>(r: crm_core::Result<T>) -> Result<Outcome, Error> 
     r.map(|v| Outcome::Value(serde_json::to_value(v).unwrap_or(Value::Null)))
 }
 
+// `dispatch_table`: the operations of crm-core's operation table, written from it.
+crm_core::operation_table!(crm_macros::scenario_operations);
+
 /// Runs one operation by name. `None` when the name is not an operation.
 pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Outcome, Error>> {
+    if let Some(outcome) = dispatch_table(crm, op, a) {
+        return Some(outcome);
+    }
     Some((|| -> Result<Outcome, Error> {
         match op {
             "get_contact" => value(crm.get_contact(arg(a, "id")?)),
             "find_contact_by_email" => value(crm.find_contact_by_email(&arg::<String>(a, "email")?)),
             "find_contacts_by_phone" => value(crm.find_contacts_by_phone(&arg::<String>(a, "phone")?)),
-            "list_contacts" => value(crm.list_contacts(&arg(a, "query")?)),
             "count_contacts" => value(crm.count_contacts(&arg(a, "filter")?)),
             "get_company" => value(crm.get_company(arg(a, "id")?)),
             "find_companies_by_domain" => value(crm.find_companies_by_domain(&arg::<String>(a, "domain")?)),
@@ -366,7 +373,6 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
             "field_defs" => value(crm.field_defs(arg(a, "kind")?)),
             "search" => value(crm.search(&arg(a, "query")?)),
             "backup" => crm.backup(&mut progress(a)).map(Outcome::Bytes),
-            "create_contact" => value(crm.create_contact(arg(a, "input")?)),
             "update_contact" => value(crm.update_contact(arg(a, "id")?, arg(a, "input")?)),
             "add_contact_tags" => value(crm.add_contact_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
             "remove_contact_tags" => value(crm.remove_contact_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
@@ -460,14 +466,12 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
             "revise_quote" => value(crm.revise_quote(arg(a, "id")?, arg(a, "input")?)),
             "send_quote" => value(crm.send_quote(arg(a, "id")?)),
             "accept_quote" => value(crm.accept_quote(arg(a, "id")?, arg(a, "acceptance")?)),
-            "reject_quote" => value(crm.reject_quote(arg(a, "id")?, arg::<Option<String>>(a, "reason")?.as_deref())),
             "delete_quote" => value(crm.delete_quote(arg(a, "id")?)),
             "set_reporting_currency" => value(crm.set_reporting_currency(arg(a, "currency")?)),
             "set_exchange_rate" => value(crm.set_exchange_rate(arg(a, "rate")?)),
             "get_activity" => value(crm.get_activity(arg(a, "id")?)),
             "timeline" => value(crm.timeline(&arg(a, "query")?)),
             "customer_journey" => value(crm.customer_journey(arg(a, "contact")?)),
-            "search_activities" => value(crm.search_activities(&arg::<String>(a, "text")?, arg(a, "limit")?)),
             "follow_ups" => value(crm.follow_ups(arg(a, "id")?)),
             "activity_chain" => value(crm.activity_chain(arg(a, "id")?)),
             "tasks" => value(crm.tasks(&arg(a, "query")?)),

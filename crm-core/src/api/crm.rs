@@ -1,9 +1,10 @@
 //! The `Crm` handle, its builder, and the two ways of working inside one transaction:
 //! [`Batch`] (read and write, committed together) and [`Snapshot`] (a consistent read view).
 //!
-//! Every operation is listed once, in the `operations!` invocation at the end of this file;
-//! the macro gives each read to `Snapshot`, `Batch` and `Crm`, and each write to `Batch` and
-//! `Crm`. A method on `Crm` runs in its own transaction.
+//! Every operation is listed once, in the `operations!` invocation at the end of this file or
+//! in the operation table (`operation_table.rs`, expanded here by `crm_macros::core_operations`
+//! and in the bindings by their own macros); both give each read to `Snapshot`, `Batch` and
+//! `Crm`, and each write to `Batch` and `Crm`. A method on `Crm` runs in its own transaction.
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -390,9 +391,8 @@ macro_rules! operations {
         )* }
         others { $($other:ident),* $(,)? }
     ) => {
-        /// Every operation of [`Crm`] that the bindings expose and the scenario suite covers,
-        /// by its Rust name (reads, writes, then the rest).
-        pub const OPERATIONS: &[&str] = &[$(stringify!($rname),)* $(stringify!($wname),)* $(stringify!($other),)*];
+        /// The operations of this table by name: reads, writes, then the rest.
+        const OPERATIONS_HERE: &[&str] = &[$(stringify!($rname),)* $(stringify!($wname),)* $(stringify!($other),)*];
 
         impl Snapshot<'_> {$(
             $(#[$rdoc])*
@@ -449,10 +449,6 @@ operations! {
         /// The active contacts with this phone number (compared in E.164 form when it can be
         /// read, national numbers in the default phone region).
         fn find_contacts_by_phone(phone: &str) -> Vec<Contact> = |r, ctx| contact::by_phone(r, ctx, phone);
-        /// One page of contacts matching a filter, in the requested order.
-        fn list_contacts(query: &ContactQuery) -> Page<Contact> = |r, ctx| {
-            query::list_records::<Contact>(r, ctx, query)
-        };
         /// How many contacts match a filter.
         fn count_contacts(filter: &ContactFilter) -> u64 = |r, ctx| {
             query::count_records::<Contact>(r, ctx, filter)
@@ -578,10 +574,6 @@ operations! {
         /// A contact's journey: its done exchanges with a channel, oldest first, with its
         /// lifecycle stage at each, counts per channel, and the first and last touch.
         fn customer_journey(contact: ContactId) -> Journey = |r, ctx| timeline::journey(r, contact);
-        /// Activities whose subject, body, location, outcome or kind name has a word starting
-        /// with each word of `text` (ignoring case and diacritics), newest first, at most
-        /// `limit` (1 to 1,000).
-        fn search_activities(text: &str, limit: u32) -> Vec<Activity> = |r, ctx| activity::search(r, text, limit);
         /// The activities planned on completing this one.
         fn follow_ups(id: ActivityId) -> Vec<Activity> = |r, ctx| activity::follow_ups(r, id);
         /// The chain of follow-ups this activity belongs to, from its first activity on, in
@@ -608,8 +600,6 @@ operations! {
         fn export_ical(export: &IcalExport) -> String = |r, ctx| ical::export_ical(r, ctx, export);
     }
     writes {
-        /// Creates a contact.
-        fn create_contact(input: ContactInput) -> Contact = |w, ctx| contact::create(w, ctx, &input);
         /// Replaces the editable fields of a contact (see [`Contact::to_input`]).
         fn update_contact(id: ContactId, input: ContactInput) -> Contact = |w, ctx| contact::update(w, ctx, id, &input);
         /// Adds tags to a contact (existing ones are kept).
@@ -751,8 +741,6 @@ operations! {
         /// Records the customer's acceptance of a quote, setting the deal's amount to its net
         /// total when asked.
         fn accept_quote(id: QuoteId, acceptance: QuoteAcceptance) -> Quote = |w, ctx| quote::accept(w, ctx, id, &acceptance);
-        /// Records the customer's rejection of a quote.
-        fn reject_quote(id: QuoteId, reason: Option<&str>) -> Quote = |w, ctx| quote::reject(w, ctx, id, reason);
         /// Deletes one version of a quote.
         fn delete_quote(id: QuoteId) -> () = |w, ctx| quote::delete(w, ctx, id);
         /// Sets the currency reports are in. Values frozen in another currency are converted
@@ -822,4 +810,25 @@ operations! {
         };
     }
     others { verify, compact, close }
+}
+
+crate::operation_table!(crm_macros::core_operations);
+
+/// Every operation of [`Crm`] that the bindings expose and the scenario suite covers, by its
+/// Rust name: those of the `operations!` table above (reads, writes, then the rest), then
+/// those of the operation table (`operation_table.rs`, reads then writes).
+pub const OPERATIONS: &[&str] = &concat::<{ OPERATIONS_HERE.len() + TABLE_OPERATIONS.len() }>(
+    OPERATIONS_HERE,
+    TABLE_OPERATIONS,
+);
+
+/// `a` then `b`, as an array of `N = a.len() + b.len()` names (at compile time).
+const fn concat<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
 }

@@ -3,4 +3,5 @@
 pub(crate) mod crm;
 pub(crate) mod kinds;
 pub(crate) mod migrations;
+pub(crate) mod operation_table;
 pub(crate) mod reactions;

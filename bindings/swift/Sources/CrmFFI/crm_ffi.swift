@@ -1135,7 +1135,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func listCompanies(query: CompanyQuery) throws  -> CompanyPage
     
     /**
-     * One page of contacts.
+     * One page of contacts matching a filter, in the requested order.
      */
     func listContacts(query: ContactQuery) throws  -> ContactPage
     
@@ -1185,7 +1185,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func quotesOfDeal(deal: DealId) throws  -> [Quote]
     
     /**
-     * Records the customer's rejection of a quote.
+     * Records the customer's rejection of a quote, with an optional reason.
      */
     func rejectQuote(id: QuoteId, reason: String?) throws  -> Quote
     
@@ -1295,8 +1295,9 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func search(query: SearchQuery) throws  -> [SearchHit]
     
     /**
-     * Activities whose subject, body, location, outcome or kind name has a word starting
-     * with each word of `text`, newest first, at most `limit` (1 to 1,000).
+     * Activities whose subject, body, location, outcome or kind name has a word
+     * starting with each word of `text` (ignoring case and diacritics), newest
+     * first, at most `limit` (1 to 1,000).
      */
     func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
     
@@ -2666,7 +2667,7 @@ open func listCompanies(query: CompanyQuery)throws  -> CompanyPage  {
 }
     
     /**
-     * One page of contacts.
+     * One page of contacts matching a filter, in the requested order.
      */
 open func listContacts(query: ContactQuery)throws  -> ContactPage  {
     return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2795,7 +2796,7 @@ open func quotesOfDeal(deal: DealId)throws  -> [Quote]  {
 }
     
     /**
-     * Records the customer's rejection of a quote.
+     * Records the customer's rejection of a quote, with an optional reason.
      */
 open func rejectQuote(id: QuoteId, reason: String? = nil)throws  -> Quote  {
     return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3088,8 +3089,9 @@ open func search(query: SearchQuery)throws  -> [SearchHit]  {
 }
     
     /**
-     * Activities whose subject, body, location, outcome or kind name has a word starting
-     * with each word of `text`, newest first, at most `limit` (1 to 1,000).
+     * Activities whose subject, body, location, outcome or kind name has a word
+     * starting with each word of `text` (ignoring case and diacritics), newest
+     * first, at most `limit` (1 to 1,000).
      */
 open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
     return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -22604,7 +22606,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 64526) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 55097) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 809) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 65518) {
@@ -22634,7 +22636,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_quotes_of_deal() != 9366) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 56034) {
+    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 5321) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_relate() != 48488) {
@@ -22700,7 +22702,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_search() != 6655) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 22899) {
+    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 37269) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_search_products() != 22163) {

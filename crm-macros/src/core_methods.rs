@@ -1,0 +1,109 @@
+//! `core_operations!`: the methods of `Snapshot`, `Batch` and `Crm` in crm-core.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::table::{Op, Table};
+
+pub fn expand(t: &Table) -> TokenStream {
+    let names = t
+        .reads
+        .iter()
+        .chain(&t.writes)
+        .map(|op| op.name.to_string());
+    let snapshot_reads = t.reads.iter().map(|op| read(op, quote!(&mut *self.r)));
+    let batch_reads = t.reads.iter().map(|op| read(op, quote!(&mut *self.w)));
+    let batch_writes = t.writes.iter().map(write);
+    let crm_reads = t.reads.iter().map(|op| on_crm(op, quote!(read), quote!(s)));
+    let crm_writes = t
+        .writes
+        .iter()
+        .map(|op| on_crm(op, quote!(batch), quote!(b)));
+    quote! {
+        /// The operations of the operation table by name, reads then writes (see
+        /// `crate::operation_table!`).
+        const TABLE_OPERATIONS: &[&str] = &[#(#names),*];
+
+        impl Snapshot<'_> {
+            #(#snapshot_reads)*
+        }
+
+        impl Batch<'_, '_> {
+            #(#batch_reads)*
+            #(#batch_writes)*
+        }
+
+        impl Crm {
+            #(#crm_reads)*
+            #(#crm_writes)*
+        }
+    }
+}
+
+/// `fn name(&mut self, params) -> Result<ret>`, the body run on `tx`.
+fn read(op: &Op, tx_expr: TokenStream) -> TokenStream {
+    let Op {
+        attrs,
+        name,
+        ret,
+        tx,
+        ctx,
+        body,
+        ..
+    } = op;
+    let params = params(op);
+    quote! {
+        #(#attrs)*
+        pub fn #name(&mut self, #(#params),*) -> Result<#ret> {
+            let (#tx, #ctx) = (#tx_expr, self.ctx);
+            let _ = &#ctx;
+            #body
+        }
+    }
+}
+
+/// A write on `Batch`: the body run through `Batch::run`.
+fn write(op: &Op) -> TokenStream {
+    let Op {
+        attrs,
+        name,
+        ret,
+        tx,
+        ctx,
+        body,
+        ..
+    } = op;
+    let params = params(op);
+    quote! {
+        #(#attrs)*
+        pub fn #name(&mut self, #(#params),*) -> Result<#ret> {
+            self.run(|#tx, #ctx| {
+                let _ = &#ctx;
+                #body
+            })
+        }
+    }
+}
+
+/// The method of `Crm`: the `Snapshot` or `Batch` one in a transaction of its own.
+fn on_crm(op: &Op, run: TokenStream, handle: TokenStream) -> TokenStream {
+    let Op {
+        attrs, name, ret, ..
+    } = op;
+    let params = params(op);
+    let args = op.params.iter().map(|p| &p.name);
+    quote! {
+        #(#attrs)*
+        pub fn #name(&self, #(#params),*) -> Result<#ret> {
+            self.#run(|#handle| #handle.#name(#(#args),*))
+        }
+    }
+}
+
+/// `name: Type` for each parameter, without its `#[default]` (the core has no defaults).
+fn params(op: &Op) -> impl Iterator<Item = TokenStream> + '_ {
+    op.params.iter().map(|p| {
+        let (name, ty) = (&p.name, &p.ty);
+        quote!(#name: #ty)
+    })
+}

@@ -1,0 +1,145 @@
+//! One description of each CRM operation, expanded into every place that needs it.
+//!
+//! The table lives in crm-core (`crm_core::operation_table!`, a `macro_rules!` that hands the
+//! table's tokens to the macro it is given). Each macro of this crate takes the table and
+//! writes one target from it:
+//!
+//! | macro | invoked in | writes |
+//! | --- | --- | --- |
+//! | [`core_operations!`] | `crm-core/src/api/crm.rs` | the methods of `Snapshot`, `Batch` and `Crm`, and `TABLE_OPERATIONS` |
+//! | [`uniffi_operations!`] | `crm-ffi/src/lib.rs` | `#[uniffi::export] impl Crm { … }` |
+//! | [`wasm_operations!`] | `crm-wasm/src/lib.rs` | `#[wasm_bindgen] impl Crm { … }` |
+//! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_table`, the runner's arms |
+//!
+//! ```ignore
+//! crate::operation_table!(crm_macros::core_operations);      // in crm-core
+//! crm_core::operation_table!(crm_macros::uniffi_operations); // in crm-ffi, and so on
+//! ```
+//!
+//! Names in the table (types, and in the core the functions the bodies call) resolve where
+//! the macro is invoked: `ContactQuery` is the core's type in crm-core and crm-ffi's own
+//! record in crm-ffi. The bodies are used by the core only.
+//!
+//! # The table
+//!
+//! ```text
+//! table   := "reads" "{" op* "}" "writes" "{" op* "}"
+//! op      := doc-comment* "fn" NAME "(" param ("," param)* ","? ")" "->" TYPE
+//!            "=" "|" TX "," CTX "|" EXPR ";"
+//! param   := ("#[default(" EXPR ")]")? NAME ":" TYPE
+//! ```
+//!
+//! `TYPE` is the core's type; `->` names the value of a success (`()` for none), and every
+//! operation returns `crm_core::Result` of it. In a read the body sees `TX: &mut ReadTx` (or a
+//! write transaction's reader, inside a batch), in a write `TX: &mut WriteTx`; `CTX: &Ctx`
+//! in both, and the parameters by name. `#[default(v)]` is what the bindings and the scenario
+//! runner pass when a caller leaves the parameter out; the core has no defaults.
+//! A caller may leave out the last parameters that each are an `Option` or have a default.
+//!
+//! # Type mapping
+//!
+//! A type the table uses that no rule below covers is a compile error at that type, naming
+//! the target.
+//!
+//! **uniffi** (each method is one line over `self.inner`; errors go through `?` into
+//! `CrmError`):
+//!
+//! | core parameter | binding parameter | passed as |
+//! | --- | --- | --- |
+//! | `&str` | `String` | `&x` |
+//! | `&[T]` | `Vec<T>` | `&x` |
+//! | `Option<&str>` | `Option<String>` | `x.as_deref()` |
+//! | `&T` | `T` | `&x.into()` |
+//! | numbers, `bool`, `String` | the same | `x` |
+//! | `T`, `Option<T>` | the same | `x.into()`, `x.map(Into::into)` |
+//!
+//! `T` is the name as crm-ffi sees it: its own record with a `From` impl, or the core's
+//! (a remote type), for which `into()` is the identity. A result `T` is converted with
+//! `Into`, `Vec<T>` and `Option<T>` item by item, `Page<X>` becomes `XPage`; numbers, `bool`,
+//! `String` and `()` cross as they are. Left-out parameters get `default(x = None)`, or
+//! `default(x = v)` from `#[default(v)]`.
+//!
+//! **wasm-bindgen** (each parameter is a `JsValue` typed for TypeScript with
+//! `unchecked_param_type`, or `unchecked_optional_param_type` when it may be left out, and read
+//! with the crate's own readers, so that refusals name the parameter as before):
+//!
+//! | core type | TypeScript | read with |
+//! | --- | --- | --- |
+//! | `&str`, `String` | `string` | `text` |
+//! | `Option<&str>` | `string \| null` | `text_optional` |
+//! | ids (`…Id`), `RecordRef`, `Currency` | their name | `parse` (`parse_optional` in an `Option`) |
+//! | numbers, `bool` | `number`, `boolean` | `arg` |
+//! | `&T`, `T` (records, queries, enums) | `T` | `arg` |
+//! | `&[T]`, `Vec<T>` | `T[]` | `arg` |
+//! | `Option<T>` | `T \| null` | `arg` |
+//! | `Page<X>` (result) | `XPage` | |
+//!
+//! A `#[default(v)]` parameter is typed `T | null` and read as an `Option`, `v` when absent; the
+//! docs say so, as TypeScript shows no defaults. Results go through `out` and are typed with
+//! `unchecked_return_type`, except `()` (nothing), numbers (a JavaScript `number`, `f64`),
+//! `String` and `bool`, which cross as they are. Methods are named in camelCase (`js_name`).
+//!
+//! **scenario runner** (arguments read by name from the step's `args` with the runner's
+//! `arg`, results turned into JSON with its `value`): `&str` is read as a `String`, `&[T]` as
+//! a `Vec`, `Option<&str>` as an `Option<String>`, `#[default(v)]` as an `Option`, `v` when
+//! absent; everything else as its own type.
+//!
+//! The targets name what they use from the module they are invoked in: `Snapshot`, `Batch`,
+//! `Crm` and `Result` in the core; `Crm` and `CrmError` in crm-ffi; `Crm`, `arg`, `text`,
+//! `text_optional`, `parse`, `parse_optional`, `out` and `throw` in crm-wasm; `Crm`, `Error`,
+//! `Map`, `Value`, `Outcome`, `arg` and `value` in the scenario runner.
+
+mod core_methods;
+mod scenario;
+mod shape;
+mod table;
+#[cfg(test)]
+mod tests;
+mod uniffi;
+mod wasm;
+
+use proc_macro::TokenStream;
+use syn::parse_macro_input;
+
+use table::Table;
+
+/// The methods of `Snapshot`, `Batch` and `Crm` for every operation of the table (reads on
+/// all three, writes on `Batch` through `Batch::run` and on `Crm`), and
+/// `const TABLE_OPERATIONS: &[&str]` with their names. For crm-core's `api/crm.rs` only: the
+/// methods use those types' private fields.
+#[proc_macro]
+pub fn core_operations(input: TokenStream) -> TokenStream {
+    let table = parse_macro_input!(input as Table);
+    core_methods::expand(&table).into()
+}
+
+/// `#[uniffi::export] impl Crm { … }`: one method per operation of the table, each a call to
+/// `self.inner` (a `crm_core::Crm`) with the types mapped as the crate docs say.
+#[proc_macro]
+pub fn uniffi_operations(input: TokenStream) -> TokenStream {
+    let table = parse_macro_input!(input as Table);
+    uniffi::expand(&table)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[wasm_bindgen] impl Crm { … }`: one camelCase method per operation of the table, each
+/// reading its arguments with the crate's readers and calling `self.inner`.
+#[proc_macro]
+pub fn wasm_operations(input: TokenStream) -> TokenStream {
+    let table = parse_macro_input!(input as Table);
+    wasm::expand(&table)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `fn dispatch_table(crm: &Crm, op: &str, a: &Map<String, Value>) ->
+/// Option<Result<Outcome, Error>>`: runs the table's operation named `op` with the arguments
+/// of a scenario step, `None` for a name that is not in the table.
+#[proc_macro]
+pub fn scenario_operations(input: TokenStream) -> TokenStream {
+    let table = parse_macro_input!(input as Table);
+    scenario::expand(&table)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

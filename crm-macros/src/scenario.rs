@@ -1,0 +1,74 @@
+//! `scenario_operations!`: the Rust scenario runner's dispatch of the table's operations.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::LitStr;
+
+use crate::shape::Shape;
+use crate::table::{Op, Param, Table};
+
+pub fn expand(t: &Table) -> syn::Result<TokenStream> {
+    let arms = t
+        .reads
+        .iter()
+        .chain(&t.writes)
+        .map(arm)
+        .collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote! {
+        /// Runs one operation of the operation table by name, its arguments read from `a`;
+        /// `None` when the name is not one of the table's.
+        fn dispatch_table(
+            crm: &Crm,
+            op: &str,
+            a: &Map<::std::string::String, Value>,
+        ) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+            type Run = fn(
+                &Crm,
+                &Map<::std::string::String, Value>,
+            ) -> ::core::result::Result<Outcome, Error>;
+            let run: Run = match op {
+                #(#arms)*
+                _ => return ::core::option::Option::None,
+            };
+            ::core::option::Option::Some(run(crm, a))
+        }
+    })
+}
+
+fn arm(op: &Op) -> syn::Result<TokenStream> {
+    let name = &op.name;
+    let key = name.to_string();
+    let args = op
+        .params
+        .iter()
+        .map(reader)
+        .collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote! {
+        #key => |crm, a| self::value(crm.#name(#(#args),*)),
+    })
+}
+
+/// The expression that reads a parameter from the step's `args` by its name.
+fn reader(p: &Param) -> syn::Result<TokenStream> {
+    let key = LitStr::new(&p.name.to_string(), p.name.span());
+    if let Some(v) = &p.default {
+        return Ok(quote!(self::arg::<::core::option::Option<_>>(a, #key)?.unwrap_or(#v)));
+    }
+    Ok(match Shape::of(&p.ty) {
+        Shape::Str => quote!(&self::arg::<::std::string::String>(a, #key)?),
+        Shape::OptionStr => {
+            quote!(self::arg::<::core::option::Option<::std::string::String>>(a, #key)?.as_deref())
+        }
+        Shape::Slice(_) => quote!(self::arg::<::std::vec::Vec<_>>(a, #key)?.as_slice()),
+        Shape::Ref(_) => quote!(&self::arg(a, #key)?),
+        Shape::Named(_) | Shape::Option(_) | Shape::Vec(_) | Shape::Page(_) => {
+            quote!(self::arg(a, #key)?)
+        }
+        Shape::Unit | Shape::Other => {
+            return Err(syn::Error::new_spanned(
+                &p.ty,
+                "scenario_operations!: no rule reads this type from a scenario yet",
+            ));
+        }
+    })
+}
