@@ -13,7 +13,9 @@ use crm_core::*;
 #[test]
 fn the_handle_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
+    fn assert_send<T: Send>() {}
     assert_send_sync::<Crm>();
+    assert_send::<Transaction>();
 }
 
 #[test]
@@ -1163,4 +1165,110 @@ fn ids_minted_after_reopening_a_backup_stay_above_every_stored_id() {
     )
     .unwrap();
     assert_eq!(copy.verify().unwrap().problems, Vec::<String>::new());
+}
+
+#[test]
+fn a_transaction_commits_everything_it_ran_or_nothing() {
+    let crm = crm();
+    let mut tx = crm.begin().unwrap();
+    let anna = tx
+        .run(|b| b.create_contact(person("Anna", "Nowak", "anna@firma.pl")))
+        .unwrap();
+    // A later call sees what the earlier one wrote; the CRM does not, until the commit.
+    let found = tx
+        .run(|b| b.find_contact_by_email("anna@firma.pl"))
+        .unwrap();
+    assert_eq!(found.map(|c| c.id), Some(anna.id));
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 0);
+    tx.run(|b| {
+        b.create_contact(person("Jan", "Kowalski", "jan@firma.pl"))?;
+        b.create_company(firm("Firma", "firma.pl"))
+    })
+    .unwrap();
+    tx.commit().unwrap();
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 2);
+    assert_eq!(crm.search(&SearchQuery::new("firma")).unwrap().len(), 3);
+    assert!(crm.verify().unwrap().is_ok());
+
+    // Rolled back, or dropped: nothing stays.
+    let mut tx = crm.begin().unwrap();
+    tx.run(|b| b.create_contact(person("Ola", "Lis", "ola@firma.pl")))
+        .unwrap();
+    tx.rollback();
+    let mut tx = crm.begin().unwrap();
+    tx.run(|b| b.create_contact(person("Ewa", "Lis", "ewa@firma.pl")))
+        .unwrap();
+    drop(tx);
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 2);
+    assert!(crm.verify().unwrap().is_ok());
+}
+
+#[test]
+fn a_transaction_that_failed_after_writing_only_rolls_back() {
+    let crm = crm();
+    let mut tx = crm.begin().unwrap();
+    // A refused operation writes nothing: the transaction goes on.
+    assert_eq!(
+        tx.run(|b| b.create_contact(ContactInput::default()))
+            .unwrap_err()
+            .code(),
+        "validation"
+    );
+    tx.run(|b| b.create_contact(person("Anna", "Nowak", "anna@firma.pl")))
+        .unwrap();
+    // A body that fails after writing leaves the transaction able only to roll back.
+    let err = tx
+        .run(|b| {
+            b.create_contact(person("Jan", "Kowalski", "jan@firma.pl"))?;
+            Err::<(), _>(Error::validation("mine", "the caller gave up"))
+        })
+        .unwrap_err();
+    assert_eq!(err.field(), Some("mine"));
+    assert_eq!(
+        tx.run(|b| b.count_contacts(&ContactFilter::default()))
+            .unwrap_err()
+            .field(),
+        Some("mine")
+    );
+    assert_eq!(tx.commit().unwrap_err().field(), Some("mine"));
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 0);
+}
+
+#[test]
+fn an_open_transaction_refuses_writes_on_its_thread_and_holds_back_other_threads() {
+    let crm = Arc::new(crm());
+    let mut tx = crm.begin().unwrap();
+    tx.run(|b| b.create_contact(person("Anna", "Nowak", "anna@firma.pl")))
+        .unwrap();
+    // On the thread that began it, a write through the CRM would wait for itself.
+    let err = crm
+        .create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap_err();
+    assert_eq!(err.field(), Some("batch"));
+    assert_eq!(crm.begin().unwrap_err().field(), Some("batch"));
+    // Reads go on, and see the state before the transaction.
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 0);
+    // Another thread's write waits for the transaction to end.
+    let (sent, received) = mpsc::channel();
+    let other = {
+        let crm = Arc::clone(&crm);
+        std::thread::spawn(move || {
+            let r = crm.create_contact(person("Ewa", "Lis", "ewa@firma.pl"));
+            sent.send(()).unwrap();
+            r.map(|c| c.id)
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(received.try_recv().is_err(), "the other write went through");
+    // The transaction may end on another thread than the one that began it.
+    std::thread::spawn(move || tx.commit())
+        .join()
+        .unwrap()
+        .unwrap();
+    other.join().unwrap().unwrap();
+    assert_eq!(crm.count_contacts(&ContactFilter::default()).unwrap(), 2);
+    // Its thread writes again once it is over.
+    crm.create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap();
+    assert!(crm.verify().unwrap().is_ok());
 }

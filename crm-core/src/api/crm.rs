@@ -7,7 +7,8 @@
 //! `Crm`, and each write to `Batch` and `Crm`. A method on `Crm` runs in its own transaction.
 
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::ThreadId;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -48,7 +49,7 @@ use crate::sales::lead::{
 use crate::sales::pipeline::{self, Pipeline, PipelineInput, StageInput};
 use crate::sales::product::{self, PriceList, PriceListInput, Product, ProductInput};
 use crate::sales::quote::{self, Quote, QuoteAcceptance, QuoteInput};
-use crate::storage::store::{Location, ReadTx, Store, WriteTx, Writer};
+use crate::storage::store::{Location, OpenWrite, ReadTx, Store, WriteTx, Writer};
 use crate::values::clock::{Clock, SystemClock};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
@@ -149,7 +150,11 @@ impl CrmBuilder {
         migrations::prepare(&store, &ctx)?;
         ctx.raise_floor(store.read(highest_id)?);
         Ok(Crm {
-            engine: RwLock::new(Some(Arc::new(Engine { store, ctx }))),
+            engine: RwLock::new(Some(Arc::new(Engine {
+                store,
+                ctx,
+                writers: Mutex::default(),
+            }))),
         })
     }
 }
@@ -157,6 +162,9 @@ impl CrmBuilder {
 struct Engine {
     store: Store,
     ctx: Ctx,
+    /// The threads that have a write of this CRM open (a batch, a [`Transaction`]): another
+    /// write begun on one of them would wait for itself.
+    writers: Mutex<Vec<ThreadId>>,
 }
 
 /// The highest id the file holds, record keys and stage ids alike: the floor for minting.
@@ -214,7 +222,7 @@ impl Crm {
     pub fn close(&self) -> Result<()> {
         let mut slot = self.engine.write().unwrap_or_else(|e| e.into_inner());
         if let Some(engine) = slot.take() {
-            if let Ok(_guard) = BatchGuard::enter(&engine) {
+            if let Ok(_mark) = WriterMark::enter(&engine) {
                 engine.store.fold()?;
             }
         }
@@ -258,20 +266,24 @@ impl Crm {
     /// [`Crm::batch`] with `f` as a trait object, so that its body is compiled once rather
     /// than once per caller (see `Store::write_dyn`).
     fn batch_dyn(&self, f: &mut dyn FnMut(&mut Batch<'_, '_>) -> Result<()>) -> Result<()> {
+        let mut t = self.begin()?;
+        t.run_dyn(f)?;
+        t.commit()
+    }
+
+    /// Begins a write transaction that stays open across calls, for code that cannot give
+    /// the CRM a closure (the bindings' batches): each [`Transaction::run`] runs operations in
+    /// it, and [`Transaction::commit`] commits all of them, or nothing. [`Crm::batch`] is the
+    /// same in one call. While it is open, a write through the `Crm` on the thread that began
+    /// it is refused (it would wait for itself); writes on other threads wait until it ends.
+    pub fn begin(&self) -> Result<Transaction> {
         let engine = self.engine()?;
-        // A second write transaction on the thread that holds one would wait for itself.
-        let _guard = BatchGuard::enter(&engine)?;
-        engine.store.write(|w| {
-            let mut batch = Batch {
-                w,
-                ctx: &engine.ctx,
-                failed: None,
-            };
-            f(&mut batch)?;
-            match batch.failed {
-                Some(e) => Err(e),
-                None => Ok(()),
-            }
+        let mark = WriterMark::enter(&engine)?;
+        let open = engine.store.begin()?;
+        Ok(Transaction {
+            open: Some(open),
+            failed: None,
+            mark,
         })
     }
 
@@ -311,62 +323,165 @@ impl Crm {
     /// changed) while another operation of this CRM is running, or inside a batch.
     pub fn compact(&self) -> Result<()> {
         let engine = self.engine()?;
-        let _guard = BatchGuard::enter(&engine)?;
+        let _mark = WriterMark::enter(&engine)?;
         engine.store.fold()?;
         engine.store.compact()
     }
 }
 
-thread_local! {
-    /// The engines this thread is inside a batch of.
-    static IN_BATCH: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Marks the thread that makes it as writing through one engine, until dropped (wherever it
+/// is dropped: a [`Transaction`] may end on another thread).
+struct WriterMark {
+    engine: Arc<Engine>,
+    thread: ThreadId,
 }
 
-/// Marks the current thread as inside a batch of one engine, until dropped.
-struct BatchGuard(usize);
-
-impl BatchGuard {
-    fn enter(engine: &Arc<Engine>) -> Result<BatchGuard> {
-        let key = Arc::as_ptr(engine) as usize;
-        IN_BATCH.with(|active| {
-            let mut active = active.borrow_mut();
-            if active.contains(&key) {
-                return Err(Error::validation(
-                    "batch",
-                    "this thread is already inside a batch of this CRM: call the batch's methods instead",
-                ));
-            }
-            active.push(key);
-            Ok(BatchGuard(key))
+impl WriterMark {
+    fn enter(engine: &Arc<Engine>) -> Result<WriterMark> {
+        let thread = std::thread::current().id();
+        let mut writers = engine.writers.lock().unwrap_or_else(|e| e.into_inner());
+        if writers.contains(&thread) {
+            return Err(Error::validation(
+                "batch",
+                "this thread has a batch or transaction of this CRM open: use it, or end it first",
+            ));
+        }
+        writers.push(thread);
+        Ok(WriterMark {
+            engine: Arc::clone(engine),
+            thread,
         })
     }
 }
 
-impl Drop for BatchGuard {
+impl Drop for WriterMark {
     fn drop(&mut self) {
-        IN_BATCH.with(|active| active.borrow_mut().retain(|&k| k != self.0));
+        let mut writers = self
+            .engine
+            .writers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = writers.iter().position(|t| *t == self.thread) {
+            writers.swap_remove(i);
+        }
     }
 }
 
-/// A write transaction in progress; see [`Crm::batch`].
+/// A write transaction that stays open across calls; see [`Crm::begin`]. Dropped without
+/// [`Transaction::commit`], it is rolled back.
+pub struct Transaction {
+    open: Option<OpenWrite>,
+    /// The error of an operation that failed after it had written something: the transaction
+    /// can then only be rolled back.
+    failed: Option<Error>,
+    mark: WriterMark,
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("open", &self.open.is_some())
+            .field("failed", &self.failed)
+            .finish()
+    }
+}
+
+impl Transaction {
+    /// Runs `f` in the transaction: operations through the batch it is given, which also read
+    /// what the transaction has written so far. Nothing is committed until
+    /// [`Transaction::commit`]. When `f` (or an operation in it) fails after writing
+    /// something, the transaction can only be rolled back: later calls and the commit return
+    /// that error.
+    pub fn run<T>(&mut self, f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut value = None;
+        self.run_dyn(&mut |b| {
+            if let Some(f) = f.take() {
+                value = Some(f(b)?);
+            }
+            Ok(())
+        })?;
+        value.ok_or_else(|| Error::storage("a transaction's body returned nothing"))
+    }
+
+    /// [`Transaction::run`] with `f` as a trait object (see [`Crm::batch_dyn`]).
+    fn run_dyn(&mut self, f: &mut dyn FnMut(&mut Batch<'_, '_>) -> Result<()>) -> Result<()> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let open = self.open.as_mut().ok_or_else(ended)?;
+        let ctx = &self.mark.engine.ctx;
+        let failed = &mut self.failed;
+        let before = open.mutations();
+        let result = open.run(&mut |w| {
+            f(&mut Batch {
+                w,
+                ctx,
+                failed: &mut *failed,
+            })
+        });
+        if let Err(e) = &result {
+            if open.mutations() != before && failed.is_none() {
+                *failed = Some(e.clone());
+            }
+        }
+        match (result, failed.as_ref()) {
+            (Ok(()), Some(e)) => Err(e.clone()),
+            (result, _) => result,
+        }
+    }
+
+    /// Commits everything the transaction did, durably; or, when an operation failed after
+    /// writing, rolls it all back and returns that error.
+    pub fn commit(mut self) -> Result<()> {
+        let open = self.open.take().ok_or_else(ended)?;
+        if let Some(e) = self.failed.take() {
+            Store::roll_back(open);
+            return Err(e);
+        }
+        self.mark.engine.store.commit(open)
+    }
+
+    /// Rolls the transaction back: nothing it did is kept.
+    pub fn rollback(mut self) {
+        if let Some(open) = self.open.take() {
+            Store::roll_back(open);
+        }
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if let Some(open) = self.open.take() {
+            Store::roll_back(open);
+        }
+    }
+}
+
+/// The error of a transaction used after it ended.
+fn ended() -> Error {
+    Error::validation("transaction", "has already ended")
+}
+
+/// A write transaction in progress; see [`Crm::batch`] and [`Transaction::run`].
 pub struct Batch<'a, 't> {
     w: &'a mut WriteTx<'t>,
     ctx: &'a Ctx,
     /// The error of an operation that failed after it had written something: the batch can
     /// then only be rolled back.
-    failed: Option<Error>,
+    failed: &'a mut Option<Error>,
 }
 
 impl Batch<'_, '_> {
     fn run<T>(&mut self, op: impl FnOnce(&mut WriteTx<'_>, &Ctx) -> Result<T>) -> Result<T> {
-        if let Some(e) = &self.failed {
+        if let Some(e) = &*self.failed {
             return Err(e.clone());
         }
         let before = self.w.mutations();
         let result = op(self.w, self.ctx);
         if let Err(e) = &result {
             if self.w.mutations() != before {
-                self.failed = Some(e.clone());
+                *self.failed = Some(e.clone());
             }
         }
         result

@@ -384,6 +384,50 @@ pub(crate) struct WriteTx<'t> {
     limits: Limits,
 }
 
+/// What a [`WriteTx`] holds between two calls of an [`OpenWrite`]: everything but its tables,
+/// which borrow the redb transaction and are opened again by the next call.
+struct Held {
+    mutations: u64,
+    postings: foldhash::HashMap<Vec<u8>, Vec<postings::Change>>,
+    postings_held: usize,
+    index: HeldIndex,
+    kept: Vec<(Table, u8, Kept)>,
+    recent: Arc<Recent>,
+    folded: bool,
+    direct: bool,
+    spilled: [bool; 2],
+    spills: usize,
+    limits: Limits,
+}
+
+/// A write transaction that outlives one call: the redb transaction, and between calls what
+/// its [`WriteTx`] holds. [`OpenWrite::run`] runs a body on it; [`Store::commit`] ends it.
+/// Dropped without being committed, it is rolled back.
+pub(crate) struct OpenWrite {
+    tx: redb::WriteTransaction,
+    held: Option<Held>,
+}
+
+impl OpenWrite {
+    /// Runs `f` on the transaction, with its tables opened as `f` needs them (and closed when
+    /// it returns: a body that runs many operations should run them in one call).
+    pub(crate) fn run(&mut self, f: &mut dyn FnMut(&mut WriteTx<'_>) -> Result<()>) -> Result<()> {
+        let held = self
+            .held
+            .take()
+            .ok_or_else(|| Error::storage("a write transaction was used after it failed"))?;
+        let mut w = WriteTx::resume(&self.tx, held);
+        let result = f(&mut w);
+        self.held = Some(w.suspend());
+        result
+    }
+
+    /// How many puts, removes and posts the transaction has made so far.
+    pub(crate) fn mutations(&self) -> u64 {
+        self.held.as_ref().map_or(0, |h| h.mutations)
+    }
+}
+
 /// When a write transaction folds the recent changes, and when it writes a table anew.
 #[derive(Clone, Copy)]
 struct Limits {
@@ -423,6 +467,70 @@ pub(crate) enum RecentAfter {
 }
 
 impl<'t> WriteTx<'t> {
+    /// A write transaction on `tx` that holds what `held` held, with no table open yet.
+    fn resume(tx: &'t redb::WriteTransaction, held: Held) -> Self {
+        let Held {
+            mutations,
+            postings,
+            postings_held,
+            index,
+            kept,
+            recent,
+            folded,
+            direct,
+            spilled,
+            spills,
+            limits,
+        } = held;
+        WriteTx {
+            tx,
+            tables: [const { None }; MAX_TABLES],
+            mutations,
+            postings,
+            postings_held,
+            index,
+            kept,
+            recent,
+            folded,
+            direct,
+            spilled,
+            spills,
+            limits,
+        }
+    }
+
+    /// What the transaction holds, its tables closed.
+    fn suspend(self) -> Held {
+        let WriteTx {
+            tx: _,
+            tables: _,
+            mutations,
+            postings,
+            postings_held,
+            index,
+            kept,
+            recent,
+            folded,
+            direct,
+            spilled,
+            spills,
+            limits,
+        } = self;
+        Held {
+            mutations,
+            postings,
+            postings_held,
+            index,
+            kept,
+            recent,
+            folded,
+            direct,
+            spilled,
+            spills,
+            limits,
+        }
+    }
+
     fn new(tx: &'t redb::WriteTransaction, recent: Arc<Recent>, limits: Limits) -> Self {
         WriteTx {
             tx,
@@ -1359,36 +1467,68 @@ impl Store {
     /// recent changes) was compiled once per caller, 78 copies and 130 KB of the WebAssembly
     /// build.
     fn write_dyn(&self, f: &mut dyn FnMut(&mut WriteTx<'_>) -> Result<()>) -> Result<()> {
+        let mut open = self.begin()?;
+        match open.run(f) {
+            Ok(()) => self.commit(open),
+            Err(e) => {
+                Self::roll_back(open);
+                Err(e)
+            }
+        }
+    }
+
+    /// Begins a write transaction that stays open across calls (see [`OpenWrite`]); it waits
+    /// for the one before to end.
+    pub(crate) fn begin(&self) -> Result<OpenWrite> {
         let tx = self.db().begin_write()?;
         // The previous writer replaced the recent changes before letting go of the lock.
         let recent = Arc::clone(&self.recent_now());
-        let result = {
-            let mut w = WriteTx::new(&tx, recent, self.limits);
-            f(&mut w).and_then(|value| w.finish().map(|after| (value, after)))
+        let held = WriteTx::new(&tx, recent, self.limits).suspend();
+        Ok(OpenWrite {
+            tx,
+            held: Some(held),
+        })
+    }
+
+    /// Commits a write transaction (durably), after writing or setting aside what it holds.
+    /// On failure it is rolled back.
+    pub(crate) fn commit(&self, open: OpenWrite) -> Result<()> {
+        let OpenWrite { tx, held } = open;
+        let finished = match held {
+            Some(held) => WriteTx::resume(&tx, held).finish(),
+            None => Err(Error::storage(
+                "a write transaction was used after it failed",
+            )),
         };
-        match result {
-            Ok((value, after)) => {
-                let mut recent = self.recent.write().unwrap_or_else(|e| e.into_inner());
-                // Readers begun from here on wait for the lock, and see this commit.
-                self.retire_idle();
-                tx.commit()?;
-                match after {
-                    RecentAfter::Same => {}
-                    RecentAfter::Add(key, changes) => {
-                        // Copied only when a reader still holds the previous ones.
-                        Arc::make_mut(&mut recent).add(key, &changes)?;
-                    }
-                    RecentAfter::Folded => *recent = Arc::default(),
-                }
-                Ok(value)
-            }
+        let after = match finished {
+            Ok(after) => after,
             Err(e) => {
                 // The caller's error matters more than a failure to roll back, which leaves
                 // nothing behind anyway: uncommitted pages are never visible.
                 let _ = tx.abort();
-                Err(e)
+                return Err(e);
             }
+        };
+        let mut recent = self.recent.write().unwrap_or_else(|e| e.into_inner());
+        // Readers begun from here on wait for the lock, and see this commit.
+        self.retire_idle();
+        tx.commit()?;
+        match after {
+            RecentAfter::Same => {}
+            RecentAfter::Add(key, changes) => {
+                // Copied only when a reader still holds the previous ones.
+                Arc::make_mut(&mut recent).add(key, &changes)?;
+            }
+            RecentAfter::Folded => *recent = Arc::default(),
         }
+        Ok(())
+    }
+
+    /// Rolls a write transaction back: nothing it wrote is kept.
+    pub(crate) fn roll_back(open: OpenWrite) {
+        // A failure to abort leaves nothing behind either: uncommitted pages are never
+        // visible.
+        let _ = open.tx.abort();
     }
 
     /// The names of the tables present in the file.
