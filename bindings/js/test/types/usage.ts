@@ -84,7 +84,7 @@ export async function usage(): Promise<void> {
     crm.createContact({});
   } catch (e) {
     const err = e as CrmError;
-    const code: 'not_found' | 'validation' | 'conflict' | 'closed' | 'storage' | 'version' | 'cancelled' | 'internal' = err.code;
+    const code: 'not_found' | 'validation' | 'conflict' | 'closed' | 'storage' | 'corrupt' | 'io' | 'version' | 'cancelled' | 'internal' = err.code;
     // @ts-expect-error: the code is one of the error kinds, not any string
     const bogus: CrmError['code'] = 'nope';
     const field: string | undefined = err.field;
