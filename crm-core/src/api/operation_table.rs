@@ -7,13 +7,14 @@
 //! in one table or the other, never both.
 
 /// Hands the operation table to the macro named: `operation_table!(crm_macros::uniffi_operations)`
-/// expands to `crm_macros::uniffi_operations! { reads { … } writes { … } }`. Names in the
+/// expands to `crm_macros::uniffi_operations! { group table; reads { … } writes { … } }`. Names in the
 /// table resolve where this is invoked. Public only so that the binding crates can expand it.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! operation_table {
     ($($target:ident)::+) => {
         $($target)::+! {
+            group table;
             reads {
                 /// One page of contacts matching a filter, in the requested order.
                 fn list_contacts(query: &ContactQuery) -> Page<Contact> = |r, ctx| {
