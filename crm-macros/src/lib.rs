@@ -1,26 +1,29 @@
 //! One description of each CRM operation, expanded into every place that needs it.
 //!
-//! The table lives in crm-core (`crm_core::operation_table!`, a `macro_rules!` that hands the
-//! table's tokens to the macro it is given). Each macro of this crate takes the table and
-//! writes one target from it:
+//! The operations live in crm-core, one table per group, each in its own file of
+//! `crm-core/src/api/`: `people_operations!` (`people.rs`), `sales_operations!`,
+//! `activities_operations!`, `records_operations!` and `maintenance_operations!`. Each is a
+//! `macro_rules!` that hands its table's tokens to the macro it is given. Each macro of this
+//! crate takes one table and writes one target from it:
 //!
 //! | macro | invoked in | writes |
 //! | --- | --- | --- |
-//! | [`core_operations!`] | `crm-core/src/api/crm.rs` | the methods of `Snapshot`, `Batch` and `Crm`, and `TABLE_OPERATIONS` (the group's names) |
+//! | [`core_operations!`] | `crm-core/src/api/crm.rs` | the methods of `Snapshot`, `Batch` and `Crm`, and `PEOPLE_OPERATIONS` (the group's names) |
 //! | [`uniffi_operations!`] | `crm-ffi/src/lib.rs` | `#[uniffi::export] impl Crm { … }` |
 //! | [`wasm_operations!`] | `crm-wasm/src/lib.rs` | `#[wasm_bindgen] impl Crm { … }` |
-//! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_table`, the runner's arms |
+//! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_people`, the runner's arms |
 //!
 //! ```ignore
-//! crate::operation_table!(crm_macros::core_operations);      // in crm-core
-//! crm_core::operation_table!(crm_macros::uniffi_operations); // in crm-ffi, and so on
+//! crate::people_operations!(crm_macros::core_operations);      // in crm-core, for each group
+//! crm_core::people_operations!(crm_macros::uniffi_operations); // in crm-ffi, and so on
 //! ```
 //!
-//! Names in the table (types, and in the core the functions the bodies call) resolve where
-//! the macro is invoked: `ContactQuery` is the core's type in crm-core and crm-ffi's own
-//! record in crm-ffi. The bodies are used by the core only. This crate's tests check what each
-//! macro writes from the real table against `expanded/<target>.rs` (kept for review;
-//! `UPDATE_EXPANDED=1 cargo test -p crm-macros` rewrites them).
+//! Names in a table (types, and in the core the functions the bodies call) resolve where the
+//! macro is invoked: `ContactQuery` is the core's type in crm-core and crm-ffi's own record in
+//! crm-ffi. The bodies are used by the core only. This crate's tests check what each macro
+//! writes from the real tables against `expanded/<target>/<group>.rs` (kept for review;
+//! `UPDATE_EXPANDED=1 cargo test -p crm-macros` rewrites them), and that no operation is in two
+//! tables.
 //!
 //! # The table
 //!
@@ -33,7 +36,7 @@
 //! ```
 //!
 //! `NAME` after `group` is the group's, which names what a target writes for the whole table
-//! (`TABLE_OPERATIONS`, `dispatch_table` for the group `table`). `TYPE` is the core's type; `->` names the value of
+//! (`PEOPLE_OPERATIONS`, `dispatch_people`). `TYPE` is the core's type; `->` names the value of
 //! a success (`()` for none), and every operation returns `crm_core::Result` of it. In a read
 //! the body sees `TX: &mut ReadTx` (or a write transaction's reader, inside a batch), in a
 //! write `TX: &mut WriteTx`; `CTX: &Ctx` in both, and the parameters by name. `#[default(v)]`

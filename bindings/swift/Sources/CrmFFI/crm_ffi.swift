@@ -688,28 +688,30 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol CrmProtocol: AnyObject, Sendable {
     
     /**
-     * Records the customer's acceptance of a quote.
+     * Records the customer's acceptance of a quote, setting the deal's amount to its
+     * net total when asked.
      */
     func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
     
     /**
-     * The chain of follow-ups this activity belongs to, from its first activity on.
+     * The chain of follow-ups this activity belongs to, from its first activity on, in
+     * the order they were created.
      */
     func activityChain(id: ActivityId) throws  -> [Activity]
     
     /**
-     * The occurrences of an activity from `from` on (until `until` when given; a series that
-     * never ends needs it).
+     * The occurrences of an activity from `from` on (until `until` when given; a
+     * series that never ends needs it).
      */
     func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?) throws  -> [TimeSpan]
     
     /**
-     * Adds tags to a company.
+     * Adds tags to a company (existing ones are kept).
      */
     func addCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
     
     /**
-     * Adds tags to a contact.
+     * Adds tags to a contact (existing ones are kept).
      */
     func addContactTags(id: ContactId, tags: [String]) throws  -> Contact
     
@@ -743,17 +745,18 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func agenda(query: AgendaQuery) throws  -> [EventInstance]
     
     /**
-     * The parents of a company, nearest first.
+     * The parent, grandparent… of a company, nearest first.
      */
     func ancestors(id: CompanyId) throws  -> [Company]
     
     /**
-     * Archives a company.
+     * Archives a company: it leaves search and default listings.
      */
     func archiveCompany(id: CompanyId) throws  -> Company
     
     /**
-     * Archives a contact.
+     * Archives a contact: it leaves search and default listings and frees its email
+     * addresses. Archiving an archived contact changes nothing.
      */
     func archiveContact(id: ContactId) throws  -> Contact
     
@@ -763,22 +766,26 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func archiveDeal(id: DealId) throws  -> Deal
     
     /**
-     * Archives a lead.
+     * Archives a lead: it leaves search and default listings.
      */
     func archiveLead(id: LeadId) throws  -> Lead
     
     /**
-     * Archives a product: it is no longer offered for new lines.
+     * Archives a product: it leaves product listings and search (lines that name it
+     * keep working).
      */
     func archiveProduct(id: ProductId) throws  -> Product
     
     /**
-     * Archives a stage, moving its deals to `move_to` first (needed when it holds deals).
+     * Archives a stage, moving its deals to `move_to` first (refused without it when
+     * the stage holds deals).
      */
     func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId?) throws  -> Pipeline
     
     /**
-     * A copy of the whole database as bytes (see `open_bytes`).
+     * A copy of the whole database as bytes: a compact CRM file, which
+     * `open_bytes` opens again. `progress` is told how many entries are
+     * copied and returns `false` to cancel.
      */
     func backup(progress: ProgressListener?) throws  -> Data
     
@@ -793,48 +800,55 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func cancelActivity(id: ActivityId) throws  -> Activity
     
     /**
-     * Closes the CRM; later calls fail with `Closed`.
+     * Closes the CRM and releases its file; every later call fails with a `closed`
+     * error. Closing twice is harmless.
      */
     func close() throws 
     
     /**
-     * Gives unused space in the file back (after a large import or cleanup).
+     * Gives unused space in the database back, after a large import or cleanup (the
+     * file grows by doubling and keeps the space that deletes free, so it can be up to
+     * twice the size of what it holds). Refused, changing nothing, while another
+     * operation of this CRM is running.
      */
     func compact() throws 
     
     /**
-     * Marks a planned activity done, and plans the next one when asked.
+     * Marks a planned activity done, and plans the next one when asked (it follows
+     * this one).
      */
     func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
     
     /**
-     * Converts a lead into a contact, a company and optionally a deal, in one transaction.
+     * Converts a lead into a contact, a company (new or matched, as chosen) and
+     * optionally a deal, all in one transaction. Converting twice is refused, and so
+     * is converting a disqualified lead.
      */
     func convertLead(id: LeadId, conversion: LeadConversion) throws  -> ConvertedLead
     
     /**
-     * Converts money at the latest rate on or before `date`, rounding once, half away from
-     * zero, to the target's minor unit.
+     * Converts money at the latest rate on or before `date` (or the inverse of the
+     * reverse pair's), rounding once, half away from zero, to the target's minor unit.
      */
     func convertMoney(money: Money, to: Currency, date: Date) throws  -> Money
     
     /**
-     * How many companies match.
+     * How many companies match a filter.
      */
     func countCompanies(filter: CompanyFilter) throws  -> UInt64
     
     /**
-     * How many contacts match.
+     * How many contacts match a filter.
      */
     func countContacts(filter: ContactFilter) throws  -> UInt64
     
     /**
-     * How many deals match.
+     * How many deals match a filter.
      */
     func countDeals(filter: DealFilter) throws  -> UInt64
     
     /**
-     * How many leads match.
+     * How many leads match a filter.
      */
     func countLeads(filter: LeadFilter) throws  -> UInt64
     
@@ -889,22 +903,26 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func createQuote(deal: DealId, input: QuoteInput) throws  -> Quote
     
     /**
-     * A contact's journey: its done exchanges with a channel, oldest first.
+     * A contact's journey: its done exchanges with a channel, oldest first, with its
+     * lifecycle stage at each, counts per channel, and the first and last touch.
      */
     func customerJourney(contact: ContactId) throws  -> Journey
     
     /**
-     * Every stage change of a deal, oldest first (the first is the stage it was created in).
+     * Every stage change of a deal, oldest first (the first is the stage it was
+     * created in).
      */
     func dealHistory(id: DealId) throws  -> [StageChange]
     
     /**
-     * The time a deal spent in each stage it visited, in order of first visit.
+     * The time a deal spent in each stage it visited, in order of first visit; the
+     * seconds add up to the deal's age.
      */
     func dealStageTimes(id: DealId) throws  -> [StageTime]
     
     /**
-     * Open deals that sat in their stage longer than it allows (of one pipeline if given).
+     * Open deals that sat in their stage longer than it allows (of one pipeline if
+     * given).
      */
     func dealsAtRisk(pipeline: PipelineId?) throws  -> [Deal]
     
@@ -919,12 +937,13 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func defaultPipeline() throws  -> Pipeline
     
     /**
-     * Defines a custom field.
+     * Defines a custom field. When it is required, existing records get its default,
+     * or the definition is refused if it has none and records exist.
      */
     func defineField(definition: FieldDef) throws  -> FieldDef
     
     /**
-     * Defines a relation type.
+     * Defines a new relation type.
      */
     func defineRelationType(relationType: RelationType) throws  -> RelationType
     
@@ -939,12 +958,13 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func deleteCalendar(id: CalendarId) throws 
     
     /**
-     * Deletes a company and its links; subsidiaries lose their parent.
+     * Deletes a company with its employments and relations; its subsidiaries lose
+     * their parent.
      */
     func deleteCompany(id: CompanyId) throws 
     
     /**
-     * Deletes a contact and its links.
+     * Deletes a contact with its employments and relations.
      */
     func deleteContact(id: ContactId) throws 
     
@@ -954,7 +974,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func deleteDeal(id: DealId) throws 
     
     /**
-     * Deletes a custom field and its values.
+     * Deletes a custom field definition and every value records hold for it.
      */
     func deleteField(kind: RecordKind, key: String) throws 
     
@@ -979,17 +999,17 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func deleteQuote(id: QuoteId) throws 
     
     /**
-     * Deletes an unused relation type.
+     * Deletes a relation type that no relation uses (built-in types stay).
      */
     func deleteRelationType(key: String) throws 
     
     /**
-     * The people linked to a company.
+     * The people linked to a company, oldest link first.
      */
     func employmentsAtCompany(id: CompanyId) throws  -> [Employment]
     
     /**
-     * The companies a contact is linked to.
+     * The companies a contact is linked to, oldest link first.
      */
     func employmentsOfContact(id: ContactId) throws  -> [Employment]
     
@@ -999,27 +1019,30 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func exchangeRates(base: Currency, quote: Currency) throws  -> [ExchangeRate]
     
     /**
-     * A calendar, or its events in a range, as an iCalendar (`.ics`) file.
+     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
      */
     func exportIcal(export: IcalExport) throws  -> String
     
     /**
-     * The custom field definitions of a record kind.
+     * The custom field definitions of a record kind, by key.
      */
     func fieldDefs(kind: RecordKind) throws  -> [FieldDef]
     
     /**
-     * The active companies with this web domain.
+     * The active companies with this web domain (a pasted URL is reduced to its
+     * domain).
      */
     func findCompaniesByDomain(domain: String) throws  -> [Company]
     
     /**
-     * The active contact with this email address (without case).
+     * The active contact holding this email address (compared without case), if there
+     * is one.
      */
     func findContactByEmail(email: String) throws  -> Contact?
     
     /**
-     * The active contacts with this phone number.
+     * The active contacts with this phone number (compared in E.164 form when it can
+     * be read, national numbers in the default phone region).
      */
     func findContactsByPhone(phone: String) throws  -> [Contact]
     
@@ -1029,7 +1052,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func findLeadsByEmail(email: String) throws  -> [Lead]
     
     /**
-     * The product with this SKU (ignoring case), archived or not.
+     * The product with this SKU (ignoring case), archived or not, if there is one.
      */
     func findProductBySku(sku: String) throws  -> Product?
     
@@ -1044,7 +1067,8 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func followUps(id: ActivityId) throws  -> [Activity]
     
     /**
-     * The weighted forecast of open deals per month or quarter of expected close, per owner.
+     * The weighted forecast of open deals per month or quarter of expected close, per
+     * owner, in the reporting currency.
      */
     func forecast(query: ForecastQuery) throws  -> Forecast
     
@@ -1109,13 +1133,15 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func getQuote(id: QuoteId) throws  -> Quote
     
     /**
-     * Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could not
-     * be imported is reported, never fatal.
+     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
+     * transaction; what could not be imported is reported, never fatal.
      */
     func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
     
     /**
-     * Imports companies, contacts and their links in one transaction.
+     * Imports companies, contacts and the links between them in one transaction: all
+     * of it, or nothing if one record is refused (the error's field says which, such
+     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
      */
     func importRecords(data: ImportData, progress: ProgressListener?) throws  -> ImportReport
     
@@ -1125,12 +1151,12 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func leaderboard(closed: TimeRange) throws  -> Leaderboard
     
     /**
-     * Links a contact to a company.
+     * Links a contact to a company. The first link of a contact is its primary one.
      */
     func linkContactToCompany(input: EmploymentInput) throws  -> Employment
     
     /**
-     * One page of companies.
+     * One page of companies matching a filter, in the requested order.
      */
     func listCompanies(query: CompanyQuery) throws  -> CompanyPage
     
@@ -1140,22 +1166,25 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func listContacts(query: ContactQuery) throws  -> ContactPage
     
     /**
-     * One page of deals.
+     * One page of deals matching a filter, in the requested order.
      */
     func listDeals(query: DealQuery) throws  -> DealPage
     
     /**
-     * One page of leads.
+     * One page of leads matching a filter, in the requested order.
      */
     func listLeads(query: LeadQuery) throws  -> LeadPage
     
     /**
-     * Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+     * Moves a deal to another stage of its pipeline, recording the change. A won or
+     * lost stage closes it (freezing its value in the reporting currency); an open one
+     * reopens it.
      */
     func moveDeal(id: DealId, target: DealMove) throws  -> Deal
     
     /**
-     * Opens a follow-up deal for a won deal's customer (same company and contacts).
+     * Opens a follow-up or upsell deal for a won deal's customer (same company and
+     * contacts, the won deal as its origin).
      */
     func openFollowUp(won: DealId, input: FollowUpInput) throws  -> Deal
     
@@ -1190,17 +1219,17 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func rejectQuote(id: QuoteId, reason: String?) throws  -> Quote
     
     /**
-     * Relates two records.
+     * Relates two records of the same kind.
      */
     func relate(input: RelationInput) throws  -> Relation
     
     /**
-     * Every relation type.
+     * Every relation type, built-in and defined, by key.
      */
     func relationTypes() throws  -> [RelationType]
     
     /**
-     * The relations of a record, seen from it.
+     * The relations of a record as seen from it: outgoing then incoming.
      */
     func relationsOf(record: RecordRef) throws  -> [RelationView]
     
@@ -1210,12 +1239,12 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func remindersDue(query: ReminderQuery) throws  -> [DueReminder]
     
     /**
-     * Removes tags from a company.
+     * Removes tags from a company (compared without case or diacritics).
      */
     func removeCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
     
     /**
-     * Removes tags from a contact.
+     * Removes tags from a contact (compared without case or diacritics).
      */
     func removeContactTags(id: ContactId, tags: [String]) throws  -> Contact
     
@@ -1260,7 +1289,8 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func restoreCompany(id: CompanyId) throws  -> Company
     
     /**
-     * Restores an archived contact.
+     * Restores an archived contact; refused if another active contact took one of its
+     * email addresses meanwhile.
      */
     func restoreContact(id: ContactId) throws  -> Contact
     
@@ -1280,24 +1310,26 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func restoreProduct(id: ProductId) throws  -> Product
     
     /**
-     * Makes the next version of a quote from its deal's current lines.
+     * Makes the next version of a quote from its deal's current lines; the revised
+     * version is superseded.
      */
     func reviseQuote(id: QuoteId, input: QuoteInput) throws  -> Quote
     
     /**
-     * Days to close, average time per stage and pipeline velocity.
+     * Days to close (average and median), average time per stage and pipeline
+     * velocity.
      */
     func salesCycle(query: SalesCycleQuery) throws  -> SalesCycle
     
     /**
-     * Full-text search.
+     * Full-text search across contacts, companies, leads and deals.
      */
     func search(query: SearchQuery) throws  -> [SearchHit]
     
     /**
      * Activities whose subject, body, location, outcome or kind name has a word
-     * starting with each word of `text` (ignoring case and diacritics), newest
-     * first, at most `limit` (1 to 1,000).
+     * starting with each word of `text` (ignoring case and diacritics), newest first,
+     * at most `limit` (1 to 1,000).
      */
     func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
     
@@ -1322,7 +1354,8 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func setExchangeRate(rate: ExchangeRate) throws  -> ExchangeRate
     
     /**
-     * Sets the currency reports are in.
+     * Sets the currency reports are in. Values frozen in another currency are
+     * converted again at their close date's rate.
      */
     func setReportingCurrency(currency: Currency) throws  -> Currency
     
@@ -1337,13 +1370,14 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func tasks(query: TaskQuery) throws  -> [Activity]
     
     /**
-     * One page of a record's timeline: its creation, its activities, a deal's stage changes
-     * and the record's changes, newest first unless asked otherwise.
+     * One page of a record's timeline: its creation, its activities, a deal's stage
+     * changes and the record's changes, newest first unless asked otherwise.
      */
     func timeline(query: TimelineQuery) throws  -> TimelinePage
     
     /**
-     * Removes an employment.
+     * Removes an employment; if it was primary, the contact's oldest other one becomes
+     * so.
      */
     func unlinkEmployment(id: EmploymentId) throws 
     
@@ -1353,7 +1387,8 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func unrelate(id: RelationId) throws 
     
     /**
-     * Replaces an activity's editable fields.
+     * Replaces the editable fields of an activity; an
+     * update that changes nothing writes nothing.
      */
     func updateActivity(id: ActivityId, input: ActivityInput) throws  -> Activity
     
@@ -1363,32 +1398,34 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> CrmCalendar
     
     /**
-     * Replaces a company's editable fields.
+     * Replaces the editable fields of a company.
      */
     func updateCompany(id: CompanyId, input: CompanyInput) throws  -> Company
     
     /**
-     * Replaces a contact's editable fields.
+     * Replaces the editable fields of a contact.
      */
     func updateContact(id: ContactId, input: ContactInput) throws  -> Contact
     
     /**
-     * Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+     * Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
+     * stage change.
      */
     func updateDeal(id: DealId, input: DealInput) throws  -> Deal
     
     /**
-     * Changes an employment.
+     * Changes the role, title or primary mark of an employment.
      */
     func updateEmployment(id: EmploymentId, update: EmploymentUpdate) throws  -> Employment
     
     /**
-     * Changes a custom field definition (values migrate or the change is refused).
+     * Changes a custom field definition: existing values are converted where that
+     * keeps their meaning, or the change is refused naming a record in the way.
      */
     func updateField(definition: FieldDef) throws  -> FieldDef
     
     /**
-     * Replaces a lead's editable fields.
+     * Replaces the editable fields of a lead.
      */
     func updateLead(id: LeadId, input: LeadInput) throws  -> Lead
     
@@ -1408,12 +1445,13 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput) throws  -> Pipeline
     
     /**
-     * Checks that every index agrees with the records.
+     * Checks that every index agrees with the records and every link points somewhere.
      */
     func verify() throws  -> IntegrityReport
     
     /**
-     * Won / (won + lost) over the deals closed in a range, overall and per group.
+     * Won / (won + lost) over the deals closed in a range, overall and per owner,
+     * pipeline or source.
      */
     func winRates(query: WinRateQuery) throws  -> WinRates
     
@@ -1513,7 +1551,8 @@ public static func openInMemory(options: OpenOptions? = nil)throws  -> Crm  {
 
     
     /**
-     * Records the customer's acceptance of a quote.
+     * Records the customer's acceptance of a quote, setting the deal's amount to its
+     * net total when asked.
      */
 open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote  {
     return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1527,7 +1566,8 @@ open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote 
 }
     
     /**
-     * The chain of follow-ups this activity belongs to, from its first activity on.
+     * The chain of follow-ups this activity belongs to, from its first activity on, in
+     * the order they were created.
      */
 open func activityChain(id: ActivityId)throws  -> [Activity]  {
     return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1540,8 +1580,8 @@ open func activityChain(id: ActivityId)throws  -> [Activity]  {
 }
     
     /**
-     * The occurrences of an activity from `from` on (until `until` when given; a series that
-     * never ends needs it).
+     * The occurrences of an activity from `from` on (until `until` when given; a
+     * series that never ends needs it).
      */
 open func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp? = nil)throws  -> [TimeSpan]  {
     return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1556,7 +1596,7 @@ open func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?
 }
     
     /**
-     * Adds tags to a company.
+     * Adds tags to a company (existing ones are kept).
      */
 open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
     return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1570,7 +1610,7 @@ open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
 }
     
     /**
-     * Adds tags to a contact.
+     * Adds tags to a contact (existing ones are kept).
      */
 open func addContactTags(id: ContactId, tags: [String])throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1657,7 +1697,7 @@ open func agenda(query: AgendaQuery)throws  -> [EventInstance]  {
 }
     
     /**
-     * The parents of a company, nearest first.
+     * The parent, grandparent… of a company, nearest first.
      */
 open func ancestors(id: CompanyId)throws  -> [Company]  {
     return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1670,7 +1710,7 @@ open func ancestors(id: CompanyId)throws  -> [Company]  {
 }
     
     /**
-     * Archives a company.
+     * Archives a company: it leaves search and default listings.
      */
 open func archiveCompany(id: CompanyId)throws  -> Company  {
     return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1683,7 +1723,8 @@ open func archiveCompany(id: CompanyId)throws  -> Company  {
 }
     
     /**
-     * Archives a contact.
+     * Archives a contact: it leaves search and default listings and frees its email
+     * addresses. Archiving an archived contact changes nothing.
      */
 open func archiveContact(id: ContactId)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1709,7 +1750,7 @@ open func archiveDeal(id: DealId)throws  -> Deal  {
 }
     
     /**
-     * Archives a lead.
+     * Archives a lead: it leaves search and default listings.
      */
 open func archiveLead(id: LeadId)throws  -> Lead  {
     return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1722,7 +1763,8 @@ open func archiveLead(id: LeadId)throws  -> Lead  {
 }
     
     /**
-     * Archives a product: it is no longer offered for new lines.
+     * Archives a product: it leaves product listings and search (lines that name it
+     * keep working).
      */
 open func archiveProduct(id: ProductId)throws  -> Product  {
     return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1735,7 +1777,8 @@ open func archiveProduct(id: ProductId)throws  -> Product  {
 }
     
     /**
-     * Archives a stage, moving its deals to `move_to` first (needed when it holds deals).
+     * Archives a stage, moving its deals to `move_to` first (refused without it when
+     * the stage holds deals).
      */
 open func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId? = nil)throws  -> Pipeline  {
     return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1750,7 +1793,9 @@ open func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId? = 
 }
     
     /**
-     * A copy of the whole database as bytes (see `open_bytes`).
+     * A copy of the whole database as bytes: a compact CRM file, which
+     * `open_bytes` opens again. `progress` is told how many entries are
+     * copied and returns `false` to cancel.
      */
 open func backup(progress: ProgressListener? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1788,7 +1833,8 @@ open func cancelActivity(id: ActivityId)throws  -> Activity  {
 }
     
     /**
-     * Closes the CRM; later calls fail with `Closed`.
+     * Closes the CRM and releases its file; every later call fails with a `closed`
+     * error. Closing twice is harmless.
      */
 open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -1799,7 +1845,10 @@ open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) 
 }
     
     /**
-     * Gives unused space in the file back (after a large import or cleanup).
+     * Gives unused space in the database back, after a large import or cleanup (the
+     * file grows by doubling and keeps the space that deletes free, so it can be up to
+     * twice the size of what it holds). Refused, changing nothing, while another
+     * operation of this CRM is running.
      */
 open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -1810,7 +1859,8 @@ open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift
 }
     
     /**
-     * Marks a planned activity done, and plans the next one when asked.
+     * Marks a planned activity done, and plans the next one when asked (it follows
+     * this one).
      */
 open func completeActivity(id: ActivityId, completion: Completion)throws  -> CompletedActivity  {
     return try  FfiConverterTypeCompletedActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1824,7 +1874,9 @@ open func completeActivity(id: ActivityId, completion: Completion)throws  -> Com
 }
     
     /**
-     * Converts a lead into a contact, a company and optionally a deal, in one transaction.
+     * Converts a lead into a contact, a company (new or matched, as chosen) and
+     * optionally a deal, all in one transaction. Converting twice is refused, and so
+     * is converting a disqualified lead.
      */
 open func convertLead(id: LeadId, conversion: LeadConversion)throws  -> ConvertedLead  {
     return try  FfiConverterTypeConvertedLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1838,8 +1890,8 @@ open func convertLead(id: LeadId, conversion: LeadConversion)throws  -> Converte
 }
     
     /**
-     * Converts money at the latest rate on or before `date`, rounding once, half away from
-     * zero, to the target's minor unit.
+     * Converts money at the latest rate on or before `date` (or the inverse of the
+     * reverse pair's), rounding once, half away from zero, to the target's minor unit.
      */
 open func convertMoney(money: Money, to: Currency, date: Date)throws  -> Money  {
     return try  FfiConverterTypeMoney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1854,7 +1906,7 @@ open func convertMoney(money: Money, to: Currency, date: Date)throws  -> Money  
 }
     
     /**
-     * How many companies match.
+     * How many companies match a filter.
      */
 open func countCompanies(filter: CompanyFilter)throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1867,7 +1919,7 @@ open func countCompanies(filter: CompanyFilter)throws  -> UInt64  {
 }
     
     /**
-     * How many contacts match.
+     * How many contacts match a filter.
      */
 open func countContacts(filter: ContactFilter)throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1880,7 +1932,7 @@ open func countContacts(filter: ContactFilter)throws  -> UInt64  {
 }
     
     /**
-     * How many deals match.
+     * How many deals match a filter.
      */
 open func countDeals(filter: DealFilter)throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1893,7 +1945,7 @@ open func countDeals(filter: DealFilter)throws  -> UInt64  {
 }
     
     /**
-     * How many leads match.
+     * How many leads match a filter.
      */
 open func countLeads(filter: LeadFilter)throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2037,7 +2089,8 @@ open func createQuote(deal: DealId, input: QuoteInput)throws  -> Quote  {
 }
     
     /**
-     * A contact's journey: its done exchanges with a channel, oldest first.
+     * A contact's journey: its done exchanges with a channel, oldest first, with its
+     * lifecycle stage at each, counts per channel, and the first and last touch.
      */
 open func customerJourney(contact: ContactId)throws  -> Journey  {
     return try  FfiConverterTypeJourney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2050,7 +2103,8 @@ open func customerJourney(contact: ContactId)throws  -> Journey  {
 }
     
     /**
-     * Every stage change of a deal, oldest first (the first is the stage it was created in).
+     * Every stage change of a deal, oldest first (the first is the stage it was
+     * created in).
      */
 open func dealHistory(id: DealId)throws  -> [StageChange]  {
     return try  FfiConverterSequenceTypeStageChange.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2063,7 +2117,8 @@ open func dealHistory(id: DealId)throws  -> [StageChange]  {
 }
     
     /**
-     * The time a deal spent in each stage it visited, in order of first visit.
+     * The time a deal spent in each stage it visited, in order of first visit; the
+     * seconds add up to the deal's age.
      */
 open func dealStageTimes(id: DealId)throws  -> [StageTime]  {
     return try  FfiConverterSequenceTypeStageTime.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2076,7 +2131,8 @@ open func dealStageTimes(id: DealId)throws  -> [StageTime]  {
 }
     
     /**
-     * Open deals that sat in their stage longer than it allows (of one pipeline if given).
+     * Open deals that sat in their stage longer than it allows (of one pipeline if
+     * given).
      */
 open func dealsAtRisk(pipeline: PipelineId? = nil)throws  -> [Deal]  {
     return try  FfiConverterSequenceTypeDeal.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2114,7 +2170,8 @@ open func defaultPipeline()throws  -> Pipeline  {
 }
     
     /**
-     * Defines a custom field.
+     * Defines a custom field. When it is required, existing records get its default,
+     * or the definition is refused if it has none and records exist.
      */
 open func defineField(definition: FieldDef)throws  -> FieldDef  {
     return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2127,7 +2184,7 @@ open func defineField(definition: FieldDef)throws  -> FieldDef  {
 }
     
     /**
-     * Defines a relation type.
+     * Defines a new relation type.
      */
 open func defineRelationType(relationType: RelationType)throws  -> RelationType  {
     return try  FfiConverterTypeRelationType_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2164,7 +2221,8 @@ open func deleteCalendar(id: CalendarId)throws   {try rustCallWithError(FfiConve
 }
     
     /**
-     * Deletes a company and its links; subsidiaries lose their parent.
+     * Deletes a company with its employments and relations; its subsidiaries lose
+     * their parent.
      */
 open func deleteCompany(id: CompanyId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -2176,7 +2234,7 @@ open func deleteCompany(id: CompanyId)throws   {try rustCallWithError(FfiConvert
 }
     
     /**
-     * Deletes a contact and its links.
+     * Deletes a contact with its employments and relations.
      */
 open func deleteContact(id: ContactId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -2200,7 +2258,7 @@ open func deleteDeal(id: DealId)throws   {try rustCallWithError(FfiConverterType
 }
     
     /**
-     * Deletes a custom field and its values.
+     * Deletes a custom field definition and every value records hold for it.
      */
 open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -2261,7 +2319,7 @@ open func deleteQuote(id: QuoteId)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
-     * Deletes an unused relation type.
+     * Deletes a relation type that no relation uses (built-in types stay).
      */
 open func deleteRelationType(key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -2273,7 +2331,7 @@ open func deleteRelationType(key: String)throws   {try rustCallWithError(FfiConv
 }
     
     /**
-     * The people linked to a company.
+     * The people linked to a company, oldest link first.
      */
 open func employmentsAtCompany(id: CompanyId)throws  -> [Employment]  {
     return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2286,7 +2344,7 @@ open func employmentsAtCompany(id: CompanyId)throws  -> [Employment]  {
 }
     
     /**
-     * The companies a contact is linked to.
+     * The companies a contact is linked to, oldest link first.
      */
 open func employmentsOfContact(id: ContactId)throws  -> [Employment]  {
     return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2313,7 +2371,7 @@ open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate
 }
     
     /**
-     * A calendar, or its events in a range, as an iCalendar (`.ics`) file.
+     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
      */
 open func exportIcal(export: IcalExport)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2326,7 +2384,7 @@ open func exportIcal(export: IcalExport)throws  -> String  {
 }
     
     /**
-     * The custom field definitions of a record kind.
+     * The custom field definitions of a record kind, by key.
      */
 open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
     return try  FfiConverterSequenceTypeFieldDef.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2339,7 +2397,8 @@ open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
 }
     
     /**
-     * The active companies with this web domain.
+     * The active companies with this web domain (a pasted URL is reduced to its
+     * domain).
      */
 open func findCompaniesByDomain(domain: String)throws  -> [Company]  {
     return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2352,7 +2411,8 @@ open func findCompaniesByDomain(domain: String)throws  -> [Company]  {
 }
     
     /**
-     * The active contact with this email address (without case).
+     * The active contact holding this email address (compared without case), if there
+     * is one.
      */
 open func findContactByEmail(email: String)throws  -> Contact?  {
     return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2365,7 +2425,8 @@ open func findContactByEmail(email: String)throws  -> Contact?  {
 }
     
     /**
-     * The active contacts with this phone number.
+     * The active contacts with this phone number (compared in E.164 form when it can
+     * be read, national numbers in the default phone region).
      */
 open func findContactsByPhone(phone: String)throws  -> [Contact]  {
     return try  FfiConverterSequenceTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2391,7 +2452,7 @@ open func findLeadsByEmail(email: String)throws  -> [Lead]  {
 }
     
     /**
-     * The product with this SKU (ignoring case), archived or not.
+     * The product with this SKU (ignoring case), archived or not, if there is one.
      */
 open func findProductBySku(sku: String)throws  -> Product?  {
     return try  FfiConverterOptionTypeProduct.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2430,7 +2491,8 @@ open func followUps(id: ActivityId)throws  -> [Activity]  {
 }
     
     /**
-     * The weighted forecast of open deals per month or quarter of expected close, per owner.
+     * The weighted forecast of open deals per month or quarter of expected close, per
+     * owner, in the reporting currency.
      */
 open func forecast(query: ForecastQuery)throws  -> Forecast  {
     return try  FfiConverterTypeForecast_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2599,8 +2661,8 @@ open func getQuote(id: QuoteId)throws  -> Quote  {
 }
     
     /**
-     * Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could not
-     * be imported is reported, never fatal.
+     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
+     * transaction; what could not be imported is reported, never fatal.
      */
 open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportReport  {
     return try  FfiConverterTypeIcalImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2614,7 +2676,9 @@ open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportRepo
 }
     
     /**
-     * Imports companies, contacts and their links in one transaction.
+     * Imports companies, contacts and the links between them in one transaction: all
+     * of it, or nothing if one record is refused (the error's field says which, such
+     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
      */
 open func importRecords(data: ImportData, progress: ProgressListener? = nil)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2641,7 +2705,7 @@ open func leaderboard(closed: TimeRange)throws  -> Leaderboard  {
 }
     
     /**
-     * Links a contact to a company.
+     * Links a contact to a company. The first link of a contact is its primary one.
      */
 open func linkContactToCompany(input: EmploymentInput)throws  -> Employment  {
     return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2654,7 +2718,7 @@ open func linkContactToCompany(input: EmploymentInput)throws  -> Employment  {
 }
     
     /**
-     * One page of companies.
+     * One page of companies matching a filter, in the requested order.
      */
 open func listCompanies(query: CompanyQuery)throws  -> CompanyPage  {
     return try  FfiConverterTypeCompanyPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2680,7 +2744,7 @@ open func listContacts(query: ContactQuery)throws  -> ContactPage  {
 }
     
     /**
-     * One page of deals.
+     * One page of deals matching a filter, in the requested order.
      */
 open func listDeals(query: DealQuery)throws  -> DealPage  {
     return try  FfiConverterTypeDealPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2693,7 +2757,7 @@ open func listDeals(query: DealQuery)throws  -> DealPage  {
 }
     
     /**
-     * One page of leads.
+     * One page of leads matching a filter, in the requested order.
      */
 open func listLeads(query: LeadQuery)throws  -> LeadPage  {
     return try  FfiConverterTypeLeadPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2706,7 +2770,9 @@ open func listLeads(query: LeadQuery)throws  -> LeadPage  {
 }
     
     /**
-     * Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+     * Moves a deal to another stage of its pipeline, recording the change. A won or
+     * lost stage closes it (freezing its value in the reporting currency); an open one
+     * reopens it.
      */
 open func moveDeal(id: DealId, target: DealMove)throws  -> Deal  {
     return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2720,7 +2786,8 @@ open func moveDeal(id: DealId, target: DealMove)throws  -> Deal  {
 }
     
     /**
-     * Opens a follow-up deal for a won deal's customer (same company and contacts).
+     * Opens a follow-up or upsell deal for a won deal's customer (same company and
+     * contacts, the won deal as its origin).
      */
 open func openFollowUp(won: DealId, input: FollowUpInput)throws  -> Deal  {
     return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2810,7 +2877,7 @@ open func rejectQuote(id: QuoteId, reason: String? = nil)throws  -> Quote  {
 }
     
     /**
-     * Relates two records.
+     * Relates two records of the same kind.
      */
 open func relate(input: RelationInput)throws  -> Relation  {
     return try  FfiConverterTypeRelation_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2823,7 +2890,7 @@ open func relate(input: RelationInput)throws  -> Relation  {
 }
     
     /**
-     * Every relation type.
+     * Every relation type, built-in and defined, by key.
      */
 open func relationTypes()throws  -> [RelationType]  {
     return try  FfiConverterSequenceTypeRelationType.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2835,7 +2902,7 @@ open func relationTypes()throws  -> [RelationType]  {
 }
     
     /**
-     * The relations of a record, seen from it.
+     * The relations of a record as seen from it: outgoing then incoming.
      */
 open func relationsOf(record: RecordRef)throws  -> [RelationView]  {
     return try  FfiConverterSequenceTypeRelationView.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2861,7 +2928,7 @@ open func remindersDue(query: ReminderQuery)throws  -> [DueReminder]  {
 }
     
     /**
-     * Removes tags from a company.
+     * Removes tags from a company (compared without case or diacritics).
      */
 open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
     return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2875,7 +2942,7 @@ open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
 }
     
     /**
-     * Removes tags from a contact.
+     * Removes tags from a contact (compared without case or diacritics).
      */
 open func removeContactTags(id: ContactId, tags: [String])throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2997,7 +3064,8 @@ open func restoreCompany(id: CompanyId)throws  -> Company  {
 }
     
     /**
-     * Restores an archived contact.
+     * Restores an archived contact; refused if another active contact took one of its
+     * email addresses meanwhile.
      */
 open func restoreContact(id: ContactId)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3049,7 +3117,8 @@ open func restoreProduct(id: ProductId)throws  -> Product  {
 }
     
     /**
-     * Makes the next version of a quote from its deal's current lines.
+     * Makes the next version of a quote from its deal's current lines; the revised
+     * version is superseded.
      */
 open func reviseQuote(id: QuoteId, input: QuoteInput)throws  -> Quote  {
     return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3063,7 +3132,8 @@ open func reviseQuote(id: QuoteId, input: QuoteInput)throws  -> Quote  {
 }
     
     /**
-     * Days to close, average time per stage and pipeline velocity.
+     * Days to close (average and median), average time per stage and pipeline
+     * velocity.
      */
 open func salesCycle(query: SalesCycleQuery)throws  -> SalesCycle  {
     return try  FfiConverterTypeSalesCycle_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3076,7 +3146,7 @@ open func salesCycle(query: SalesCycleQuery)throws  -> SalesCycle  {
 }
     
     /**
-     * Full-text search.
+     * Full-text search across contacts, companies, leads and deals.
      */
 open func search(query: SearchQuery)throws  -> [SearchHit]  {
     return try  FfiConverterSequenceTypeSearchHit.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3090,8 +3160,8 @@ open func search(query: SearchQuery)throws  -> [SearchHit]  {
     
     /**
      * Activities whose subject, body, location, outcome or kind name has a word
-     * starting with each word of `text` (ignoring case and diacritics), newest
-     * first, at most `limit` (1 to 1,000).
+     * starting with each word of `text` (ignoring case and diacritics), newest first,
+     * at most `limit` (1 to 1,000).
      */
 open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
     return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3157,7 +3227,8 @@ open func setExchangeRate(rate: ExchangeRate)throws  -> ExchangeRate  {
 }
     
     /**
-     * Sets the currency reports are in.
+     * Sets the currency reports are in. Values frozen in another currency are
+     * converted again at their close date's rate.
      */
 open func setReportingCurrency(currency: Currency)throws  -> Currency  {
     return try  FfiConverterTypeCurrency_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3196,8 +3267,8 @@ open func tasks(query: TaskQuery)throws  -> [Activity]  {
 }
     
     /**
-     * One page of a record's timeline: its creation, its activities, a deal's stage changes
-     * and the record's changes, newest first unless asked otherwise.
+     * One page of a record's timeline: its creation, its activities, a deal's stage
+     * changes and the record's changes, newest first unless asked otherwise.
      */
 open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
     return try  FfiConverterTypeTimelinePage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3210,7 +3281,8 @@ open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
 }
     
     /**
-     * Removes an employment.
+     * Removes an employment; if it was primary, the contact's oldest other one becomes
+     * so.
      */
 open func unlinkEmployment(id: EmploymentId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
@@ -3234,7 +3306,8 @@ open func unrelate(id: RelationId)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
-     * Replaces an activity's editable fields.
+     * Replaces the editable fields of an activity; an
+     * update that changes nothing writes nothing.
      */
 open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activity  {
     return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3262,7 +3335,7 @@ open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> CrmCale
 }
     
     /**
-     * Replaces a company's editable fields.
+     * Replaces the editable fields of a company.
      */
 open func updateCompany(id: CompanyId, input: CompanyInput)throws  -> Company  {
     return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3276,7 +3349,7 @@ open func updateCompany(id: CompanyId, input: CompanyInput)throws  -> Company  {
 }
     
     /**
-     * Replaces a contact's editable fields.
+     * Replaces the editable fields of a contact.
      */
 open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3290,7 +3363,8 @@ open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
 }
     
     /**
-     * Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+     * Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
+     * stage change.
      */
 open func updateDeal(id: DealId, input: DealInput)throws  -> Deal  {
     return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3304,7 +3378,7 @@ open func updateDeal(id: DealId, input: DealInput)throws  -> Deal  {
 }
     
     /**
-     * Changes an employment.
+     * Changes the role, title or primary mark of an employment.
      */
 open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  -> Employment  {
     return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3318,7 +3392,8 @@ open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  ->
 }
     
     /**
-     * Changes a custom field definition (values migrate or the change is refused).
+     * Changes a custom field definition: existing values are converted where that
+     * keeps their meaning, or the change is refused naming a record in the way.
      */
 open func updateField(definition: FieldDef)throws  -> FieldDef  {
     return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3331,7 +3406,7 @@ open func updateField(definition: FieldDef)throws  -> FieldDef  {
 }
     
     /**
-     * Replaces a lead's editable fields.
+     * Replaces the editable fields of a lead.
      */
 open func updateLead(id: LeadId, input: LeadInput)throws  -> Lead  {
     return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3388,7 +3463,7 @@ open func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput)th
 }
     
     /**
-     * Checks that every index agrees with the records.
+     * Checks that every index agrees with the records and every link points somewhere.
      */
 open func verify()throws  -> IntegrityReport  {
     return try  FfiConverterTypeIntegrityReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3400,7 +3475,8 @@ open func verify()throws  -> IntegrityReport  {
 }
     
     /**
-     * Won / (won + lost) over the deals closed in a range, overall and per group.
+     * Won / (won + lost) over the deals closed in a range, overall and per owner,
+     * pipeline or source.
      */
 open func winRates(query: WinRateQuery)throws  -> WinRates  {
     return try  FfiConverterTypeWinRates_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -16261,6 +16337,30 @@ enum CrmError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */reason: String
     )
     /**
+     * The file is damaged: a stored value cannot be read. Nothing was written; other
+     * records may still be readable (`verify` lists what is damaged).
+     */
+    case Corrupt(
+        /**
+         * The table holding the damage (`contacts`, `search`…), when known (else empty).
+         */table: String, 
+        /**
+         * The record whose stored form is damaged (`contact_…`), when known.
+         */record: String?, 
+        /**
+         * What could not be read.
+         */reason: String
+    )
+    /**
+     * The operating system refused a read or a write (a full disk, a missing permission);
+     * the transaction was rolled back.
+     */
+    case Io(
+        /**
+         * The operating system's description.
+         */reason: String
+    )
+    /**
      * The file was written by a newer version of the library and was left untouched.
      */
     case Version(
@@ -16321,11 +16421,19 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
         case 5: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .Version(
+        case 6: return .Corrupt(
+            table: try FfiConverterString.read(from: &buf), 
+            record: try FfiConverterOptionString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Io(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .Version(
             found: try FfiConverterUInt32.read(from: &buf), 
             supported: try FfiConverterUInt32.read(from: &buf)
             )
-        case 7: return .Cancelled
+        case 9: return .Cancelled
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -16366,14 +16474,26 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Version(found,supported):
+        case let .Corrupt(table,record,reason):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(table, into: &buf)
+            FfiConverterOptionString.write(record, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Io(reason):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Version(found,supported):
+            writeInt(&buf, Int32(8))
             FfiConverterUInt32.write(found, into: &buf)
             FfiConverterUInt32.write(supported, into: &buf)
             
         
         case .Cancelled:
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -22342,19 +22462,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_func_operations() != 11792) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 31190) {
+    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 55936) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 7229) {
+    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 25057) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 15459) {
+    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 9240) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 7900) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 19231) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 15796) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 18652) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_add_deal_tags() != 65407) {
@@ -22372,28 +22492,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_agenda() != 30666) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 28177) {
+    if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 9257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_company() != 4402) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_company() != 18728) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 5547) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 20718) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_archive_deal() != 60402) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 42321) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 19234) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 26699) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 24848) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 48769) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 40455) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_backup() != 28844) {
+    if (uniffi_crm_ffi_checksum_method_crm_backup() != 21593) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_calendars() != 20011) {
@@ -22402,31 +22522,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_cancel_activity() != 14484) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_close() != 57263) {
+    if (uniffi_crm_ffi_checksum_method_crm_close() != 53336) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_compact() != 11535) {
+    if (uniffi_crm_ffi_checksum_method_crm_compact() != 32304) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 10007) {
+    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 19658) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 37869) {
+    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 62597) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 46519) {
+    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 41524) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 31531) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 27217) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 58672) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 23560) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 31348) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 58114) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 34931) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 24188) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 8256) {
@@ -22459,16 +22579,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 5921) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 60086) {
+    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 63787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 33575) {
+    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 7394) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 1601) {
+    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 31969) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 25567) {
+    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 35007) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_deals_closing() != 36358) {
@@ -22477,10 +22597,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_default_pipeline() != 19035) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 25225) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 63198) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 47149) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 42970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_delete_activity() != 1431) {
@@ -22489,16 +22609,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_delete_calendar() != 30825) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 42559) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 49031) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 9570) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 22765) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_delete_deal() != 64094) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 60399) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 25185) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_delete_lead() != 3406) {
@@ -22513,37 +22633,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_delete_quote() != 50761) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 59052) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 58223) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_employments_at_company() != 45163) {
+    if (uniffi_crm_ffi_checksum_method_crm_employments_at_company() != 50564) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 26377) {
+    if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 46424) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 11526) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 17799) {
+    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 52602) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 36480) {
+    if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 25464) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain() != 5327) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain() != 52608) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_contact_by_email() != 6565) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_contact_by_email() != 26880) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 62318) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 29081) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_find_leads_by_email() != 41557) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 18379) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 52260) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 49700) {
@@ -22552,7 +22672,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_follow_ups() != 49680) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 29524) {
+    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 5040) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_free_busy() != 53177) {
@@ -22591,34 +22711,34 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 7976) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 38753) {
+    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 57252) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_import_records() != 27961) {
+    if (uniffi_crm_ffi_checksum_method_crm_import_records() != 25619) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_leaderboard() != 9316) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 19461) {
+    if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 31757) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 64526) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 59859) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 809) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 65518) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 26316) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 28196) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 2735) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 64151) {
+    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 40787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 34044) {
+    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 50370) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_pipeline_values() != 38966) {
@@ -22639,22 +22759,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 5321) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relate() != 48488) {
+    if (uniffi_crm_ffi_checksum_method_crm_relate() != 6914) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relation_types() != 23512) {
+    if (uniffi_crm_ffi_checksum_method_crm_relation_types() != 56474) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 36102) {
+    if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 31737) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 362) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 17164) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 52246) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 3413) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 6536) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_remove_deal_tags() != 52528) {
@@ -22681,7 +22801,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 31046) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 6849) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 57784) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 12871) {
@@ -22693,16 +22813,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_restore_product() != 862) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 59835) {
+    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 48091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 18901) {
+    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 2753) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search() != 6655) {
+    if (uniffi_crm_ffi_checksum_method_crm_search() != 52699) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 37269) {
+    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 42055) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_search_products() != 22163) {
@@ -22717,7 +22837,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_set_exchange_rate() != 41447) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 56052) {
+    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 14874) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 64979) {
@@ -22726,37 +22846,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_tasks() != 41025) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 63345) {
+    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 34543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 11688) {
+    if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 11776) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_unrelate() != 38324) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 24435) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 39158) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_update_calendar() != 49759) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_company() != 20709) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_company() != 3819) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 8693) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 59483) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 17546) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 61334) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 14029) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 50129) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 10131) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 5504) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 15800) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 33619) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_update_price_list() != 45512) {
@@ -22768,10 +22888,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_update_stage() != 55878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_verify() != 8520) {
+    if (uniffi_crm_ffi_checksum_method_crm_verify() != 55415) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 33696) {
+    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 49739) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_progresslistener_on_progress() != 22242) {
