@@ -9,13 +9,13 @@
 //! | macro | invoked in | writes |
 //! | --- | --- | --- |
 //! | [`core_operations!`] | `crm-core/src/api/crm.rs` | the methods of `Snapshot`, `Batch` and `Crm`, and `PEOPLE_OPERATIONS` (the group's names) |
-//! | [`uniffi_operations!`] | `crm-ffi/src/lib.rs` | `#[uniffi::export] impl Crm { … }` |
+//! | [`uniffi_operations!`] | `crm-ffi/src/people.rs`… | `#[uniffi::export] impl Crm { … }` |
 //! | [`wasm_operations!`] | `crm-wasm/src/lib.rs` | `#[wasm_bindgen] impl Crm { … }` |
 //! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_people`, the runner's arms |
 //!
 //! ```ignore
 //! crate::people_operations!(crm_macros::core_operations);      // in crm-core, for each group
-//! crm_core::people_operations!(crm_macros::uniffi_operations); // in crm-ffi, and so on
+//! crm_core::people_operations!(crm_macros::uniffi_operations); // in crm-ffi/src/people.rs, and so on
 //! ```
 //!
 //! Names in a table (types, and in the core the functions the bodies call) resolve where the

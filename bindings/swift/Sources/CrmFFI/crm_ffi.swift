@@ -688,10 +688,13 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol CrmProtocol: AnyObject, Sendable {
     
     /**
-     * Records the customer's acceptance of a quote, setting the deal's amount to its
-     * net total when asked.
+     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
+     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
+     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
+     * with a validation error on `clock_start` when the CRM reads the system clock.
      */
-    func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
+    func advanceClock(millis: UInt64) throws  -> Timestamp
     
     /**
      * The chain of follow-ups this activity belongs to, from its first activity on, in
@@ -706,6 +709,161 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?) throws  -> [TimeSpan]
     
     /**
+     * The event occurrences of a calendar or a user in a range, by start.
+     */
+    func agenda(query: AgendaQuery) throws  -> [EventInstance]
+    
+    /**
+     * Every calendar, in the order they were created.
+     */
+    func calendars() throws  -> [CrmCalendar]
+    
+    /**
+     * Calls an activity off.
+     */
+    func cancelActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * Marks a planned activity done, and plans the next one when asked (it follows
+     * this one).
+     */
+    func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
+    
+    /**
+     * Records an activity: a call, meeting, task, note, email or other exchange.
+     */
+    func createActivity(input: ActivityInput) throws  -> Activity
+    
+    /**
+     * Creates a calendar.
+     */
+    func createCalendar(input: CalendarInput) throws  -> CrmCalendar
+    
+    /**
+     * A contact's journey: its done exchanges with a channel, oldest first, with its
+     * lifecycle stage at each, counts per channel, and the first and last touch.
+     */
+    func customerJourney(contact: ContactId) throws  -> Journey
+    
+    /**
+     * Deletes an activity; its follow-ups stay, without the link back.
+     */
+    func deleteActivity(id: ActivityId) throws 
+    
+    /**
+     * Deletes a calendar; its activities stay, outside any calendar.
+     */
+    func deleteCalendar(id: CalendarId) throws 
+    
+    /**
+     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
+     */
+    func exportIcal(export: IcalExport) throws  -> String
+    
+    /**
+     * The activities planned on completing this one.
+     */
+    func followUps(id: ActivityId) throws  -> [Activity]
+    
+    /**
+     * When a user is busy in a range.
+     */
+    func freeBusy(query: FreeBusyQuery) throws  -> [TimeSpan]
+    
+    /**
+     * The activity with this id.
+     */
+    func getActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * The calendar with this id.
+     */
+    func getCalendar(id: CalendarId) throws  -> CrmCalendar
+    
+    /**
+     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
+     * transaction; what could not be imported is reported, never fatal.
+     */
+    func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
+    
+    /**
+     * The reminders due in a range, in time order.
+     */
+    func remindersDue(query: ReminderQuery) throws  -> [DueReminder]
+    
+    /**
+     * Sets a done or cancelled activity back to planned.
+     */
+    func reopenActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * Records a participant's answer to an invitation.
+     */
+    func respondToActivity(id: ActivityId, response: ParticipantResponse) throws  -> Activity
+    
+    /**
+     * Activities whose subject, body, location, outcome or kind name has a word
+     * starting with each word of `text` (ignoring case and diacritics), newest first,
+     * at most `limit` (1 to 1,000).
+     */
+    func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
+    
+    /**
+     * An owner's open, overdue, due-today or done tasks.
+     */
+    func tasks(query: TaskQuery) throws  -> [Activity]
+    
+    /**
+     * One page of a record's timeline: its creation, its activities, a deal's stage
+     * changes and the record's changes, newest first unless asked otherwise.
+     */
+    func timeline(query: TimelineQuery) throws  -> TimelinePage
+    
+    /**
+     * Replaces the editable fields of an activity; an
+     * update that changes nothing writes nothing.
+     */
+    func updateActivity(id: ActivityId, input: ActivityInput) throws  -> Activity
+    
+    /**
+     * Replaces a calendar's name, owner, members and time zone.
+     */
+    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> CrmCalendar
+    
+    /**
+     * A copy of the whole database as bytes: a compact CRM file, which
+     * `open_bytes` opens again. `progress` is told how many entries are
+     * copied and returns `false` to cancel.
+     */
+    func backup(progress: ProgressListener?) throws  -> Data
+    
+    /**
+     * Closes the CRM and releases its file; every later call fails with a `closed`
+     * error. Closing twice is harmless.
+     */
+    func close() throws 
+    
+    /**
+     * Gives unused space in the database back, after a large import or cleanup (the
+     * file grows by doubling and keeps the space that deletes free, so it can be up to
+     * twice the size of what it holds). Refused, changing nothing, while another
+     * operation of this CRM is running.
+     */
+    func compact() throws 
+    
+    /**
+     * Imports companies, contacts and the links between them in one transaction: all
+     * of it, or nothing if one record is refused (the error's field says which, such
+     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
+     */
+    func importRecords(data: ImportData, progress: ProgressListener?) throws  -> ImportReport
+    
+    /**
+     * Checks that every index agrees with the records and every link points somewhere.
+     */
+    func verify() throws  -> IntegrityReport
+    
+    /**
      * Adds tags to a company (existing ones are kept).
      */
     func addCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
@@ -714,35 +872,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Adds tags to a contact (existing ones are kept).
      */
     func addContactTags(id: ContactId, tags: [String]) throws  -> Contact
-    
-    /**
-     * Adds tags to a deal.
-     */
-    func addDealTags(id: DealId, tags: [String]) throws  -> Deal
-    
-    /**
-     * Adds tags to a lead.
-     */
-    func addLeadTags(id: LeadId, tags: [String]) throws  -> Lead
-    
-    /**
-     * Adds a stage at a position (0 is first; the end when absent).
-     */
-    func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32?) throws  -> Pipeline
-    
-    /**
-     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
-     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
-     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
-     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
-     * with a validation error on `clock_start` when the CRM reads the system clock.
-     */
-    func advanceClock(millis: UInt64) throws  -> Timestamp
-    
-    /**
-     * The event occurrences of a calendar or a user in a range, by start.
-     */
-    func agenda(query: AgendaQuery) throws  -> [EventInstance]
     
     /**
      * The parent, grandparent… of a company, nearest first.
@@ -759,6 +888,220 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * addresses. Archiving an archived contact changes nothing.
      */
     func archiveContact(id: ContactId) throws  -> Contact
+    
+    /**
+     * How many companies match a filter.
+     */
+    func countCompanies(filter: CompanyFilter) throws  -> UInt64
+    
+    /**
+     * How many contacts match a filter.
+     */
+    func countContacts(filter: ContactFilter) throws  -> UInt64
+    
+    /**
+     * Creates a company.
+     */
+    func createCompany(input: CompanyInput) throws  -> Company
+    
+    /**
+     * Creates a contact.
+     */
+    func createContact(input: ContactInput) throws  -> Contact
+    
+    /**
+     * Defines a new relation type.
+     */
+    func defineRelationType(relationType: RelationType) throws  -> RelationType
+    
+    /**
+     * Deletes a company with its employments and relations; its subsidiaries lose
+     * their parent.
+     */
+    func deleteCompany(id: CompanyId) throws 
+    
+    /**
+     * Deletes a contact with its employments and relations.
+     */
+    func deleteContact(id: ContactId) throws 
+    
+    /**
+     * Deletes a relation type that no relation uses (built-in types stay).
+     */
+    func deleteRelationType(key: String) throws 
+    
+    /**
+     * The people linked to a company, oldest link first.
+     */
+    func employmentsAtCompany(id: CompanyId) throws  -> [Employment]
+    
+    /**
+     * The companies a contact is linked to, oldest link first.
+     */
+    func employmentsOfContact(id: ContactId) throws  -> [Employment]
+    
+    /**
+     * The active companies with this web domain (a pasted URL is reduced to its
+     * domain).
+     */
+    func findCompaniesByDomain(domain: String) throws  -> [Company]
+    
+    /**
+     * The active contact holding this email address (compared without case), if there
+     * is one.
+     */
+    func findContactByEmail(email: String) throws  -> Contact?
+    
+    /**
+     * The active contacts with this phone number (compared in E.164 form when it can
+     * be read, national numbers in the default phone region).
+     */
+    func findContactsByPhone(phone: String) throws  -> [Contact]
+    
+    /**
+     * The company with this id.
+     */
+    func getCompany(id: CompanyId) throws  -> Company
+    
+    /**
+     * The contact with this id.
+     */
+    func getContact(id: ContactId) throws  -> Contact
+    
+    /**
+     * An employment by id.
+     */
+    func getEmployment(id: EmploymentId) throws  -> Employment
+    
+    /**
+     * Links a contact to a company. The first link of a contact is its primary one.
+     */
+    func linkContactToCompany(input: EmploymentInput) throws  -> Employment
+    
+    /**
+     * One page of companies matching a filter, in the requested order.
+     */
+    func listCompanies(query: CompanyQuery) throws  -> CompanyPage
+    
+    /**
+     * One page of contacts matching a filter, in the requested order.
+     */
+    func listContacts(query: ContactQuery) throws  -> ContactPage
+    
+    /**
+     * Relates two records of the same kind.
+     */
+    func relate(input: RelationInput) throws  -> Relation
+    
+    /**
+     * Every relation type, built-in and defined, by key.
+     */
+    func relationTypes() throws  -> [RelationType]
+    
+    /**
+     * The relations of a record as seen from it: outgoing then incoming.
+     */
+    func relationsOf(record: RecordRef) throws  -> [RelationView]
+    
+    /**
+     * Removes tags from a company (compared without case or diacritics).
+     */
+    func removeCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
+    
+    /**
+     * Removes tags from a contact (compared without case or diacritics).
+     */
+    func removeContactTags(id: ContactId, tags: [String]) throws  -> Contact
+    
+    /**
+     * Restores an archived company.
+     */
+    func restoreCompany(id: CompanyId) throws  -> Company
+    
+    /**
+     * Restores an archived contact; refused if another active contact took one of its
+     * email addresses meanwhile.
+     */
+    func restoreContact(id: ContactId) throws  -> Contact
+    
+    /**
+     * The direct subsidiaries of a company.
+     */
+    func subsidiaries(id: CompanyId) throws  -> [Company]
+    
+    /**
+     * Removes an employment; if it was primary, the contact's oldest other one becomes
+     * so.
+     */
+    func unlinkEmployment(id: EmploymentId) throws 
+    
+    /**
+     * Removes a relation.
+     */
+    func unrelate(id: RelationId) throws 
+    
+    /**
+     * Replaces the editable fields of a company.
+     */
+    func updateCompany(id: CompanyId, input: CompanyInput) throws  -> Company
+    
+    /**
+     * Replaces the editable fields of a contact.
+     */
+    func updateContact(id: ContactId, input: ContactInput) throws  -> Contact
+    
+    /**
+     * Changes the role, title or primary mark of an employment.
+     */
+    func updateEmployment(id: EmploymentId, update: EmploymentUpdate) throws  -> Employment
+    
+    /**
+     * Defines a custom field. When it is required, existing records get its default,
+     * or the definition is refused if it has none and records exist.
+     */
+    func defineField(definition: FieldDef) throws  -> FieldDef
+    
+    /**
+     * Deletes a custom field definition and every value records hold for it.
+     */
+    func deleteField(kind: RecordKind, key: String) throws 
+    
+    /**
+     * The custom field definitions of a record kind, by key.
+     */
+    func fieldDefs(kind: RecordKind) throws  -> [FieldDef]
+    
+    /**
+     * Full-text search across contacts, companies, leads and deals.
+     */
+    func search(query: SearchQuery) throws  -> [SearchHit]
+    
+    /**
+     * Changes a custom field definition: existing values are converted where that
+     * keeps their meaning, or the change is refused naming a record in the way.
+     */
+    func updateField(definition: FieldDef) throws  -> FieldDef
+    
+    /**
+     * Records the customer's acceptance of a quote, setting the deal's amount to its
+     * net total when asked.
+     */
+    func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
+    
+    /**
+     * Adds tags to a deal.
+     */
+    func addDealTags(id: DealId, tags: [String]) throws  -> Deal
+    
+    /**
+     * Adds tags to a lead.
+     */
+    func addLeadTags(id: LeadId, tags: [String]) throws  -> Lead
+    
+    /**
+     * Adds a stage at a position (0 is first; the end when absent).
+     */
+    func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32?) throws  -> Pipeline
     
     /**
      * Archives a deal: it leaves search, default listings and every report.
@@ -783,43 +1126,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId?) throws  -> Pipeline
     
     /**
-     * A copy of the whole database as bytes: a compact CRM file, which
-     * `open_bytes` opens again. `progress` is told how many entries are
-     * copied and returns `false` to cancel.
-     */
-    func backup(progress: ProgressListener?) throws  -> Data
-    
-    /**
-     * Every calendar, in the order they were created.
-     */
-    func calendars() throws  -> [CrmCalendar]
-    
-    /**
-     * Calls an activity off.
-     */
-    func cancelActivity(id: ActivityId) throws  -> Activity
-    
-    /**
-     * Closes the CRM and releases its file; every later call fails with a `closed`
-     * error. Closing twice is harmless.
-     */
-    func close() throws 
-    
-    /**
-     * Gives unused space in the database back, after a large import or cleanup (the
-     * file grows by doubling and keeps the space that deletes free, so it can be up to
-     * twice the size of what it holds). Refused, changing nothing, while another
-     * operation of this CRM is running.
-     */
-    func compact() throws 
-    
-    /**
-     * Marks a planned activity done, and plans the next one when asked (it follows
-     * this one).
-     */
-    func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
-    
-    /**
      * Converts a lead into a contact, a company (new or matched, as chosen) and
      * optionally a deal, all in one transaction. Converting twice is refused, and so
      * is converting a disqualified lead.
@@ -833,16 +1139,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func convertMoney(money: Money, to: Currency, date: Date) throws  -> Money
     
     /**
-     * How many companies match a filter.
-     */
-    func countCompanies(filter: CompanyFilter) throws  -> UInt64
-    
-    /**
-     * How many contacts match a filter.
-     */
-    func countContacts(filter: ContactFilter) throws  -> UInt64
-    
-    /**
      * How many deals match a filter.
      */
     func countDeals(filter: DealFilter) throws  -> UInt64
@@ -851,26 +1147,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * How many leads match a filter.
      */
     func countLeads(filter: LeadFilter) throws  -> UInt64
-    
-    /**
-     * Records an activity: a call, meeting, task, note, email or other exchange.
-     */
-    func createActivity(input: ActivityInput) throws  -> Activity
-    
-    /**
-     * Creates a calendar.
-     */
-    func createCalendar(input: CalendarInput) throws  -> CrmCalendar
-    
-    /**
-     * Creates a company.
-     */
-    func createCompany(input: CompanyInput) throws  -> Company
-    
-    /**
-     * Creates a contact.
-     */
-    func createContact(input: ContactInput) throws  -> Contact
     
     /**
      * Creates a deal, recording the stage it starts in.
@@ -903,12 +1179,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func createQuote(deal: DealId, input: QuoteInput) throws  -> Quote
     
     /**
-     * A contact's journey: its done exchanges with a channel, oldest first, with its
-     * lifecycle stage at each, counts per channel, and the first and last touch.
-     */
-    func customerJourney(contact: ContactId) throws  -> Journey
-    
-    /**
      * Every stage change of a deal, oldest first (the first is the stage it was
      * created in).
      */
@@ -937,46 +1207,9 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func defaultPipeline() throws  -> Pipeline
     
     /**
-     * Defines a custom field. When it is required, existing records get its default,
-     * or the definition is refused if it has none and records exist.
-     */
-    func defineField(definition: FieldDef) throws  -> FieldDef
-    
-    /**
-     * Defines a new relation type.
-     */
-    func defineRelationType(relationType: RelationType) throws  -> RelationType
-    
-    /**
-     * Deletes an activity; its follow-ups stay, without the link back.
-     */
-    func deleteActivity(id: ActivityId) throws 
-    
-    /**
-     * Deletes a calendar; its activities stay, outside any calendar.
-     */
-    func deleteCalendar(id: CalendarId) throws 
-    
-    /**
-     * Deletes a company with its employments and relations; its subsidiaries lose
-     * their parent.
-     */
-    func deleteCompany(id: CompanyId) throws 
-    
-    /**
-     * Deletes a contact with its employments and relations.
-     */
-    func deleteContact(id: ContactId) throws 
-    
-    /**
      * Deletes a deal with its stage history, quotes and relations.
      */
     func deleteDeal(id: DealId) throws 
-    
-    /**
-     * Deletes a custom field definition and every value records hold for it.
-     */
-    func deleteField(kind: RecordKind, key: String) throws 
     
     /**
      * Deletes a lead with its relations (what it was converted into stays).
@@ -999,52 +1232,9 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func deleteQuote(id: QuoteId) throws 
     
     /**
-     * Deletes a relation type that no relation uses (built-in types stay).
-     */
-    func deleteRelationType(key: String) throws 
-    
-    /**
-     * The people linked to a company, oldest link first.
-     */
-    func employmentsAtCompany(id: CompanyId) throws  -> [Employment]
-    
-    /**
-     * The companies a contact is linked to, oldest link first.
-     */
-    func employmentsOfContact(id: ContactId) throws  -> [Employment]
-    
-    /**
      * The rates entered for a pair, oldest first (not their inverses).
      */
     func exchangeRates(base: Currency, quote: Currency) throws  -> [ExchangeRate]
-    
-    /**
-     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
-     */
-    func exportIcal(export: IcalExport) throws  -> String
-    
-    /**
-     * The custom field definitions of a record kind, by key.
-     */
-    func fieldDefs(kind: RecordKind) throws  -> [FieldDef]
-    
-    /**
-     * The active companies with this web domain (a pasted URL is reduced to its
-     * domain).
-     */
-    func findCompaniesByDomain(domain: String) throws  -> [Company]
-    
-    /**
-     * The active contact holding this email address (compared without case), if there
-     * is one.
-     */
-    func findContactByEmail(email: String) throws  -> Contact?
-    
-    /**
-     * The active contacts with this phone number (compared in E.164 form when it can
-     * be read, national numbers in the default phone region).
-     */
-    func findContactsByPhone(phone: String) throws  -> [Contact]
     
     /**
      * The leads (archived ones too) captured with this email address, oldest first.
@@ -1062,50 +1252,15 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func findQuotesByNumber(number: String) throws  -> [Quote]
     
     /**
-     * The activities planned on completing this one.
-     */
-    func followUps(id: ActivityId) throws  -> [Activity]
-    
-    /**
      * The weighted forecast of open deals per month or quarter of expected close, per
      * owner, in the reporting currency.
      */
     func forecast(query: ForecastQuery) throws  -> Forecast
     
     /**
-     * When a user is busy in a range.
-     */
-    func freeBusy(query: FreeBusyQuery) throws  -> [TimeSpan]
-    
-    /**
-     * The activity with this id.
-     */
-    func getActivity(id: ActivityId) throws  -> Activity
-    
-    /**
-     * The calendar with this id.
-     */
-    func getCalendar(id: CalendarId) throws  -> CrmCalendar
-    
-    /**
-     * The company with this id.
-     */
-    func getCompany(id: CompanyId) throws  -> Company
-    
-    /**
-     * The contact with this id.
-     */
-    func getContact(id: ContactId) throws  -> Contact
-    
-    /**
      * The deal with this id.
      */
     func getDeal(id: DealId) throws  -> Deal
-    
-    /**
-     * An employment by id.
-     */
-    func getEmployment(id: EmploymentId) throws  -> Employment
     
     /**
      * The lead with this id.
@@ -1133,37 +1288,9 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func getQuote(id: QuoteId) throws  -> Quote
     
     /**
-     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
-     * transaction; what could not be imported is reported, never fatal.
-     */
-    func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
-    
-    /**
-     * Imports companies, contacts and the links between them in one transaction: all
-     * of it, or nothing if one record is refused (the error's field says which, such
-     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
-     */
-    func importRecords(data: ImportData, progress: ProgressListener?) throws  -> ImportReport
-    
-    /**
      * Owners ranked by the value of the deals they won in a range.
      */
     func leaderboard(closed: TimeRange) throws  -> Leaderboard
-    
-    /**
-     * Links a contact to a company. The first link of a contact is its primary one.
-     */
-    func linkContactToCompany(input: EmploymentInput) throws  -> Employment
-    
-    /**
-     * One page of companies matching a filter, in the requested order.
-     */
-    func listCompanies(query: CompanyQuery) throws  -> CompanyPage
-    
-    /**
-     * One page of contacts matching a filter, in the requested order.
-     */
-    func listContacts(query: ContactQuery) throws  -> ContactPage
     
     /**
      * One page of deals matching a filter, in the requested order.
@@ -1219,36 +1346,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func rejectQuote(id: QuoteId, reason: String?) throws  -> Quote
     
     /**
-     * Relates two records of the same kind.
-     */
-    func relate(input: RelationInput) throws  -> Relation
-    
-    /**
-     * Every relation type, built-in and defined, by key.
-     */
-    func relationTypes() throws  -> [RelationType]
-    
-    /**
-     * The relations of a record as seen from it: outgoing then incoming.
-     */
-    func relationsOf(record: RecordRef) throws  -> [RelationView]
-    
-    /**
-     * The reminders due in a range, in time order.
-     */
-    func remindersDue(query: ReminderQuery) throws  -> [DueReminder]
-    
-    /**
-     * Removes tags from a company (compared without case or diacritics).
-     */
-    func removeCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
-    
-    /**
-     * Removes tags from a contact (compared without case or diacritics).
-     */
-    func removeContactTags(id: ContactId, tags: [String]) throws  -> Contact
-    
-    /**
      * Removes tags from a deal.
      */
     func removeDealTags(id: DealId, tags: [String]) throws  -> Deal
@@ -1264,11 +1361,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func renamePipeline(id: PipelineId, name: String) throws  -> Pipeline
     
     /**
-     * Sets a done or cancelled activity back to planned.
-     */
-    func reopenActivity(id: ActivityId) throws  -> Activity
-    
-    /**
      * Puts the active stages of a pipeline in a new order (every one listed once).
      */
     func reorderStages(pipeline: PipelineId, order: [StageId]) throws  -> Pipeline
@@ -1277,22 +1369,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * The currency reports are in (EUR until one is set).
      */
     func reportingCurrency() throws  -> Currency
-    
-    /**
-     * Records a participant's answer to an invitation.
-     */
-    func respondToActivity(id: ActivityId, response: ParticipantResponse) throws  -> Activity
-    
-    /**
-     * Restores an archived company.
-     */
-    func restoreCompany(id: CompanyId) throws  -> Company
-    
-    /**
-     * Restores an archived contact; refused if another active contact took one of its
-     * email addresses meanwhile.
-     */
-    func restoreContact(id: ContactId) throws  -> Contact
     
     /**
      * Restores an archived deal.
@@ -1322,18 +1398,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func salesCycle(query: SalesCycleQuery) throws  -> SalesCycle
     
     /**
-     * Full-text search across contacts, companies, leads and deals.
-     */
-    func search(query: SearchQuery) throws  -> [SearchHit]
-    
-    /**
-     * Activities whose subject, body, location, outcome or kind name has a word
-     * starting with each word of `text` (ignoring case and diacritics), newest first,
-     * at most `limit` (1 to 1,000).
-     */
-    func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
-    
-    /**
      * Active products whose name or SKU has words starting with each word of `text`.
      */
     func searchProducts(text: String) throws  -> [Product]
@@ -1360,69 +1424,10 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func setReportingCurrency(currency: Currency) throws  -> Currency
     
     /**
-     * The direct subsidiaries of a company.
-     */
-    func subsidiaries(id: CompanyId) throws  -> [Company]
-    
-    /**
-     * An owner's open, overdue, due-today or done tasks.
-     */
-    func tasks(query: TaskQuery) throws  -> [Activity]
-    
-    /**
-     * One page of a record's timeline: its creation, its activities, a deal's stage
-     * changes and the record's changes, newest first unless asked otherwise.
-     */
-    func timeline(query: TimelineQuery) throws  -> TimelinePage
-    
-    /**
-     * Removes an employment; if it was primary, the contact's oldest other one becomes
-     * so.
-     */
-    func unlinkEmployment(id: EmploymentId) throws 
-    
-    /**
-     * Removes a relation.
-     */
-    func unrelate(id: RelationId) throws 
-    
-    /**
-     * Replaces the editable fields of an activity; an
-     * update that changes nothing writes nothing.
-     */
-    func updateActivity(id: ActivityId, input: ActivityInput) throws  -> Activity
-    
-    /**
-     * Replaces a calendar's name, owner, members and time zone.
-     */
-    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> CrmCalendar
-    
-    /**
-     * Replaces the editable fields of a company.
-     */
-    func updateCompany(id: CompanyId, input: CompanyInput) throws  -> Company
-    
-    /**
-     * Replaces the editable fields of a contact.
-     */
-    func updateContact(id: ContactId, input: ContactInput) throws  -> Contact
-    
-    /**
      * Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
      * stage change.
      */
     func updateDeal(id: DealId, input: DealInput) throws  -> Deal
-    
-    /**
-     * Changes the role, title or primary mark of an employment.
-     */
-    func updateEmployment(id: EmploymentId, update: EmploymentUpdate) throws  -> Employment
-    
-    /**
-     * Changes a custom field definition: existing values are converted where that
-     * keeps their meaning, or the change is refused naming a record in the way.
-     */
-    func updateField(definition: FieldDef) throws  -> FieldDef
     
     /**
      * Replaces the editable fields of a lead.
@@ -1443,11 +1448,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * Changes a stage; a stage holding deals keeps its kind.
      */
     func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput) throws  -> Pipeline
-    
-    /**
-     * Checks that every index agrees with the records and every link points somewhere.
-     */
-    func verify() throws  -> IntegrityReport
     
     /**
      * Won / (won + lost) over the deals closed in a range, overall and per owner,
@@ -1551,16 +1551,18 @@ public static func openInMemory(options: OpenOptions? = nil)throws  -> Crm  {
 
     
     /**
-     * Records the customer's acceptance of a quote, setting the deal's amount to its
-     * net total when asked.
+     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
+     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
+     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
+     * with a validation error on `clock_start` when the CRM reads the system clock.
      */
-open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote  {
-    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+open func advanceClock(millis: UInt64)throws  -> Timestamp  {
+    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_accept_quote(
+    uniffi_crm_ffi_fn_method_crm_advance_clock(
             self.uniffiCloneHandle(),
-        FfiConverterTypeQuoteId_lower(id),
-        FfiConverterTypeQuoteAcceptance_lower(acceptance),uniffiCallStatus
+        FfiConverterUInt64.lower(millis),uniffiCallStatus
     )
 })
 }
@@ -1596,6 +1598,384 @@ open func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?
 }
     
     /**
+     * The event occurrences of a calendar or a user in a range, by start.
+     */
+open func agenda(query: AgendaQuery)throws  -> [EventInstance]  {
+    return try  FfiConverterSequenceTypeEventInstance.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_agenda(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAgendaQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every calendar, in the order they were created.
+     */
+open func calendars()throws  -> [CrmCalendar]  {
+    return try  FfiConverterSequenceTypeCrmCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_calendars(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Calls an activity off.
+     */
+open func cancelActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_cancel_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Marks a planned activity done, and plans the next one when asked (it follows
+     * this one).
+     */
+open func completeActivity(id: ActivityId, completion: Completion)throws  -> CompletedActivity  {
+    return try  FfiConverterTypeCompletedActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_complete_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeCompletion_lower(completion),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records an activity: a call, meeting, task, note, email or other exchange.
+     */
+open func createActivity(input: ActivityInput)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a calendar.
+     */
+open func createCalendar(input: CalendarInput)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A contact's journey: its done exchanges with a channel, oldest first, with its
+     * lifecycle stage at each, counts per channel, and the first and last touch.
+     */
+open func customerJourney(contact: ContactId)throws  -> Journey  {
+    return try  FfiConverterTypeJourney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_customer_journey(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(contact),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes an activity; its follow-ups stay, without the link back.
+     */
+open func deleteActivity(id: ActivityId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a calendar; its activities stay, outside any calendar.
+     */
+open func deleteCalendar(id: CalendarId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
+     */
+open func exportIcal(export: IcalExport)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_export_ical(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeIcalExport_lower(export),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The activities planned on completing this one.
+     */
+open func followUps(id: ActivityId)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_follow_ups(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When a user is busy in a range.
+     */
+open func freeBusy(query: FreeBusyQuery)throws  -> [TimeSpan]  {
+    return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_free_busy(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFreeBusyQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The activity with this id.
+     */
+open func getActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The calendar with this id.
+     */
+open func getCalendar(id: CalendarId)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
+     * transaction; what could not be imported is reported, never fatal.
+     */
+open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportReport  {
+    return try  FfiConverterTypeIcalImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_import_ical(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(calendar),
+        FfiConverterString.lower(ics),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The reminders due in a range, in time order.
+     */
+open func remindersDue(query: ReminderQuery)throws  -> [DueReminder]  {
+    return try  FfiConverterSequenceTypeDueReminder.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reminders_due(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReminderQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets a done or cancelled activity back to planned.
+     */
+open func reopenActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reopen_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a participant's answer to an invitation.
+     */
+open func respondToActivity(id: ActivityId, response: ParticipantResponse)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_respond_to_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeParticipantResponse_lower(response),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Activities whose subject, body, location, outcome or kind name has a word
+     * starting with each word of `text` (ignoring case and diacritics), newest first,
+     * at most `limit` (1 to 1,000).
+     */
+open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_search_activities(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),
+        FfiConverterUInt32.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An owner's open, overdue, due-today or done tasks.
+     */
+open func tasks(query: TaskQuery)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_tasks(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTaskQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of a record's timeline: its creation, its activities, a deal's stage
+     * changes and the record's changes, newest first unless asked otherwise.
+     */
+open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
+    return try  FfiConverterTypeTimelinePage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_timeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTimelineQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the editable fields of an activity; an
+     * update that changes nothing writes nothing.
+     */
+open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a calendar's name, owner, members and time zone.
+     */
+open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),
+        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A copy of the whole database as bytes: a compact CRM file, which
+     * `open_bytes` opens again. `progress` is told how many entries are
+     * copied and returns `false` to cancel.
+     */
+open func backup(progress: ProgressListener? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_backup(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Closes the CRM and releases its file; every later call fails with a `closed`
+     * error. Closing twice is harmless.
+     */
+open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_close(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Gives unused space in the database back, after a large import or cleanup (the
+     * file grows by doubling and keeps the space that deletes free, so it can be up to
+     * twice the size of what it holds). Refused, changing nothing, while another
+     * operation of this CRM is running.
+     */
+open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_compact(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Imports companies, contacts and the links between them in one transaction: all
+     * of it, or nothing if one record is refused (the error's field says which, such
+     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
+     */
+open func importRecords(data: ImportData, progress: ProgressListener? = nil)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_import_records(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeImportData_lower(data),
+        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks that every index agrees with the records and every link points somewhere.
+     */
+open func verify()throws  -> IntegrityReport  {
+    return try  FfiConverterTypeIntegrityReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_verify(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Adds tags to a company (existing ones are kept).
      */
 open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
@@ -1619,6 +1999,549 @@ open func addContactTags(id: ContactId, tags: [String])throws  -> Contact  {
             self.uniffiCloneHandle(),
         FfiConverterTypeContactId_lower(id),
         FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The parent, grandparent… of a company, nearest first.
+     */
+open func ancestors(id: CompanyId)throws  -> [Company]  {
+    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_ancestors(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a company: it leaves search and default listings.
+     */
+open func archiveCompany(id: CompanyId)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a contact: it leaves search and default listings and frees its email
+     * addresses. Archiving an archived contact changes nothing.
+     */
+open func archiveContact(id: ContactId)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many companies match a filter.
+     */
+open func countCompanies(filter: CompanyFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_companies(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many contacts match a filter.
+     */
+open func countContacts(filter: ContactFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_contacts(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a company.
+     */
+open func createCompany(input: CompanyInput)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a contact.
+     */
+open func createContact(input: ContactInput)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Defines a new relation type.
+     */
+open func defineRelationType(relationType: RelationType)throws  -> RelationType  {
+    return try  FfiConverterTypeRelationType_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_define_relation_type(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelationType_lower(relationType),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes a company with its employments and relations; its subsidiaries lose
+     * their parent.
+     */
+open func deleteCompany(id: CompanyId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a contact with its employments and relations.
+     */
+open func deleteContact(id: ContactId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a relation type that no relation uses (built-in types stay).
+     */
+open func deleteRelationType(key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_relation_type(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The people linked to a company, oldest link first.
+     */
+open func employmentsAtCompany(id: CompanyId)throws  -> [Employment]  {
+    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_employments_at_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The companies a contact is linked to, oldest link first.
+     */
+open func employmentsOfContact(id: ContactId)throws  -> [Employment]  {
+    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_employments_of_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active companies with this web domain (a pasted URL is reduced to its
+     * domain).
+     */
+open func findCompaniesByDomain(domain: String)throws  -> [Company]  {
+    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_companies_by_domain(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(domain),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active contact holding this email address (compared without case), if there
+     * is one.
+     */
+open func findContactByEmail(email: String)throws  -> Contact?  {
+    return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_contact_by_email(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(email),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active contacts with this phone number (compared in E.164 form when it can
+     * be read, national numbers in the default phone region).
+     */
+open func findContactsByPhone(phone: String)throws  -> [Contact]  {
+    return try  FfiConverterSequenceTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(phone),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The company with this id.
+     */
+open func getCompany(id: CompanyId)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The contact with this id.
+     */
+open func getContact(id: ContactId)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An employment by id.
+     */
+open func getEmployment(id: EmploymentId)throws  -> Employment  {
+    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_employment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Links a contact to a company. The first link of a contact is its primary one.
+     */
+open func linkContactToCompany(input: EmploymentInput)throws  -> Employment  {
+    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_link_contact_to_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of companies matching a filter, in the requested order.
+     */
+open func listCompanies(query: CompanyQuery)throws  -> CompanyPage  {
+    return try  FfiConverterTypeCompanyPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_companies(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of contacts matching a filter, in the requested order.
+     */
+open func listContacts(query: ContactQuery)throws  -> ContactPage  {
+    return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_contacts(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Relates two records of the same kind.
+     */
+open func relate(input: RelationInput)throws  -> Relation  {
+    return try  FfiConverterTypeRelation_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_relate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelationInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every relation type, built-in and defined, by key.
+     */
+open func relationTypes()throws  -> [RelationType]  {
+    return try  FfiConverterSequenceTypeRelationType.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_relation_types(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The relations of a record as seen from it: outgoing then incoming.
+     */
+open func relationsOf(record: RecordRef)throws  -> [RelationView]  {
+    return try  FfiConverterSequenceTypeRelationView.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_relations_of(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordRef_lower(record),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes tags from a company (compared without case or diacritics).
+     */
+open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_remove_company_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes tags from a contact (compared without case or diacritics).
+     */
+open func removeContactTags(id: ContactId, tags: [String])throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_remove_contact_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores an archived company.
+     */
+open func restoreCompany(id: CompanyId)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores an archived contact; refused if another active contact took one of its
+     * email addresses meanwhile.
+     */
+open func restoreContact(id: ContactId)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The direct subsidiaries of a company.
+     */
+open func subsidiaries(id: CompanyId)throws  -> [Company]  {
+    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_subsidiaries(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes an employment; if it was primary, the contact's oldest other one becomes
+     * so.
+     */
+open func unlinkEmployment(id: EmploymentId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_unlink_employment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Removes a relation.
+     */
+open func unrelate(id: RelationId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_unrelate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelationId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Replaces the editable fields of a company.
+     */
+open func updateCompany(id: CompanyId, input: CompanyInput)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),
+        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the editable fields of a contact.
+     */
+open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),
+        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes the role, title or primary mark of an employment.
+     */
+open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  -> Employment  {
+    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_employment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentId_lower(id),
+        FfiConverterTypeEmploymentUpdate_lower(update),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Defines a custom field. When it is required, existing records get its default,
+     * or the definition is refused if it has none and records exist.
+     */
+open func defineField(definition: FieldDef)throws  -> FieldDef  {
+    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_define_field(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes a custom field definition and every value records hold for it.
+     */
+open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_field(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordKind_lower(kind),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The custom field definitions of a record kind, by key.
+     */
+open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
+    return try  FfiConverterSequenceTypeFieldDef.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_field_defs(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Full-text search across contacts, companies, leads and deals.
+     */
+open func search(query: SearchQuery)throws  -> [SearchHit]  {
+    return try  FfiConverterSequenceTypeSearchHit.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_search(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSearchQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes a custom field definition: existing values are converted where that
+     * keeps their meaning, or the change is refused naming a record in the way.
+     */
+open func updateField(definition: FieldDef)throws  -> FieldDef  {
+    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_field(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records the customer's acceptance of a quote, setting the deal's amount to its
+     * net total when asked.
+     */
+open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_accept_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),
+        FfiConverterTypeQuoteAcceptance_lower(acceptance),uniffiCallStatus
     )
 })
 }
@@ -1662,76 +2585,6 @@ open func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32? = 
         FfiConverterTypePipelineId_lower(pipeline),
         FfiConverterTypeStageInput_lower(stage),
         FfiConverterOptionUInt32.lower(position),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
-     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
-     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
-     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
-     * with a validation error on `clock_start` when the CRM reads the system clock.
-     */
-open func advanceClock(millis: UInt64)throws  -> Timestamp  {
-    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_advance_clock(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(millis),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The event occurrences of a calendar or a user in a range, by start.
-     */
-open func agenda(query: AgendaQuery)throws  -> [EventInstance]  {
-    return try  FfiConverterSequenceTypeEventInstance.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_agenda(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeAgendaQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The parent, grandparent… of a company, nearest first.
-     */
-open func ancestors(id: CompanyId)throws  -> [Company]  {
-    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_ancestors(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Archives a company: it leaves search and default listings.
-     */
-open func archiveCompany(id: CompanyId)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_archive_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Archives a contact: it leaves search and default listings and frees its email
-     * addresses. Archiving an archived contact changes nothing.
-     */
-open func archiveContact(id: ContactId)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_archive_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -1793,87 +2646,6 @@ open func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId? = 
 }
     
     /**
-     * A copy of the whole database as bytes: a compact CRM file, which
-     * `open_bytes` opens again. `progress` is told how many entries are
-     * copied and returns `false` to cancel.
-     */
-open func backup(progress: ProgressListener? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_backup(
-            self.uniffiCloneHandle(),
-        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every calendar, in the order they were created.
-     */
-open func calendars()throws  -> [CrmCalendar]  {
-    return try  FfiConverterSequenceTypeCrmCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_calendars(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Calls an activity off.
-     */
-open func cancelActivity(id: ActivityId)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_cancel_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Closes the CRM and releases its file; every later call fails with a `closed`
-     * error. Closing twice is harmless.
-     */
-open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_close(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Gives unused space in the database back, after a large import or cleanup (the
-     * file grows by doubling and keeps the space that deletes free, so it can be up to
-     * twice the size of what it holds). Refused, changing nothing, while another
-     * operation of this CRM is running.
-     */
-open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_compact(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Marks a planned activity done, and plans the next one when asked (it follows
-     * this one).
-     */
-open func completeActivity(id: ActivityId, completion: Completion)throws  -> CompletedActivity  {
-    return try  FfiConverterTypeCompletedActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_complete_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),
-        FfiConverterTypeCompletion_lower(completion),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Converts a lead into a contact, a company (new or matched, as chosen) and
      * optionally a deal, all in one transaction. Converting twice is refused, and so
      * is converting a disqualified lead.
@@ -1906,32 +2678,6 @@ open func convertMoney(money: Money, to: Currency, date: Date)throws  -> Money  
 }
     
     /**
-     * How many companies match a filter.
-     */
-open func countCompanies(filter: CompanyFilter)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_count_companies(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * How many contacts match a filter.
-     */
-open func countContacts(filter: ContactFilter)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_count_contacts(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * How many deals match a filter.
      */
 open func countDeals(filter: DealFilter)throws  -> UInt64  {
@@ -1953,58 +2699,6 @@ open func countLeads(filter: LeadFilter)throws  -> UInt64  {
     uniffi_crm_ffi_fn_method_crm_count_leads(
             self.uniffiCloneHandle(),
         FfiConverterTypeLeadFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Records an activity: a call, meeting, task, note, email or other exchange.
-     */
-open func createActivity(input: ActivityInput)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a calendar.
-     */
-open func createCalendar(input: CalendarInput)throws  -> CrmCalendar  {
-    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a company.
-     */
-open func createCompany(input: CompanyInput)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a contact.
-     */
-open func createContact(input: ContactInput)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -2089,20 +2783,6 @@ open func createQuote(deal: DealId, input: QuoteInput)throws  -> Quote  {
 }
     
     /**
-     * A contact's journey: its done exchanges with a channel, oldest first, with its
-     * lifecycle stage at each, counts per channel, and the first and last touch.
-     */
-open func customerJourney(contact: ContactId)throws  -> Journey  {
-    return try  FfiConverterTypeJourney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_customer_journey(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(contact),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Every stage change of a deal, oldest first (the first is the stage it was
      * created in).
      */
@@ -2170,82 +2850,6 @@ open func defaultPipeline()throws  -> Pipeline  {
 }
     
     /**
-     * Defines a custom field. When it is required, existing records get its default,
-     * or the definition is refused if it has none and records exist.
-     */
-open func defineField(definition: FieldDef)throws  -> FieldDef  {
-    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_define_field(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Defines a new relation type.
-     */
-open func defineRelationType(relationType: RelationType)throws  -> RelationType  {
-    return try  FfiConverterTypeRelationType_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_define_relation_type(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRelationType_lower(relationType),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Deletes an activity; its follow-ups stay, without the link back.
-     */
-open func deleteActivity(id: ActivityId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a calendar; its activities stay, outside any calendar.
-     */
-open func deleteCalendar(id: CalendarId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a company with its employments and relations; its subsidiaries lose
-     * their parent.
-     */
-open func deleteCompany(id: CompanyId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a contact with its employments and relations.
-     */
-open func deleteContact(id: ContactId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
      * Deletes a deal with its stage history, quotes and relations.
      */
 open func deleteDeal(id: DealId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2253,19 +2857,6 @@ open func deleteDeal(id: DealId)throws   {try rustCallWithError(FfiConverterType
     uniffi_crm_ffi_fn_method_crm_delete_deal(
             self.uniffiCloneHandle(),
         FfiConverterTypeDealId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a custom field definition and every value records hold for it.
-     */
-open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_field(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRecordKind_lower(kind),
-        FfiConverterString.lower(key),uniffiCallStatus
     )
 }
 }
@@ -2319,44 +2910,6 @@ open func deleteQuote(id: QuoteId)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
-     * Deletes a relation type that no relation uses (built-in types stay).
-     */
-open func deleteRelationType(key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_relation_type(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(key),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The people linked to a company, oldest link first.
-     */
-open func employmentsAtCompany(id: CompanyId)throws  -> [Employment]  {
-    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_employments_at_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The companies a contact is linked to, oldest link first.
-     */
-open func employmentsOfContact(id: ContactId)throws  -> [Employment]  {
-    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_employments_of_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The rates entered for a pair, oldest first (not their inverses).
      */
 open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate]  {
@@ -2366,74 +2919,6 @@ open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate
             self.uniffiCloneHandle(),
         FfiConverterTypeCurrency_lower(base),
         FfiConverterTypeCurrency_lower(quote),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
-     */
-open func exportIcal(export: IcalExport)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_export_ical(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeIcalExport_lower(export),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The custom field definitions of a record kind, by key.
-     */
-open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
-    return try  FfiConverterSequenceTypeFieldDef.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_field_defs(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRecordKind_lower(kind),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The active companies with this web domain (a pasted URL is reduced to its
-     * domain).
-     */
-open func findCompaniesByDomain(domain: String)throws  -> [Company]  {
-    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_find_companies_by_domain(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(domain),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The active contact holding this email address (compared without case), if there
-     * is one.
-     */
-open func findContactByEmail(email: String)throws  -> Contact?  {
-    return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_find_contact_by_email(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(email),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The active contacts with this phone number (compared in E.164 form when it can
-     * be read, national numbers in the default phone region).
-     */
-open func findContactsByPhone(phone: String)throws  -> [Contact]  {
-    return try  FfiConverterSequenceTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(phone),uniffiCallStatus
     )
 })
 }
@@ -2478,19 +2963,6 @@ open func findQuotesByNumber(number: String)throws  -> [Quote]  {
 }
     
     /**
-     * The activities planned on completing this one.
-     */
-open func followUps(id: ActivityId)throws  -> [Activity]  {
-    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_follow_ups(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The weighted forecast of open deals per month or quarter of expected close, per
      * owner, in the reporting currency.
      */
@@ -2505,71 +2977,6 @@ open func forecast(query: ForecastQuery)throws  -> Forecast  {
 }
     
     /**
-     * When a user is busy in a range.
-     */
-open func freeBusy(query: FreeBusyQuery)throws  -> [TimeSpan]  {
-    return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_free_busy(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeFreeBusyQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The activity with this id.
-     */
-open func getActivity(id: ActivityId)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The calendar with this id.
-     */
-open func getCalendar(id: CalendarId)throws  -> CrmCalendar  {
-    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The company with this id.
-     */
-open func getCompany(id: CompanyId)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The contact with this id.
-     */
-open func getContact(id: ContactId)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The deal with this id.
      */
 open func getDeal(id: DealId)throws  -> Deal  {
@@ -2578,19 +2985,6 @@ open func getDeal(id: DealId)throws  -> Deal  {
     uniffi_crm_ffi_fn_method_crm_get_deal(
             self.uniffiCloneHandle(),
         FfiConverterTypeDealId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * An employment by id.
-     */
-open func getEmployment(id: EmploymentId)throws  -> Employment  {
-    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_employment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -2661,37 +3055,6 @@ open func getQuote(id: QuoteId)throws  -> Quote  {
 }
     
     /**
-     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
-     * transaction; what could not be imported is reported, never fatal.
-     */
-open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportReport  {
-    return try  FfiConverterTypeIcalImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_import_ical(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(calendar),
-        FfiConverterString.lower(ics),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Imports companies, contacts and the links between them in one transaction: all
-     * of it, or nothing if one record is refused (the error's field says which, such
-     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
-     */
-open func importRecords(data: ImportData, progress: ProgressListener? = nil)throws  -> ImportReport  {
-    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_import_records(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeImportData_lower(data),
-        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Owners ranked by the value of the deals they won in a range.
      */
 open func leaderboard(closed: TimeRange)throws  -> Leaderboard  {
@@ -2700,45 +3063,6 @@ open func leaderboard(closed: TimeRange)throws  -> Leaderboard  {
     uniffi_crm_ffi_fn_method_crm_leaderboard(
             self.uniffiCloneHandle(),
         FfiConverterTypeTimeRange_lower(closed),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Links a contact to a company. The first link of a contact is its primary one.
-     */
-open func linkContactToCompany(input: EmploymentInput)throws  -> Employment  {
-    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_link_contact_to_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of companies matching a filter, in the requested order.
-     */
-open func listCompanies(query: CompanyQuery)throws  -> CompanyPage  {
-    return try  FfiConverterTypeCompanyPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_list_companies(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of contacts matching a filter, in the requested order.
-     */
-open func listContacts(query: ContactQuery)throws  -> ContactPage  {
-    return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_list_contacts(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactQuery_lower(query),uniffiCallStatus
     )
 })
 }
@@ -2877,85 +3201,6 @@ open func rejectQuote(id: QuoteId, reason: String? = nil)throws  -> Quote  {
 }
     
     /**
-     * Relates two records of the same kind.
-     */
-open func relate(input: RelationInput)throws  -> Relation  {
-    return try  FfiConverterTypeRelation_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_relate(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRelationInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every relation type, built-in and defined, by key.
-     */
-open func relationTypes()throws  -> [RelationType]  {
-    return try  FfiConverterSequenceTypeRelationType.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_relation_types(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The relations of a record as seen from it: outgoing then incoming.
-     */
-open func relationsOf(record: RecordRef)throws  -> [RelationView]  {
-    return try  FfiConverterSequenceTypeRelationView.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_relations_of(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRecordRef_lower(record),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The reminders due in a range, in time order.
-     */
-open func remindersDue(query: ReminderQuery)throws  -> [DueReminder]  {
-    return try  FfiConverterSequenceTypeDueReminder.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_reminders_due(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeReminderQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Removes tags from a company (compared without case or diacritics).
-     */
-open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_remove_company_tags(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),
-        FfiConverterSequenceString.lower(tags),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Removes tags from a contact (compared without case or diacritics).
-     */
-open func removeContactTags(id: ContactId, tags: [String])throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_remove_contact_tags(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),
-        FfiConverterSequenceString.lower(tags),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Removes tags from a deal.
      */
 open func removeDealTags(id: DealId, tags: [String])throws  -> Deal  {
@@ -2998,19 +3243,6 @@ open func renamePipeline(id: PipelineId, name: String)throws  -> Pipeline  {
 }
     
     /**
-     * Sets a done or cancelled activity back to planned.
-     */
-open func reopenActivity(id: ActivityId)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_reopen_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Puts the active stages of a pipeline in a new order (every one listed once).
      */
 open func reorderStages(pipeline: PipelineId, order: [StageId])throws  -> Pipeline  {
@@ -3032,47 +3264,6 @@ open func reportingCurrency()throws  -> Currency  {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_reporting_currency(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Records a participant's answer to an invitation.
-     */
-open func respondToActivity(id: ActivityId, response: ParticipantResponse)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_respond_to_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),
-        FfiConverterTypeParticipantResponse_lower(response),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Restores an archived company.
-     */
-open func restoreCompany(id: CompanyId)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_restore_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Restores an archived contact; refused if another active contact took one of its
-     * email addresses meanwhile.
-     */
-open func restoreContact(id: ContactId)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_restore_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3146,35 +3337,6 @@ open func salesCycle(query: SalesCycleQuery)throws  -> SalesCycle  {
 }
     
     /**
-     * Full-text search across contacts, companies, leads and deals.
-     */
-open func search(query: SearchQuery)throws  -> [SearchHit]  {
-    return try  FfiConverterSequenceTypeSearchHit.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_search(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSearchQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Activities whose subject, body, location, outcome or kind name has a word
-     * starting with each word of `text` (ignoring case and diacritics), newest first,
-     * at most `limit` (1 to 1,000).
-     */
-open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
-    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_search_activities(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(text),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Active products whose name or SKU has words starting with each word of `text`.
      */
 open func searchProducts(text: String)throws  -> [Product]  {
@@ -3241,128 +3403,6 @@ open func setReportingCurrency(currency: Currency)throws  -> Currency  {
 }
     
     /**
-     * The direct subsidiaries of a company.
-     */
-open func subsidiaries(id: CompanyId)throws  -> [Company]  {
-    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_subsidiaries(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * An owner's open, overdue, due-today or done tasks.
-     */
-open func tasks(query: TaskQuery)throws  -> [Activity]  {
-    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_tasks(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeTaskQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of a record's timeline: its creation, its activities, a deal's stage
-     * changes and the record's changes, newest first unless asked otherwise.
-     */
-open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
-    return try  FfiConverterTypeTimelinePage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_timeline(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeTimelineQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Removes an employment; if it was primary, the contact's oldest other one becomes
-     * so.
-     */
-open func unlinkEmployment(id: EmploymentId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_unlink_employment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Removes a relation.
-     */
-open func unrelate(id: RelationId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_unrelate(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRelationId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Replaces the editable fields of an activity; an
-     * update that changes nothing writes nothing.
-     */
-open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),
-        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a calendar's name, owner, members and time zone.
-     */
-open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> CrmCalendar  {
-    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(id),
-        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces the editable fields of a company.
-     */
-open func updateCompany(id: CompanyId, input: CompanyInput)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),
-        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces the editable fields of a contact.
-     */
-open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),
-        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
      * stage change.
      */
@@ -3373,34 +3413,6 @@ open func updateDeal(id: DealId, input: DealInput)throws  -> Deal  {
             self.uniffiCloneHandle(),
         FfiConverterTypeDealId_lower(id),
         FfiConverterTypeDealInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Changes the role, title or primary mark of an employment.
-     */
-open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  -> Employment  {
-    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_employment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentId_lower(id),
-        FfiConverterTypeEmploymentUpdate_lower(update),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Changes a custom field definition: existing values are converted where that
-     * keeps their meaning, or the change is refused naming a record in the way.
-     */
-open func updateField(definition: FieldDef)throws  -> FieldDef  {
-    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_field(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
     )
 })
 }
@@ -3458,18 +3470,6 @@ open func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput)th
         FfiConverterTypePipelineId_lower(pipeline),
         FfiConverterTypeStageId_lower(stage),
         FfiConverterTypeStageInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Checks that every index agrees with the records and every link points somewhere.
-     */
-open func verify()throws  -> IntegrityReport  {
-    return try  FfiConverterTypeIntegrityReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_verify(
-            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -22462,439 +22462,439 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_func_operations() != 11792) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 55936) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 25057) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 9240) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 19231) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 18652) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_deal_tags() != 65407) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_lead_tags() != 56291) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_stage() != 25268) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_crm_ffi_checksum_method_crm_advance_clock() != 37629) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_agenda() != 30666) {
+    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 28610) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 9257) {
+    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 50639) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_company() != 18728) {
+    if (uniffi_crm_ffi_checksum_method_crm_agenda() != 14023) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 20718) {
+    if (uniffi_crm_ffi_checksum_method_crm_calendars() != 6911) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_deal() != 60402) {
+    if (uniffi_crm_ffi_checksum_method_crm_cancel_activity() != 18162) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 19234) {
+    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 9615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 24848) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 39685) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 40455) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_calendar() != 31753) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_backup() != 21593) {
+    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 10257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_calendars() != 20011) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_activity() != 44640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_cancel_activity() != 14484) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_calendar() != 4319) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_close() != 53336) {
+    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 51533) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_compact() != 32304) {
+    if (uniffi_crm_ffi_checksum_method_crm_follow_ups() != 21988) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 19658) {
+    if (uniffi_crm_ffi_checksum_method_crm_free_busy() != 58221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 62597) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_activity() != 35499) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 41524) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_calendar() != 58460) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 27217) {
+    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 24922) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 23560) {
+    if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 28170) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 58114) {
+    if (uniffi_crm_ffi_checksum_method_crm_reopen_activity() != 15207) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 24188) {
+    if (uniffi_crm_ffi_checksum_method_crm_respond_to_activity() != 10226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 8256) {
+    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 11849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_calendar() != 26013) {
+    if (uniffi_crm_ffi_checksum_method_crm_tasks() != 555) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_company() != 49600) {
+    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 35223) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_contact() != 40684) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 13680) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_deal() != 3733) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_calendar() != 38141) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_lead() != 37317) {
+    if (uniffi_crm_ffi_checksum_method_crm_backup() != 5719) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_pipeline() != 41095) {
+    if (uniffi_crm_ffi_checksum_method_crm_close() != 45084) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_price_list() != 15399) {
+    if (uniffi_crm_ffi_checksum_method_crm_compact() != 47849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_product() != 39227) {
+    if (uniffi_crm_ffi_checksum_method_crm_import_records() != 43137) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 5921) {
+    if (uniffi_crm_ffi_checksum_method_crm_verify() != 19172) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 63787) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 49921) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 7394) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 11535) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 31969) {
+    if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 43057) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 35007) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_company() != 16940) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deals_closing() != 36358) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 37578) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_default_pipeline() != 19035) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 65098) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 63198) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 54839) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 42970) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_company() != 9328) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_activity() != 1431) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_contact() != 59767) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_calendar() != 30825) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 5787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 49031) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 38649) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 22765) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 42243) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_deal() != 64094) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 2033) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 25185) {
+    if (uniffi_crm_ffi_checksum_method_crm_employments_at_company() != 59023) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_lead() != 3406) {
+    if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 43430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_pipeline() != 49642) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain() != 53790) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_price_list() != 27656) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_contact_by_email() != 28604) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_quote() != 50761) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 13975) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 58223) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_company() != 38047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_employments_at_company() != 50564) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_contact() != 4457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 46424) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_employment() != 42708) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 11526) {
+    if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 1064) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 52602) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 60595) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 25464) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 34663) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain() != 52608) {
+    if (uniffi_crm_ffi_checksum_method_crm_relate() != 31260) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_contact_by_email() != 26880) {
+    if (uniffi_crm_ffi_checksum_method_crm_relation_types() != 4333) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 29081) {
+    if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 61430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_leads_by_email() != 41557) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 46287) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 52260) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 6449) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 49700) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 14270) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_follow_ups() != 49680) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 7278) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 5040) {
+    if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 33991) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_free_busy() != 53177) {
+    if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 5596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_activity() != 14519) {
+    if (uniffi_crm_ffi_checksum_method_crm_unrelate() != 33900) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_calendar() != 54768) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_company() != 3848) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_company() != 5698) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 4379) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_contact() != 28579) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 53882) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_deal() != 23365) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 46564) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_employment() != 24605) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 41113) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_lead() != 58401) {
+    if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 47820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_pipeline() != 19771) {
+    if (uniffi_crm_ffi_checksum_method_crm_search() != 58218) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_price_list() != 59476) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 35878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_product() != 19507) {
+    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 34654) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 7976) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_deal_tags() != 19784) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 57252) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_lead_tags() != 35012) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_import_records() != 25619) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_stage() != 48452) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_leaderboard() != 9316) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_deal() != 11279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 31757) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 16286) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 59859) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 34215) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 809) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 17298) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 26316) {
+    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 65159) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 2735) {
+    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 54225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 40787) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 19043) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 50370) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 22292) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_pipeline_values() != 38966) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_deal() != 62264) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_pipelines() != 5287) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_lead() != 2245) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_price_lists() != 63825) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_pipeline() != 49680) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_products() != 23583) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_price_list() != 13544) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_quotes_of_deal() != 9366) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_product() != 31736) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 5321) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 18467) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relate() != 6914) {
+    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 37201) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relation_types() != 56474) {
+    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 49732) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 31737) {
+    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 32661) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 362) {
+    if (uniffi_crm_ffi_checksum_method_crm_deals_closing() != 29230) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 52246) {
+    if (uniffi_crm_ffi_checksum_method_crm_default_pipeline() != 34520) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 6536) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_deal() != 60432) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_deal_tags() != 52528) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_lead() != 44728) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_lead_tags() != 27696) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_pipeline() != 32259) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_rename_pipeline() != 19587) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_price_list() != 54660) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reopen_activity() != 28261) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_quote() != 45656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 23815) {
+    if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 20663) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 3453) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_leads_by_email() != 56851) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_respond_to_activity() != 15852) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 33327) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 31046) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 29642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 57784) {
+    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 44137) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 12871) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_deal() != 63323) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_lead() != 57022) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_lead() != 64047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_product() != 862) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_pipeline() != 6737) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 48091) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_price_list() != 21081) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 2753) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_product() != 28091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search() != 52699) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 13085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 42055) {
+    if (uniffi_crm_ffi_checksum_method_crm_leaderboard() != 50960) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search_products() != 22163) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 41055) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_send_quote() != 41424) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 39268) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_default_pipeline() != 36315) {
+    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 53644) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_exchange_rate() != 41447) {
+    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 1633) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 14874) {
+    if (uniffi_crm_ffi_checksum_method_crm_pipeline_values() != 56152) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 64979) {
+    if (uniffi_crm_ffi_checksum_method_crm_pipelines() != 32925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_tasks() != 41025) {
+    if (uniffi_crm_ffi_checksum_method_crm_price_lists() != 13213) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 34543) {
+    if (uniffi_crm_ffi_checksum_method_crm_products() != 43596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 11776) {
+    if (uniffi_crm_ffi_checksum_method_crm_quotes_of_deal() != 52763) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_unrelate() != 38324) {
+    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 22787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 39158) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_deal_tags() != 32975) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_calendar() != 49759) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_lead_tags() != 9852) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_company() != 3819) {
+    if (uniffi_crm_ffi_checksum_method_crm_rename_pipeline() != 26020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 59483) {
+    if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 32999) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 61334) {
+    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 39364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 50129) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 34915) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 5504) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_lead() != 44140) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 33619) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_product() != 12925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_price_list() != 45512) {
+    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 35400) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_product() != 45889) {
+    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 5411) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_stage() != 55878) {
+    if (uniffi_crm_ffi_checksum_method_crm_search_products() != 19225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_verify() != 55415) {
+    if (uniffi_crm_ffi_checksum_method_crm_send_quote() != 55631) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 49739) {
+    if (uniffi_crm_ffi_checksum_method_crm_set_default_pipeline() != 1776) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_progresslistener_on_progress() != 22242) {
+    if (uniffi_crm_ffi_checksum_method_crm_set_exchange_rate() != 60536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 53118) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 64847) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 61634) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_price_list() != 12167) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_product() != 34785) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_stage() != 6042) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 18938) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_progresslistener_on_progress() != 58448) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_constructor_crm_open() != 3983) {
