@@ -10,7 +10,7 @@
 //! | --- | --- | --- |
 //! | [`core_operations!`] | `crm-core/src/api/crm.rs` | the methods of `Snapshot`, `Batch` and `Crm`, and `PEOPLE_OPERATIONS` (the group's names) |
 //! | [`uniffi_operations!`] | `crm-ffi/src/people.rs`… | `#[uniffi::export] impl Crm { … }` |
-//! | [`wasm_operations!`] | `crm-wasm/src/lib.rs` | `#[wasm_bindgen] impl Crm { … }` |
+//! | [`wasm_operations!`] | `crm-wasm/src/people.rs`… | `#[wasm_bindgen] impl Crm { … }` |
 //! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_people`, the runner's arms |
 //!
 //! ```ignore

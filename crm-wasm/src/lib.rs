@@ -7,10 +7,20 @@
 //! `existing`. The clock reads `Date.now()` (the standard library has none here) and ids are
 //! seeded from `Math.random()` unless the options ask for a manual clock (which
 //! [`Crm::advance_clock`] moves) and sequential ids.
+//! The operations are split like the core's: one module per group (`people`, `sales`,
+//! `activities`, `records`, `maintenance`), each the methods `crm_macros::wasm_operations!`
+//! writes from the core's table of that group with the readers below (`arg`, `text`, `parse`…,
+//! `out`, the progress `Listener`). This file keeps what is the binding's own: errors, the
+//! readers, the options, the constructors and the test clock.
 //! In a dedicated worker, [`Crm::open_opfs`] keeps the database in the Origin Private File
 //! System, so it survives page reloads.
 
+mod activities;
+mod maintenance;
 mod opfs;
+mod people;
+mod records;
+mod sales;
 
 use std::sync::{Arc, Mutex};
 
@@ -422,8 +432,6 @@ impl Crm {
         })
     }
 
-    // ---- the test clock ----
-
     /// Moves the manual clock that `clock_start` started forward by `millis` milliseconds
     /// (back when negative) and returns the instant it now stands at, the next one an
     /// operation reads (RFC 3339); `advanceClock(0)` only reads it. The clock belongs to this
@@ -444,12 +452,3 @@ impl Crm {
         Ok(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 }
-
-// The operations of crm-core's tables, one per group, written from them by `crm_macros` in the
-// style of the methods above (camelCase names, TypeScript types derived from the Rust types, the
-// same argument readers, so the same refusals).
-crm_core::people_operations!(crm_macros::wasm_operations);
-crm_core::sales_operations!(crm_macros::wasm_operations);
-crm_core::activities_operations!(crm_macros::wasm_operations);
-crm_core::records_operations!(crm_macros::wasm_operations);
-crm_core::maintenance_operations!(crm_macros::wasm_operations);
