@@ -165,17 +165,25 @@ fn invalid(field: &str, reason: impl Into<String>) -> JsValue {
 /// whole numbers stay exact whatever their size (the core's own range check then speaks),
 /// and what `JSON.stringify` accepts is accepted (a `Date` becomes its ISO string).
 fn arg<T: DeserializeOwned>(field: &str, value: &JsValue) -> Result<T, JsValue> {
-    let text = if value.is_undefined() {
-        None
-    } else {
-        let json = js_sys::JSON::stringify(value)
-            .map_err(|_| invalid(field, "cannot be written as JSON"))?;
-        json.as_string()
-    };
-    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|e| {
-        let shown = without_values(&e.to_string());
-        invalid(field, format!("does not have the expected shape: {shown}"))
-    })
+    let text = json(field, value)?;
+    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|e| misshapen(field, e))
+}
+
+/// The JSON text of an argument, `None` when it is `undefined`. This and [`misshapen`] are
+/// kept out of `arg`, which is compiled once per type.
+fn json(field: &str, value: &JsValue) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let json =
+        js_sys::JSON::stringify(value).map_err(|_| invalid(field, "cannot be written as JSON"))?;
+    Ok(json.as_string())
+}
+
+/// The refusal of an argument that does not have the shape of its type.
+fn misshapen(field: &str, e: serde_json::Error) -> JsValue {
+    let shown = without_values(&e.to_string());
+    invalid(field, format!("does not have the expected shape: {shown}"))
 }
 
 /// Reads a string argument (an id, an address, a key).
@@ -190,13 +198,14 @@ fn parse<T: std::str::FromStr<Err = crm_core::Error>>(
     field: &str,
     value: &JsValue,
 ) -> Result<T, JsValue> {
-    text(field, value)?.parse().map_err(|e: crm_core::Error| {
-        throw(match e {
-            crm_core::Error::Validation { reason, .. } => {
-                crm_core::Error::validation(field, reason)
-            }
-            other => other,
-        })
+    text(field, value)?.parse().map_err(|e| refused(field, e))
+}
+
+/// A refusal to parse `field`, naming it (kept out of `parse`, which is compiled once per type).
+fn refused(field: &str, e: crm_core::Error) -> JsValue {
+    throw(match e {
+        crm_core::Error::Validation { reason, .. } => crm_core::Error::validation(field, reason),
+        other => other,
     })
 }
 
@@ -245,7 +254,12 @@ fn out<T: Serialize>(result: crm_core::Result<T>) -> Result<JsValue, JsValue> {
     let value = result.map_err(throw)?;
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| crm_error("internal", &format!("a result could not be converted: {e}")).into())
+        .map_err(unconvertible)
+}
+
+/// The error of a result that cannot be written (kept out of `out`, compiled once per type).
+fn unconvertible(e: serde_wasm_bindgen::Error) -> JsValue {
+    crm_error("internal", &format!("a result could not be converted: {e}")).into()
 }
 
 // ---- options, clock, progress ----
