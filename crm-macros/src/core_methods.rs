@@ -1,16 +1,22 @@
 //! `core_operations!`: the methods of `Snapshot`, `Batch` and `Crm` in crm-core.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::Ident;
 
-use crate::table::{Op, Table};
+use crate::table::{Op, Run, Table};
 
 pub fn expand(t: &Table) -> TokenStream {
-    let names = t
-        .reads
-        .iter()
-        .chain(&t.writes)
-        .map(|op| op.name.to_string());
+    let names = t.ops().map(|op| op.name.to_string());
+    let group = &t.group;
+    let list = Ident::new(
+        &format!("{}_OPERATIONS", group.to_string().to_uppercase()),
+        Span::call_site(),
+    );
+    let doc = [
+        format!(" The operations of the `{group}` table by name: reads, writes, then those"),
+        format!(" of the handle (see `crate::{group}_operations!`)."),
+    ];
     let snapshot_reads = t.reads.iter().map(|op| read(op, quote!(&mut *self.r)));
     let batch_reads = t.reads.iter().map(|op| read(op, quote!(&mut *self.w)));
     let batch_writes = t.writes.iter().map(write);
@@ -20,9 +26,8 @@ pub fn expand(t: &Table) -> TokenStream {
         .iter()
         .map(|op| on_crm(op, quote!(batch), quote!(b)));
     quote! {
-        /// The operations of the operation table by name, reads then writes (see
-        /// `crate::operation_table!`).
-        const TABLE_OPERATIONS: &[&str] = &[#(#names),*];
+        #(#[doc = #doc])*
+        const #list: &[&str] = &[#(#names),*];
 
         impl Snapshot<'_> {
             #(#snapshot_reads)*
@@ -43,14 +48,11 @@ pub fn expand(t: &Table) -> TokenStream {
 /// `fn name(&mut self, params) -> Result<ret>`, the body run on `tx`.
 fn read(op: &Op, tx_expr: TokenStream) -> TokenStream {
     let Op {
-        attrs,
-        name,
-        ret,
-        tx,
-        ctx,
-        body,
-        ..
+        attrs, name, ret, ..
     } = op;
+    let Some(Run { tx, ctx, body }) = &op.run else {
+        return TokenStream::new();
+    };
     let params = params(op);
     quote! {
         #(#attrs)*
@@ -65,14 +67,11 @@ fn read(op: &Op, tx_expr: TokenStream) -> TokenStream {
 /// A write on `Batch`: the body run through `Batch::run`.
 fn write(op: &Op) -> TokenStream {
     let Op {
-        attrs,
-        name,
-        ret,
-        tx,
-        ctx,
-        body,
-        ..
+        attrs, name, ret, ..
     } = op;
+    let Some(Run { tx, ctx, body }) = &op.run else {
+        return TokenStream::new();
+    };
     let params = params(op);
     quote! {
         #(#attrs)*

@@ -1,23 +1,23 @@
-//! `scenario_operations!`: the Rust scenario runner's dispatch of the table's operations.
+//! `scenario_operations!`: the Rust scenario runner's dispatch of a table's operations.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::LitStr;
+use syn::{Ident, LitStr};
 
-use crate::shape::Shape;
+use crate::shape::{self, Shape};
 use crate::table::{Op, Param, Table};
 
 pub fn expand(t: &Table) -> syn::Result<TokenStream> {
-    let arms = t
-        .reads
-        .iter()
-        .chain(&t.writes)
-        .map(arm)
-        .collect::<syn::Result<Vec<_>>>()?;
+    let arms = t.ops().map(arm).collect::<syn::Result<Vec<_>>>()?;
+    let group = &t.group;
+    let function = Ident::new(&format!("dispatch_{group}"), Span::call_site());
+    let doc = [
+        format!(" Runs one operation of the `{group}` table by name, its arguments read from"),
+        " `a`; `None` when the name is not one of the table's.".to_string(),
+    ];
     Ok(quote! {
-        /// Runs one operation of the operation table by name, its arguments read from `a`;
-        /// `None` when the name is not one of the table's.
-        fn dispatch_table(
+        #(#[doc = #doc])*
+        fn #function(
             crm: &Crm,
             op: &str,
             a: &Map<::std::string::String, Value>,
@@ -43,8 +43,16 @@ fn arm(op: &Op) -> syn::Result<TokenStream> {
         .iter()
         .map(reader)
         .collect::<syn::Result<Vec<_>>>()?;
+    let call = quote!(crm.#name(#(#args),*));
+    // Bytes (a backup) are kept as they are, for a later step to reopen.
+    let outcome = match Shape::of(&op.ret) {
+        Shape::Vec(t) if shape::name(t).is_some_and(|n| n == "u8") => {
+            quote!(#call.map(Outcome::Bytes))
+        }
+        _ => quote!(self::value(#call)),
+    };
     Ok(quote! {
-        #key => |crm, a| self::value(crm.#name(#(#args),*)),
+        #key => |crm, a| #outcome,
     })
 }
 
@@ -61,7 +69,13 @@ fn reader(p: &Param) -> syn::Result<TokenStream> {
         }
         Shape::Slice(_) => quote!(self::arg::<::std::vec::Vec<_>>(a, #key)?.as_slice()),
         Shape::Ref(_) => quote!(&self::arg(a, #key)?),
-        Shape::Named(_) | Shape::Option(_) | Shape::Vec(_) | Shape::Page(_) => {
+        Shape::Progress => quote!(&mut self::progress(a)),
+        Shape::Named(_)
+        | Shape::Option(_)
+        | Shape::Vec(_)
+        | Shape::Page(_)
+        | Shape::Instant
+        | Shape::Date => {
             quote!(self::arg(a, #key)?)
         }
         Shape::Unit | Shape::Other => {

@@ -20,6 +20,13 @@ pub enum Shape<'a> {
     Vec(&'a Type),
     /// `Page<X>`: a page of records, which the bindings name `XPage`
     Page(&'a Ident),
+    /// `DateTime<Utc>`: an instant
+    Instant,
+    /// `NaiveDate`: a calendar date
+    Date,
+    /// `&mut dyn FnMut(Progress) -> bool`: told how a long operation is going, returns
+    /// `false` to cancel it
+    Progress,
     /// A plain name: a number, `bool`, `String`, an id, a record, an enum
     Named(&'a Ident),
     /// Anything else (no target has a rule for it yet)
@@ -32,7 +39,14 @@ impl Shape<'_> {
         match ty {
             Type::Tuple(t) if t.elems.is_empty() => Shape::Unit,
             Type::Paren(p) => Shape::of(&p.elem),
-            Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
+            Type::Reference(r) if r.mutability.is_some() => {
+                if is_progress(&r.elem) {
+                    Shape::Progress
+                } else {
+                    Shape::Other
+                }
+            }
+            Type::Reference(r) => match &*r.elem {
                 Type::Slice(s) => Shape::Slice(&s.elem),
                 t if name(t).is_some_and(|n| n == "str") => Shape::Str,
                 t => Shape::Ref(t),
@@ -47,8 +61,17 @@ impl Shape<'_> {
                     Shape::Vec(inner)
                 } else if let Some(inner) = generic(p, "Page") {
                     name(inner).map_or(Shape::Other, Shape::Page)
+                } else if let Some(inner) = generic(p, "DateTime") {
+                    match name(inner) {
+                        Some(utc) if utc == "Utc" => Shape::Instant,
+                        _ => Shape::Other,
+                    }
                 } else {
-                    name(ty).map_or(Shape::Other, Shape::Named)
+                    match name(ty) {
+                        Some(n) if n == "NaiveDate" => Shape::Date,
+                        Some(n) => Shape::Named(n),
+                        None => Shape::Other,
+                    }
                 }
             }
             _ => Shape::Other,
@@ -56,9 +79,36 @@ impl Shape<'_> {
     }
 }
 
-/// Whether `ty` is an `Option`.
-pub fn is_option(ty: &Type) -> bool {
-    matches!(Shape::of(ty), Shape::Option(_) | Shape::OptionStr)
+/// Whether a caller may leave out a parameter of type `ty` (when only such parameters follow
+/// it): an `Option` is then `None`, a progress callback one that never cancels.
+pub fn may_be_left_out(ty: &Type) -> bool {
+    matches!(
+        Shape::of(ty),
+        Shape::Option(_) | Shape::OptionStr | Shape::Progress
+    )
+}
+
+/// Whether `ty` is `dyn FnMut(Progress) -> bool`.
+fn is_progress(ty: &Type) -> bool {
+    let Type::TraitObject(t) = ty else {
+        return false;
+    };
+    let [syn::TypeParamBound::Trait(bound)] = t.bounds.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    let Some(seg) = bound.path.segments.last() else {
+        return false;
+    };
+    let PathArguments::Parenthesized(args) = &seg.arguments else {
+        return false;
+    };
+    let takes_progress =
+        args.inputs.len() == 1 && name(&args.inputs[0]).is_some_and(|n| n == "Progress");
+    let returns_bool = match &args.output {
+        syn::ReturnType::Type(_, out) => name(out).is_some_and(|n| n == "bool"),
+        syn::ReturnType::Default => false,
+    };
+    seg.ident == "FnMut" && takes_progress && returns_bool
 }
 
 /// The name of a plain one-segment path type without generics (`ContactId`, `u32`).

@@ -1,13 +1,25 @@
-//! Parsing the operation table (its grammar is in the crate docs).
+//! Parsing an operation table (its grammar is in the crate docs).
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, Ident, Token, Type, braced, parenthesized};
 
-/// The whole table: the reads, then the writes.
+/// One group's table: its name, its reads, its writes, and the operations of `Crm` itself.
 pub struct Table {
+    /// The group's name (`people`), which names what the targets write for the whole table.
+    pub group: Ident,
     pub reads: Vec<Op>,
     pub writes: Vec<Op>,
+    /// Operations the core writes by hand on `Crm` (they are not transactions of `Snapshot`
+    /// or `Batch`); the bindings and the scenario runner expose them like the others.
+    pub handle: Vec<Op>,
+}
+
+impl Table {
+    /// Every operation: reads, writes, then those of the handle.
+    pub fn ops(&self) -> impl Iterator<Item = &Op> {
+        self.reads.iter().chain(&self.writes).chain(&self.handle)
+    }
 }
 
 /// One operation.
@@ -18,11 +30,17 @@ pub struct Op {
     pub params: Vec<Param>,
     /// The type of a successful result (`()` included).
     pub ret: Type,
+    /// How the core runs it: absent for the operations of the handle.
+    pub run: Option<Run>,
+}
+
+/// The closure of a read or a write, used by the core only.
+pub struct Run {
     /// The closure's first parameter: the transaction (`r` or `w`).
     pub tx: Ident,
     /// The closure's second parameter: the context.
     pub ctx: Ident,
-    /// The closure's body, used by the core only.
+    /// The closure's body.
     pub body: Expr,
 }
 
@@ -40,12 +58,13 @@ impl Op {
         self.attrs.iter().filter(|a| a.path().is_ident("doc"))
     }
 
-    /// Which parameters a caller may leave out: the last run of parameters that are each an
-    /// `Option` or have a `#[default]` (a left-out parameter can only be followed by others).
+    /// Which parameters a caller may leave out: the last run of parameters that each are an
+    /// `Option`, a progress callback or have a `#[default]` (a left-out parameter can only be
+    /// followed by others).
     pub fn omittable(&self) -> Vec<bool> {
         let mut out = vec![false; self.params.len()];
         for (i, p) in self.params.iter().enumerate().rev() {
-            if p.default.is_some() || crate::shape::is_option(&p.ty) {
+            if p.default.is_some() || crate::shape::may_be_left_out(&p.ty) {
                 out[i] = true;
             } else {
                 break;
@@ -57,40 +76,60 @@ impl Op {
 
 impl Parse for Table {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let reads = section(input, "reads")?;
-        let writes = section(input, "writes")?;
+        keyword(input, "group")?;
+        let group: Ident = input.parse()?;
+        input.parse::<Token![;]>()?;
+        keyword(input, "reads")?;
+        let reads = section(input, true)?;
+        keyword(input, "writes")?;
+        let writes = section(input, true)?;
+        let handle = if input.is_empty() {
+            Vec::new()
+        } else {
+            keyword(input, "handle")?;
+            section(input, false)?
+        };
         if !input.is_empty() {
-            return Err(input.error("expected the end of the table after `writes { … }`"));
+            return Err(input.error("expected the end of the table after `handle { … }`"));
         }
-        Ok(Table { reads, writes })
+        Ok(Table {
+            group,
+            reads,
+            writes,
+            handle,
+        })
     }
 }
 
-/// `keyword { op* }`
-fn section(input: ParseStream, keyword: &str) -> syn::Result<Vec<Op>> {
+fn keyword(input: ParseStream, keyword: &str) -> syn::Result<()> {
     let kw: Ident = input.parse()?;
     if kw != keyword {
         return Err(syn::Error::new(kw.span(), format!("expected `{keyword}`")));
     }
+    Ok(())
+}
+
+/// `{ op* }`, the operations with a body (`= |tx, ctx| body`) or without one.
+fn section(input: ParseStream, with_body: bool) -> syn::Result<Vec<Op>> {
     let content;
     braced!(content in input);
     let mut ops = Vec::new();
     while !content.is_empty() {
-        ops.push(content.parse()?);
+        ops.push(op(&content, with_body)?);
     }
     Ok(ops)
 }
 
-impl Parse for Op {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        input.parse::<Token![fn]>()?;
-        let name: Ident = input.parse()?;
-        let content;
-        parenthesized!(content in input);
-        let params: Punctuated<Param, Token![,]> = Punctuated::parse_terminated(&content)?;
-        input.parse::<Token![->]>()?;
-        let ret: Type = input.parse()?;
+fn op(input: ParseStream, with_body: bool) -> syn::Result<Op> {
+    let attrs = input.call(Attribute::parse_outer)?;
+    input.parse::<Token![fn]>()?;
+    let name: Ident = input.parse()?;
+    let content;
+    parenthesized!(content in input);
+    let params: Punctuated<Param, Token![,]> = Punctuated::parse_terminated(&content)?;
+    input.parse::<Token![->]>()?;
+    let ret: Type = input.parse()?;
+    let run = if with_body {
         input.parse::<Token![=]>()?;
         input.parse::<Token![|]>()?;
         let tx: Ident = input.parse()?;
@@ -98,17 +137,18 @@ impl Parse for Op {
         let ctx: Ident = input.parse()?;
         input.parse::<Token![|]>()?;
         let body: Expr = input.parse()?;
-        input.parse::<Token![;]>()?;
-        Ok(Op {
-            attrs,
-            name,
-            params: params.into_iter().collect(),
-            ret,
-            tx,
-            ctx,
-            body,
-        })
-    }
+        Some(Run { tx, ctx, body })
+    } else {
+        None
+    };
+    input.parse::<Token![;]>()?;
+    Ok(Op {
+        attrs,
+        name,
+        params: params.into_iter().collect(),
+        ret,
+        run,
+    })
 }
 
 impl Parse for Param {

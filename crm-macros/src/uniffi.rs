@@ -4,16 +4,12 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Ident, Type};
 
+use crate::docs;
 use crate::shape::{self, Shape};
 use crate::table::{Op, Table};
 
 pub fn expand(t: &Table) -> syn::Result<TokenStream> {
-    let methods = t
-        .reads
-        .iter()
-        .chain(&t.writes)
-        .map(method)
-        .collect::<syn::Result<Vec<_>>>()?;
+    let methods = t.ops().map(method).collect::<syn::Result<Vec<_>>>()?;
     Ok(quote! {
         #[::uniffi::export]
         impl Crm {
@@ -24,7 +20,7 @@ pub fn expand(t: &Table) -> syn::Result<TokenStream> {
 
 fn method(op: &Op) -> syn::Result<TokenStream> {
     let name = &op.name;
-    let docs = op.docs();
+    let docs = docs::attrs(op, docs::same);
     let mut params = Vec::new();
     let mut args = Vec::new();
     let mut defaults = Vec::new();
@@ -62,8 +58,14 @@ fn param(name: &Ident, ty: &Type) -> syn::Result<(TokenStream, TokenStream)> {
             quote!(::core::option::Option<::std::string::String>),
             quote!(#name.as_deref()),
         ),
+        Shape::Progress => (
+            quote!(::core::option::Option<::std::sync::Arc<dyn ProgressListener>>),
+            quote!(&mut self::listener(#name)),
+        ),
         Shape::Ref(t) => (quote!(#t), quote!(&#name.into())),
-        Shape::Named(n) if is_plain(n) => (quote!(#ty), quote!(#name)),
+        Shape::Named(_) | Shape::Instant | Shape::Date | Shape::Option(_) if as_is(ty) => {
+            (binding_type(ty)?, quote!(#name))
+        }
         Shape::Named(_) => (quote!(#ty), quote!(#name.into())),
         Shape::Option(_) => (quote!(#ty), quote!(#name.map(::core::convert::Into::into))),
         _ => return Err(no_rule(ty, "a parameter")),
@@ -78,7 +80,7 @@ fn result(ty: &Type) -> syn::Result<(TokenStream, Convert)> {
     let into: Convert = |v| quote!(::core::convert::Into::into(#v));
     Ok(match Shape::of(ty) {
         Shape::Unit => (quote!(()), same),
-        Shape::Named(n) if is_plain(n) => (quote!(#ty), same),
+        _ if as_is(ty) => (binding_type(ty)?, same),
         Shape::Named(_) => (quote!(#ty), into),
         Shape::Page(x) => {
             let page = format_ident!("{}Page", x, span = Span::call_site());
@@ -96,9 +98,34 @@ fn result(ty: &Type) -> syn::Result<(TokenStream, Convert)> {
     })
 }
 
-/// Numbers, `bool` and `String` cross as they are.
-fn is_plain(n: &Ident) -> bool {
-    shape::is_number(n) || n == "bool" || n == "String"
+/// Whether values of `ty` cross as they are, without a conversion: numbers, `bool`, `String`,
+/// instants and dates (crm-ffi's custom types `Timestamp` and `Date`), and options and vectors
+/// of those.
+fn as_is(ty: &Type) -> bool {
+    match Shape::of(ty) {
+        Shape::Named(n) => shape::is_number(n) || n == "bool" || n == "String",
+        Shape::Instant | Shape::Date => true,
+        Shape::Option(t) | Shape::Vec(t) => as_is(t),
+        _ => false,
+    }
+}
+
+/// The binding's name of a type that crosses as it is.
+fn binding_type(ty: &Type) -> syn::Result<TokenStream> {
+    Ok(match Shape::of(ty) {
+        Shape::Instant => quote!(Timestamp),
+        Shape::Date => quote!(Date),
+        Shape::Named(_) => quote!(#ty),
+        Shape::Option(t) => {
+            let t = binding_type(t)?;
+            quote!(::core::option::Option<#t>)
+        }
+        Shape::Vec(t) => {
+            let t = binding_type(t)?;
+            quote!(::std::vec::Vec<#t>)
+        }
+        _ => return Err(no_rule(ty, "a value")),
+    })
 }
 
 fn no_rule(ty: &Type, what: &str) -> syn::Error {

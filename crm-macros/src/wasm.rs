@@ -1,19 +1,15 @@
 //! `wasm_operations!`: `#[wasm_bindgen] impl Crm` in crm-wasm.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Ident, LitStr, Type};
 
+use crate::docs;
 use crate::shape::{self, Shape};
 use crate::table::{Op, Param, Table};
 
 pub fn expand(t: &Table) -> syn::Result<TokenStream> {
-    let methods = t
-        .reads
-        .iter()
-        .chain(&t.writes)
-        .map(method)
-        .collect::<syn::Result<Vec<_>>>()?;
+    let methods = t.ops().map(method).collect::<syn::Result<Vec<_>>>()?;
     Ok(quote! {
         #[::wasm_bindgen::prelude::wasm_bindgen]
         impl Crm {
@@ -24,17 +20,27 @@ pub fn expand(t: &Table) -> syn::Result<TokenStream> {
 
 fn method(op: &Op) -> syn::Result<TokenStream> {
     let name = &op.name;
-    let docs = op.docs();
-    // TypeScript shows no default values: the docs say what a left-out argument means.
-    let defaults = op.params.iter().filter_map(|p| {
-        let v = p.default.as_ref()?;
-        let line = format!(" `{}` is {} when absent.", p.name, quote!(#v));
-        Some(quote!(#[doc = ""] #[doc = #line]))
-    });
+    let docs = docs::attrs(op, docs::camel_case);
+    // TypeScript shows no default values and types dates as strings: the docs say what a
+    // left-out argument means and how a date is written.
+    let notes = op.params.iter().filter_map(note).collect::<Vec<_>>();
+    let notes = (!notes.is_empty()).then(|| quote!(#[doc = ""] #(#[doc = #notes])*));
     let mut params = Vec::new();
     let mut args = Vec::new();
+    let mut listener = None;
     for (p, omittable) in op.params.iter().zip(op.omittable()) {
-        let pname = &p.name;
+        let pname = js_safe(op, &p.name);
+        if let Shape::Progress = Shape::of(&p.ty) {
+            params.push(quote! {
+                #[wasm_bindgen(unchecked_optional_param_type = "ProgressCallback")]
+                #pname: ::core::option::Option<::js_sys::Function>
+            });
+            args.push(quote!(&mut |p| l.call(p)));
+            listener = Some(quote! {
+                let mut l = self::Listener::new(self::callback(#pname)?);
+            });
+            continue;
+        }
         let mut ts = ts(&p.ty)?;
         if p.default.is_some() {
             ts.push_str(" | null");
@@ -45,35 +51,57 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
             quote!(#[wasm_bindgen(unchecked_param_type = #ts)])
         };
         params.push(quote!(#attr #pname: ::wasm_bindgen::JsValue));
-        args.push(reader(p)?);
+        args.push(reader(p, &pname)?);
     }
     // The method's own `#[wasm_bindgen(…)]`: its JavaScript name and result type, as needed.
     let mut options = Vec::new();
-    let camel = camel_case(&name.to_string());
+    let camel = docs::camel_case(&name.to_string());
     if *name != camel {
         let camel = Ident::new(&camel, name.span());
         options.push(quote!(js_name = #camel));
     }
     let call = quote!(self.inner.#name(#(#args),*));
-    let (ret, body) = match Shape::of(&op.ret) {
-        Shape::Unit => (quote!(()), quote!(#call.map_err(self::throw))),
+    // The core's result as `Result<T, JsValue>`: a callback's own exception wins over the
+    // cancellation it caused.
+    let (call, thrown) = match &listener {
+        Some(_) => (quote!(r), quote!(l.finish(r))),
+        None => (call.clone(), quote!(#call.map_err(self::throw))),
+    };
+    let (ret, value) = match Shape::of(&op.ret) {
+        Shape::Unit => (quote!(()), thrown),
         Shape::Named(n) if shape::is_number(n) => (
             quote!(f64),
-            quote!(::core::result::Result::Ok(#call.map_err(self::throw)? as f64)),
+            quote!(::core::result::Result::Ok(#thrown? as f64)),
         ),
-        Shape::Named(n) if n == "String" || n == "bool" => {
-            (quote!(#n), quote!(#call.map_err(self::throw)))
+        Shape::Named(n) if n == "String" || n == "bool" => (quote!(#n), thrown),
+        Shape::Vec(t) if shape::name(t).is_some_and(|n| n == "u8") => {
+            (quote!(::std::vec::Vec<u8>), thrown)
         }
         _ => {
             let ts = ts(&op.ret)?;
             options.push(quote!(unchecked_return_type = #ts));
-            (quote!(::wasm_bindgen::JsValue), quote!(self::out(#call)))
+            let value = match &listener {
+                Some(_) => quote!(self::out(::core::result::Result::Ok(#thrown?))),
+                None => quote!(self::out(#call)),
+            };
+            (quote!(::wasm_bindgen::JsValue), value)
         }
+    };
+    let body = match &listener {
+        Some(make) => {
+            let run = quote!(self.inner.#name(#(#args),*));
+            quote! {
+                #make
+                let r = #run;
+                #value
+            }
+        }
+        None => value,
     };
     let options = (!options.is_empty()).then(|| quote!(#[wasm_bindgen(#(#options),*)]));
     Ok(quote! {
         #(#docs)*
-        #(#defaults)*
+        #notes
         #options
         pub fn #name(&self, #(#params),*) -> ::core::result::Result<#ret, ::wasm_bindgen::JsValue> {
             #body
@@ -81,11 +109,52 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
     })
 }
 
-/// The expression that reads a parameter with the crate's readers (`arg`, `text`, `parse`…),
-/// naming the parameter in a refusal.
-fn reader(p: &Param) -> syn::Result<TokenStream> {
+/// What the docs say of a parameter that TypeScript cannot: its value when left out, how a
+/// date or an instant is written.
+fn note(p: &Param) -> Option<String> {
     let name = &p.name;
-    let field = LitStr::new(&name.to_string(), name.span());
+    if let Some(v) = &p.default {
+        return Some(format!(" `{name}` is {} when absent.", quote!(#v)));
+    }
+    let written = |t: &Type| match Shape::of(t) {
+        Shape::Date => Some("a date written `YYYY-MM-DD`"),
+        Shape::Instant => Some("an instant written in RFC 3339"),
+        _ => None,
+    };
+    match Shape::of(&p.ty) {
+        Shape::Option(t) => written(t).map(|w| format!(" `{name}` is {w}, or null.")),
+        _ => written(&p.ty).map(|w| format!(" `{name}` is {w}.")),
+    }
+}
+
+/// The parameter's name in JavaScript: its own, unless that is a reserved word (`export`),
+/// which takes the rest of the operation's name as a prefix (`ical_export` in `export_ical`).
+fn js_safe(op: &Op, name: &Ident) -> Ident {
+    let word = name.to_string();
+    if !RESERVED.split_whitespace().any(|w| w == word) {
+        return name.clone();
+    }
+    let others: Vec<String> = op
+        .name
+        .to_string()
+        .split('_')
+        .filter(|w| *w != word)
+        .map(str::to_owned)
+        .collect();
+    Ident::new(&format!("{}_{word}", others.join("_")), Span::call_site())
+}
+
+/// JavaScript's reserved words (in strict mode), which cannot name a parameter.
+const RESERVED: &str = "arguments break case catch class const continue debugger default delete \
+    do else enum eval export extends false finally for function if implements import in \
+    instanceof interface let new null package private protected public return static super \
+    switch this throw true try typeof var void while with yield";
+
+/// The expression that reads a parameter with the crate's readers (`arg`, `text`, `parse`…),
+/// naming the parameter in a refusal by its Rust name (`js` is what it is called here).
+fn reader(p: &Param, js: &Ident) -> syn::Result<TokenStream> {
+    let field = LitStr::new(&p.name.to_string(), p.name.span());
+    let name = js;
     if let Some(v) = &p.default {
         return Ok(quote!(self::arg::<::core::option::Option<_>>(#field, &#name)?.unwrap_or(#v)));
     }
@@ -101,15 +170,18 @@ fn reader(p: &Param) -> syn::Result<TokenStream> {
         Shape::Slice(_) => {
             quote!(self::arg::<::std::vec::Vec<_>>(#field, &#name)?.as_slice())
         }
-        Shape::Named(_) | Shape::Option(_) => quote!(self::arg(#field, &#name)?),
+        Shape::Named(_) | Shape::Option(_) | Shape::Instant | Shape::Date | Shape::Vec(_) => {
+            quote!(self::arg(#field, &#name)?)
+        }
         _ => return Err(no_rule(&p.ty)),
     })
 }
 
-/// The TypeScript type of a Rust type: ids and records by name, `Page<X>` as `XPage`.
+/// The TypeScript type of a Rust type: ids and records by name, `Page<X>` as `XPage`, dates
+/// and instants as strings.
 fn ts(ty: &Type) -> syn::Result<String> {
     Ok(match Shape::of(ty) {
-        Shape::Str => "string".into(),
+        Shape::Str | Shape::Instant | Shape::Date => "string".into(),
         Shape::OptionStr => "string | null".into(),
         Shape::Ref(t) => ts(t)?,
         Shape::Slice(t) | Shape::Vec(t) => {
@@ -126,25 +198,8 @@ fn ts(ty: &Type) -> syn::Result<String> {
         Shape::Named(n) if n == "bool" => "boolean".into(),
         Shape::Named(n) if n == "String" => "string".into(),
         Shape::Named(n) => n.to_string(),
-        Shape::Unit | Shape::Other => return Err(no_rule(ty)),
+        Shape::Unit | Shape::Progress | Shape::Other => return Err(no_rule(ty)),
     })
-}
-
-/// `search_activities` → `searchActivities`.
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn no_rule(ty: &Type) -> syn::Error {

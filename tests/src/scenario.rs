@@ -60,7 +60,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use crm_core::{Crm, Error, ManualClock, Progress, SequentialIds, StageId};
+use crm_core::{Crm, Error, ManualClock, Progress, SequentialIds};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -345,159 +345,21 @@ fn value<T: serde::Serialize>(r: crm_core::Result<T>) -> Result<Outcome, Error> 
     r.map(|v| Outcome::Value(serde_json::to_value(v).unwrap_or(Value::Null)))
 }
 
-// `dispatch_table`: the operations of crm-core's operation table, written from it.
-crm_core::operation_table!(crm_macros::scenario_operations);
+// `dispatch_people`, `dispatch_sales`…: the operations of each of crm-core's tables, written
+// from it.
+crm_core::people_operations!(crm_macros::scenario_operations);
+crm_core::sales_operations!(crm_macros::scenario_operations);
+crm_core::activities_operations!(crm_macros::scenario_operations);
+crm_core::records_operations!(crm_macros::scenario_operations);
+crm_core::maintenance_operations!(crm_macros::scenario_operations);
 
 /// Runs one operation by name. `None` when the name is not an operation.
 pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Outcome, Error>> {
-    if let Some(outcome) = dispatch_table(crm, op, a) {
-        return Some(outcome);
-    }
-    Some((|| -> Result<Outcome, Error> {
-        match op {
-            "get_contact" => value(crm.get_contact(arg(a, "id")?)),
-            "find_contact_by_email" => value(crm.find_contact_by_email(&arg::<String>(a, "email")?)),
-            "find_contacts_by_phone" => value(crm.find_contacts_by_phone(&arg::<String>(a, "phone")?)),
-            "count_contacts" => value(crm.count_contacts(&arg(a, "filter")?)),
-            "get_company" => value(crm.get_company(arg(a, "id")?)),
-            "find_companies_by_domain" => value(crm.find_companies_by_domain(&arg::<String>(a, "domain")?)),
-            "list_companies" => value(crm.list_companies(&arg(a, "query")?)),
-            "count_companies" => value(crm.count_companies(&arg(a, "filter")?)),
-            "subsidiaries" => value(crm.subsidiaries(arg(a, "id")?)),
-            "ancestors" => value(crm.ancestors(arg(a, "id")?)),
-            "get_employment" => value(crm.get_employment(arg(a, "id")?)),
-            "employments_of_contact" => value(crm.employments_of_contact(arg(a, "id")?)),
-            "employments_at_company" => value(crm.employments_at_company(arg(a, "id")?)),
-            "relation_types" => value(crm.relation_types()),
-            "relations_of" => value(crm.relations_of(arg(a, "record")?)),
-            "field_defs" => value(crm.field_defs(arg(a, "kind")?)),
-            "search" => value(crm.search(&arg(a, "query")?)),
-            "backup" => crm.backup(&mut progress(a)).map(Outcome::Bytes),
-            "update_contact" => value(crm.update_contact(arg(a, "id")?, arg(a, "input")?)),
-            "add_contact_tags" => value(crm.add_contact_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "remove_contact_tags" => value(crm.remove_contact_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "archive_contact" => value(crm.archive_contact(arg(a, "id")?)),
-            "restore_contact" => value(crm.restore_contact(arg(a, "id")?)),
-            "delete_contact" => value(crm.delete_contact(arg(a, "id")?)),
-            "create_company" => value(crm.create_company(arg(a, "input")?)),
-            "update_company" => value(crm.update_company(arg(a, "id")?, arg(a, "input")?)),
-            "add_company_tags" => value(crm.add_company_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "remove_company_tags" => value(crm.remove_company_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "archive_company" => value(crm.archive_company(arg(a, "id")?)),
-            "restore_company" => value(crm.restore_company(arg(a, "id")?)),
-            "delete_company" => value(crm.delete_company(arg(a, "id")?)),
-            "link_contact_to_company" => value(crm.link_contact_to_company(arg(a, "input")?)),
-            "update_employment" => value(crm.update_employment(arg(a, "id")?, arg(a, "update")?)),
-            "unlink_employment" => value(crm.unlink_employment(arg(a, "id")?)),
-            "define_relation_type" => value(crm.define_relation_type(arg(a, "relation_type")?)),
-            "delete_relation_type" => value(crm.delete_relation_type(&arg::<String>(a, "key")?)),
-            "relate" => value(crm.relate(arg(a, "input")?)),
-            "unrelate" => value(crm.unrelate(arg(a, "id")?)),
-            "define_field" => value(crm.define_field(arg(a, "definition")?)),
-            "update_field" => value(crm.update_field(arg(a, "definition")?)),
-            "delete_field" => value(crm.delete_field(arg(a, "kind")?, &arg::<String>(a, "key")?)),
-            "import_records" => value(crm.import_records(arg(a, "data")?, &mut progress(a))),
-            "verify" => value(crm.verify()),
-            "compact" => value(crm.compact()),
-            "get_lead" => value(crm.get_lead(arg(a, "id")?)),
-            "find_leads_by_email" => value(crm.find_leads_by_email(&arg::<String>(a, "email")?)),
-            "list_leads" => value(crm.list_leads(&arg(a, "query")?)),
-            "count_leads" => value(crm.count_leads(&arg(a, "filter")?)),
-            "get_pipeline" => value(crm.get_pipeline(arg(a, "id")?)),
-            "pipelines" => value(crm.pipelines()),
-            "default_pipeline" => value(crm.default_pipeline()),
-            "get_deal" => value(crm.get_deal(arg(a, "id")?)),
-            "list_deals" => value(crm.list_deals(&arg(a, "query")?)),
-            "count_deals" => value(crm.count_deals(&arg(a, "filter")?)),
-            "deal_history" => value(crm.deal_history(arg(a, "id")?)),
-            "deal_stage_times" => value(crm.deal_stage_times(arg(a, "id")?)),
-            "get_product" => value(crm.get_product(arg(a, "id")?)),
-            "find_product_by_sku" => value(crm.find_product_by_sku(&arg::<String>(a, "sku")?)),
-            "products" => value(crm.products(arg(a, "include_archived")?)),
-            "search_products" => value(crm.search_products(&arg::<String>(a, "text")?)),
-            "get_price_list" => value(crm.get_price_list(arg(a, "id")?)),
-            "price_lists" => value(crm.price_lists()),
-            "get_quote" => value(crm.get_quote(arg(a, "id")?)),
-            "quotes_of_deal" => value(crm.quotes_of_deal(arg(a, "deal")?)),
-            "find_quotes_by_number" => value(crm.find_quotes_by_number(&arg::<String>(a, "number")?)),
-            "reporting_currency" => value(crm.reporting_currency()),
-            "exchange_rates" => value(crm.exchange_rates(arg(a, "base")?, arg(a, "quote")?)),
-            "convert_money" => value(crm.convert_money(arg(a, "money")?, arg(a, "to")?, arg(a, "date")?)),
-            "pipeline_values" => value(crm.pipeline_values()),
-            "forecast" => value(crm.forecast(&arg(a, "query")?)),
-            "win_rates" => value(crm.win_rates(&arg(a, "query")?)),
-            "sales_cycle" => value(crm.sales_cycle(&arg(a, "query")?)),
-            "deals_at_risk" => value(crm.deals_at_risk(arg(a, "pipeline")?)),
-            "deals_closing" => value(crm.deals_closing(&arg(a, "query")?)),
-            "leaderboard" => value(crm.leaderboard(arg(a, "closed")?)),
-            "create_lead" => value(crm.create_lead(arg(a, "input")?)),
-            "update_lead" => value(crm.update_lead(arg(a, "id")?, arg(a, "input")?)),
-            "add_lead_tags" => value(crm.add_lead_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "remove_lead_tags" => value(crm.remove_lead_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "archive_lead" => value(crm.archive_lead(arg(a, "id")?)),
-            "restore_lead" => value(crm.restore_lead(arg(a, "id")?)),
-            "delete_lead" => value(crm.delete_lead(arg(a, "id")?)),
-            "convert_lead" => value(crm.convert_lead(arg(a, "id")?, arg(a, "conversion")?)),
-            "create_pipeline" => value(crm.create_pipeline(arg(a, "input")?)),
-            "rename_pipeline" => value(crm.rename_pipeline(arg(a, "id")?, &arg::<String>(a, "name")?)),
-            "set_default_pipeline" => value(crm.set_default_pipeline(arg(a, "id")?)),
-            "add_stage" => value(crm.add_stage(arg(a, "pipeline")?, arg(a, "stage")?, arg(a, "position")?)),
-            "update_stage" => value(crm.update_stage(arg(a, "pipeline")?, arg(a, "stage")?, arg(a, "input")?)),
-            "reorder_stages" => value(crm.reorder_stages(arg(a, "pipeline")?, &arg::<Vec<StageId>>(a, "order")?)),
-            "archive_stage" => value(crm.archive_stage(arg(a, "pipeline")?, arg(a, "stage")?, arg(a, "move_to")?)),
-            "delete_pipeline" => value(crm.delete_pipeline(arg(a, "id")?)),
-            "create_deal" => value(crm.create_deal(arg(a, "input")?)),
-            "update_deal" => value(crm.update_deal(arg(a, "id")?, arg(a, "input")?)),
-            "move_deal" => value(crm.move_deal(arg(a, "id")?, arg(a, "target")?)),
-            "add_deal_tags" => value(crm.add_deal_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "remove_deal_tags" => value(crm.remove_deal_tags(arg(a, "id")?, &arg::<Vec<String>>(a, "tags")?)),
-            "archive_deal" => value(crm.archive_deal(arg(a, "id")?)),
-            "restore_deal" => value(crm.restore_deal(arg(a, "id")?)),
-            "delete_deal" => value(crm.delete_deal(arg(a, "id")?)),
-            "open_follow_up" => value(crm.open_follow_up(arg(a, "won")?, arg(a, "input")?)),
-            "create_product" => value(crm.create_product(arg(a, "input")?)),
-            "update_product" => value(crm.update_product(arg(a, "id")?, arg(a, "input")?)),
-            "archive_product" => value(crm.archive_product(arg(a, "id")?)),
-            "restore_product" => value(crm.restore_product(arg(a, "id")?)),
-            "create_price_list" => value(crm.create_price_list(arg(a, "input")?)),
-            "update_price_list" => value(crm.update_price_list(arg(a, "id")?, arg(a, "input")?)),
-            "delete_price_list" => value(crm.delete_price_list(arg(a, "id")?)),
-            "create_quote" => value(crm.create_quote(arg(a, "deal")?, arg(a, "input")?)),
-            "revise_quote" => value(crm.revise_quote(arg(a, "id")?, arg(a, "input")?)),
-            "send_quote" => value(crm.send_quote(arg(a, "id")?)),
-            "accept_quote" => value(crm.accept_quote(arg(a, "id")?, arg(a, "acceptance")?)),
-            "delete_quote" => value(crm.delete_quote(arg(a, "id")?)),
-            "set_reporting_currency" => value(crm.set_reporting_currency(arg(a, "currency")?)),
-            "set_exchange_rate" => value(crm.set_exchange_rate(arg(a, "rate")?)),
-            "get_activity" => value(crm.get_activity(arg(a, "id")?)),
-            "timeline" => value(crm.timeline(&arg(a, "query")?)),
-            "customer_journey" => value(crm.customer_journey(arg(a, "contact")?)),
-            "follow_ups" => value(crm.follow_ups(arg(a, "id")?)),
-            "activity_chain" => value(crm.activity_chain(arg(a, "id")?)),
-            "tasks" => value(crm.tasks(&arg(a, "query")?)),
-            "activity_occurrences" => value(crm.activity_occurrences(arg(a, "id")?, arg(a, "from")?, arg(a, "until")?)),
-            "get_calendar" => value(crm.get_calendar(arg(a, "id")?)),
-            "calendars" => value(crm.calendars()),
-            "agenda" => value(crm.agenda(&arg(a, "query")?)),
-            "free_busy" => value(crm.free_busy(&arg(a, "query")?)),
-            "reminders_due" => value(crm.reminders_due(&arg(a, "query")?)),
-            "export_ical" => value(crm.export_ical(&arg(a, "export")?)),
-            "create_activity" => value(crm.create_activity(arg(a, "input")?)),
-            "update_activity" => value(crm.update_activity(arg(a, "id")?, arg(a, "input")?)),
-            "complete_activity" => value(crm.complete_activity(arg(a, "id")?, arg(a, "completion")?)),
-            "reopen_activity" => value(crm.reopen_activity(arg(a, "id")?)),
-            "cancel_activity" => value(crm.cancel_activity(arg(a, "id")?)),
-            "respond_to_activity" => value(crm.respond_to_activity(arg(a, "id")?, arg(a, "response")?)),
-            "delete_activity" => value(crm.delete_activity(arg(a, "id")?)),
-            "create_calendar" => value(crm.create_calendar(arg(a, "input")?)),
-            "update_calendar" => value(crm.update_calendar(arg(a, "id")?, arg(a, "input")?)),
-            "delete_calendar" => value(crm.delete_calendar(arg(a, "id")?)),
-            "import_ical" => value(crm.import_ical(arg(a, "calendar")?, &arg::<String>(a, "ics")?)),
-            "close" => value(crm.close()),
-            _ => Err(Error::validation("op", "unknown")),
-        }
-    })())
-    .filter(|r| !matches!(r, Err(Error::Validation { field, reason }) if field == "op" && reason == "unknown"))
+    dispatch_people(crm, op, a)
+        .or_else(|| dispatch_sales(crm, op, a))
+        .or_else(|| dispatch_activities(crm, op, a))
+        .or_else(|| dispatch_records(crm, op, a))
+        .or_else(|| dispatch_maintenance(crm, op, a))
 }
 
 /// Runs a scenario on `backend`; the error names the backend and says which step failed and

@@ -31,6 +31,11 @@ export async function usage(): Promise<void> {
   const n: number = crm.countContacts({ archived: 'include' });
   const def: FieldDef = crm.defineField({ record_kind: 'contact', key: 'tier', label: 'Tier', kind: { type: 'single_select', options: ['a', 'b'] } });
   const ops: string[] = operations();
+  const byEmail: Contact | null = crm.findContactByEmail('zofia@example.pl');
+  const byPhone: Contact[] = crm.findContactsByPhone('601 234 567');
+  const byDomain: Company[] = crm.findCompaniesByDomain('mlyny.pl');
+  crm.deleteField('contact', 'tier');
+  crm.deleteRelationType('mentor_of');
 
   // `options` and `progress` are optional parameters.
   const progress: ProgressCallback = (p: Progress) => p.done < p.total;
@@ -84,7 +89,7 @@ export async function usage(): Promise<void> {
     crm.createContact({});
   } catch (e) {
     const err = e as CrmError;
-    const code: 'not_found' | 'validation' | 'conflict' | 'closed' | 'storage' | 'version' | 'cancelled' | 'internal' = err.code;
+    const code: 'not_found' | 'validation' | 'conflict' | 'closed' | 'storage' | 'corrupt' | 'io' | 'version' | 'cancelled' | 'internal' = err.code;
     // @ts-expect-error: the code is one of the error kinds, not any string
     const bogus: CrmError['code'] = 'nope';
     const field: string | undefined = err.field;
@@ -102,6 +107,16 @@ export async function usage(): Promise<void> {
   const wrong: number = c.display_name;
   // @ts-expect-error ids are strings
   crm.getContact(7);
+  // @ts-expect-error an email address is a string
+  crm.findContactByEmail(42);
+  // @ts-expect-error a phone number is a string
+  crm.findContactsByPhone(601234567);
+  // @ts-expect-error a web domain is a string
+  crm.findCompaniesByDomain({ domain: 'mlyny.pl' });
+  // @ts-expect-error a field's key is a string
+  crm.deleteField('contact', 7);
+  // @ts-expect-error a relation type's key is a string
+  crm.deleteRelationType(['mentor_of']);
   // @ts-expect-error a size band is one of the listed strings
   crm.createCompany({ name: 'X', size: 'huge' });
   // @ts-expect-error search returns an array of hits
@@ -127,6 +142,6 @@ export async function usage(): Promise<void> {
   // @ts-expect-error countDeals returns a number
   const notDeals: Deal[] = crm.countDeals({});
 
-  void [name, family, primary, next, score, n, def, ops, report, plain, bytes, copy, fresh, opfs, wrong, notAPage, notAString, notACrm];
+  void [name, family, primary, next, score, n, def, ops, byEmail, byPhone, byDomain, report, plain, bytes, copy, fresh, opfs, wrong, notAPage, notAString, notACrm];
   void [status, leads, firstDeal, kind, pipeline, placed, moved, history, deals, open, quoteStatus, rejected, rate, reporting, inEuro, forecast, rates, board, atRisk, atRiskHere, sku, now, notDeals];
 }

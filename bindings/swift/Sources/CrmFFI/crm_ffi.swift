@@ -688,30 +688,405 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol CrmProtocol: AnyObject, Sendable {
     
     /**
-     * Records the customer's acceptance of a quote.
+     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
+     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
+     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
+     * with a validation error on `clock_start` when the CRM reads the system clock.
      */
-    func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
+    func advanceClock(millis: UInt64) throws  -> Timestamp
     
     /**
-     * The chain of follow-ups this activity belongs to, from its first activity on.
+     * The chain of follow-ups this activity belongs to, from its first activity on, in
+     * the order they were created.
      */
     func activityChain(id: ActivityId) throws  -> [Activity]
     
     /**
-     * The occurrences of an activity from `from` on (until `until` when given; a series that
-     * never ends needs it).
+     * The occurrences of an activity from `from` on (until `until` when given; a
+     * series that never ends needs it).
      */
     func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?) throws  -> [TimeSpan]
     
     /**
-     * Adds tags to a company.
+     * The event occurrences of a calendar or a user in a range, by start.
+     */
+    func agenda(query: AgendaQuery) throws  -> [EventInstance]
+    
+    /**
+     * Every calendar, in the order they were created.
+     */
+    func calendars() throws  -> [CrmCalendar]
+    
+    /**
+     * Calls an activity off.
+     */
+    func cancelActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * Marks a planned activity done, and plans the next one when asked (it follows
+     * this one).
+     */
+    func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
+    
+    /**
+     * Records an activity: a call, meeting, task, note, email or other exchange.
+     */
+    func createActivity(input: ActivityInput) throws  -> Activity
+    
+    /**
+     * Creates a calendar.
+     */
+    func createCalendar(input: CalendarInput) throws  -> CrmCalendar
+    
+    /**
+     * A contact's journey: its done exchanges with a channel, oldest first, with its
+     * lifecycle stage at each, counts per channel, and the first and last touch.
+     */
+    func customerJourney(contact: ContactId) throws  -> Journey
+    
+    /**
+     * Deletes an activity; its follow-ups stay, without the link back.
+     */
+    func deleteActivity(id: ActivityId) throws 
+    
+    /**
+     * Deletes a calendar; its activities stay, outside any calendar.
+     */
+    func deleteCalendar(id: CalendarId) throws 
+    
+    /**
+     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
+     */
+    func exportIcal(export: IcalExport) throws  -> String
+    
+    /**
+     * The activities planned on completing this one.
+     */
+    func followUps(id: ActivityId) throws  -> [Activity]
+    
+    /**
+     * When a user is busy in a range.
+     */
+    func freeBusy(query: FreeBusyQuery) throws  -> [TimeSpan]
+    
+    /**
+     * The activity with this id.
+     */
+    func getActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * The calendar with this id.
+     */
+    func getCalendar(id: CalendarId) throws  -> CrmCalendar
+    
+    /**
+     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
+     * transaction; what could not be imported is reported, never fatal.
+     */
+    func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
+    
+    /**
+     * The reminders due in a range, in time order.
+     */
+    func remindersDue(query: ReminderQuery) throws  -> [DueReminder]
+    
+    /**
+     * Sets a done or cancelled activity back to planned.
+     */
+    func reopenActivity(id: ActivityId) throws  -> Activity
+    
+    /**
+     * Records a participant's answer to an invitation.
+     */
+    func respondToActivity(id: ActivityId, response: ParticipantResponse) throws  -> Activity
+    
+    /**
+     * Activities whose subject, body, location, outcome or kind name has a word
+     * starting with each word of `text` (ignoring case and diacritics), newest first,
+     * at most `limit` (1 to 1,000).
+     */
+    func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
+    
+    /**
+     * An owner's open, overdue, due-today or done tasks.
+     */
+    func tasks(query: TaskQuery) throws  -> [Activity]
+    
+    /**
+     * One page of a record's timeline: its creation, its activities, a deal's stage
+     * changes and the record's changes, newest first unless asked otherwise.
+     */
+    func timeline(query: TimelineQuery) throws  -> TimelinePage
+    
+    /**
+     * Replaces the editable fields of an activity; an
+     * update that changes nothing writes nothing.
+     */
+    func updateActivity(id: ActivityId, input: ActivityInput) throws  -> Activity
+    
+    /**
+     * Replaces a calendar's name, owner, members and time zone.
+     */
+    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> CrmCalendar
+    
+    /**
+     * A copy of the whole database as bytes: a compact CRM file, which
+     * `open_bytes` opens again. `progress` is told how many entries are
+     * copied and returns `false` to cancel.
+     */
+    func backup(progress: ProgressListener?) throws  -> Data
+    
+    /**
+     * Closes the CRM and releases its file; every later call fails with a `closed`
+     * error. Closing twice is harmless.
+     */
+    func close() throws 
+    
+    /**
+     * Gives unused space in the database back, after a large import or cleanup (the
+     * file grows by doubling and keeps the space that deletes free, so it can be up to
+     * twice the size of what it holds). Refused, changing nothing, while another
+     * operation of this CRM is running.
+     */
+    func compact() throws 
+    
+    /**
+     * Imports companies, contacts and the links between them in one transaction: all
+     * of it, or nothing if one record is refused (the error's field says which, such
+     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
+     */
+    func importRecords(data: ImportData, progress: ProgressListener?) throws  -> ImportReport
+    
+    /**
+     * Checks that every index agrees with the records and every link points somewhere.
+     */
+    func verify() throws  -> IntegrityReport
+    
+    /**
+     * Adds tags to a company (existing ones are kept).
      */
     func addCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
     
     /**
-     * Adds tags to a contact.
+     * Adds tags to a contact (existing ones are kept).
      */
     func addContactTags(id: ContactId, tags: [String]) throws  -> Contact
+    
+    /**
+     * The parent, grandparent… of a company, nearest first.
+     */
+    func ancestors(id: CompanyId) throws  -> [Company]
+    
+    /**
+     * Archives a company: it leaves search and default listings.
+     */
+    func archiveCompany(id: CompanyId) throws  -> Company
+    
+    /**
+     * Archives a contact: it leaves search and default listings and frees its email
+     * addresses. Archiving an archived contact changes nothing.
+     */
+    func archiveContact(id: ContactId) throws  -> Contact
+    
+    /**
+     * How many companies match a filter.
+     */
+    func countCompanies(filter: CompanyFilter) throws  -> UInt64
+    
+    /**
+     * How many contacts match a filter.
+     */
+    func countContacts(filter: ContactFilter) throws  -> UInt64
+    
+    /**
+     * Creates a company.
+     */
+    func createCompany(input: CompanyInput) throws  -> Company
+    
+    /**
+     * Creates a contact.
+     */
+    func createContact(input: ContactInput) throws  -> Contact
+    
+    /**
+     * Defines a new relation type.
+     */
+    func defineRelationType(relationType: RelationType) throws  -> RelationType
+    
+    /**
+     * Deletes a company with its employments and relations; its subsidiaries lose
+     * their parent.
+     */
+    func deleteCompany(id: CompanyId) throws 
+    
+    /**
+     * Deletes a contact with its employments and relations.
+     */
+    func deleteContact(id: ContactId) throws 
+    
+    /**
+     * Deletes a relation type that no relation uses (built-in types stay).
+     */
+    func deleteRelationType(key: String) throws 
+    
+    /**
+     * The people linked to a company, oldest link first.
+     */
+    func employmentsAtCompany(id: CompanyId) throws  -> [Employment]
+    
+    /**
+     * The companies a contact is linked to, oldest link first.
+     */
+    func employmentsOfContact(id: ContactId) throws  -> [Employment]
+    
+    /**
+     * The active companies with this web domain (a pasted URL is reduced to its
+     * domain).
+     */
+    func findCompaniesByDomain(domain: String) throws  -> [Company]
+    
+    /**
+     * The active contact holding this email address (compared without case), if there
+     * is one.
+     */
+    func findContactByEmail(email: String) throws  -> Contact?
+    
+    /**
+     * The active contacts with this phone number (compared in E.164 form when it can
+     * be read, national numbers in the default phone region).
+     */
+    func findContactsByPhone(phone: String) throws  -> [Contact]
+    
+    /**
+     * The company with this id.
+     */
+    func getCompany(id: CompanyId) throws  -> Company
+    
+    /**
+     * The contact with this id.
+     */
+    func getContact(id: ContactId) throws  -> Contact
+    
+    /**
+     * An employment by id.
+     */
+    func getEmployment(id: EmploymentId) throws  -> Employment
+    
+    /**
+     * Links a contact to a company. The first link of a contact is its primary one.
+     */
+    func linkContactToCompany(input: EmploymentInput) throws  -> Employment
+    
+    /**
+     * One page of companies matching a filter, in the requested order.
+     */
+    func listCompanies(query: CompanyQuery) throws  -> CompanyPage
+    
+    /**
+     * One page of contacts matching a filter, in the requested order.
+     */
+    func listContacts(query: ContactQuery) throws  -> ContactPage
+    
+    /**
+     * Relates two records of the same kind.
+     */
+    func relate(input: RelationInput) throws  -> Relation
+    
+    /**
+     * Every relation type, built-in and defined, by key.
+     */
+    func relationTypes() throws  -> [RelationType]
+    
+    /**
+     * The relations of a record as seen from it: outgoing then incoming.
+     */
+    func relationsOf(record: RecordRef) throws  -> [RelationView]
+    
+    /**
+     * Removes tags from a company (compared without case or diacritics).
+     */
+    func removeCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
+    
+    /**
+     * Removes tags from a contact (compared without case or diacritics).
+     */
+    func removeContactTags(id: ContactId, tags: [String]) throws  -> Contact
+    
+    /**
+     * Restores an archived company.
+     */
+    func restoreCompany(id: CompanyId) throws  -> Company
+    
+    /**
+     * Restores an archived contact; refused if another active contact took one of its
+     * email addresses meanwhile.
+     */
+    func restoreContact(id: ContactId) throws  -> Contact
+    
+    /**
+     * The direct subsidiaries of a company.
+     */
+    func subsidiaries(id: CompanyId) throws  -> [Company]
+    
+    /**
+     * Removes an employment; if it was primary, the contact's oldest other one becomes
+     * so.
+     */
+    func unlinkEmployment(id: EmploymentId) throws 
+    
+    /**
+     * Removes a relation.
+     */
+    func unrelate(id: RelationId) throws 
+    
+    /**
+     * Replaces the editable fields of a company.
+     */
+    func updateCompany(id: CompanyId, input: CompanyInput) throws  -> Company
+    
+    /**
+     * Replaces the editable fields of a contact.
+     */
+    func updateContact(id: ContactId, input: ContactInput) throws  -> Contact
+    
+    /**
+     * Changes the role, title or primary mark of an employment.
+     */
+    func updateEmployment(id: EmploymentId, update: EmploymentUpdate) throws  -> Employment
+    
+    /**
+     * Defines a custom field. When it is required, existing records get its default,
+     * or the definition is refused if it has none and records exist.
+     */
+    func defineField(definition: FieldDef) throws  -> FieldDef
+    
+    /**
+     * Deletes a custom field definition and every value records hold for it.
+     */
+    func deleteField(kind: RecordKind, key: String) throws 
+    
+    /**
+     * The custom field definitions of a record kind, by key.
+     */
+    func fieldDefs(kind: RecordKind) throws  -> [FieldDef]
+    
+    /**
+     * Full-text search across contacts, companies, leads and deals.
+     */
+    func search(query: SearchQuery) throws  -> [SearchHit]
+    
+    /**
+     * Changes a custom field definition: existing values are converted where that
+     * keeps their meaning, or the change is refused naming a record in the way.
+     */
+    func updateField(definition: FieldDef) throws  -> FieldDef
+    
+    /**
+     * Records the customer's acceptance of a quote, setting the deal's amount to its
+     * net total when asked.
+     */
+    func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance) throws  -> Quote
     
     /**
      * Adds tags to a deal.
@@ -729,134 +1104,49 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32?) throws  -> Pipeline
     
     /**
-     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
-     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
-     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
-     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
-     * with a validation error on `clock_start` when the CRM reads the system clock.
-     */
-    func advanceClock(millis: UInt64) throws  -> Timestamp
-    
-    /**
-     * The event occurrences of a calendar or a user in a range, by start.
-     */
-    func agenda(query: AgendaQuery) throws  -> [EventInstance]
-    
-    /**
-     * The parents of a company, nearest first.
-     */
-    func ancestors(id: CompanyId) throws  -> [Company]
-    
-    /**
-     * Archives a company.
-     */
-    func archiveCompany(id: CompanyId) throws  -> Company
-    
-    /**
-     * Archives a contact.
-     */
-    func archiveContact(id: ContactId) throws  -> Contact
-    
-    /**
      * Archives a deal: it leaves search, default listings and every report.
      */
     func archiveDeal(id: DealId) throws  -> Deal
     
     /**
-     * Archives a lead.
+     * Archives a lead: it leaves search and default listings.
      */
     func archiveLead(id: LeadId) throws  -> Lead
     
     /**
-     * Archives a product: it is no longer offered for new lines.
+     * Archives a product: it leaves product listings and search (lines that name it
+     * keep working).
      */
     func archiveProduct(id: ProductId) throws  -> Product
     
     /**
-     * Archives a stage, moving its deals to `move_to` first (needed when it holds deals).
+     * Archives a stage, moving its deals to `move_to` first (refused without it when
+     * the stage holds deals).
      */
     func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId?) throws  -> Pipeline
     
     /**
-     * A copy of the whole database as bytes (see `open_bytes`).
-     */
-    func backup(progress: ProgressListener?) throws  -> Data
-    
-    /**
-     * Every calendar, in the order they were created.
-     */
-    func calendars() throws  -> [CrmCalendar]
-    
-    /**
-     * Calls an activity off.
-     */
-    func cancelActivity(id: ActivityId) throws  -> Activity
-    
-    /**
-     * Closes the CRM; later calls fail with `Closed`.
-     */
-    func close() throws 
-    
-    /**
-     * Gives unused space in the file back (after a large import or cleanup).
-     */
-    func compact() throws 
-    
-    /**
-     * Marks a planned activity done, and plans the next one when asked.
-     */
-    func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
-    
-    /**
-     * Converts a lead into a contact, a company and optionally a deal, in one transaction.
+     * Converts a lead into a contact, a company (new or matched, as chosen) and
+     * optionally a deal, all in one transaction. Converting twice is refused, and so
+     * is converting a disqualified lead.
      */
     func convertLead(id: LeadId, conversion: LeadConversion) throws  -> ConvertedLead
     
     /**
-     * Converts money at the latest rate on or before `date`, rounding once, half away from
-     * zero, to the target's minor unit.
+     * Converts money at the latest rate on or before `date` (or the inverse of the
+     * reverse pair's), rounding once, half away from zero, to the target's minor unit.
      */
     func convertMoney(money: Money, to: Currency, date: Date) throws  -> Money
     
     /**
-     * How many companies match.
-     */
-    func countCompanies(filter: CompanyFilter) throws  -> UInt64
-    
-    /**
-     * How many contacts match.
-     */
-    func countContacts(filter: ContactFilter) throws  -> UInt64
-    
-    /**
-     * How many deals match.
+     * How many deals match a filter.
      */
     func countDeals(filter: DealFilter) throws  -> UInt64
     
     /**
-     * How many leads match.
+     * How many leads match a filter.
      */
     func countLeads(filter: LeadFilter) throws  -> UInt64
-    
-    /**
-     * Records an activity: a call, meeting, task, note, email or other exchange.
-     */
-    func createActivity(input: ActivityInput) throws  -> Activity
-    
-    /**
-     * Creates a calendar.
-     */
-    func createCalendar(input: CalendarInput) throws  -> CrmCalendar
-    
-    /**
-     * Creates a company.
-     */
-    func createCompany(input: CompanyInput) throws  -> Company
-    
-    /**
-     * Creates a contact.
-     */
-    func createContact(input: ContactInput) throws  -> Contact
     
     /**
      * Creates a deal, recording the stage it starts in.
@@ -889,22 +1179,20 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func createQuote(deal: DealId, input: QuoteInput) throws  -> Quote
     
     /**
-     * A contact's journey: its done exchanges with a channel, oldest first.
-     */
-    func customerJourney(contact: ContactId) throws  -> Journey
-    
-    /**
-     * Every stage change of a deal, oldest first (the first is the stage it was created in).
+     * Every stage change of a deal, oldest first (the first is the stage it was
+     * created in).
      */
     func dealHistory(id: DealId) throws  -> [StageChange]
     
     /**
-     * The time a deal spent in each stage it visited, in order of first visit.
+     * The time a deal spent in each stage it visited, in order of first visit; the
+     * seconds add up to the deal's age.
      */
     func dealStageTimes(id: DealId) throws  -> [StageTime]
     
     /**
-     * Open deals that sat in their stage longer than it allows (of one pipeline if given).
+     * Open deals that sat in their stage longer than it allows (of one pipeline if
+     * given).
      */
     func dealsAtRisk(pipeline: PipelineId?) throws  -> [Deal]
     
@@ -919,44 +1207,9 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func defaultPipeline() throws  -> Pipeline
     
     /**
-     * Defines a custom field.
-     */
-    func defineField(definition: FieldDef) throws  -> FieldDef
-    
-    /**
-     * Defines a relation type.
-     */
-    func defineRelationType(relationType: RelationType) throws  -> RelationType
-    
-    /**
-     * Deletes an activity; its follow-ups stay, without the link back.
-     */
-    func deleteActivity(id: ActivityId) throws 
-    
-    /**
-     * Deletes a calendar; its activities stay, outside any calendar.
-     */
-    func deleteCalendar(id: CalendarId) throws 
-    
-    /**
-     * Deletes a company and its links; subsidiaries lose their parent.
-     */
-    func deleteCompany(id: CompanyId) throws 
-    
-    /**
-     * Deletes a contact and its links.
-     */
-    func deleteContact(id: ContactId) throws 
-    
-    /**
      * Deletes a deal with its stage history, quotes and relations.
      */
     func deleteDeal(id: DealId) throws 
-    
-    /**
-     * Deletes a custom field and its values.
-     */
-    func deleteField(kind: RecordKind, key: String) throws 
     
     /**
      * Deletes a lead with its relations (what it was converted into stays).
@@ -979,49 +1232,9 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func deleteQuote(id: QuoteId) throws 
     
     /**
-     * Deletes an unused relation type.
-     */
-    func deleteRelationType(key: String) throws 
-    
-    /**
-     * The people linked to a company.
-     */
-    func employmentsAtCompany(id: CompanyId) throws  -> [Employment]
-    
-    /**
-     * The companies a contact is linked to.
-     */
-    func employmentsOfContact(id: ContactId) throws  -> [Employment]
-    
-    /**
      * The rates entered for a pair, oldest first (not their inverses).
      */
     func exchangeRates(base: Currency, quote: Currency) throws  -> [ExchangeRate]
-    
-    /**
-     * A calendar, or its events in a range, as an iCalendar (`.ics`) file.
-     */
-    func exportIcal(export: IcalExport) throws  -> String
-    
-    /**
-     * The custom field definitions of a record kind.
-     */
-    func fieldDefs(kind: RecordKind) throws  -> [FieldDef]
-    
-    /**
-     * The active companies with this web domain.
-     */
-    func findCompaniesByDomain(domain: String) throws  -> [Company]
-    
-    /**
-     * The active contact with this email address (without case).
-     */
-    func findContactByEmail(email: String) throws  -> Contact?
-    
-    /**
-     * The active contacts with this phone number.
-     */
-    func findContactsByPhone(phone: String) throws  -> [Contact]
     
     /**
      * The leads (archived ones too) captured with this email address, oldest first.
@@ -1029,7 +1242,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func findLeadsByEmail(email: String) throws  -> [Lead]
     
     /**
-     * The product with this SKU (ignoring case), archived or not.
+     * The product with this SKU (ignoring case), archived or not, if there is one.
      */
     func findProductBySku(sku: String) throws  -> Product?
     
@@ -1039,49 +1252,15 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func findQuotesByNumber(number: String) throws  -> [Quote]
     
     /**
-     * The activities planned on completing this one.
-     */
-    func followUps(id: ActivityId) throws  -> [Activity]
-    
-    /**
-     * The weighted forecast of open deals per month or quarter of expected close, per owner.
+     * The weighted forecast of open deals per month or quarter of expected close, per
+     * owner, in the reporting currency.
      */
     func forecast(query: ForecastQuery) throws  -> Forecast
-    
-    /**
-     * When a user is busy in a range.
-     */
-    func freeBusy(query: FreeBusyQuery) throws  -> [TimeSpan]
-    
-    /**
-     * The activity with this id.
-     */
-    func getActivity(id: ActivityId) throws  -> Activity
-    
-    /**
-     * The calendar with this id.
-     */
-    func getCalendar(id: CalendarId) throws  -> CrmCalendar
-    
-    /**
-     * The company with this id.
-     */
-    func getCompany(id: CompanyId) throws  -> Company
-    
-    /**
-     * The contact with this id.
-     */
-    func getContact(id: ContactId) throws  -> Contact
     
     /**
      * The deal with this id.
      */
     func getDeal(id: DealId) throws  -> Deal
-    
-    /**
-     * An employment by id.
-     */
-    func getEmployment(id: EmploymentId) throws  -> Employment
     
     /**
      * The lead with this id.
@@ -1109,53 +1288,30 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func getQuote(id: QuoteId) throws  -> Quote
     
     /**
-     * Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could not
-     * be imported is reported, never fatal.
-     */
-    func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
-    
-    /**
-     * Imports companies, contacts and their links in one transaction.
-     */
-    func importRecords(data: ImportData, progress: ProgressListener?) throws  -> ImportReport
-    
-    /**
      * Owners ranked by the value of the deals they won in a range.
      */
     func leaderboard(closed: TimeRange) throws  -> Leaderboard
     
     /**
-     * Links a contact to a company.
-     */
-    func linkContactToCompany(input: EmploymentInput) throws  -> Employment
-    
-    /**
-     * One page of companies.
-     */
-    func listCompanies(query: CompanyQuery) throws  -> CompanyPage
-    
-    /**
-     * One page of contacts matching a filter, in the requested order.
-     */
-    func listContacts(query: ContactQuery) throws  -> ContactPage
-    
-    /**
-     * One page of deals.
+     * One page of deals matching a filter, in the requested order.
      */
     func listDeals(query: DealQuery) throws  -> DealPage
     
     /**
-     * One page of leads.
+     * One page of leads matching a filter, in the requested order.
      */
     func listLeads(query: LeadQuery) throws  -> LeadPage
     
     /**
-     * Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+     * Moves a deal to another stage of its pipeline, recording the change. A won or
+     * lost stage closes it (freezing its value in the reporting currency); an open one
+     * reopens it.
      */
     func moveDeal(id: DealId, target: DealMove) throws  -> Deal
     
     /**
-     * Opens a follow-up deal for a won deal's customer (same company and contacts).
+     * Opens a follow-up or upsell deal for a won deal's customer (same company and
+     * contacts, the won deal as its origin).
      */
     func openFollowUp(won: DealId, input: FollowUpInput) throws  -> Deal
     
@@ -1190,36 +1346,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func rejectQuote(id: QuoteId, reason: String?) throws  -> Quote
     
     /**
-     * Relates two records.
-     */
-    func relate(input: RelationInput) throws  -> Relation
-    
-    /**
-     * Every relation type.
-     */
-    func relationTypes() throws  -> [RelationType]
-    
-    /**
-     * The relations of a record, seen from it.
-     */
-    func relationsOf(record: RecordRef) throws  -> [RelationView]
-    
-    /**
-     * The reminders due in a range, in time order.
-     */
-    func remindersDue(query: ReminderQuery) throws  -> [DueReminder]
-    
-    /**
-     * Removes tags from a company.
-     */
-    func removeCompanyTags(id: CompanyId, tags: [String]) throws  -> Company
-    
-    /**
-     * Removes tags from a contact.
-     */
-    func removeContactTags(id: ContactId, tags: [String]) throws  -> Contact
-    
-    /**
      * Removes tags from a deal.
      */
     func removeDealTags(id: DealId, tags: [String]) throws  -> Deal
@@ -1235,11 +1361,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func renamePipeline(id: PipelineId, name: String) throws  -> Pipeline
     
     /**
-     * Sets a done or cancelled activity back to planned.
-     */
-    func reopenActivity(id: ActivityId) throws  -> Activity
-    
-    /**
      * Puts the active stages of a pipeline in a new order (every one listed once).
      */
     func reorderStages(pipeline: PipelineId, order: [StageId]) throws  -> Pipeline
@@ -1248,21 +1369,6 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * The currency reports are in (EUR until one is set).
      */
     func reportingCurrency() throws  -> Currency
-    
-    /**
-     * Records a participant's answer to an invitation.
-     */
-    func respondToActivity(id: ActivityId, response: ParticipantResponse) throws  -> Activity
-    
-    /**
-     * Restores an archived company.
-     */
-    func restoreCompany(id: CompanyId) throws  -> Company
-    
-    /**
-     * Restores an archived contact.
-     */
-    func restoreContact(id: ContactId) throws  -> Contact
     
     /**
      * Restores an archived deal.
@@ -1280,26 +1386,16 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func restoreProduct(id: ProductId) throws  -> Product
     
     /**
-     * Makes the next version of a quote from its deal's current lines.
+     * Makes the next version of a quote from its deal's current lines; the revised
+     * version is superseded.
      */
     func reviseQuote(id: QuoteId, input: QuoteInput) throws  -> Quote
     
     /**
-     * Days to close, average time per stage and pipeline velocity.
+     * Days to close (average and median), average time per stage and pipeline
+     * velocity.
      */
     func salesCycle(query: SalesCycleQuery) throws  -> SalesCycle
-    
-    /**
-     * Full-text search.
-     */
-    func search(query: SearchQuery) throws  -> [SearchHit]
-    
-    /**
-     * Activities whose subject, body, location, outcome or kind name has a word
-     * starting with each word of `text` (ignoring case and diacritics), newest
-     * first, at most `limit` (1 to 1,000).
-     */
-    func searchActivities(text: String, limit: UInt32) throws  -> [Activity]
     
     /**
      * Active products whose name or SKU has words starting with each word of `text`.
@@ -1322,73 +1418,19 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func setExchangeRate(rate: ExchangeRate) throws  -> ExchangeRate
     
     /**
-     * Sets the currency reports are in.
+     * Sets the currency reports are in. Values frozen in another currency are
+     * converted again at their close date's rate.
      */
     func setReportingCurrency(currency: Currency) throws  -> Currency
     
     /**
-     * The direct subsidiaries of a company.
-     */
-    func subsidiaries(id: CompanyId) throws  -> [Company]
-    
-    /**
-     * An owner's open, overdue, due-today or done tasks.
-     */
-    func tasks(query: TaskQuery) throws  -> [Activity]
-    
-    /**
-     * One page of a record's timeline: its creation, its activities, a deal's stage changes
-     * and the record's changes, newest first unless asked otherwise.
-     */
-    func timeline(query: TimelineQuery) throws  -> TimelinePage
-    
-    /**
-     * Removes an employment.
-     */
-    func unlinkEmployment(id: EmploymentId) throws 
-    
-    /**
-     * Removes a relation.
-     */
-    func unrelate(id: RelationId) throws 
-    
-    /**
-     * Replaces an activity's editable fields.
-     */
-    func updateActivity(id: ActivityId, input: ActivityInput) throws  -> Activity
-    
-    /**
-     * Replaces a calendar's name, owner, members and time zone.
-     */
-    func updateCalendar(id: CalendarId, input: CalendarInput) throws  -> CrmCalendar
-    
-    /**
-     * Replaces a company's editable fields.
-     */
-    func updateCompany(id: CompanyId, input: CompanyInput) throws  -> Company
-    
-    /**
-     * Replaces a contact's editable fields.
-     */
-    func updateContact(id: ContactId, input: ContactInput) throws  -> Contact
-    
-    /**
-     * Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+     * Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
+     * stage change.
      */
     func updateDeal(id: DealId, input: DealInput) throws  -> Deal
     
     /**
-     * Changes an employment.
-     */
-    func updateEmployment(id: EmploymentId, update: EmploymentUpdate) throws  -> Employment
-    
-    /**
-     * Changes a custom field definition (values migrate or the change is refused).
-     */
-    func updateField(definition: FieldDef) throws  -> FieldDef
-    
-    /**
-     * Replaces a lead's editable fields.
+     * Replaces the editable fields of a lead.
      */
     func updateLead(id: LeadId, input: LeadInput) throws  -> Lead
     
@@ -1408,12 +1450,8 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput) throws  -> Pipeline
     
     /**
-     * Checks that every index agrees with the records.
-     */
-    func verify() throws  -> IntegrityReport
-    
-    /**
-     * Won / (won + lost) over the deals closed in a range, overall and per group.
+     * Won / (won + lost) over the deals closed in a range, overall and per owner,
+     * pipeline or source.
      */
     func winRates(query: WinRateQuery) throws  -> WinRates
     
@@ -1513,21 +1551,25 @@ public static func openInMemory(options: OpenOptions? = nil)throws  -> Crm  {
 
     
     /**
-     * Records the customer's acceptance of a quote.
+     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
+     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
+     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
+     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
+     * with a validation error on `clock_start` when the CRM reads the system clock.
      */
-open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote  {
-    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+open func advanceClock(millis: UInt64)throws  -> Timestamp  {
+    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
         uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_accept_quote(
+    uniffi_crm_ffi_fn_method_crm_advance_clock(
             self.uniffiCloneHandle(),
-        FfiConverterTypeQuoteId_lower(id),
-        FfiConverterTypeQuoteAcceptance_lower(acceptance),uniffiCallStatus
+        FfiConverterUInt64.lower(millis),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The chain of follow-ups this activity belongs to, from its first activity on.
+     * The chain of follow-ups this activity belongs to, from its first activity on, in
+     * the order they were created.
      */
 open func activityChain(id: ActivityId)throws  -> [Activity]  {
     return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1540,8 +1582,8 @@ open func activityChain(id: ActivityId)throws  -> [Activity]  {
 }
     
     /**
-     * The occurrences of an activity from `from` on (until `until` when given; a series that
-     * never ends needs it).
+     * The occurrences of an activity from `from` on (until `until` when given; a
+     * series that never ends needs it).
      */
 open func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp? = nil)throws  -> [TimeSpan]  {
     return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1556,7 +1598,385 @@ open func activityOccurrences(id: ActivityId, from: Timestamp, until: Timestamp?
 }
     
     /**
-     * Adds tags to a company.
+     * The event occurrences of a calendar or a user in a range, by start.
+     */
+open func agenda(query: AgendaQuery)throws  -> [EventInstance]  {
+    return try  FfiConverterSequenceTypeEventInstance.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_agenda(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAgendaQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every calendar, in the order they were created.
+     */
+open func calendars()throws  -> [CrmCalendar]  {
+    return try  FfiConverterSequenceTypeCrmCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_calendars(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Calls an activity off.
+     */
+open func cancelActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_cancel_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Marks a planned activity done, and plans the next one when asked (it follows
+     * this one).
+     */
+open func completeActivity(id: ActivityId, completion: Completion)throws  -> CompletedActivity  {
+    return try  FfiConverterTypeCompletedActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_complete_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeCompletion_lower(completion),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records an activity: a call, meeting, task, note, email or other exchange.
+     */
+open func createActivity(input: ActivityInput)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a calendar.
+     */
+open func createCalendar(input: CalendarInput)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A contact's journey: its done exchanges with a channel, oldest first, with its
+     * lifecycle stage at each, counts per channel, and the first and last touch.
+     */
+open func customerJourney(contact: ContactId)throws  -> Journey  {
+    return try  FfiConverterTypeJourney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_customer_journey(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(contact),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes an activity; its follow-ups stay, without the link back.
+     */
+open func deleteActivity(id: ActivityId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a calendar; its activities stay, outside any calendar.
+     */
+open func deleteCalendar(id: CalendarId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
+     */
+open func exportIcal(export: IcalExport)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_export_ical(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeIcalExport_lower(export),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The activities planned on completing this one.
+     */
+open func followUps(id: ActivityId)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_follow_ups(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When a user is busy in a range.
+     */
+open func freeBusy(query: FreeBusyQuery)throws  -> [TimeSpan]  {
+    return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_free_busy(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFreeBusyQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The activity with this id.
+     */
+open func getActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The calendar with this id.
+     */
+open func getCalendar(id: CalendarId)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports the text of an iCalendar (`.ics`) file into a calendar in one
+     * transaction; what could not be imported is reported, never fatal.
+     */
+open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportReport  {
+    return try  FfiConverterTypeIcalImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_import_ical(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(calendar),
+        FfiConverterString.lower(ics),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The reminders due in a range, in time order.
+     */
+open func remindersDue(query: ReminderQuery)throws  -> [DueReminder]  {
+    return try  FfiConverterSequenceTypeDueReminder.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reminders_due(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReminderQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets a done or cancelled activity back to planned.
+     */
+open func reopenActivity(id: ActivityId)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_reopen_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a participant's answer to an invitation.
+     */
+open func respondToActivity(id: ActivityId, response: ParticipantResponse)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_respond_to_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeParticipantResponse_lower(response),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Activities whose subject, body, location, outcome or kind name has a word
+     * starting with each word of `text` (ignoring case and diacritics), newest first,
+     * at most `limit` (1 to 1,000).
+     */
+open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_search_activities(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),
+        FfiConverterUInt32.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An owner's open, overdue, due-today or done tasks.
+     */
+open func tasks(query: TaskQuery)throws  -> [Activity]  {
+    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_tasks(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTaskQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of a record's timeline: its creation, its activities, a deal's stage
+     * changes and the record's changes, newest first unless asked otherwise.
+     */
+open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
+    return try  FfiConverterTypeTimelinePage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_timeline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTimelineQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the editable fields of an activity; an
+     * update that changes nothing writes nothing.
+     */
+open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activity  {
+    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityId_lower(id),
+        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a calendar's name, owner, members and time zone.
+     */
+open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> CrmCalendar  {
+    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCalendarId_lower(id),
+        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A copy of the whole database as bytes: a compact CRM file, which
+     * `open_bytes` opens again. `progress` is told how many entries are
+     * copied and returns `false` to cancel.
+     */
+open func backup(progress: ProgressListener? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_backup(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Closes the CRM and releases its file; every later call fails with a `closed`
+     * error. Closing twice is harmless.
+     */
+open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_close(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Gives unused space in the database back, after a large import or cleanup (the
+     * file grows by doubling and keeps the space that deletes free, so it can be up to
+     * twice the size of what it holds). Refused, changing nothing, while another
+     * operation of this CRM is running.
+     */
+open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_compact(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Imports companies, contacts and the links between them in one transaction: all
+     * of it, or nothing if one record is refused (the error's field says which, such
+     * as `contacts[17].emails[0].address`) or if `progress` returns `false`.
+     */
+open func importRecords(data: ImportData, progress: ProgressListener? = nil)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_import_records(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeImportData_lower(data),
+        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks that every index agrees with the records and every link points somewhere.
+     */
+open func verify()throws  -> IntegrityReport  {
+    return try  FfiConverterTypeIntegrityReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_verify(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds tags to a company (existing ones are kept).
      */
 open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
     return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1570,7 +1990,7 @@ open func addCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
 }
     
     /**
-     * Adds tags to a contact.
+     * Adds tags to a contact (existing ones are kept).
      */
 open func addContactTags(id: ContactId, tags: [String])throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1579,6 +1999,549 @@ open func addContactTags(id: ContactId, tags: [String])throws  -> Contact  {
             self.uniffiCloneHandle(),
         FfiConverterTypeContactId_lower(id),
         FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The parent, grandparent… of a company, nearest first.
+     */
+open func ancestors(id: CompanyId)throws  -> [Company]  {
+    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_ancestors(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a company: it leaves search and default listings.
+     */
+open func archiveCompany(id: CompanyId)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Archives a contact: it leaves search and default listings and frees its email
+     * addresses. Archiving an archived contact changes nothing.
+     */
+open func archiveContact(id: ContactId)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_archive_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many companies match a filter.
+     */
+open func countCompanies(filter: CompanyFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_companies(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many contacts match a filter.
+     */
+open func countContacts(filter: ContactFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_contacts(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a company.
+     */
+open func createCompany(input: CompanyInput)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a contact.
+     */
+open func createContact(input: ContactInput)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_create_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Defines a new relation type.
+     */
+open func defineRelationType(relationType: RelationType)throws  -> RelationType  {
+    return try  FfiConverterTypeRelationType_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_define_relation_type(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelationType_lower(relationType),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes a company with its employments and relations; its subsidiaries lose
+     * their parent.
+     */
+open func deleteCompany(id: CompanyId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a contact with its employments and relations.
+     */
+open func deleteContact(id: ContactId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a relation type that no relation uses (built-in types stay).
+     */
+open func deleteRelationType(key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_relation_type(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The people linked to a company, oldest link first.
+     */
+open func employmentsAtCompany(id: CompanyId)throws  -> [Employment]  {
+    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_employments_at_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The companies a contact is linked to, oldest link first.
+     */
+open func employmentsOfContact(id: ContactId)throws  -> [Employment]  {
+    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_employments_of_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active companies with this web domain (a pasted URL is reduced to its
+     * domain).
+     */
+open func findCompaniesByDomain(domain: String)throws  -> [Company]  {
+    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_companies_by_domain(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(domain),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active contact holding this email address (compared without case), if there
+     * is one.
+     */
+open func findContactByEmail(email: String)throws  -> Contact?  {
+    return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_contact_by_email(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(email),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active contacts with this phone number (compared in E.164 form when it can
+     * be read, national numbers in the default phone region).
+     */
+open func findContactsByPhone(phone: String)throws  -> [Contact]  {
+    return try  FfiConverterSequenceTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(phone),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The company with this id.
+     */
+open func getCompany(id: CompanyId)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The contact with this id.
+     */
+open func getContact(id: ContactId)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An employment by id.
+     */
+open func getEmployment(id: EmploymentId)throws  -> Employment  {
+    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_get_employment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Links a contact to a company. The first link of a contact is its primary one.
+     */
+open func linkContactToCompany(input: EmploymentInput)throws  -> Employment  {
+    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_link_contact_to_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of companies matching a filter, in the requested order.
+     */
+open func listCompanies(query: CompanyQuery)throws  -> CompanyPage  {
+    return try  FfiConverterTypeCompanyPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_companies(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of contacts matching a filter, in the requested order.
+     */
+open func listContacts(query: ContactQuery)throws  -> ContactPage  {
+    return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_contacts(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Relates two records of the same kind.
+     */
+open func relate(input: RelationInput)throws  -> Relation  {
+    return try  FfiConverterTypeRelation_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_relate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelationInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every relation type, built-in and defined, by key.
+     */
+open func relationTypes()throws  -> [RelationType]  {
+    return try  FfiConverterSequenceTypeRelationType.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_relation_types(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The relations of a record as seen from it: outgoing then incoming.
+     */
+open func relationsOf(record: RecordRef)throws  -> [RelationView]  {
+    return try  FfiConverterSequenceTypeRelationView.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_relations_of(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordRef_lower(record),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes tags from a company (compared without case or diacritics).
+     */
+open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_remove_company_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes tags from a contact (compared without case or diacritics).
+     */
+open func removeContactTags(id: ContactId, tags: [String])throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_remove_contact_tags(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),
+        FfiConverterSequenceString.lower(tags),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores an archived company.
+     */
+open func restoreCompany(id: CompanyId)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores an archived contact; refused if another active contact took one of its
+     * email addresses meanwhile.
+     */
+open func restoreContact(id: ContactId)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_restore_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The direct subsidiaries of a company.
+     */
+open func subsidiaries(id: CompanyId)throws  -> [Company]  {
+    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_subsidiaries(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes an employment; if it was primary, the contact's oldest other one becomes
+     * so.
+     */
+open func unlinkEmployment(id: EmploymentId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_unlink_employment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Removes a relation.
+     */
+open func unrelate(id: RelationId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_unrelate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelationId_lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Replaces the editable fields of a company.
+     */
+open func updateCompany(id: CompanyId, input: CompanyInput)throws  -> Company  {
+    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_company(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCompanyId_lower(id),
+        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the editable fields of a contact.
+     */
+open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeContactId_lower(id),
+        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes the role, title or primary mark of an employment.
+     */
+open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  -> Employment  {
+    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_employment(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEmploymentId_lower(id),
+        FfiConverterTypeEmploymentUpdate_lower(update),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Defines a custom field. When it is required, existing records get its default,
+     * or the definition is refused if it has none and records exist.
+     */
+open func defineField(definition: FieldDef)throws  -> FieldDef  {
+    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_define_field(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes a custom field definition and every value records hold for it.
+     */
+open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_delete_field(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordKind_lower(kind),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The custom field definitions of a record kind, by key.
+     */
+open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
+    return try  FfiConverterSequenceTypeFieldDef.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_field_defs(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Full-text search across contacts, companies, leads and deals.
+     */
+open func search(query: SearchQuery)throws  -> [SearchHit]  {
+    return try  FfiConverterSequenceTypeSearchHit.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_search(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSearchQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes a custom field definition: existing values are converted where that
+     * keeps their meaning, or the change is refused naming a record in the way.
+     */
+open func updateField(definition: FieldDef)throws  -> FieldDef  {
+    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_update_field(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records the customer's acceptance of a quote, setting the deal's amount to its
+     * net total when asked.
+     */
+open func acceptQuote(id: QuoteId, acceptance: QuoteAcceptance)throws  -> Quote  {
+    return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_accept_quote(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeQuoteId_lower(id),
+        FfiConverterTypeQuoteAcceptance_lower(acceptance),uniffiCallStatus
     )
 })
 }
@@ -1627,75 +2590,6 @@ open func addStage(pipeline: PipelineId, stage: StageInput, position: UInt32? = 
 }
     
     /**
-     * Moves the manual clock that `clock_start` started forward by `millis` milliseconds
-     * (time passing, for tests: deals rot, quotes expire) and returns the instant it now
-     * stands at, the next one an operation reads; `advance_clock(0)` only reads it. To reopen
-     * a backup on continuous time, give that instant as the new CRM's `clock_start`. Refused
-     * with a validation error on `clock_start` when the CRM reads the system clock.
-     */
-open func advanceClock(millis: UInt64)throws  -> Timestamp  {
-    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_advance_clock(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(millis),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The event occurrences of a calendar or a user in a range, by start.
-     */
-open func agenda(query: AgendaQuery)throws  -> [EventInstance]  {
-    return try  FfiConverterSequenceTypeEventInstance.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_agenda(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeAgendaQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The parents of a company, nearest first.
-     */
-open func ancestors(id: CompanyId)throws  -> [Company]  {
-    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_ancestors(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Archives a company.
-     */
-open func archiveCompany(id: CompanyId)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_archive_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Archives a contact.
-     */
-open func archiveContact(id: ContactId)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_archive_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Archives a deal: it leaves search, default listings and every report.
      */
 open func archiveDeal(id: DealId)throws  -> Deal  {
@@ -1709,7 +2603,7 @@ open func archiveDeal(id: DealId)throws  -> Deal  {
 }
     
     /**
-     * Archives a lead.
+     * Archives a lead: it leaves search and default listings.
      */
 open func archiveLead(id: LeadId)throws  -> Lead  {
     return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1722,7 +2616,8 @@ open func archiveLead(id: LeadId)throws  -> Lead  {
 }
     
     /**
-     * Archives a product: it is no longer offered for new lines.
+     * Archives a product: it leaves product listings and search (lines that name it
+     * keep working).
      */
 open func archiveProduct(id: ProductId)throws  -> Product  {
     return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1735,7 +2630,8 @@ open func archiveProduct(id: ProductId)throws  -> Product  {
 }
     
     /**
-     * Archives a stage, moving its deals to `move_to` first (needed when it holds deals).
+     * Archives a stage, moving its deals to `move_to` first (refused without it when
+     * the stage holds deals).
      */
 open func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId? = nil)throws  -> Pipeline  {
     return try  FfiConverterTypePipeline_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1750,81 +2646,9 @@ open func archiveStage(pipeline: PipelineId, stage: StageId, moveTo: StageId? = 
 }
     
     /**
-     * A copy of the whole database as bytes (see `open_bytes`).
-     */
-open func backup(progress: ProgressListener? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_backup(
-            self.uniffiCloneHandle(),
-        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every calendar, in the order they were created.
-     */
-open func calendars()throws  -> [CrmCalendar]  {
-    return try  FfiConverterSequenceTypeCrmCalendar.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_calendars(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Calls an activity off.
-     */
-open func cancelActivity(id: ActivityId)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_cancel_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Closes the CRM; later calls fail with `Closed`.
-     */
-open func close()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_close(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Gives unused space in the file back (after a large import or cleanup).
-     */
-open func compact()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_compact(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Marks a planned activity done, and plans the next one when asked.
-     */
-open func completeActivity(id: ActivityId, completion: Completion)throws  -> CompletedActivity  {
-    return try  FfiConverterTypeCompletedActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_complete_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),
-        FfiConverterTypeCompletion_lower(completion),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Converts a lead into a contact, a company and optionally a deal, in one transaction.
+     * Converts a lead into a contact, a company (new or matched, as chosen) and
+     * optionally a deal, all in one transaction. Converting twice is refused, and so
+     * is converting a disqualified lead.
      */
 open func convertLead(id: LeadId, conversion: LeadConversion)throws  -> ConvertedLead  {
     return try  FfiConverterTypeConvertedLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1838,8 +2662,8 @@ open func convertLead(id: LeadId, conversion: LeadConversion)throws  -> Converte
 }
     
     /**
-     * Converts money at the latest rate on or before `date`, rounding once, half away from
-     * zero, to the target's minor unit.
+     * Converts money at the latest rate on or before `date` (or the inverse of the
+     * reverse pair's), rounding once, half away from zero, to the target's minor unit.
      */
 open func convertMoney(money: Money, to: Currency, date: Date)throws  -> Money  {
     return try  FfiConverterTypeMoney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1854,33 +2678,7 @@ open func convertMoney(money: Money, to: Currency, date: Date)throws  -> Money  
 }
     
     /**
-     * How many companies match.
-     */
-open func countCompanies(filter: CompanyFilter)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_count_companies(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * How many contacts match.
-     */
-open func countContacts(filter: ContactFilter)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_count_contacts(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * How many deals match.
+     * How many deals match a filter.
      */
 open func countDeals(filter: DealFilter)throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1893,7 +2691,7 @@ open func countDeals(filter: DealFilter)throws  -> UInt64  {
 }
     
     /**
-     * How many leads match.
+     * How many leads match a filter.
      */
 open func countLeads(filter: LeadFilter)throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -1901,58 +2699,6 @@ open func countLeads(filter: LeadFilter)throws  -> UInt64  {
     uniffi_crm_ffi_fn_method_crm_count_leads(
             self.uniffiCloneHandle(),
         FfiConverterTypeLeadFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Records an activity: a call, meeting, task, note, email or other exchange.
-     */
-open func createActivity(input: ActivityInput)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a calendar.
-     */
-open func createCalendar(input: CalendarInput)throws  -> CrmCalendar  {
-    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a company.
-     */
-open func createCompany(input: CompanyInput)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates a contact.
-     */
-open func createContact(input: ContactInput)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_create_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -2037,20 +2783,8 @@ open func createQuote(deal: DealId, input: QuoteInput)throws  -> Quote  {
 }
     
     /**
-     * A contact's journey: its done exchanges with a channel, oldest first.
-     */
-open func customerJourney(contact: ContactId)throws  -> Journey  {
-    return try  FfiConverterTypeJourney_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_customer_journey(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(contact),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every stage change of a deal, oldest first (the first is the stage it was created in).
+     * Every stage change of a deal, oldest first (the first is the stage it was
+     * created in).
      */
 open func dealHistory(id: DealId)throws  -> [StageChange]  {
     return try  FfiConverterSequenceTypeStageChange.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2063,7 +2797,8 @@ open func dealHistory(id: DealId)throws  -> [StageChange]  {
 }
     
     /**
-     * The time a deal spent in each stage it visited, in order of first visit.
+     * The time a deal spent in each stage it visited, in order of first visit; the
+     * seconds add up to the deal's age.
      */
 open func dealStageTimes(id: DealId)throws  -> [StageTime]  {
     return try  FfiConverterSequenceTypeStageTime.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2076,7 +2811,8 @@ open func dealStageTimes(id: DealId)throws  -> [StageTime]  {
 }
     
     /**
-     * Open deals that sat in their stage longer than it allows (of one pipeline if given).
+     * Open deals that sat in their stage longer than it allows (of one pipeline if
+     * given).
      */
 open func dealsAtRisk(pipeline: PipelineId? = nil)throws  -> [Deal]  {
     return try  FfiConverterSequenceTypeDeal.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2114,80 +2850,6 @@ open func defaultPipeline()throws  -> Pipeline  {
 }
     
     /**
-     * Defines a custom field.
-     */
-open func defineField(definition: FieldDef)throws  -> FieldDef  {
-    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_define_field(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Defines a relation type.
-     */
-open func defineRelationType(relationType: RelationType)throws  -> RelationType  {
-    return try  FfiConverterTypeRelationType_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_define_relation_type(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRelationType_lower(relationType),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Deletes an activity; its follow-ups stay, without the link back.
-     */
-open func deleteActivity(id: ActivityId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a calendar; its activities stay, outside any calendar.
-     */
-open func deleteCalendar(id: CalendarId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a company and its links; subsidiaries lose their parent.
-     */
-open func deleteCompany(id: CompanyId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a contact and its links.
-     */
-open func deleteContact(id: ContactId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
      * Deletes a deal with its stage history, quotes and relations.
      */
 open func deleteDeal(id: DealId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2195,19 +2857,6 @@ open func deleteDeal(id: DealId)throws   {try rustCallWithError(FfiConverterType
     uniffi_crm_ffi_fn_method_crm_delete_deal(
             self.uniffiCloneHandle(),
         FfiConverterTypeDealId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a custom field and its values.
-     */
-open func deleteField(kind: RecordKind, key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_field(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRecordKind_lower(kind),
-        FfiConverterString.lower(key),uniffiCallStatus
     )
 }
 }
@@ -2261,44 +2910,6 @@ open func deleteQuote(id: QuoteId)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
-     * Deletes an unused relation type.
-     */
-open func deleteRelationType(key: String)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_delete_relation_type(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(key),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The people linked to a company.
-     */
-open func employmentsAtCompany(id: CompanyId)throws  -> [Employment]  {
-    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_employments_at_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The companies a contact is linked to.
-     */
-open func employmentsOfContact(id: ContactId)throws  -> [Employment]  {
-    return try  FfiConverterSequenceTypeEmployment.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_employments_of_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The rates entered for a pair, oldest first (not their inverses).
      */
 open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate]  {
@@ -2308,71 +2919,6 @@ open func exchangeRates(base: Currency, quote: Currency)throws  -> [ExchangeRate
             self.uniffiCloneHandle(),
         FfiConverterTypeCurrency_lower(base),
         FfiConverterTypeCurrency_lower(quote),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A calendar, or its events in a range, as an iCalendar (`.ics`) file.
-     */
-open func exportIcal(export: IcalExport)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_export_ical(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeIcalExport_lower(export),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The custom field definitions of a record kind.
-     */
-open func fieldDefs(kind: RecordKind)throws  -> [FieldDef]  {
-    return try  FfiConverterSequenceTypeFieldDef.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_field_defs(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRecordKind_lower(kind),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The active companies with this web domain.
-     */
-open func findCompaniesByDomain(domain: String)throws  -> [Company]  {
-    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_find_companies_by_domain(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(domain),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The active contact with this email address (without case).
-     */
-open func findContactByEmail(email: String)throws  -> Contact?  {
-    return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_find_contact_by_email(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(email),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The active contacts with this phone number.
-     */
-open func findContactsByPhone(phone: String)throws  -> [Contact]  {
-    return try  FfiConverterSequenceTypeContact.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(phone),uniffiCallStatus
     )
 })
 }
@@ -2391,7 +2937,7 @@ open func findLeadsByEmail(email: String)throws  -> [Lead]  {
 }
     
     /**
-     * The product with this SKU (ignoring case), archived or not.
+     * The product with this SKU (ignoring case), archived or not, if there is one.
      */
 open func findProductBySku(sku: String)throws  -> Product?  {
     return try  FfiConverterOptionTypeProduct.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2417,20 +2963,8 @@ open func findQuotesByNumber(number: String)throws  -> [Quote]  {
 }
     
     /**
-     * The activities planned on completing this one.
-     */
-open func followUps(id: ActivityId)throws  -> [Activity]  {
-    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_follow_ups(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The weighted forecast of open deals per month or quarter of expected close, per owner.
+     * The weighted forecast of open deals per month or quarter of expected close, per
+     * owner, in the reporting currency.
      */
 open func forecast(query: ForecastQuery)throws  -> Forecast  {
     return try  FfiConverterTypeForecast_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2438,71 +2972,6 @@ open func forecast(query: ForecastQuery)throws  -> Forecast  {
     uniffi_crm_ffi_fn_method_crm_forecast(
             self.uniffiCloneHandle(),
         FfiConverterTypeForecastQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * When a user is busy in a range.
-     */
-open func freeBusy(query: FreeBusyQuery)throws  -> [TimeSpan]  {
-    return try  FfiConverterSequenceTypeTimeSpan.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_free_busy(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeFreeBusyQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The activity with this id.
-     */
-open func getActivity(id: ActivityId)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The calendar with this id.
-     */
-open func getCalendar(id: CalendarId)throws  -> CrmCalendar  {
-    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The company with this id.
-     */
-open func getCompany(id: CompanyId)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The contact with this id.
-     */
-open func getContact(id: ContactId)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -2516,19 +2985,6 @@ open func getDeal(id: DealId)throws  -> Deal  {
     uniffi_crm_ffi_fn_method_crm_get_deal(
             self.uniffiCloneHandle(),
         FfiConverterTypeDealId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * An employment by id.
-     */
-open func getEmployment(id: EmploymentId)throws  -> Employment  {
-    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_get_employment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -2599,35 +3055,6 @@ open func getQuote(id: QuoteId)throws  -> Quote  {
 }
     
     /**
-     * Imports an iCalendar (`.ics`) file into a calendar in one transaction; what could not
-     * be imported is reported, never fatal.
-     */
-open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportReport  {
-    return try  FfiConverterTypeIcalImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_import_ical(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(calendar),
-        FfiConverterString.lower(ics),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Imports companies, contacts and their links in one transaction.
-     */
-open func importRecords(data: ImportData, progress: ProgressListener? = nil)throws  -> ImportReport  {
-    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_import_records(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeImportData_lower(data),
-        FfiConverterOptionTypeProgressListener.lower(progress),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Owners ranked by the value of the deals they won in a range.
      */
 open func leaderboard(closed: TimeRange)throws  -> Leaderboard  {
@@ -2641,46 +3068,7 @@ open func leaderboard(closed: TimeRange)throws  -> Leaderboard  {
 }
     
     /**
-     * Links a contact to a company.
-     */
-open func linkContactToCompany(input: EmploymentInput)throws  -> Employment  {
-    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_link_contact_to_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of companies.
-     */
-open func listCompanies(query: CompanyQuery)throws  -> CompanyPage  {
-    return try  FfiConverterTypeCompanyPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_list_companies(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of contacts matching a filter, in the requested order.
-     */
-open func listContacts(query: ContactQuery)throws  -> ContactPage  {
-    return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_list_contacts(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of deals.
+     * One page of deals matching a filter, in the requested order.
      */
 open func listDeals(query: DealQuery)throws  -> DealPage  {
     return try  FfiConverterTypeDealPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2693,7 +3081,7 @@ open func listDeals(query: DealQuery)throws  -> DealPage  {
 }
     
     /**
-     * One page of leads.
+     * One page of leads matching a filter, in the requested order.
      */
 open func listLeads(query: LeadQuery)throws  -> LeadPage  {
     return try  FfiConverterTypeLeadPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2706,7 +3094,9 @@ open func listLeads(query: LeadQuery)throws  -> LeadPage  {
 }
     
     /**
-     * Moves a deal to another stage of its pipeline; a won or lost stage closes it.
+     * Moves a deal to another stage of its pipeline, recording the change. A won or
+     * lost stage closes it (freezing its value in the reporting currency); an open one
+     * reopens it.
      */
 open func moveDeal(id: DealId, target: DealMove)throws  -> Deal  {
     return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2720,7 +3110,8 @@ open func moveDeal(id: DealId, target: DealMove)throws  -> Deal  {
 }
     
     /**
-     * Opens a follow-up deal for a won deal's customer (same company and contacts).
+     * Opens a follow-up or upsell deal for a won deal's customer (same company and
+     * contacts, the won deal as its origin).
      */
 open func openFollowUp(won: DealId, input: FollowUpInput)throws  -> Deal  {
     return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -2810,85 +3201,6 @@ open func rejectQuote(id: QuoteId, reason: String? = nil)throws  -> Quote  {
 }
     
     /**
-     * Relates two records.
-     */
-open func relate(input: RelationInput)throws  -> Relation  {
-    return try  FfiConverterTypeRelation_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_relate(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRelationInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every relation type.
-     */
-open func relationTypes()throws  -> [RelationType]  {
-    return try  FfiConverterSequenceTypeRelationType.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_relation_types(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The relations of a record, seen from it.
-     */
-open func relationsOf(record: RecordRef)throws  -> [RelationView]  {
-    return try  FfiConverterSequenceTypeRelationView.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_relations_of(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRecordRef_lower(record),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The reminders due in a range, in time order.
-     */
-open func remindersDue(query: ReminderQuery)throws  -> [DueReminder]  {
-    return try  FfiConverterSequenceTypeDueReminder.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_reminders_due(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeReminderQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Removes tags from a company.
-     */
-open func removeCompanyTags(id: CompanyId, tags: [String])throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_remove_company_tags(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),
-        FfiConverterSequenceString.lower(tags),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Removes tags from a contact.
-     */
-open func removeContactTags(id: ContactId, tags: [String])throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_remove_contact_tags(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),
-        FfiConverterSequenceString.lower(tags),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Removes tags from a deal.
      */
 open func removeDealTags(id: DealId, tags: [String])throws  -> Deal  {
@@ -2931,19 +3243,6 @@ open func renamePipeline(id: PipelineId, name: String)throws  -> Pipeline  {
 }
     
     /**
-     * Sets a done or cancelled activity back to planned.
-     */
-open func reopenActivity(id: ActivityId)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_reopen_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Puts the active stages of a pipeline in a new order (every one listed once).
      */
 open func reorderStages(pipeline: PipelineId, order: [StageId])throws  -> Pipeline  {
@@ -2965,46 +3264,6 @@ open func reportingCurrency()throws  -> Currency  {
         uniffiCallStatus in
     uniffi_crm_ffi_fn_method_crm_reporting_currency(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Records a participant's answer to an invitation.
-     */
-open func respondToActivity(id: ActivityId, response: ParticipantResponse)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_respond_to_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),
-        FfiConverterTypeParticipantResponse_lower(response),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Restores an archived company.
-     */
-open func restoreCompany(id: CompanyId)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_restore_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Restores an archived contact.
-     */
-open func restoreContact(id: ContactId)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_restore_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3049,7 +3308,8 @@ open func restoreProduct(id: ProductId)throws  -> Product  {
 }
     
     /**
-     * Makes the next version of a quote from its deal's current lines.
+     * Makes the next version of a quote from its deal's current lines; the revised
+     * version is superseded.
      */
 open func reviseQuote(id: QuoteId, input: QuoteInput)throws  -> Quote  {
     return try  FfiConverterTypeQuote_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3063,7 +3323,8 @@ open func reviseQuote(id: QuoteId, input: QuoteInput)throws  -> Quote  {
 }
     
     /**
-     * Days to close, average time per stage and pipeline velocity.
+     * Days to close (average and median), average time per stage and pipeline
+     * velocity.
      */
 open func salesCycle(query: SalesCycleQuery)throws  -> SalesCycle  {
     return try  FfiConverterTypeSalesCycle_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3071,35 +3332,6 @@ open func salesCycle(query: SalesCycleQuery)throws  -> SalesCycle  {
     uniffi_crm_ffi_fn_method_crm_sales_cycle(
             self.uniffiCloneHandle(),
         FfiConverterTypeSalesCycleQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Full-text search.
-     */
-open func search(query: SearchQuery)throws  -> [SearchHit]  {
-    return try  FfiConverterSequenceTypeSearchHit.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_search(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSearchQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Activities whose subject, body, location, outcome or kind name has a word
-     * starting with each word of `text` (ignoring case and diacritics), newest
-     * first, at most `limit` (1 to 1,000).
-     */
-open func searchActivities(text: String, limit: UInt32 = UInt32(50))throws  -> [Activity]  {
-    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_search_activities(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(text),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -3157,7 +3389,8 @@ open func setExchangeRate(rate: ExchangeRate)throws  -> ExchangeRate  {
 }
     
     /**
-     * Sets the currency reports are in.
+     * Sets the currency reports are in. Values frozen in another currency are
+     * converted again at their close date's rate.
      */
 open func setReportingCurrency(currency: Currency)throws  -> Currency  {
     return try  FfiConverterTypeCurrency_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3170,127 +3403,8 @@ open func setReportingCurrency(currency: Currency)throws  -> Currency  {
 }
     
     /**
-     * The direct subsidiaries of a company.
-     */
-open func subsidiaries(id: CompanyId)throws  -> [Company]  {
-    return try  FfiConverterSequenceTypeCompany.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_subsidiaries(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * An owner's open, overdue, due-today or done tasks.
-     */
-open func tasks(query: TaskQuery)throws  -> [Activity]  {
-    return try  FfiConverterSequenceTypeActivity.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_tasks(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeTaskQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One page of a record's timeline: its creation, its activities, a deal's stage changes
-     * and the record's changes, newest first unless asked otherwise.
-     */
-open func timeline(query: TimelineQuery)throws  -> TimelinePage  {
-    return try  FfiConverterTypeTimelinePage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_timeline(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeTimelineQuery_lower(query),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Removes an employment.
-     */
-open func unlinkEmployment(id: EmploymentId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_unlink_employment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Removes a relation.
-     */
-open func unrelate(id: RelationId)throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_unrelate(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRelationId_lower(id),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Replaces an activity's editable fields.
-     */
-open func updateActivity(id: ActivityId, input: ActivityInput)throws  -> Activity  {
-    return try  FfiConverterTypeActivity_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeActivityId_lower(id),
-        FfiConverterTypeActivityInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a calendar's name, owner, members and time zone.
-     */
-open func updateCalendar(id: CalendarId, input: CalendarInput)throws  -> CrmCalendar  {
-    return try  FfiConverterTypeCrmCalendar_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_calendar(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCalendarId_lower(id),
-        FfiConverterTypeCalendarInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a company's editable fields.
-     */
-open func updateCompany(id: CompanyId, input: CompanyInput)throws  -> Company  {
-    return try  FfiConverterTypeCompany_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_company(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeCompanyId_lower(id),
-        FfiConverterTypeCompanyInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a contact's editable fields.
-     */
-open func updateContact(id: ContactId, input: ContactInput)throws  -> Contact  {
-    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_contact(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeContactId_lower(id),
-        FfiConverterTypeContactInput_lower(input),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a deal's editable fields; a new stage or pipeline is recorded as a change.
+     * Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
+     * stage change.
      */
 open func updateDeal(id: DealId, input: DealInput)throws  -> Deal  {
     return try  FfiConverterTypeDeal_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3304,34 +3418,7 @@ open func updateDeal(id: DealId, input: DealInput)throws  -> Deal  {
 }
     
     /**
-     * Changes an employment.
-     */
-open func updateEmployment(id: EmploymentId, update: EmploymentUpdate)throws  -> Employment  {
-    return try  FfiConverterTypeEmployment_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_employment(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeEmploymentId_lower(id),
-        FfiConverterTypeEmploymentUpdate_lower(update),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Changes a custom field definition (values migrate or the change is refused).
-     */
-open func updateField(definition: FieldDef)throws  -> FieldDef  {
-    return try  FfiConverterTypeFieldDef_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_update_field(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeFieldDef_lower(definition),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a lead's editable fields.
+     * Replaces the editable fields of a lead.
      */
 open func updateLead(id: LeadId, input: LeadInput)throws  -> Lead  {
     return try  FfiConverterTypeLead_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -3388,19 +3475,8 @@ open func updateStage(pipeline: PipelineId, stage: StageId, input: StageInput)th
 }
     
     /**
-     * Checks that every index agrees with the records.
-     */
-open func verify()throws  -> IntegrityReport  {
-    return try  FfiConverterTypeIntegrityReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
-        uniffiCallStatus in
-    uniffi_crm_ffi_fn_method_crm_verify(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Won / (won + lost) over the deals closed in a range, overall and per group.
+     * Won / (won + lost) over the deals closed in a range, overall and per owner,
+     * pipeline or source.
      */
 open func winRates(query: WinRateQuery)throws  -> WinRates  {
     return try  FfiConverterTypeWinRates_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -16261,6 +16337,30 @@ enum CrmError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */reason: String
     )
     /**
+     * The file is damaged: a stored value cannot be read. Nothing was written; other
+     * records may still be readable (`verify` lists what is damaged).
+     */
+    case Corrupt(
+        /**
+         * The table holding the damage (`contacts`, `search`…), when known (else empty).
+         */table: String, 
+        /**
+         * The record whose stored form is damaged (`contact_…`), when known.
+         */record: String?, 
+        /**
+         * What could not be read.
+         */reason: String
+    )
+    /**
+     * The operating system refused a read or a write (a full disk, a missing permission);
+     * the transaction was rolled back.
+     */
+    case Io(
+        /**
+         * The operating system's description.
+         */reason: String
+    )
+    /**
      * The file was written by a newer version of the library and was left untouched.
      */
     case Version(
@@ -16321,11 +16421,19 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
         case 5: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .Version(
+        case 6: return .Corrupt(
+            table: try FfiConverterString.read(from: &buf), 
+            record: try FfiConverterOptionString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Io(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .Version(
             found: try FfiConverterUInt32.read(from: &buf), 
             supported: try FfiConverterUInt32.read(from: &buf)
             )
-        case 7: return .Cancelled
+        case 9: return .Cancelled
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -16366,14 +16474,26 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Version(found,supported):
+        case let .Corrupt(table,record,reason):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(table, into: &buf)
+            FfiConverterOptionString.write(record, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Io(reason):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Version(found,supported):
+            writeInt(&buf, Int32(8))
             FfiConverterUInt32.write(found, into: &buf)
             FfiConverterUInt32.write(supported, into: &buf)
             
         
         case .Cancelled:
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -22342,439 +22462,439 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_func_operations() != 11792) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 31190) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 7229) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 15459) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 7900) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 15796) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_deal_tags() != 65407) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_lead_tags() != 56291) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_crm_ffi_checksum_method_crm_add_stage() != 25268) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_crm_ffi_checksum_method_crm_advance_clock() != 37629) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_agenda() != 30666) {
+    if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 28610) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 28177) {
+    if (uniffi_crm_ffi_checksum_method_crm_activity_occurrences() != 50639) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_company() != 4402) {
+    if (uniffi_crm_ffi_checksum_method_crm_agenda() != 14023) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 5547) {
+    if (uniffi_crm_ffi_checksum_method_crm_calendars() != 6911) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_deal() != 60402) {
+    if (uniffi_crm_ffi_checksum_method_crm_cancel_activity() != 18162) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 42321) {
+    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 9615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 26699) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 39685) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 48769) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_calendar() != 31753) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_backup() != 28844) {
+    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 10257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_calendars() != 20011) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_activity() != 44640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_cancel_activity() != 14484) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_calendar() != 4319) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_close() != 57263) {
+    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 51533) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_compact() != 11535) {
+    if (uniffi_crm_ffi_checksum_method_crm_follow_ups() != 21988) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 10007) {
+    if (uniffi_crm_ffi_checksum_method_crm_free_busy() != 58221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 37869) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_activity() != 35499) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 46519) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_calendar() != 58460) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 31531) {
+    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 24922) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 58672) {
+    if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 28170) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 31348) {
+    if (uniffi_crm_ffi_checksum_method_crm_reopen_activity() != 15207) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 34931) {
+    if (uniffi_crm_ffi_checksum_method_crm_respond_to_activity() != 10226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 8256) {
+    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 11849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_calendar() != 26013) {
+    if (uniffi_crm_ffi_checksum_method_crm_tasks() != 555) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_company() != 49600) {
+    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 35223) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_contact() != 40684) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 13680) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_deal() != 3733) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_calendar() != 38141) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_lead() != 37317) {
+    if (uniffi_crm_ffi_checksum_method_crm_backup() != 5719) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_pipeline() != 41095) {
+    if (uniffi_crm_ffi_checksum_method_crm_close() != 45084) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_price_list() != 15399) {
+    if (uniffi_crm_ffi_checksum_method_crm_compact() != 47849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_product() != 39227) {
+    if (uniffi_crm_ffi_checksum_method_crm_import_records() != 43137) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 5921) {
+    if (uniffi_crm_ffi_checksum_method_crm_verify() != 19172) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_customer_journey() != 60086) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_company_tags() != 49921) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 33575) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_contact_tags() != 11535) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 1601) {
+    if (uniffi_crm_ffi_checksum_method_crm_ancestors() != 43057) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 25567) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_company() != 16940) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_deals_closing() != 36358) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_contact() != 37578) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_default_pipeline() != 19035) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_companies() != 65098) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 25225) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_contacts() != 54839) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 47149) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_company() != 9328) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_activity() != 1431) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_contact() != 59767) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_calendar() != 30825) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_relation_type() != 5787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 42559) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_company() != 38649) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 9570) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_contact() != 42243) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_deal() != 64094) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 2033) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 60399) {
+    if (uniffi_crm_ffi_checksum_method_crm_employments_at_company() != 59023) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_lead() != 3406) {
+    if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 43430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_pipeline() != 49642) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain() != 53790) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_price_list() != 27656) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_contact_by_email() != 28604) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_quote() != 50761) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 13975) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_delete_relation_type() != 59052) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_company() != 38047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_employments_at_company() != 45163) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_contact() != 4457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_employments_of_contact() != 26377) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_employment() != 42708) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 11526) {
+    if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 1064) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_export_ical() != 17799) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 60595) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 36480) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 34663) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain() != 5327) {
+    if (uniffi_crm_ffi_checksum_method_crm_relate() != 31260) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_contact_by_email() != 6565) {
+    if (uniffi_crm_ffi_checksum_method_crm_relation_types() != 4333) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone() != 62318) {
+    if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 61430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_leads_by_email() != 41557) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 46287) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 18379) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 6449) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 49700) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 14270) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_follow_ups() != 49680) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 7278) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 29524) {
+    if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 33991) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_free_busy() != 53177) {
+    if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 5596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_activity() != 14519) {
+    if (uniffi_crm_ffi_checksum_method_crm_unrelate() != 33900) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_calendar() != 54768) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_company() != 3848) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_company() != 5698) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 4379) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_contact() != 28579) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 53882) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_deal() != 23365) {
+    if (uniffi_crm_ffi_checksum_method_crm_define_field() != 46564) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_employment() != 24605) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_field() != 41113) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_lead() != 58401) {
+    if (uniffi_crm_ffi_checksum_method_crm_field_defs() != 47820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_pipeline() != 19771) {
+    if (uniffi_crm_ffi_checksum_method_crm_search() != 58218) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_price_list() != 59476) {
+    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 35878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_product() != 19507) {
+    if (uniffi_crm_ffi_checksum_method_crm_accept_quote() != 34654) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 7976) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_deal_tags() != 19784) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 38753) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_lead_tags() != 35012) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_import_records() != 27961) {
+    if (uniffi_crm_ffi_checksum_method_crm_add_stage() != 48452) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_leaderboard() != 9316) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_deal() != 11279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_link_contact_to_company() != 19461) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_lead() != 16286) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_companies() != 64526) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_product() != 34215) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_contacts() != 809) {
+    if (uniffi_crm_ffi_checksum_method_crm_archive_stage() != 17298) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 65518) {
+    if (uniffi_crm_ffi_checksum_method_crm_convert_lead() != 65159) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 28196) {
+    if (uniffi_crm_ffi_checksum_method_crm_convert_money() != 54225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 64151) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_deals() != 19043) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 34044) {
+    if (uniffi_crm_ffi_checksum_method_crm_count_leads() != 22292) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_pipeline_values() != 38966) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_deal() != 62264) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_pipelines() != 5287) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_lead() != 2245) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_price_lists() != 63825) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_pipeline() != 49680) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_products() != 23583) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_price_list() != 13544) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_quotes_of_deal() != 9366) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_product() != 31736) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 5321) {
+    if (uniffi_crm_ffi_checksum_method_crm_create_quote() != 18467) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relate() != 48488) {
+    if (uniffi_crm_ffi_checksum_method_crm_deal_history() != 37201) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relation_types() != 23512) {
+    if (uniffi_crm_ffi_checksum_method_crm_deal_stage_times() != 49732) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_relations_of() != 36102) {
+    if (uniffi_crm_ffi_checksum_method_crm_deals_at_risk() != 32661) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 362) {
+    if (uniffi_crm_ffi_checksum_method_crm_deals_closing() != 29230) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_company_tags() != 17164) {
+    if (uniffi_crm_ffi_checksum_method_crm_default_pipeline() != 34520) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_contact_tags() != 3413) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_deal() != 60432) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_deal_tags() != 52528) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_lead() != 44728) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_remove_lead_tags() != 27696) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_pipeline() != 32259) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_rename_pipeline() != 19587) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_price_list() != 54660) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reopen_activity() != 28261) {
+    if (uniffi_crm_ffi_checksum_method_crm_delete_quote() != 45656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 23815) {
+    if (uniffi_crm_ffi_checksum_method_crm_exchange_rates() != 20663) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 3453) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_leads_by_email() != 56851) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_respond_to_activity() != 15852) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_product_by_sku() != 33327) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_company() != 31046) {
+    if (uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number() != 29642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_contact() != 6849) {
+    if (uniffi_crm_ffi_checksum_method_crm_forecast() != 44137) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 12871) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_deal() != 63323) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_lead() != 57022) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_lead() != 64047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_restore_product() != 862) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_pipeline() != 6737) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 59835) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_price_list() != 21081) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 18901) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_product() != 28091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search() != 6655) {
+    if (uniffi_crm_ffi_checksum_method_crm_get_quote() != 13085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search_activities() != 37269) {
+    if (uniffi_crm_ffi_checksum_method_crm_leaderboard() != 50960) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_search_products() != 22163) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_deals() != 41055) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_send_quote() != 41424) {
+    if (uniffi_crm_ffi_checksum_method_crm_list_leads() != 39268) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_default_pipeline() != 36315) {
+    if (uniffi_crm_ffi_checksum_method_crm_move_deal() != 53644) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_exchange_rate() != 41447) {
+    if (uniffi_crm_ffi_checksum_method_crm_open_follow_up() != 1633) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 56052) {
+    if (uniffi_crm_ffi_checksum_method_crm_pipeline_values() != 56152) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_subsidiaries() != 64979) {
+    if (uniffi_crm_ffi_checksum_method_crm_pipelines() != 32925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_tasks() != 41025) {
+    if (uniffi_crm_ffi_checksum_method_crm_price_lists() != 13213) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_timeline() != 63345) {
+    if (uniffi_crm_ffi_checksum_method_crm_products() != 43596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_unlink_employment() != 11688) {
+    if (uniffi_crm_ffi_checksum_method_crm_quotes_of_deal() != 52763) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_unrelate() != 38324) {
+    if (uniffi_crm_ffi_checksum_method_crm_reject_quote() != 22787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_activity() != 24435) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_deal_tags() != 32975) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_calendar() != 49759) {
+    if (uniffi_crm_ffi_checksum_method_crm_remove_lead_tags() != 9852) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_company() != 20709) {
+    if (uniffi_crm_ffi_checksum_method_crm_rename_pipeline() != 26020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_contact() != 8693) {
+    if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 32999) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 17546) {
+    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 39364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_employment() != 14029) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 34915) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_field() != 10131) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_lead() != 44140) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 15800) {
+    if (uniffi_crm_ffi_checksum_method_crm_restore_product() != 12925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_price_list() != 45512) {
+    if (uniffi_crm_ffi_checksum_method_crm_revise_quote() != 35400) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_product() != 45889) {
+    if (uniffi_crm_ffi_checksum_method_crm_sales_cycle() != 5411) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_update_stage() != 55878) {
+    if (uniffi_crm_ffi_checksum_method_crm_search_products() != 19225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_verify() != 8520) {
+    if (uniffi_crm_ffi_checksum_method_crm_send_quote() != 55631) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 33696) {
+    if (uniffi_crm_ffi_checksum_method_crm_set_default_pipeline() != 1776) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_progresslistener_on_progress() != 22242) {
+    if (uniffi_crm_ffi_checksum_method_crm_set_exchange_rate() != 60536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_set_reporting_currency() != 53118) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_deal() != 64847) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_lead() != 61634) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_price_list() != 12167) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_product() != 34785) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_update_stage() != 6042) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_win_rates() != 18938) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_progresslistener_on_progress() != 58448) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_constructor_crm_open() != 3983) {

@@ -284,9 +284,9 @@ uint64_t uniffi_crm_ffi_fn_constructor_crm_open_bytes(RustBuffer bytes, RustBuff
 uint64_t uniffi_crm_ffi_fn_constructor_crm_open_in_memory(RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACCEPT_QUOTE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACCEPT_QUOTE
-RustBuffer uniffi_crm_ffi_fn_method_crm_accept_quote(uint64_t ptr, RustBuffer id, RustBuffer acceptance, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
+RustBuffer uniffi_crm_ffi_fn_method_crm_advance_clock(uint64_t ptr, uint64_t millis, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_CHAIN
@@ -299,6 +299,146 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_activity_chain(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_crm_ffi_fn_method_crm_activity_occurrences(uint64_t ptr, RustBuffer id, RustBuffer from, RustBuffer until, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_AGENDA
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_AGENDA
+RustBuffer uniffi_crm_ffi_fn_method_crm_agenda(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CALENDARS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CALENDARS
+RustBuffer uniffi_crm_ffi_fn_method_crm_calendars(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CANCEL_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CANCEL_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_cancel_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_complete_activity(uint64_t ptr, RustBuffer id, RustBuffer completion, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_activity(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CALENDAR
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_calendar(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CUSTOMER_JOURNEY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CUSTOMER_JOURNEY
+RustBuffer uniffi_crm_ffi_fn_method_crm_customer_journey(uint64_t ptr, RustBuffer contact, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_ACTIVITY
+void uniffi_crm_ffi_fn_method_crm_delete_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CALENDAR
+void uniffi_crm_ffi_fn_method_crm_delete_calendar(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXPORT_ICAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_export_ical(uint64_t ptr, RustBuffer export, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FOLLOW_UPS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FOLLOW_UPS
+RustBuffer uniffi_crm_ffi_fn_method_crm_follow_ups(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FREE_BUSY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FREE_BUSY
+RustBuffer uniffi_crm_ffi_fn_method_crm_free_busy(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CALENDAR
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_calendar(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
+RustBuffer uniffi_crm_ffi_fn_method_crm_import_ical(uint64_t ptr, RustBuffer calendar, RustBuffer ics, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
+RustBuffer uniffi_crm_ffi_fn_method_crm_reminders_due(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REOPEN_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REOPEN_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_reopen_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESPOND_TO_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESPOND_TO_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_respond_to_activity(uint64_t ptr, RustBuffer id, RustBuffer response, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_ACTIVITIES
+RustBuffer uniffi_crm_ffi_fn_method_crm_search_activities(uint64_t ptr, RustBuffer text, uint32_t limit, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TASKS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TASKS
+RustBuffer uniffi_crm_ffi_fn_method_crm_tasks(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TIMELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TIMELINE
+RustBuffer uniffi_crm_ffi_fn_method_crm_timeline(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_ACTIVITY
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_activity(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CALENDAR
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_calendar(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BACKUP
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BACKUP
+RustBuffer uniffi_crm_ffi_fn_method_crm_backup(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
+void uniffi_crm_ffi_fn_method_crm_close(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
+void uniffi_crm_ffi_fn_method_crm_compact(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
+RustBuffer uniffi_crm_ffi_fn_method_crm_import_records(uint64_t ptr, RustBuffer data, RustBuffer progress, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY
+RustBuffer uniffi_crm_ffi_fn_method_crm_verify(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_COMPANY_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_add_company_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
@@ -307,31 +447,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_add_company_tags(uint64_t ptr, RustBuffe
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_CONTACT_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_CONTACT_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_add_contact_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_DEAL_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_DEAL_TAGS
-RustBuffer uniffi_crm_ffi_fn_method_crm_add_deal_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_LEAD_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_LEAD_TAGS
-RustBuffer uniffi_crm_ffi_fn_method_crm_add_lead_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_STAGE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_STAGE
-RustBuffer uniffi_crm_ffi_fn_method_crm_add_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer position, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADVANCE_CLOCK
-RustBuffer uniffi_crm_ffi_fn_method_crm_advance_clock(uint64_t ptr, uint64_t millis, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_AGENDA
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_AGENDA
-RustBuffer uniffi_crm_ffi_fn_method_crm_agenda(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ANCESTORS
@@ -347,6 +462,211 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_archive_company(uint64_t ptr, RustBuffer
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_CONTACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_CONTACT
 RustBuffer uniffi_crm_ffi_fn_method_crm_archive_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_COMPANIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_COMPANIES
+uint64_t uniffi_crm_ffi_fn_method_crm_count_companies(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_CONTACTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_CONTACTS
+uint64_t uniffi_crm_ffi_fn_method_crm_count_contacts(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_company(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CONTACT
+RustBuffer uniffi_crm_ffi_fn_method_crm_create_contact(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
+RustBuffer uniffi_crm_ffi_fn_method_crm_define_relation_type(uint64_t ptr, RustBuffer relation_type, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_COMPANY
+void uniffi_crm_ffi_fn_method_crm_delete_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CONTACT
+void uniffi_crm_ffi_fn_method_crm_delete_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_RELATION_TYPE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_RELATION_TYPE
+void uniffi_crm_ffi_fn_method_crm_delete_relation_type(uint64_t ptr, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
+RustBuffer uniffi_crm_ffi_fn_method_crm_employments_at_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
+RustBuffer uniffi_crm_ffi_fn_method_crm_employments_of_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
+RustBuffer uniffi_crm_ffi_fn_method_crm_find_companies_by_domain(uint64_t ptr, RustBuffer domain, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACT_BY_EMAIL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACT_BY_EMAIL
+RustBuffer uniffi_crm_ffi_fn_method_crm_find_contact_by_email(uint64_t ptr, RustBuffer email, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACTS_BY_PHONE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACTS_BY_PHONE
+RustBuffer uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(uint64_t ptr, RustBuffer phone, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CONTACT
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_EMPLOYMENT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_EMPLOYMENT
+RustBuffer uniffi_crm_ffi_fn_method_crm_get_employment(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LINK_CONTACT_TO_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LINK_CONTACT_TO_COMPANY
+RustBuffer uniffi_crm_ffi_fn_method_crm_link_contact_to_company(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_COMPANIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_COMPANIES
+RustBuffer uniffi_crm_ffi_fn_method_crm_list_companies(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_CONTACTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_CONTACTS
+RustBuffer uniffi_crm_ffi_fn_method_crm_list_contacts(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATE
+RustBuffer uniffi_crm_ffi_fn_method_crm_relate(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATION_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATION_TYPES
+RustBuffer uniffi_crm_ffi_fn_method_crm_relation_types(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATIONS_OF
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATIONS_OF
+RustBuffer uniffi_crm_ffi_fn_method_crm_relations_of(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_COMPANY_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_COMPANY_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_remove_company_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_CONTACT_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_CONTACT_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_remove_contact_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
+RustBuffer uniffi_crm_ffi_fn_method_crm_restore_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_CONTACT
+RustBuffer uniffi_crm_ffi_fn_method_crm_restore_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SUBSIDIARIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SUBSIDIARIES
+RustBuffer uniffi_crm_ffi_fn_method_crm_subsidiaries(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNLINK_EMPLOYMENT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNLINK_EMPLOYMENT
+void uniffi_crm_ffi_fn_method_crm_unlink_employment(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNRELATE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNRELATE
+void uniffi_crm_ffi_fn_method_crm_unrelate(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_COMPANY
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_company(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CONTACT
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_contact(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_EMPLOYMENT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_EMPLOYMENT
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_employment(uint64_t ptr, RustBuffer id, RustBuffer update, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
+RustBuffer uniffi_crm_ffi_fn_method_crm_define_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_FIELD
+void uniffi_crm_ffi_fn_method_crm_delete_field(uint64_t ptr, RustBuffer kind, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
+RustBuffer uniffi_crm_ffi_fn_method_crm_field_defs(uint64_t ptr, RustBuffer kind, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH
+RustBuffer uniffi_crm_ffi_fn_method_crm_search(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_FIELD
+RustBuffer uniffi_crm_ffi_fn_method_crm_update_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACCEPT_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACCEPT_QUOTE
+RustBuffer uniffi_crm_ffi_fn_method_crm_accept_quote(uint64_t ptr, RustBuffer id, RustBuffer acceptance, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_DEAL_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_DEAL_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_add_deal_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_LEAD_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_LEAD_TAGS
+RustBuffer uniffi_crm_ffi_fn_method_crm_add_lead_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ADD_STAGE
+RustBuffer uniffi_crm_ffi_fn_method_crm_add_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer position, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ARCHIVE_DEAL
@@ -369,36 +689,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_archive_product(uint64_t ptr, RustBuffer
 RustBuffer uniffi_crm_ffi_fn_method_crm_archive_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer move_to, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BACKUP
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BACKUP
-RustBuffer uniffi_crm_ffi_fn_method_crm_backup(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CALENDARS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CALENDARS
-RustBuffer uniffi_crm_ffi_fn_method_crm_calendars(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CANCEL_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CANCEL_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_cancel_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CLOSE
-void uniffi_crm_ffi_fn_method_crm_close(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPACT
-void uniffi_crm_ffi_fn_method_crm_compact(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_complete_activity(uint64_t ptr, RustBuffer id, RustBuffer completion, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CONVERT_LEAD
 RustBuffer uniffi_crm_ffi_fn_method_crm_convert_lead(uint64_t ptr, RustBuffer id, RustBuffer conversion, RustCallStatus *_Nonnull out_status
@@ -409,16 +699,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_convert_lead(uint64_t ptr, RustBuffer id
 RustBuffer uniffi_crm_ffi_fn_method_crm_convert_money(uint64_t ptr, RustBuffer money, RustBuffer to, RustBuffer date, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_COMPANIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_COMPANIES
-uint64_t uniffi_crm_ffi_fn_method_crm_count_companies(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_CONTACTS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_CONTACTS
-uint64_t uniffi_crm_ffi_fn_method_crm_count_contacts(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_DEALS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_DEALS
 uint64_t uniffi_crm_ffi_fn_method_crm_count_deals(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
@@ -427,26 +707,6 @@ uint64_t uniffi_crm_ffi_fn_method_crm_count_deals(uint64_t ptr, RustBuffer filte
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_LEADS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_LEADS
 uint64_t uniffi_crm_ffi_fn_method_crm_count_leads(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_create_activity(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CALENDAR
-RustBuffer uniffi_crm_ffi_fn_method_crm_create_calendar(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_COMPANY
-RustBuffer uniffi_crm_ffi_fn_method_crm_create_company(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_CONTACT
-RustBuffer uniffi_crm_ffi_fn_method_crm_create_contact(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_DEAL
@@ -479,11 +739,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_create_product(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_crm_ffi_fn_method_crm_create_quote(uint64_t ptr, RustBuffer deal, RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CUSTOMER_JOURNEY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CUSTOMER_JOURNEY
-RustBuffer uniffi_crm_ffi_fn_method_crm_customer_journey(uint64_t ptr, RustBuffer contact, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEAL_HISTORY
 RustBuffer uniffi_crm_ffi_fn_method_crm_deal_history(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -509,44 +764,9 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_deals_closing(uint64_t ptr, RustBuffer q
 RustBuffer uniffi_crm_ffi_fn_method_crm_default_pipeline(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_FIELD
-RustBuffer uniffi_crm_ffi_fn_method_crm_define_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DEFINE_RELATION_TYPE
-RustBuffer uniffi_crm_ffi_fn_method_crm_define_relation_type(uint64_t ptr, RustBuffer relation_type, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_ACTIVITY
-void uniffi_crm_ffi_fn_method_crm_delete_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CALENDAR
-void uniffi_crm_ffi_fn_method_crm_delete_calendar(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_COMPANY
-void uniffi_crm_ffi_fn_method_crm_delete_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_CONTACT
-void uniffi_crm_ffi_fn_method_crm_delete_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_DEAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_DEAL
 void uniffi_crm_ffi_fn_method_crm_delete_deal(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_FIELD
-void uniffi_crm_ffi_fn_method_crm_delete_field(uint64_t ptr, RustBuffer kind, RustBuffer key, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_LEAD
@@ -569,49 +789,9 @@ void uniffi_crm_ffi_fn_method_crm_delete_price_list(uint64_t ptr, RustBuffer id,
 void uniffi_crm_ffi_fn_method_crm_delete_quote(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_RELATION_TYPE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_DELETE_RELATION_TYPE
-void uniffi_crm_ffi_fn_method_crm_delete_relation_type(uint64_t ptr, RustBuffer key, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
-RustBuffer uniffi_crm_ffi_fn_method_crm_employments_at_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
-RustBuffer uniffi_crm_ffi_fn_method_crm_employments_of_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXCHANGE_RATES
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXCHANGE_RATES
 RustBuffer uniffi_crm_ffi_fn_method_crm_exchange_rates(uint64_t ptr, RustBuffer base, RustBuffer quote, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXPORT_ICAL
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_EXPORT_ICAL
-RustBuffer uniffi_crm_ffi_fn_method_crm_export_ical(uint64_t ptr, RustBuffer export, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIELD_DEFS
-RustBuffer uniffi_crm_ffi_fn_method_crm_field_defs(uint64_t ptr, RustBuffer kind, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
-RustBuffer uniffi_crm_ffi_fn_method_crm_find_companies_by_domain(uint64_t ptr, RustBuffer domain, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACT_BY_EMAIL
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACT_BY_EMAIL
-RustBuffer uniffi_crm_ffi_fn_method_crm_find_contact_by_email(uint64_t ptr, RustBuffer email, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACTS_BY_PHONE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_CONTACTS_BY_PHONE
-RustBuffer uniffi_crm_ffi_fn_method_crm_find_contacts_by_phone(uint64_t ptr, RustBuffer phone, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FIND_LEADS_BY_EMAIL
@@ -629,49 +809,14 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_find_product_by_sku(uint64_t ptr, RustBu
 RustBuffer uniffi_crm_ffi_fn_method_crm_find_quotes_by_number(uint64_t ptr, RustBuffer number, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FOLLOW_UPS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FOLLOW_UPS
-RustBuffer uniffi_crm_ffi_fn_method_crm_follow_ups(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FORECAST
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FORECAST
 RustBuffer uniffi_crm_ffi_fn_method_crm_forecast(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FREE_BUSY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_FREE_BUSY
-RustBuffer uniffi_crm_ffi_fn_method_crm_free_busy(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_get_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CALENDAR
-RustBuffer uniffi_crm_ffi_fn_method_crm_get_calendar(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_COMPANY
-RustBuffer uniffi_crm_ffi_fn_method_crm_get_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_CONTACT
-RustBuffer uniffi_crm_ffi_fn_method_crm_get_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_DEAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_DEAL
 RustBuffer uniffi_crm_ffi_fn_method_crm_get_deal(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_EMPLOYMENT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_EMPLOYMENT
-RustBuffer uniffi_crm_ffi_fn_method_crm_get_employment(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_GET_LEAD
@@ -699,34 +844,9 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_get_product(uint64_t ptr, RustBuffer id,
 RustBuffer uniffi_crm_ffi_fn_method_crm_get_quote(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
-RustBuffer uniffi_crm_ffi_fn_method_crm_import_ical(uint64_t ptr, RustBuffer calendar, RustBuffer ics, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_RECORDS
-RustBuffer uniffi_crm_ffi_fn_method_crm_import_records(uint64_t ptr, RustBuffer data, RustBuffer progress, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LEADERBOARD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LEADERBOARD
 RustBuffer uniffi_crm_ffi_fn_method_crm_leaderboard(uint64_t ptr, RustBuffer closed, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LINK_CONTACT_TO_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LINK_CONTACT_TO_COMPANY
-RustBuffer uniffi_crm_ffi_fn_method_crm_link_contact_to_company(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_COMPANIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_COMPANIES
-RustBuffer uniffi_crm_ffi_fn_method_crm_list_companies(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_CONTACTS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_CONTACTS
-RustBuffer uniffi_crm_ffi_fn_method_crm_list_contacts(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_DEALS
@@ -779,36 +899,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_quotes_of_deal(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_crm_ffi_fn_method_crm_reject_quote(uint64_t ptr, RustBuffer id, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATE
-RustBuffer uniffi_crm_ffi_fn_method_crm_relate(uint64_t ptr, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATION_TYPES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATION_TYPES
-RustBuffer uniffi_crm_ffi_fn_method_crm_relation_types(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATIONS_OF
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RELATIONS_OF
-RustBuffer uniffi_crm_ffi_fn_method_crm_relations_of(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
-RustBuffer uniffi_crm_ffi_fn_method_crm_reminders_due(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_COMPANY_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_COMPANY_TAGS
-RustBuffer uniffi_crm_ffi_fn_method_crm_remove_company_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_CONTACT_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_CONTACT_TAGS
-RustBuffer uniffi_crm_ffi_fn_method_crm_remove_contact_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_DEAL_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMOVE_DEAL_TAGS
 RustBuffer uniffi_crm_ffi_fn_method_crm_remove_deal_tags(uint64_t ptr, RustBuffer id, RustBuffer tags, RustCallStatus *_Nonnull out_status
@@ -824,11 +914,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_remove_lead_tags(uint64_t ptr, RustBuffe
 RustBuffer uniffi_crm_ffi_fn_method_crm_rename_pipeline(uint64_t ptr, RustBuffer id, RustBuffer name, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REOPEN_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REOPEN_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_reopen_activity(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REORDER_STAGES
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REORDER_STAGES
 RustBuffer uniffi_crm_ffi_fn_method_crm_reorder_stages(uint64_t ptr, RustBuffer pipeline, RustBuffer order, RustCallStatus *_Nonnull out_status
@@ -837,21 +922,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_reorder_stages(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REPORTING_CURRENCY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REPORTING_CURRENCY
 RustBuffer uniffi_crm_ffi_fn_method_crm_reporting_currency(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESPOND_TO_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESPOND_TO_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_respond_to_activity(uint64_t ptr, RustBuffer id, RustBuffer response, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_COMPANY
-RustBuffer uniffi_crm_ffi_fn_method_crm_restore_company(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_CONTACT
-RustBuffer uniffi_crm_ffi_fn_method_crm_restore_contact(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_RESTORE_DEAL
@@ -879,16 +949,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_revise_quote(uint64_t ptr, RustBuffer id
 RustBuffer uniffi_crm_ffi_fn_method_crm_sales_cycle(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH
-RustBuffer uniffi_crm_ffi_fn_method_crm_search(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_ACTIVITIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_ACTIVITIES
-RustBuffer uniffi_crm_ffi_fn_method_crm_search_activities(uint64_t ptr, RustBuffer text, uint32_t limit, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_PRODUCTS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SEARCH_PRODUCTS
 RustBuffer uniffi_crm_ffi_fn_method_crm_search_products(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
@@ -914,64 +974,9 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_set_exchange_rate(uint64_t ptr, RustBuff
 RustBuffer uniffi_crm_ffi_fn_method_crm_set_reporting_currency(uint64_t ptr, RustBuffer currency, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SUBSIDIARIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_SUBSIDIARIES
-RustBuffer uniffi_crm_ffi_fn_method_crm_subsidiaries(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TASKS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TASKS
-RustBuffer uniffi_crm_ffi_fn_method_crm_tasks(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TIMELINE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_TIMELINE
-RustBuffer uniffi_crm_ffi_fn_method_crm_timeline(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNLINK_EMPLOYMENT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNLINK_EMPLOYMENT
-void uniffi_crm_ffi_fn_method_crm_unlink_employment(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNRELATE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UNRELATE
-void uniffi_crm_ffi_fn_method_crm_unrelate(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_ACTIVITY
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_activity(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CALENDAR
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_calendar(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_COMPANY
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_company(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_CONTACT
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_contact(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_DEAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_DEAL
 RustBuffer uniffi_crm_ffi_fn_method_crm_update_deal(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_EMPLOYMENT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_EMPLOYMENT
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_employment(uint64_t ptr, RustBuffer id, RustBuffer update, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_FIELD
-RustBuffer uniffi_crm_ffi_fn_method_crm_update_field(uint64_t ptr, RustBuffer definition, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_LEAD
@@ -992,11 +997,6 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_update_product(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_STAGE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_UPDATE_STAGE
 RustBuffer uniffi_crm_ffi_fn_method_crm_update_stage(uint64_t ptr, RustBuffer pipeline, RustBuffer stage, RustBuffer input, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_VERIFY
-RustBuffer uniffi_crm_ffi_fn_method_crm_verify(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_WIN_RATES
@@ -1296,9 +1296,9 @@ uint16_t uniffi_crm_ffi_checksum_func_operations(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACCEPT_QUOTE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACCEPT_QUOTE
-uint16_t uniffi_crm_ffi_checksum_method_crm_accept_quote(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
+uint16_t uniffi_crm_ffi_checksum_method_crm_advance_clock(void
     
 );
 #endif
@@ -1314,6 +1314,174 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_activity_occurrences(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_AGENDA
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_AGENDA
+uint16_t uniffi_crm_ffi_checksum_method_crm_agenda(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CALENDARS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CALENDARS
+uint16_t uniffi_crm_ffi_checksum_method_crm_calendars(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CANCEL_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CANCEL_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_cancel_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_complete_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_calendar(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CUSTOMER_JOURNEY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CUSTOMER_JOURNEY
+uint16_t uniffi_crm_ffi_checksum_method_crm_customer_journey(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_calendar(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXPORT_ICAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_export_ical(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FOLLOW_UPS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FOLLOW_UPS
+uint16_t uniffi_crm_ffi_checksum_method_crm_follow_ups(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FREE_BUSY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FREE_BUSY
+uint16_t uniffi_crm_ffi_checksum_method_crm_free_busy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_calendar(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
+uint16_t uniffi_crm_ffi_checksum_method_crm_import_ical(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMINDERS_DUE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMINDERS_DUE
+uint16_t uniffi_crm_ffi_checksum_method_crm_reminders_due(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REOPEN_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REOPEN_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_reopen_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESPOND_TO_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESPOND_TO_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_respond_to_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_ACTIVITIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_search_activities(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TASKS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TASKS
+uint16_t uniffi_crm_ffi_checksum_method_crm_tasks(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TIMELINE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TIMELINE
+uint16_t uniffi_crm_ffi_checksum_method_crm_timeline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_ACTIVITY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_ACTIVITY
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CALENDAR
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CALENDAR
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_calendar(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BACKUP
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BACKUP
+uint16_t uniffi_crm_ffi_checksum_method_crm_backup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
+uint16_t uniffi_crm_ffi_checksum_method_crm_close(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_compact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_RECORDS
+uint16_t uniffi_crm_ffi_checksum_method_crm_import_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_VERIFY
+uint16_t uniffi_crm_ffi_checksum_method_crm_verify(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_COMPANY_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_COMPANY_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_add_company_tags(void
@@ -1323,36 +1491,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_add_company_tags(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_CONTACT_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_CONTACT_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_add_contact_tags(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_DEAL_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_DEAL_TAGS
-uint16_t uniffi_crm_ffi_checksum_method_crm_add_deal_tags(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_LEAD_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_LEAD_TAGS
-uint16_t uniffi_crm_ffi_checksum_method_crm_add_lead_tags(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_STAGE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_STAGE
-uint16_t uniffi_crm_ffi_checksum_method_crm_add_stage(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADVANCE_CLOCK
-uint16_t uniffi_crm_ffi_checksum_method_crm_advance_clock(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_AGENDA
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_AGENDA
-uint16_t uniffi_crm_ffi_checksum_method_crm_agenda(void
     
 );
 #endif
@@ -1371,6 +1509,252 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_archive_company(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_CONTACT
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ARCHIVE_CONTACT
 uint16_t uniffi_crm_ffi_checksum_method_crm_archive_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_COMPANIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_COMPANIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_count_companies(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_CONTACTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_CONTACTS
+uint16_t uniffi_crm_ffi_checksum_method_crm_count_contacts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CONTACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_create_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_RELATION_TYPE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_RELATION_TYPE
+uint16_t uniffi_crm_ffi_checksum_method_crm_define_relation_type(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CONTACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_RELATION_TYPE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_RELATION_TYPE
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_relation_type(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_employments_at_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_employments_of_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
+uint16_t uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACT_BY_EMAIL
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACT_BY_EMAIL
+uint16_t uniffi_crm_ffi_checksum_method_crm_find_contact_by_email(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACTS_BY_PHONE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACTS_BY_PHONE
+uint16_t uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CONTACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_EMPLOYMENT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_EMPLOYMENT
+uint16_t uniffi_crm_ffi_checksum_method_crm_get_employment(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LINK_CONTACT_TO_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LINK_CONTACT_TO_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_link_contact_to_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_COMPANIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_COMPANIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_list_companies(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_CONTACTS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_CONTACTS
+uint16_t uniffi_crm_ffi_checksum_method_crm_list_contacts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATE
+uint16_t uniffi_crm_ffi_checksum_method_crm_relate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATION_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATION_TYPES
+uint16_t uniffi_crm_ffi_checksum_method_crm_relation_types(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATIONS_OF
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATIONS_OF
+uint16_t uniffi_crm_ffi_checksum_method_crm_relations_of(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_COMPANY_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_COMPANY_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_remove_company_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_CONTACT_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_CONTACT_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_remove_contact_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_restore_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_CONTACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_restore_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SUBSIDIARIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SUBSIDIARIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_subsidiaries(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNLINK_EMPLOYMENT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNLINK_EMPLOYMENT
+uint16_t uniffi_crm_ffi_checksum_method_crm_unlink_employment(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNRELATE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNRELATE
+uint16_t uniffi_crm_ffi_checksum_method_crm_unrelate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_COMPANY
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_COMPANY
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_company(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CONTACT
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_EMPLOYMENT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_EMPLOYMENT
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_employment(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_FIELD
+uint16_t uniffi_crm_ffi_checksum_method_crm_define_field(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_FIELD
+uint16_t uniffi_crm_ffi_checksum_method_crm_delete_field(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIELD_DEFS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIELD_DEFS
+uint16_t uniffi_crm_ffi_checksum_method_crm_field_defs(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
+uint16_t uniffi_crm_ffi_checksum_method_crm_search(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_FIELD
+uint16_t uniffi_crm_ffi_checksum_method_crm_update_field(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACCEPT_QUOTE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACCEPT_QUOTE
+uint16_t uniffi_crm_ffi_checksum_method_crm_accept_quote(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_DEAL_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_DEAL_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_add_deal_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_LEAD_TAGS
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_LEAD_TAGS
+uint16_t uniffi_crm_ffi_checksum_method_crm_add_lead_tags(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_STAGE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ADD_STAGE
+uint16_t uniffi_crm_ffi_checksum_method_crm_add_stage(void
     
 );
 #endif
@@ -1398,42 +1782,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_archive_stage(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BACKUP
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BACKUP
-uint16_t uniffi_crm_ffi_checksum_method_crm_backup(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CALENDARS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CALENDARS
-uint16_t uniffi_crm_ffi_checksum_method_crm_calendars(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CANCEL_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CANCEL_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_cancel_activity(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CLOSE
-uint16_t uniffi_crm_ffi_checksum_method_crm_close(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_compact(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_complete_activity(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CONVERT_LEAD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CONVERT_LEAD
 uint16_t uniffi_crm_ffi_checksum_method_crm_convert_lead(void
@@ -1446,18 +1794,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_convert_money(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_COMPANIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_COMPANIES
-uint16_t uniffi_crm_ffi_checksum_method_crm_count_companies(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_CONTACTS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_CONTACTS
-uint16_t uniffi_crm_ffi_checksum_method_crm_count_contacts(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_DEALS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_DEALS
 uint16_t uniffi_crm_ffi_checksum_method_crm_count_deals(void
@@ -1467,30 +1803,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_count_deals(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_LEADS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_LEADS
 uint16_t uniffi_crm_ffi_checksum_method_crm_count_leads(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_create_activity(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CALENDAR
-uint16_t uniffi_crm_ffi_checksum_method_crm_create_calendar(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_create_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CREATE_CONTACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_create_contact(void
     
 );
 #endif
@@ -1530,12 +1842,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_create_quote(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CUSTOMER_JOURNEY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_CUSTOMER_JOURNEY
-uint16_t uniffi_crm_ffi_checksum_method_crm_customer_journey(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEAL_HISTORY
 uint16_t uniffi_crm_ffi_checksum_method_crm_deal_history(void
@@ -1566,51 +1872,9 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_default_pipeline(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_FIELD
-uint16_t uniffi_crm_ffi_checksum_method_crm_define_field(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_RELATION_TYPE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DEFINE_RELATION_TYPE
-uint16_t uniffi_crm_ffi_checksum_method_crm_define_relation_type(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_delete_activity(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CALENDAR
-uint16_t uniffi_crm_ffi_checksum_method_crm_delete_calendar(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_delete_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_CONTACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_delete_contact(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_DEAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_DEAL
 uint16_t uniffi_crm_ffi_checksum_method_crm_delete_deal(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_FIELD
-uint16_t uniffi_crm_ffi_checksum_method_crm_delete_field(void
     
 );
 #endif
@@ -1638,57 +1902,9 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_delete_quote(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_RELATION_TYPE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_DELETE_RELATION_TYPE
-uint16_t uniffi_crm_ffi_checksum_method_crm_delete_relation_type(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_AT_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_employments_at_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EMPLOYMENTS_OF_CONTACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_employments_of_contact(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXCHANGE_RATES
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXCHANGE_RATES
 uint16_t uniffi_crm_ffi_checksum_method_crm_exchange_rates(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXPORT_ICAL
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_EXPORT_ICAL
-uint16_t uniffi_crm_ffi_checksum_method_crm_export_ical(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIELD_DEFS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIELD_DEFS
-uint16_t uniffi_crm_ffi_checksum_method_crm_field_defs(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_COMPANIES_BY_DOMAIN
-uint16_t uniffi_crm_ffi_checksum_method_crm_find_companies_by_domain(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACT_BY_EMAIL
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACT_BY_EMAIL
-uint16_t uniffi_crm_ffi_checksum_method_crm_find_contact_by_email(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACTS_BY_PHONE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FIND_CONTACTS_BY_PHONE
-uint16_t uniffi_crm_ffi_checksum_method_crm_find_contacts_by_phone(void
     
 );
 #endif
@@ -1710,57 +1926,15 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_find_quotes_by_number(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FOLLOW_UPS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FOLLOW_UPS
-uint16_t uniffi_crm_ffi_checksum_method_crm_follow_ups(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FORECAST
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FORECAST
 uint16_t uniffi_crm_ffi_checksum_method_crm_forecast(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FREE_BUSY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_FREE_BUSY
-uint16_t uniffi_crm_ffi_checksum_method_crm_free_busy(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_get_activity(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CALENDAR
-uint16_t uniffi_crm_ffi_checksum_method_crm_get_calendar(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_get_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_CONTACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_get_contact(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_DEAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_DEAL
 uint16_t uniffi_crm_ffi_checksum_method_crm_get_deal(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_EMPLOYMENT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_GET_EMPLOYMENT
-uint16_t uniffi_crm_ffi_checksum_method_crm_get_employment(void
     
 );
 #endif
@@ -1794,39 +1968,9 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_get_quote(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
-uint16_t uniffi_crm_ffi_checksum_method_crm_import_ical(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_RECORDS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_RECORDS
-uint16_t uniffi_crm_ffi_checksum_method_crm_import_records(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LEADERBOARD
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LEADERBOARD
 uint16_t uniffi_crm_ffi_checksum_method_crm_leaderboard(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LINK_CONTACT_TO_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LINK_CONTACT_TO_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_link_contact_to_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_COMPANIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_COMPANIES
-uint16_t uniffi_crm_ffi_checksum_method_crm_list_companies(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_CONTACTS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_CONTACTS
-uint16_t uniffi_crm_ffi_checksum_method_crm_list_contacts(void
     
 );
 #endif
@@ -1890,42 +2034,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_reject_quote(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATE
-uint16_t uniffi_crm_ffi_checksum_method_crm_relate(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATION_TYPES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATION_TYPES
-uint16_t uniffi_crm_ffi_checksum_method_crm_relation_types(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATIONS_OF
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RELATIONS_OF
-uint16_t uniffi_crm_ffi_checksum_method_crm_relations_of(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMINDERS_DUE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMINDERS_DUE
-uint16_t uniffi_crm_ffi_checksum_method_crm_reminders_due(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_COMPANY_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_COMPANY_TAGS
-uint16_t uniffi_crm_ffi_checksum_method_crm_remove_company_tags(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_CONTACT_TAGS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_CONTACT_TAGS
-uint16_t uniffi_crm_ffi_checksum_method_crm_remove_contact_tags(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_DEAL_TAGS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REMOVE_DEAL_TAGS
 uint16_t uniffi_crm_ffi_checksum_method_crm_remove_deal_tags(void
@@ -1944,12 +2052,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_rename_pipeline(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REOPEN_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REOPEN_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_reopen_activity(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REORDER_STAGES
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REORDER_STAGES
 uint16_t uniffi_crm_ffi_checksum_method_crm_reorder_stages(void
@@ -1959,24 +2061,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_reorder_stages(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REPORTING_CURRENCY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_REPORTING_CURRENCY
 uint16_t uniffi_crm_ffi_checksum_method_crm_reporting_currency(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESPOND_TO_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESPOND_TO_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_respond_to_activity(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_restore_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_RESTORE_CONTACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_restore_contact(void
     
 );
 #endif
@@ -2010,18 +2094,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_sales_cycle(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH
-uint16_t uniffi_crm_ffi_checksum_method_crm_search(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_ACTIVITIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_ACTIVITIES
-uint16_t uniffi_crm_ffi_checksum_method_crm_search_activities(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_PRODUCTS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SEARCH_PRODUCTS
 uint16_t uniffi_crm_ffi_checksum_method_crm_search_products(void
@@ -2052,75 +2124,9 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_set_reporting_currency(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SUBSIDIARIES
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_SUBSIDIARIES
-uint16_t uniffi_crm_ffi_checksum_method_crm_subsidiaries(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TASKS
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TASKS
-uint16_t uniffi_crm_ffi_checksum_method_crm_tasks(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TIMELINE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_TIMELINE
-uint16_t uniffi_crm_ffi_checksum_method_crm_timeline(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNLINK_EMPLOYMENT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNLINK_EMPLOYMENT
-uint16_t uniffi_crm_ffi_checksum_method_crm_unlink_employment(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNRELATE
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UNRELATE
-uint16_t uniffi_crm_ffi_checksum_method_crm_unrelate(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_ACTIVITY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_ACTIVITY
-uint16_t uniffi_crm_ffi_checksum_method_crm_update_activity(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CALENDAR
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CALENDAR
-uint16_t uniffi_crm_ffi_checksum_method_crm_update_calendar(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_COMPANY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_COMPANY
-uint16_t uniffi_crm_ffi_checksum_method_crm_update_company(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_CONTACT
-uint16_t uniffi_crm_ffi_checksum_method_crm_update_contact(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_DEAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_DEAL
 uint16_t uniffi_crm_ffi_checksum_method_crm_update_deal(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_EMPLOYMENT
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_EMPLOYMENT
-uint16_t uniffi_crm_ffi_checksum_method_crm_update_employment(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_FIELD
-uint16_t uniffi_crm_ffi_checksum_method_crm_update_field(void
     
 );
 #endif
@@ -2145,12 +2151,6 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_update_product(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_STAGE
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_UPDATE_STAGE
 uint16_t uniffi_crm_ffi_checksum_method_crm_update_stage(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_VERIFY
-#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_VERIFY
-uint16_t uniffi_crm_ffi_checksum_method_crm_verify(void
     
 );
 #endif
