@@ -27,7 +27,7 @@ pub fn expand(t: &Table) -> TokenStream {
         .map(|op| on_crm(op, quote!(batch), quote!(b)));
     quote! {
         #(#[doc = #doc])*
-        const #list: &[&str] = &[#(#names),*];
+        pub(crate) const #list: &[&str] = &[#(#names),*];
 
         impl Snapshot<'_> {
             #(#snapshot_reads)*

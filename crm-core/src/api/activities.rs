@@ -141,3 +141,20 @@ macro_rules! activities_operations {
         }
     };
 }
+
+use chrono::{DateTime, Utc};
+
+use crate::activities::activity::{
+    self, Activity, ActivityInput, CompletedActivity, Completion, ParticipantResponse, TaskQuery,
+};
+use crate::activities::calendar::{
+    self, AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery,
+    ReminderQuery, TimeSpan,
+};
+use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
+use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::formats::ical::{self, IcalExport, IcalImportReport};
+use crate::values::error::Result;
+use crate::values::id::{ActivityId, CalendarId, ContactId};
+
+crate::activities_operations!(crm_macros::core_operations);

@@ -11,55 +11,16 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::ThreadId;
 
-use chrono::{DateTime, NaiveDate, Utc};
-
-use crate::activities::activity::{
-    self, Activity, ActivityInput, CompletedActivity, Completion, ParticipantResponse, TaskQuery,
-};
-use crate::activities::calendar::{
-    self, AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery,
-    ReminderQuery, TimeSpan,
-};
-use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
 use crate::api::migrations;
-use crate::api::{kinds, reactions};
-use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
-use crate::formats::ical::{self, IcalExport, IcalImportReport};
-use crate::people::company::{self, Company, CompanyFilter, CompanyInput, CompanyQuery};
-use crate::people::contact::{self, Contact, ContactFilter, ContactInput, ContactQuery};
-use crate::people::relation::{
-    self, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput, RelationType,
-    RelationView,
-};
-use crate::queries::query::{self, Page, TimeRange};
-use crate::queries::search::{self, SearchHit, SearchQuery};
-use crate::records::fields::{self, FieldDef};
+use crate::api::{activities, kinds, maintenance, people, records, sales};
 use crate::records::integrity::IntegrityReport;
 use crate::records::tables;
-use crate::sales::analytics::{
-    self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
-    SalesCycleQuery, WinRateQuery, WinRates,
-};
-use crate::sales::deal::{
-    self, Deal, DealFilter, DealInput, DealMove, DealQuery, FollowUpInput, StageChange, StageTime,
-};
-use crate::sales::fx::{self, ExchangeRate};
-use crate::sales::lead::{
-    self, ConvertedLead, Lead, LeadConversion, LeadFilter, LeadInput, LeadQuery,
-};
-use crate::sales::pipeline::{self, Pipeline, PipelineInput, StageInput};
-use crate::sales::product::{self, PriceList, PriceListInput, Product, ProductInput};
-use crate::sales::quote::{self, Quote, QuoteAcceptance, QuoteInput};
+use crate::sales::pipeline::{self};
 use crate::storage::store::{Location, OpenWrite, ReadTx, Store, WriteTx, Writer};
 use crate::values::clock::{Clock, SystemClock};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
-use crate::values::id::RecordKind;
-use crate::values::id::{
-    ActivityId, CalendarId, CompanyId, ContactId, DealId, EmploymentId, IdSource, LeadId,
-    PipelineId, PriceListId, ProductId, QuoteId, RandomIds, RecordRef, RelationId, StageId,
-};
-use crate::values::money::{Currency, Money};
+use crate::values::id::{IdSource, RandomIds};
 
 /// Options for opening a CRM: clock, id source, cache size, default phone region.
 #[derive(Debug, Default)]
@@ -466,15 +427,18 @@ fn ended() -> Error {
 
 /// A write transaction in progress; see [`Crm::batch`] and [`Transaction::run`].
 pub struct Batch<'a, 't> {
-    w: &'a mut WriteTx<'t>,
-    ctx: &'a Ctx,
+    pub(super) w: &'a mut WriteTx<'t>,
+    pub(super) ctx: &'a Ctx,
     /// The error of an operation that failed after it had written something: the batch can
     /// then only be rolled back.
     failed: &'a mut Option<Error>,
 }
 
 impl Batch<'_, '_> {
-    fn run<T>(&mut self, op: impl FnOnce(&mut WriteTx<'_>, &Ctx) -> Result<T>) -> Result<T> {
+    pub(super) fn run<T>(
+        &mut self,
+        op: impl FnOnce(&mut WriteTx<'_>, &Ctx) -> Result<T>,
+    ) -> Result<T> {
         if let Some(e) = &*self.failed {
             return Err(e.clone());
         }
@@ -491,33 +455,27 @@ impl Batch<'_, '_> {
 
 /// A consistent read-only view; see [`Crm::read`].
 pub struct Snapshot<'a> {
-    r: &'a mut ReadTx,
-    ctx: &'a Ctx,
+    pub(super) r: &'a mut ReadTx,
+    pub(super) ctx: &'a Ctx,
 }
-
-crate::people_operations!(crm_macros::core_operations);
-crate::sales_operations!(crm_macros::core_operations);
-crate::activities_operations!(crm_macros::core_operations);
-crate::records_operations!(crm_macros::core_operations);
-crate::maintenance_operations!(crm_macros::core_operations);
 
 /// Every operation of [`Crm`] that the bindings expose and the scenario suite covers, by its
 /// Rust name, group by group (each group's table lists its reads, its writes, then the methods
 /// of `Crm` written by hand here: `verify`, `compact`, `close`).
 pub const OPERATIONS: &[&str] = &concat::<
     {
-        PEOPLE_OPERATIONS.len()
-            + SALES_OPERATIONS.len()
-            + ACTIVITIES_OPERATIONS.len()
-            + RECORDS_OPERATIONS.len()
-            + MAINTENANCE_OPERATIONS.len()
+        people::PEOPLE_OPERATIONS.len()
+            + sales::SALES_OPERATIONS.len()
+            + activities::ACTIVITIES_OPERATIONS.len()
+            + records::RECORDS_OPERATIONS.len()
+            + maintenance::MAINTENANCE_OPERATIONS.len()
     },
 >(&[
-    PEOPLE_OPERATIONS,
-    SALES_OPERATIONS,
-    ACTIVITIES_OPERATIONS,
-    RECORDS_OPERATIONS,
-    MAINTENANCE_OPERATIONS,
+    people::PEOPLE_OPERATIONS,
+    sales::SALES_OPERATIONS,
+    activities::ACTIVITIES_OPERATIONS,
+    records::RECORDS_OPERATIONS,
+    maintenance::MAINTENANCE_OPERATIONS,
 ]);
 
 /// The lists one after another, as an array of `N` names, their total length (at compile time).

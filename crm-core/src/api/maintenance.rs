@@ -49,3 +49,9 @@ macro_rules! maintenance_operations {
         }
     };
 }
+
+use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
+use crate::values::error::Result;
+
+crate::maintenance_operations!(crm_macros::core_operations);

@@ -182,3 +182,17 @@ macro_rules! people_operations {
         }
     };
 }
+
+use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::reactions;
+use crate::people::company::{self, Company, CompanyFilter, CompanyInput, CompanyQuery};
+use crate::people::contact::{self, Contact, ContactFilter, ContactInput, ContactQuery};
+use crate::people::relation::{
+    self, Employment, EmploymentInput, EmploymentUpdate, Relation, RelationInput, RelationType,
+    RelationView,
+};
+use crate::queries::query::{self, Page};
+use crate::values::error::Result;
+use crate::values::id::{CompanyId, ContactId, EmploymentId, RecordRef, RelationId};
+
+crate::people_operations!(crm_macros::core_operations);

@@ -59,3 +59,16 @@ macro_rules! records_operations {
         }
     };
 }
+
+use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::kinds;
+use crate::people::company::Company;
+use crate::people::contact::Contact;
+use crate::queries::search::{self, SearchHit, SearchQuery};
+use crate::records::fields::{self, FieldDef};
+use crate::sales::deal::Deal;
+use crate::sales::lead::Lead;
+use crate::values::error::Result;
+use crate::values::id::RecordKind;
+
+crate::records_operations!(crm_macros::core_operations);

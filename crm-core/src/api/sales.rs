@@ -331,3 +331,28 @@ macro_rules! sales_operations {
         }
     };
 }
+
+use chrono::NaiveDate;
+
+use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::reactions;
+use crate::queries::query::{self, Page, TimeRange};
+use crate::sales::analytics::{
+    self, ClosingQuery, Forecast, ForecastQuery, Leaderboard, PipelineValue, SalesCycle,
+    SalesCycleQuery, WinRateQuery, WinRates,
+};
+use crate::sales::deal::{
+    self, Deal, DealFilter, DealInput, DealMove, DealQuery, FollowUpInput, StageChange, StageTime,
+};
+use crate::sales::fx::{self, ExchangeRate};
+use crate::sales::lead::{
+    self, ConvertedLead, Lead, LeadConversion, LeadFilter, LeadInput, LeadQuery,
+};
+use crate::sales::pipeline::{self, Pipeline, PipelineInput, StageInput};
+use crate::sales::product::{self, PriceList, PriceListInput, Product, ProductInput};
+use crate::sales::quote::{self, Quote, QuoteAcceptance, QuoteInput};
+use crate::values::error::Result;
+use crate::values::id::{DealId, LeadId, PipelineId, PriceListId, ProductId, QuoteId, StageId};
+use crate::values::money::{Currency, Money};
+
+crate::sales_operations!(crm_macros::core_operations);

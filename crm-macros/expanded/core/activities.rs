@@ -4,7 +4,7 @@
 
 /// The operations of the `activities` table by name: reads, writes, then those
 /// of the handle (see `crate::activities_operations!`).
-const ACTIVITIES_OPERATIONS: &[&str] = &[
+pub(crate) const ACTIVITIES_OPERATIONS: &[&str] = &[
     "get_activity",
     "search_activities",
     "follow_ups",

@@ -4,7 +4,7 @@
 
 /// The operations of the `maintenance` table by name: reads, writes, then those
 /// of the handle (see `crate::maintenance_operations!`).
-const MAINTENANCE_OPERATIONS: &[&str] = &[
+pub(crate) const MAINTENANCE_OPERATIONS: &[&str] = &[
     "backup",
     "import_records",
     "verify",

@@ -4,7 +4,7 @@
 
 /// The operations of the `people` table by name: reads, writes, then those
 /// of the handle (see `crate::people_operations!`).
-const PEOPLE_OPERATIONS: &[&str] = &[
+pub(crate) const PEOPLE_OPERATIONS: &[&str] = &[
     "get_contact",
     "find_contact_by_email",
     "find_contacts_by_phone",

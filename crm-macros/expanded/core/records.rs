@@ -4,7 +4,7 @@
 
 /// The operations of the `records` table by name: reads, writes, then those
 /// of the handle (see `crate::records_operations!`).
-const RECORDS_OPERATIONS: &[&str] = &[
+pub(crate) const RECORDS_OPERATIONS: &[&str] = &[
     "field_defs",
     "search",
     "define_field",

@@ -4,7 +4,7 @@
 
 /// The operations of the `sales` table by name: reads, writes, then those
 /// of the handle (see `crate::sales_operations!`).
-const SALES_OPERATIONS: &[&str] = &[
+pub(crate) const SALES_OPERATIONS: &[&str] = &[
     "get_lead",
     "find_leads_by_email",
     "list_leads",
