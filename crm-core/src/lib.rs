@@ -52,6 +52,7 @@ pub use activities::calendar::{
     AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery, ReminderQuery,
     TimeSpan,
 };
+pub use activities::listing::{ActivityFilter, ActivityQuery};
 pub use activities::recurrence::{Frequency, Recurrence, Weekday};
 pub use activities::timeline::{
     ChannelCount, Journey, TimelineEntry, TimelineEntryKind, TimelinePage, TimelineQuery,

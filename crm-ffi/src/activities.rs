@@ -6,12 +6,12 @@
 //! its operations are written from the core's `activities_operations!` table.
 
 use crm_core::{
-    Activity, ActivityId, ActivityKind, ActivityStatus, AgendaQuery, Calendar, CalendarId,
-    CalendarInput, Channel, ChannelCount, CompletedActivity, Completion, ContactId, DueReminder,
-    EventInstance, FreeBusyQuery, Frequency, IcalExport, IcalImportReport, IcalSkipped,
-    InteractionDirection, Journey, NextActivity, Participant, ParticipantStatus, Priority,
-    RecordRef, Recurrence, ReminderQuery, TaskList, TaskQuery, TimeSpan, TimelineEntryKind,
-    TimelineQuery, Touchpoint, Weekday,
+    Activity, ActivityFilter, ActivityId, ActivityKind, ActivityQuery, ActivityStatus, AgendaQuery,
+    Calendar, CalendarId, CalendarInput, Channel, ChannelCount, CompletedActivity, Completion,
+    ContactId, DueReminder, EventInstance, FreeBusyQuery, Frequency, IcalExport, IcalImportReport,
+    IcalSkipped, InteractionDirection, Journey, NextActivity, Participant, ParticipantStatus,
+    Priority, RecordRef, Recurrence, ReminderQuery, TaskList, TaskQuery, TimeRange, TimeSpan,
+    TimelineEntryKind, TimelineQuery, Touchpoint, Weekday,
 };
 
 use crate::sales::StageChange;
@@ -467,6 +467,64 @@ pub enum TaskList {
     DueToday,
     /// Done tasks, most recently done first.
     Done,
+}
+
+/// Which activities to list. All criteria given must hold.
+#[uniffi::remote(Record)]
+pub struct ActivityFilter {
+    /// Activities of at least one of these kinds.
+    #[uniffi(default)]
+    pub kinds_any: Vec<ActivityKind>,
+    /// Activities in at least one of these statuses.
+    #[uniffi(default)]
+    pub statuses_any: Vec<ActivityStatus>,
+    /// Activities owned by this user.
+    #[uniffi(default = None)]
+    pub owner: Option<String>,
+    /// Activities on this record's timeline: linking it, or with it (a contact) taking part.
+    #[uniffi(default = None)]
+    pub record: Option<RecordRef>,
+    /// Activities in this calendar.
+    #[uniffi(default = None)]
+    pub calendar: Option<CalendarId>,
+    /// Activities through at least one of these channels.
+    #[uniffi(default)]
+    pub channels_any: Vec<Channel>,
+    /// Activities in this direction.
+    #[uniffi(default = None)]
+    pub direction: Option<InteractionDirection>,
+    /// Activities whose time (start, else due time, else creation) is in this range.
+    #[uniffi(default)]
+    pub when: TimeRange,
+}
+
+/// A page request for activities, by their time.
+#[uniffi::remote(Record)]
+pub struct ActivityQuery {
+    /// Which activities.
+    #[uniffi(default)]
+    pub filter: ActivityFilter,
+    /// Oldest first instead of newest first.
+    #[uniffi(default = false)]
+    pub oldest_first: bool,
+    /// How many, 1 to 1,000.
+    #[uniffi(default = 50)]
+    pub limit: u32,
+    /// Where the previous page ended.
+    #[uniffi(default = None)]
+    pub cursor: Option<String>,
+}
+
+/// A page of activities.
+pub type ActivityPage = crm_core::Page<Activity>;
+
+/// A page of activities.
+#[uniffi::remote(Record)]
+pub struct ActivityPage {
+    /// The activities.
+    pub items: Vec<Activity>,
+    /// The cursor of the next page; none on the last.
+    pub next_cursor: Option<String>,
 }
 
 /// A list of one owner's tasks.

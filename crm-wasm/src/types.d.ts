@@ -68,6 +68,26 @@ export interface Activity {
     updated_at: string;
 }
 
+/** Which activities to list. All criteria given must hold. */
+export interface ActivityFilter {
+    /** Activities of at least one of these kinds. */
+    kinds_any?: ActivityKind[];
+    /** Activities in at least one of these statuses. */
+    statuses_any?: ActivityStatus[];
+    /** Activities owned by this user. */
+    owner?: string | null;
+    /** Activities on this record's timeline: linking it, or with it (a contact) taking part. */
+    record?: RecordRef | null;
+    /** Activities in this calendar. */
+    calendar?: CalendarId | null;
+    /** Activities through at least one of these channels. */
+    channels_any?: Channel[];
+    /** Activities in this direction (inbound or outbound). */
+    direction?: InteractionDirection | null;
+    /** Activities whose time (start, else due time, else creation) is in this range. */
+    when?: TimeRange;
+}
+
 /** The id of an activity: `activity_` then 26 base32 characters, sortable by creation time. */
 export type ActivityId = string;
 
@@ -121,6 +141,29 @@ export interface ActivityInput {
 
 /** What kind of exchange an activity is. */
 export type ActivityKind = /** A phone or video call. */ "call" | /** A meeting. */ "meeting" | /** A task: something to do by a due date. */ "task" | /** A note. */ "note" | /** An email. */ "email" | /** Anything else; `other_kind` names it. */ "other";
+
+/** One page of a listing. */
+export interface ActivityPage {
+    /** The records of this page. */
+    items: Activity[];
+    /** Pass this as the next query's cursor to get the following page; `None` on the last. */
+    next_cursor?: string | null;
+}
+
+/**
+ * A page request for activities: which, in which order, how many, and where the previous
+ * page ended.
+ */
+export interface ActivityQuery {
+    /** Which activities. */
+    filter?: ActivityFilter;
+    /** Oldest first instead of newest first. */
+    oldest_first?: boolean;
+    /** How many per page, from 1 to 1,000 (50 by default). */
+    limit?: number;
+    /** Where the previous page ended (its `next_cursor`). */
+    cursor?: string | null;
+}
 
 /** Where an activity stands. */
 export type ActivityStatus = /** To happen, or to do. */ "planned" | /** Happened, or done. */ "done" | /** Called off. */ "cancelled";

@@ -36,6 +36,15 @@ macro_rules! activities_operations {
                 fn activity_chain(id: ActivityId) -> Vec<Activity> = |r, ctx| {
                     activity::chain(r, id)
                 };
+                /// One page of the activities matching a filter, by their time (start, else due
+                /// time, else creation), newest first unless the query asks for oldest first.
+                fn list_activities(query: &ActivityQuery) -> Page<Activity> = |r, ctx| {
+                    listing::list(r, query)
+                };
+                /// How many activities match a filter.
+                fn count_activities(filter: &ActivityFilter) -> u64 = |r, ctx| {
+                    listing::count(r, filter)
+                };
                 /// An owner's open, overdue, due-today or done tasks.
                 fn tasks(query: &TaskQuery) -> Vec<Activity> = |r, ctx| {
                     activity::tasks(r, ctx, query)
@@ -151,9 +160,11 @@ use crate::activities::calendar::{
     self, AgendaQuery, Calendar, CalendarInput, DueReminder, EventInstance, FreeBusyQuery,
     ReminderQuery, TimeSpan,
 };
+use crate::activities::listing::{self, ActivityFilter, ActivityQuery};
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
 use crate::api::crm::{Batch, Crm, Snapshot};
 use crate::formats::ical::{self, IcalExport, IcalImportReport};
+use crate::queries::query::Page;
 use crate::values::error::Result;
 use crate::values::id::{ActivityId, CalendarId, ContactId};
 

@@ -9,6 +9,8 @@ pub(crate) const ACTIVITIES_OPERATIONS: &[&str] = &[
     "search_activities",
     "follow_ups",
     "activity_chain",
+    "list_activities",
+    "count_activities",
     "tasks",
     "activity_occurrences",
     "timeline",
@@ -62,6 +64,19 @@ impl Snapshot<'_> {
         let (r, ctx) = (&mut *self.r, self.ctx);
         let _ = &ctx;
         { activity::chain(r, id) }
+    }
+    /// One page of the activities matching a filter, by their time (start, else due
+    /// time, else creation), newest first unless the query asks for oldest first.
+    pub fn list_activities(&mut self, query: &ActivityQuery) -> Result<Page<Activity>> {
+        let (r, ctx) = (&mut *self.r, self.ctx);
+        let _ = &ctx;
+        { listing::list(r, query) }
+    }
+    /// How many activities match a filter.
+    pub fn count_activities(&mut self, filter: &ActivityFilter) -> Result<u64> {
+        let (r, ctx) = (&mut *self.r, self.ctx);
+        let _ = &ctx;
+        { listing::count(r, filter) }
     }
     /// An owner's open, overdue, due-today or done tasks.
     pub fn tasks(&mut self, query: &TaskQuery) -> Result<Vec<Activity>> {
@@ -163,6 +178,19 @@ impl Batch<'_, '_> {
         let (r, ctx) = (&mut *self.w, self.ctx);
         let _ = &ctx;
         { activity::chain(r, id) }
+    }
+    /// One page of the activities matching a filter, by their time (start, else due
+    /// time, else creation), newest first unless the query asks for oldest first.
+    pub fn list_activities(&mut self, query: &ActivityQuery) -> Result<Page<Activity>> {
+        let (r, ctx) = (&mut *self.w, self.ctx);
+        let _ = &ctx;
+        { listing::list(r, query) }
+    }
+    /// How many activities match a filter.
+    pub fn count_activities(&mut self, filter: &ActivityFilter) -> Result<u64> {
+        let (r, ctx) = (&mut *self.w, self.ctx);
+        let _ = &ctx;
+        { listing::count(r, filter) }
     }
     /// An owner's open, overdue, due-today or done tasks.
     pub fn tasks(&mut self, query: &TaskQuery) -> Result<Vec<Activity>> {
@@ -352,6 +380,15 @@ impl Crm {
     /// the order they were created.
     pub fn activity_chain(&self, id: ActivityId) -> Result<Vec<Activity>> {
         self.read(|s| s.activity_chain(id))
+    }
+    /// One page of the activities matching a filter, by their time (start, else due
+    /// time, else creation), newest first unless the query asks for oldest first.
+    pub fn list_activities(&self, query: &ActivityQuery) -> Result<Page<Activity>> {
+        self.read(|s| s.list_activities(query))
+    }
+    /// How many activities match a filter.
+    pub fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> {
+        self.read(|s| s.count_activities(filter))
     }
     /// An owner's open, overdue, due-today or done tasks.
     pub fn tasks(&self, query: &TaskQuery) -> Result<Vec<Activity>> {

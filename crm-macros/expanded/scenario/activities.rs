@@ -26,6 +26,12 @@ fn dispatch_activities(
         }
         "follow_ups" => |crm, a| self::value(crm.follow_ups(self::arg(a, "id")?)),
         "activity_chain" => |crm, a| self::value(crm.activity_chain(self::arg(a, "id")?)),
+        "list_activities" => {
+            |crm, a| self::value(crm.list_activities(&self::arg(a, "query")?))
+        }
+        "count_activities" => {
+            |crm, a| self::value(crm.count_activities(&self::arg(a, "filter")?))
+        }
         "tasks" => |crm, a| self::value(crm.tasks(&self::arg(a, "query")?)),
         "activity_occurrences" => {
             |crm, a| self::value(

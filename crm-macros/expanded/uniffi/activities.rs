@@ -60,6 +60,23 @@ impl Crm {
                 .collect(),
         )
     }
+    /// One page of the activities matching a filter, by their time (start, else due
+    /// time, else creation), newest first unless the query asks for oldest first.
+    pub fn list_activities(
+        &self,
+        query: ActivityQuery,
+    ) -> ::core::result::Result<ActivityPage, CrmError> {
+        ::core::result::Result::Ok(
+            ::core::convert::Into::into(self.inner.list_activities(&query.into())?),
+        )
+    }
+    /// How many activities match a filter.
+    pub fn count_activities(
+        &self,
+        filter: ActivityFilter,
+    ) -> ::core::result::Result<u64, CrmError> {
+        ::core::result::Result::Ok(self.inner.count_activities(&filter.into())?)
+    }
     /// An owner's open, overdue, due-today or done tasks.
     pub fn tasks(
         &self,

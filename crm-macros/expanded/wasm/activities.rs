@@ -55,6 +55,30 @@ impl Crm {
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
         self::out(self.inner.activity_chain(self::parse("id", &id)?))
     }
+    /// One page of the activities matching a filter, by their time (start, else due
+    /// time, else creation), newest first unless the query asks for oldest first.
+    #[wasm_bindgen(js_name = listActivities, unchecked_return_type = "ActivityPage")]
+    pub fn list_activities(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityQuery")]
+        query: ::wasm_bindgen::JsValue,
+    ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
+        self::out(self.inner.list_activities(&self::arg("query", &query)?))
+    }
+    /// How many activities match a filter.
+    #[wasm_bindgen(js_name = countActivities)]
+    pub fn count_activities(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActivityFilter")]
+        filter: ::wasm_bindgen::JsValue,
+    ) -> ::core::result::Result<f64, ::wasm_bindgen::JsValue> {
+        ::core::result::Result::Ok(
+            self
+                .inner
+                .count_activities(&self::arg("filter", &filter)?)
+                .map_err(self::throw)? as f64,
+        )
+    }
     /// An owner's open, overdue, due-today or done tasks.
     #[wasm_bindgen(unchecked_return_type = "Activity[]")]
     pub fn tasks(
