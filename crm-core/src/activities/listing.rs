@@ -165,7 +165,7 @@ pub(crate) fn list(r: &mut impl Reader, q: &ActivityQuery) -> Result<Page<Activi
         }
         Flow::Continue(())
     })?;
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.sort_by_key(|(key, _)| *key);
     if !q.oldest_first {
         found.reverse();
     }
