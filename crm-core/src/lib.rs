@@ -58,7 +58,7 @@ pub use activities::timeline::{
     ChannelCount, Journey, TimelineEntry, TimelineEntryKind, TimelinePage, TimelineQuery,
     Touchpoint,
 };
-pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot, Transaction};
+pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot, Transaction, View};
 pub use api::migrations::SCHEMA_VERSION;
 pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use formats::ical::{IcalExport, IcalImportReport, IcalSkipped};

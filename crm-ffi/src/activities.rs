@@ -15,7 +15,7 @@ use crm_core::{
 };
 
 use crate::sales::StageChange;
-use crate::{Crm, CrmError, Timestamp};
+use crate::{Crm, CrmError, Timestamp, in_transaction};
 
 // The operations of the activities table: same names, parameters and docs as the core's, each one
 // line over `self.inner` (see crm-macros for how the types map).

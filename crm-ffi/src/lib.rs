@@ -14,7 +14,7 @@
 //! internal error, never an abort.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use chrono::Duration;
@@ -280,12 +280,71 @@ pub fn operations() -> Vec<String> {
 
 // ---- the CRM ----
 
-/// An open CRM. Safe to share between threads; every method is one transaction.
+/// An open CRM. Safe to share between threads; every method is one transaction, unless the
+/// handle is one that `begin` made, whose reads and writes all run in its transaction.
 #[derive(uniffi::Object)]
 pub struct Crm {
-    inner: crm_core::Crm,
+    inner: Arc<crm_core::Crm>,
     /// The manual clock it reads, when opened with one.
     clock: Option<Arc<crm_core::ManualClock>>,
+    /// For a handle of `begin`: its transaction, until committed or rolled back.
+    tx: Option<Mutex<Option<crm_core::Transaction>>>,
+}
+
+impl Crm {
+    /// A handle on a newly opened CRM.
+    fn opened(inner: crm_core::Crm, clock: Option<Arc<crm_core::ManualClock>>) -> Arc<Crm> {
+        Arc::new(Crm {
+            inner: Arc::new(inner),
+            clock,
+            tx: None,
+        })
+    }
+
+    /// The transaction this handle runs its reads and writes in, when `begin` made it.
+    fn transaction(&self) -> Option<&Mutex<Option<crm_core::Transaction>>> {
+        self.tx.as_ref()
+    }
+
+    /// Takes this handle's transaction out, to end it.
+    fn end(&self) -> R<crm_core::Transaction> {
+        let tx = self.tx.as_ref().ok_or_else(|| CrmError::Validation {
+            field: "transaction".into(),
+            reason: "this handle is not a transaction: `begin` one".into(),
+        })?;
+        let mut slot = tx.try_lock().map_err(|_| busy())?;
+        Ok(slot.take().ok_or_else(ended)?)
+    }
+}
+
+/// Runs one operation in a handle's transaction. A transaction runs one call at a time: a call
+/// made while another runs (from a progress listener, or another thread) is refused.
+fn in_transaction<T>(
+    tx: &Mutex<Option<crm_core::Transaction>>,
+    f: impl FnOnce(&mut crm_core::Batch<'_, '_>) -> crm_core::Result<T>,
+) -> crm_core::Result<T> {
+    let mut slot = match tx.try_lock() {
+        Ok(slot) => slot,
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            return Err(crm_core::Error::validation(
+                "transaction",
+                "is running another call: a transaction runs one call at a time",
+            ));
+        }
+    };
+    slot.as_mut().ok_or_else(ended)?.run(f)
+}
+
+fn busy() -> CrmError {
+    CrmError::Validation {
+        field: "transaction".into(),
+        reason: "is running another call: a transaction runs one call at a time".into(),
+    }
+}
+
+fn ended() -> crm_core::Error {
+    crm_core::Error::validation("transaction", "has ended: it was committed or rolled back")
 }
 
 type R<T> = Result<T, CrmError>;
@@ -296,30 +355,21 @@ impl Crm {
     #[uniffi::constructor(default(options = None))]
     pub fn open(path: String, options: Option<OpenOptions>) -> R<Arc<Self>> {
         let (b, clock) = builder(options)?;
-        Ok(Arc::new(Crm {
-            inner: b.open(path)?,
-            clock,
-        }))
+        Ok(Crm::opened(b.open(path)?, clock))
     }
 
     /// Opens a new CRM in memory.
     #[uniffi::constructor(default(options = None))]
     pub fn open_in_memory(options: Option<OpenOptions>) -> R<Arc<Self>> {
         let (b, clock) = builder(options)?;
-        Ok(Arc::new(Crm {
-            inner: b.open_in_memory()?,
-            clock,
-        }))
+        Ok(Crm::opened(b.open_in_memory()?, clock))
     }
 
     /// Opens an in-memory CRM holding a copy of a backup.
     #[uniffi::constructor(default(options = None))]
     pub fn open_bytes(bytes: Vec<u8>, options: Option<OpenOptions>) -> R<Arc<Self>> {
         let (b, clock) = builder(options)?;
-        Ok(Arc::new(Crm {
-            inner: b.open_bytes(bytes)?,
-            clock,
-        }))
+        Ok(Crm::opened(b.open_bytes(bytes)?, clock))
     }
 
     /// Moves the manual clock that `clock_start` started forward by `millis` milliseconds
@@ -333,5 +383,39 @@ impl Crm {
             reason: "the CRM was opened without a manual clock".into(),
         })?;
         Ok(clock.advance_and_peek(duration_millis("millis", millis)?))
+    }
+
+    /// Begins a transaction (a batch): the handle it returns runs every read and write in it,
+    /// and each read sees what the transaction wrote; `commit` keeps all of it, `rollback` (or
+    /// dropping the handle) none. Meanwhile this handle works outside it: its reads see the
+    /// state before the transaction, and a write through it on the same thread is refused
+    /// (it would wait for the transaction). An operation that fails after writing leaves the
+    /// transaction able only to roll back: `commit` then fails with that error.
+    pub fn begin(&self) -> R<Arc<Crm>> {
+        Ok(Arc::new(Crm {
+            inner: Arc::clone(&self.inner),
+            clock: self.clock.clone(),
+            tx: Some(Mutex::new(Some(self.inner.begin()?))),
+        }))
+    }
+
+    /// Commits the transaction of a handle that `begin` made: everything it did is kept,
+    /// durably. Later calls on this handle fail.
+    pub fn commit(&self) -> R<()> {
+        Ok(self.end()?.commit()?)
+    }
+
+    /// Rolls the transaction of a handle that `begin` made back: nothing it did is kept.
+    /// Later calls on this handle fail.
+    pub fn rollback(&self) -> R<()> {
+        self.end()?.rollback();
+        Ok(())
+    }
+
+    /// Whether this handle is a transaction that `begin` made and that has not ended yet.
+    pub fn in_transaction(&self) -> bool {
+        self.tx
+            .as_ref()
+            .is_some_and(|tx| tx.try_lock().map_or(true, |slot| slot.is_some()))
     }
 }

@@ -9,7 +9,7 @@ use crm_core::{
     ImportReport, IntegrityReport, Progress,
 };
 
-use crate::{Crm, CrmError, ProgressListener, listener};
+use crate::{Crm, CrmError, ProgressListener, in_transaction, listener};
 
 // The operations of the maintenance table: same names, parameters and docs as the core's, each one
 // line over `self.inner` (see crm-macros for how the types map).

@@ -10,7 +10,7 @@ use crm_core::{
     RecordRef, SearchHit, SearchQuery, SortBy, TimeRange,
 };
 
-use crate::{Crm, CrmError, Date, Timestamp};
+use crate::{Crm, CrmError, Date, Timestamp, in_transaction};
 
 // The operations of the records table: same names, parameters and docs as the core's, each one
 // line over `self.inner` (see crm-macros for how the types map).

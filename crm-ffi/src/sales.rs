@@ -18,7 +18,7 @@ use crm_core::{
 };
 
 use crate::records::Sort;
-use crate::{Crm, CrmError, CustomFields, Date, Timestamp};
+use crate::{Crm, CrmError, CustomFields, Date, Timestamp, in_transaction};
 
 // The operations of the sales table: same names, parameters and docs as the core's, each one
 // line over `self.inner` (see crm-macros for how the types map).

@@ -17,8 +17,9 @@ pub fn expand(t: &Table) -> TokenStream {
         format!(" The operations of the `{group}` table by name: reads, writes, then those"),
         format!(" of the handle (see `crate::{group}_operations!`)."),
     ];
-    let snapshot_reads = t.reads.iter().map(|op| read(op, quote!(&mut *self.r)));
-    let batch_reads = t.reads.iter().map(|op| read(op, quote!(&mut *self.w)));
+    // Reads are methods of `View`, which a `Snapshot` and a `Batch` dereference to: one copy
+    // of each read for both kinds of transaction.
+    let view_reads = t.reads.iter().map(read);
     let batch_writes = t.writes.iter().map(write);
     let crm_reads = t.reads.iter().map(|op| on_crm(op, quote!(read), quote!(s)));
     let crm_writes = t
@@ -29,12 +30,11 @@ pub fn expand(t: &Table) -> TokenStream {
         #(#[doc = #doc])*
         pub(crate) const #list: &[&str] = &[#(#names),*];
 
-        impl Snapshot<'_> {
-            #(#snapshot_reads)*
+        impl View<'_, '_> {
+            #(#view_reads)*
         }
 
         impl Batch<'_, '_> {
-            #(#batch_reads)*
             #(#batch_writes)*
         }
 
@@ -45,8 +45,9 @@ pub fn expand(t: &Table) -> TokenStream {
     }
 }
 
-/// `fn name(&mut self, params) -> Result<ret>`, the body run on `tx`.
-fn read(op: &Op, tx_expr: TokenStream) -> TokenStream {
+/// A read on `View`: `fn name(&mut self, params) -> Result<ret>`, the body run on its
+/// transaction.
+fn read(op: &Op) -> TokenStream {
     let Op {
         attrs, name, ret, ..
     } = op;
@@ -57,7 +58,7 @@ fn read(op: &Op, tx_expr: TokenStream) -> TokenStream {
     quote! {
         #(#attrs)*
         pub fn #name(&mut self, #(#params),*) -> Result<#ret> {
-            let (#tx, #ctx) = (#tx_expr, self.ctx);
+            let (#tx, #ctx) = (&mut self.tx, self.ctx);
             let _ = &#ctx;
             #body
         }

@@ -8,10 +8,10 @@
 //!
 //! | macro | invoked in | writes |
 //! | --- | --- | --- |
-//! | [`core_operations!`] | `crm-core/src/api/crm.rs` | the methods of `Snapshot`, `Batch` and `Crm`, and `PEOPLE_OPERATIONS` (the group's names) |
+//! | [`core_operations!`] | `crm-core/src/api/people.rs`… (the table's own file) | the reads of `View` (which `Snapshot` and `Batch` dereference to), the writes of `Batch`, the methods of `Crm`, and `PEOPLE_OPERATIONS` (the group's names) |
 //! | [`uniffi_operations!`] | `crm-ffi/src/people.rs`… | `#[uniffi::export] impl Crm { … }` |
 //! | [`wasm_operations!`] | `crm-wasm/src/people.rs`… | `#[wasm_bindgen] impl Crm { … }` |
-//! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_people`, the runner's arms |
+//! | [`scenario_operations!`] | `tests/src/scenario.rs` | `fn dispatch_people` (on a `Crm`) and `fn dispatch_people_in_batch` (in a transaction), the runner's arms |
 //!
 //! ```ignore
 //! crate::people_operations!(crm_macros::core_operations);      // in crm-core, for each group
@@ -38,8 +38,8 @@
 //! `NAME` after `group` is the group's, which names what a target writes for the whole table
 //! (`PEOPLE_OPERATIONS`, `dispatch_people`). `TYPE` is the core's type; `->` names the value of
 //! a success (`()` for none), and every operation returns `crm_core::Result` of it. In a read
-//! the body sees `TX: &mut ReadTx` (or a write transaction's reader, inside a batch), in a
-//! write `TX: &mut WriteTx`; `CTX: &Ctx` in both, and the parameters by name. `#[default(v)]`
+//! the body sees `TX: &mut AnyTx` (a snapshot, or a batch's write transaction), in a write
+//! `TX: &mut WriteTx`; `CTX: &Ctx` in both, and the parameters by name. `#[default(v)]`
 //! is what the bindings and the scenario runner pass when a caller leaves the parameter out;
 //! the core has no defaults. A caller may leave out the last parameters that each are an
 //! `Option`, a progress callback or have a default.
@@ -60,8 +60,9 @@
 //! A type a table uses that no rule below covers is a compile error at that type, naming
 //! the target.
 //!
-//! **uniffi** (each method is one line over `self.inner`; errors go through `?` into
-//! `CrmError`):
+//! **uniffi** (each read and write runs in the handle's transaction when `begin` made the
+//! handle, through `in_transaction(tx, |b| b.op(…))`, else on `self.inner`; the handle's own
+//! operations always on `self.inner`; errors go through `?` into `CrmError`):
 //!
 //! | core parameter | binding parameter | passed as |
 //! | --- | --- | --- |
@@ -84,7 +85,11 @@
 //!
 //! **wasm-bindgen** (each parameter is a `JsValue` typed for TypeScript with
 //! `unchecked_param_type`, or `unchecked_optional_param_type` when it may be left out, and read
-//! with the crate's own readers, so that refusals name the parameter as before):
+//! with the crate's own readers, so that refusals name the parameter as before; the values
+//! read then move into the call, which the crate's `reading` (on a `View`) or `writing` (on a
+//! `Batch`, the write's success deciding the commit) runs in the handle's transaction or in
+//! one of its own: one function for every operation, given the call as a trait object, so that
+//! no operation's code is in the package twice):
 //!
 //! | core type | TypeScript | read with |
 //! | --- | --- | --- |
@@ -117,10 +122,12 @@
 //! A `Vec<u8>` result (a backup) is kept as `Outcome::Bytes`.
 //!
 //! The targets name what they use from the module they are invoked in: `Snapshot`, `Batch`,
-//! `Crm` and `Result` in the core; `Crm`, `CrmError`, `Timestamp`, `Date`, `ProgressListener` and
-//! `listener` in crm-ffi; `Crm`, `arg`, `text`, `text_optional`, `parse`, `parse_optional`,
-//! `out`, `throw`, `Listener` and `callback` in crm-wasm; `Crm`, `Error`, `Map`, `Value`,
-//! `Outcome`, `arg`, `value` and `progress` in the scenario runner.
+//! `Crm` and `Result` in the core (`View` too); `Crm`, `CrmError`, `Timestamp`, `Date`,
+//! `ProgressListener`, `listener` and `in_transaction` in crm-ffi; `Crm`, `arg`, `text`,
+//! `text_optional`, `parse`, `parse_optional`, `out`, `throw`, `not_run`, `Listener` and
+//! `callback` in crm-wasm (and the methods `transaction`, `reading`, `writing` of its `Crm`);
+//! `Crm`, `Batch`, `Error`, `Map`, `Value`, `Outcome`, `arg`, `value` and `progress` in the
+//! scenario runner.
 
 mod core_methods;
 mod docs;

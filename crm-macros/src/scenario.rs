@@ -8,12 +8,27 @@ use crate::shape::{self, Shape};
 use crate::table::{Op, Param, Table};
 
 pub fn expand(t: &Table) -> syn::Result<TokenStream> {
-    let arms = t.ops().map(arm).collect::<syn::Result<Vec<_>>>()?;
+    let arms = t
+        .ops()
+        .map(|op| arm(op, quote!(crm)))
+        .collect::<syn::Result<Vec<_>>>()?;
+    // In a transaction, the reads and writes run on its batch; the handle's own operations
+    // are not transactions and run on the CRM.
+    let batch_arms = t
+        .ops()
+        .filter(|op| op.run.is_some())
+        .map(|op| arm(op, quote!(b)))
+        .collect::<syn::Result<Vec<_>>>()?;
     let group = &t.group;
     let function = Ident::new(&format!("dispatch_{group}"), Span::call_site());
+    let in_batch = Ident::new(&format!("dispatch_{group}_in_batch"), Span::call_site());
     let doc = [
         format!(" Runs one operation of the `{group}` table by name, its arguments read from"),
         " `a`; `None` when the name is not one of the table's.".to_string(),
+    ];
+    let batch_doc = [
+        format!(" Runs one read or write of the `{group}` table by name in a transaction's"),
+        " batch; `None` when the name is not one of the table's reads or writes.".to_string(),
     ];
     Ok(quote! {
         #(#[doc = #doc])*
@@ -32,10 +47,28 @@ pub fn expand(t: &Table) -> syn::Result<TokenStream> {
             };
             ::core::option::Option::Some(run(crm, a))
         }
+
+        #(#[doc = #batch_doc])*
+        fn #in_batch(
+            b: &mut Batch<'_, '_>,
+            op: &str,
+            a: &Map<::std::string::String, Value>,
+        ) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+            type Run = fn(
+                &mut Batch<'_, '_>,
+                &Map<::std::string::String, Value>,
+            ) -> ::core::result::Result<Outcome, Error>;
+            let run: Run = match op {
+                #(#batch_arms)*
+                _ => return ::core::option::Option::None,
+            };
+            ::core::option::Option::Some(run(b, a))
+        }
     })
 }
 
-fn arm(op: &Op) -> syn::Result<TokenStream> {
+/// The match arm of an operation, run on `on` (`crm` or a batch `b`).
+fn arm(op: &Op, on: TokenStream) -> syn::Result<TokenStream> {
     let name = &op.name;
     let key = name.to_string();
     let args = op
@@ -43,7 +76,7 @@ fn arm(op: &Op) -> syn::Result<TokenStream> {
         .iter()
         .map(reader)
         .collect::<syn::Result<Vec<_>>>()?;
-    let call = quote!(crm.#name(#(#args),*));
+    let call = quote!(#on.#name(#(#args),*));
     // Bytes (a backup) are kept as they are, for a later step to reopen.
     let outcome = match Shape::of(&op.ret) {
         Shape::Vec(t) if shape::name(t).is_some_and(|n| n == "u8") => {
@@ -52,7 +85,7 @@ fn arm(op: &Op) -> syn::Result<TokenStream> {
         _ => quote!(self::value(#call)),
     };
     Ok(quote! {
-        #key => |crm, a| #outcome,
+        #key => |#on, a| #outcome,
     })
 }
 

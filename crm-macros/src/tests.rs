@@ -157,17 +157,25 @@ fn uniffi_maps_counts_units_slices_and_trailing_options() {
         &e,
         "filter: ContactFilter) -> ::core::result::Result<u64, CrmError>",
     );
+    // A read or a write runs in the transaction of a handle `begin` made, when it is one.
     has(
         &e,
-        "::core::result::Result::Ok(self.inner.count_contacts(&filter.into())?)",
+        "::core::result::Result::Ok((match self.transaction() { \
+         ::core::option::Option::Some(tx) => { self::in_transaction(tx, |b| b.count_contacts(&filter.into())) } \
+         ::core::option::Option::None => self.inner.count_contacts(&filter.into()), })?)",
     );
     has(&e, "#[uniffi::method(default(pipeline = None))]");
     has(
         &e,
-        "self.inner.deals_at_risk(pipeline.map(::core::convert::Into::into))?.into_iter().map(::core::convert::Into::into).collect()",
+        "self.inner.deals_at_risk(pipeline.map(::core::convert::Into::into))",
+    );
+    has(
+        &e,
+        "})?.into_iter().map(::core::convert::Into::into).collect()",
     );
     has(&e, "tags: ::std::vec::Vec<String>");
-    has(&e, "self.inner.add_contact_tags(id.into(), &tags)?");
+    has(&e, "self.inner.add_contact_tags(id.into(), &tags)");
+    has(&e, "b.add_contact_tags(id.into(), &tags)");
     has(&e, "-> ::core::result::Result<(), CrmError>");
     has(&e, "#[uniffi::method(default(x = 7, move_to = None))]");
 }
@@ -177,9 +185,25 @@ fn wasm_maps_counts_units_strings_ids_and_optional_parameters() {
     let e = expand(crate::wasm::expand, SMALL).unwrap();
     has(&e, "#[wasm_bindgen(js_name = countContacts)]");
     has(&e, "::core::result::Result<f64, ::wasm_bindgen::JsValue>");
+    // Arguments are read first, then moved into the call, which `reading` or `writing` runs in
+    // the transaction of a handle `begin` made, or in one of its own.
+    has(&e, "let filter = self::arg(\"filter\", &filter)?;");
     has(
         &e,
-        "Ok(self.inner.count_contacts(&self::arg(\"filter\", &filter)?).map_err(self::throw)? as f64)",
+        "let mut args = ::core::option::Option::Some((filter,)); \
+         let mut r = ::core::option::Option::None; \
+         self.reading(&mut |on| { if let ::core::option::Option::Some((filter,)) = args.take() \
+         { r = ::core::option::Option::Some(on.count_contacts(&filter)); } })?; \
+         let r = r.unwrap_or_else(self::not_run);",
+    );
+    has(
+        &e,
+        "::core::result::Result::Ok(r.map_err(self::throw)? as f64)",
+    );
+    has(&e, "self.writing(&mut |on| {");
+    has(
+        &e,
+        "let done = on.delete_contact(id); let ok = done.is_ok();",
     );
     has(
         &e,
@@ -194,12 +218,10 @@ fn wasm_maps_counts_units_strings_ids_and_optional_parameters() {
     has(&e, "#[wasm_bindgen(unchecked_param_type = \"string[]\")]");
     has(
         &e,
-        "self::arg::<::std::vec::Vec<_>>(\"tags\", &tags)?.as_slice()",
+        "let tags = self::arg::<::std::vec::Vec<_>>(\"tags\", &tags)?;",
     );
-    has(
-        &e,
-        "self.inner.delete_contact(self::parse(\"id\", &id)?).map_err(self::throw)",
-    );
+    has(&e, "on.add_contact_tags(id, tags.as_slice())");
+    has(&e, "let id = self::parse(\"id\", &id)?;");
     has(
         &e,
         "#[wasm_bindgen(unchecked_optional_param_type = \"number | null\")] x",
@@ -215,24 +237,31 @@ fn uniffi_maps_progress_bytes_instants_dates_and_the_handle() {
         "#[uniffi::method(default(progress = None))] pub fn backup(&self, \
          progress: ::core::option::Option<::std::sync::Arc<dyn ProgressListener>>) \
          -> ::core::result::Result<::std::vec::Vec<u8>, CrmError> \
-         { ::core::result::Result::Ok(self.inner.backup(&mut self::listener(progress))?) }",
+         { ::core::result::Result::Ok((match self.transaction() {",
     );
+    has(
+        &e,
+        "self::in_transaction(tx, |b| b.backup(&mut self::listener(progress)))",
+    );
+    has(&e, "self.inner.backup(&mut self::listener(progress))");
     has(
         &e,
         "from: Timestamp, until: ::core::option::Option<Timestamp>",
     );
     has(
         &e,
-        "self.inner.activity_occurrences(id.into(), from, until)?",
+        "self.inner.activity_occurrences(id.into(), from, until)",
     );
     has(&e, "to: Currency, date: Date");
     has(
         &e,
-        "self.inner.convert_money(money.into(), to.into(), date)?",
+        "self.inner.convert_money(money.into(), to.into(), date)",
     );
+    // The handle's own operations are not transactions: they run on the CRM.
     has(
         &e,
-        "pub fn verify(&self) -> ::core::result::Result<IntegrityReport, CrmError>",
+        "pub fn verify(&self) -> ::core::result::Result<IntegrityReport, CrmError> \
+         { ::core::result::Result::Ok(::core::convert::Into::into(self.inner.verify()?)) }",
     );
     // Links: a method of `Crm` keeps its name, a remark pointing elsewhere in Rust goes.
     has(&e, "/// Bytes that `open_bytes` opens.");
@@ -248,14 +277,22 @@ fn wasm_maps_progress_bytes_instants_dates_and_reserved_words() {
          #[wasm_bindgen(unchecked_optional_param_type = \"ProgressCallback\")] \
          progress: ::core::option::Option<::js_sys::Function>) \
          -> ::core::result::Result<::std::vec::Vec<u8>, ::wasm_bindgen::JsValue> { \
-         let mut l = self::Listener::new(self::callback(progress)?); \
-         let r = self.inner.backup(&mut |p| l.call(p)); l.finish(r) }",
+         let mut l = self::Listener::new(self::callback(progress)?);",
     );
     has(
         &e,
-        "let r = self.inner.import_records(self::arg(\"data\", &data)?, &mut |p| l.call(p)); \
-         self::out(::core::result::Result::Ok(l.finish(r)?))",
+        "r = ::core::option::Option::Some(on.backup(&mut |p| l.call(p)));",
     );
+    has(&e, "l.finish(r) }");
+    has(
+        &e,
+        "let data = self::arg(\"data\", &data)?; let mut l = self::Listener::new(self::callback(progress)?);",
+    );
+    has(
+        &e,
+        "let done = on.import_records(data, &mut |p| l.call(p));",
+    );
+    has(&e, "self::out(::core::result::Result::Ok(l.finish(r)?))");
     has(
         &e,
         "#[wasm_bindgen(unchecked_param_type = \"string\")] from: ::wasm_bindgen::JsValue, \
@@ -267,12 +304,15 @@ fn wasm_maps_progress_bytes_instants_dates_and_reserved_words() {
         "/// `until` is an instant written in RFC 3339, or null.",
     );
     has(&e, "/// `date` is a date written `YYYY-MM-DD`.");
-    has(&e, "self::parse(\"to\", &to)?, self::arg(\"date\", &date)?");
+    has(
+        &e,
+        "let to = self::parse(\"to\", &to)?; let date = self::arg(\"date\", &date)?;",
+    );
     // `export` is reserved in JavaScript; refusals still name it `export`.
     has(
         &e,
         "ical_export: ::wasm_bindgen::JsValue) -> ::core::result::Result<String, ::wasm_bindgen::JsValue> \
-         { self.inner.export_ical(&self::arg(\"export\", &ical_export)?).map_err(self::throw) }",
+         { let ical_export = self::arg(\"export\", &ical_export)?;",
     );
     has(&e, "/// Bytes that `openBytes` opens.");
     has(

@@ -38,7 +38,18 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
     let defaults =
         (!defaults.is_empty()).then(|| quote!(#[uniffi::method(default(#(#defaults),*))]));
     let (ret, convert) = result(&op.ret)?;
-    let call = quote!(self.inner.#name(#(#args),*)?);
+    // A read or a write runs in the transaction of a handle that `begin` made, when it is one.
+    let call = match op.run {
+        Some(_) => quote! {
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.#name(#(#args),*))
+                }
+                ::core::option::Option::None => self.inner.#name(#(#args),*),
+            })?
+        },
+        None => quote!(self.inner.#name(#(#args),*)?),
+    };
     let value = convert(call);
     Ok(quote! {
         #(#docs)*

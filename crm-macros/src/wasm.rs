@@ -8,8 +8,23 @@ use crate::docs;
 use crate::shape::{self, Shape};
 use crate::table::{Op, Param, Table};
 
+/// How an operation runs: a read on the handle's transaction or a snapshot, a write on its
+/// transaction or one of its own, or an operation of the handle itself.
+#[derive(Clone, Copy)]
+enum Kind {
+    Read,
+    Write,
+    Handle,
+}
+
 pub fn expand(t: &Table) -> syn::Result<TokenStream> {
-    let methods = t.ops().map(method).collect::<syn::Result<Vec<_>>>()?;
+    let methods = t
+        .reads
+        .iter()
+        .map(|op| method(op, Kind::Read))
+        .chain(t.writes.iter().map(|op| method(op, Kind::Write)))
+        .chain(t.handle.iter().map(|op| method(op, Kind::Handle)))
+        .collect::<syn::Result<Vec<_>>>()?;
     Ok(quote! {
         #[::wasm_bindgen::prelude::wasm_bindgen]
         impl Crm {
@@ -18,7 +33,7 @@ pub fn expand(t: &Table) -> syn::Result<TokenStream> {
     })
 }
 
-fn method(op: &Op) -> syn::Result<TokenStream> {
+fn method(op: &Op, kind: Kind) -> syn::Result<TokenStream> {
     let name = &op.name;
     let docs = docs::attrs(op, docs::camel_case);
     // TypeScript shows no default values and types dates as strings: the docs say what a
@@ -26,7 +41,9 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
     let notes = op.params.iter().filter_map(note).collect::<Vec<_>>();
     let notes = (!notes.is_empty()).then(|| quote!(#[doc = ""] #(#[doc = #notes])*));
     let mut params = Vec::new();
+    let mut reads = Vec::new();
     let mut args = Vec::new();
+    let mut names = Vec::new();
     let mut listener = None;
     for (p, omittable) in op.params.iter().zip(op.omittable()) {
         let pname = js_safe(op, &p.name);
@@ -51,7 +68,11 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
             quote!(#[wasm_bindgen(unchecked_param_type = #ts)])
         };
         params.push(quote!(#attr #pname: ::wasm_bindgen::JsValue));
-        args.push(reader(p, &pname)?);
+        // Every argument is read first, into a value of the same name; the call borrows it.
+        let (read, pass) = reader(p, &pname)?;
+        reads.push(quote!(let #pname = #read;));
+        args.push(pass);
+        names.push(pname);
     }
     // The method's own `#[wasm_bindgen(…)]`: its JavaScript name and result type, as needed.
     let mut options = Vec::new();
@@ -60,12 +81,44 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
         let camel = Ident::new(&camel, name.span());
         options.push(quote!(js_name = #camel));
     }
-    let call = quote!(self.inner.#name(#(#args),*));
+    // The operation, its result left in `r`. A read or a write goes through `reading` or
+    // `writing`, which run it in the transaction of a handle that `begin` made, or else in one
+    // of its own; each is one function for every operation, given the call as a trait object,
+    // so that no operation's code is written twice (the WebAssembly package has a size limit).
+    // The arguments move into the call through `args`, the call's result out through `r`.
+    let args_in = quote!((#(#names,)*));
+    let run = match kind {
+        Kind::Read => quote! {
+            let mut args = ::core::option::Option::Some(#args_in);
+            let mut r = ::core::option::Option::None;
+            self.reading(&mut |on| {
+                if let ::core::option::Option::Some(#args_in) = args.take() {
+                    r = ::core::option::Option::Some(on.#name(#(#args),*));
+                }
+            })?;
+            let r = r.unwrap_or_else(self::not_run);
+        },
+        Kind::Write => quote! {
+            let mut args = ::core::option::Option::Some(#args_in);
+            let mut r = ::core::option::Option::None;
+            self.writing(&mut |on| {
+                let ::core::option::Option::Some(#args_in) = args.take() else {
+                    return false;
+                };
+                let done = on.#name(#(#args),*);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            })?;
+            let r = r.unwrap_or_else(self::not_run);
+        },
+        Kind::Handle => quote!(let r = self.inner.#name(#(#args),*);),
+    };
     // The core's result as `Result<T, JsValue>`: a callback's own exception wins over the
     // cancellation it caused.
     let (call, thrown) = match &listener {
         Some(_) => (quote!(r), quote!(l.finish(r))),
-        None => (call.clone(), quote!(#call.map_err(self::throw))),
+        None => (quote!(r), quote!(r.map_err(self::throw))),
     };
     let (ret, value) = match Shape::of(&op.ret) {
         Shape::Unit => (quote!(()), thrown),
@@ -87,16 +140,11 @@ fn method(op: &Op) -> syn::Result<TokenStream> {
             (quote!(::wasm_bindgen::JsValue), value)
         }
     };
-    let body = match &listener {
-        Some(make) => {
-            let run = quote!(self.inner.#name(#(#args),*));
-            quote! {
-                #make
-                let r = #run;
-                #value
-            }
-        }
-        None => value,
+    let body = quote! {
+        #(#reads)*
+        #listener
+        #run
+        #value
     };
     let options = (!options.is_empty()).then(|| quote!(#[wasm_bindgen(#(#options),*)]));
     Ok(quote! {
@@ -150,28 +198,38 @@ const RESERVED: &str = "arguments break case catch class const continue debugger
     instanceof interface let new null package private protected public return static super \
     switch this throw true try typeof var void while with yield";
 
-/// The expression that reads a parameter with the crate's readers (`arg`, `text`, `parse`…),
-/// naming the parameter in a refusal by its Rust name (`js` is what it is called here).
-fn reader(p: &Param, js: &Ident) -> syn::Result<TokenStream> {
+/// How a parameter is read with the crate's readers (`arg`, `text`, `parse`…), naming it in a
+/// refusal by its Rust name (`js` is what it is called here): the expression that reads its
+/// value, and the expression that hands that value (bound to `js`) to the core.
+fn reader(p: &Param, js: &Ident) -> syn::Result<(TokenStream, TokenStream)> {
     let field = LitStr::new(&p.name.to_string(), p.name.span());
     let name = js;
     if let Some(v) = &p.default {
-        return Ok(quote!(self::arg::<::core::option::Option<_>>(#field, &#name)?.unwrap_or(#v)));
+        return Ok((
+            quote!(self::arg::<::core::option::Option<_>>(#field, &#name)?.unwrap_or(#v)),
+            quote!(#name),
+        ));
     }
     Ok(match Shape::of(&p.ty) {
-        Shape::Str => quote!(&self::text(#field, &#name)?),
-        Shape::OptionStr => quote!(self::text_optional(#field, &#name)?.as_deref()),
-        Shape::Named(n) if n == "String" => quote!(self::text(#field, &#name)?),
-        Shape::Named(n) if shape::is_parsed(n) => quote!(self::parse(#field, &#name)?),
+        Shape::Str => (quote!(self::text(#field, &#name)?), quote!(&#name)),
+        Shape::OptionStr => (
+            quote!(self::text_optional(#field, &#name)?),
+            quote!(#name.as_deref()),
+        ),
+        Shape::Named(n) if n == "String" => (quote!(self::text(#field, &#name)?), quote!(#name)),
+        Shape::Named(n) if shape::is_parsed(n) => {
+            (quote!(self::parse(#field, &#name)?), quote!(#name))
+        }
         Shape::Option(t) if shape::name(t).is_some_and(shape::is_parsed) => {
-            quote!(self::parse_optional(#field, &#name)?)
+            (quote!(self::parse_optional(#field, &#name)?), quote!(#name))
         }
-        Shape::Ref(_) => quote!(&self::arg(#field, &#name)?),
-        Shape::Slice(_) => {
-            quote!(self::arg::<::std::vec::Vec<_>>(#field, &#name)?.as_slice())
-        }
+        Shape::Ref(_) => (quote!(self::arg(#field, &#name)?), quote!(&#name)),
+        Shape::Slice(_) => (
+            quote!(self::arg::<::std::vec::Vec<_>>(#field, &#name)?),
+            quote!(#name.as_slice()),
+        ),
         Shape::Named(_) | Shape::Option(_) | Shape::Instant | Shape::Date | Shape::Vec(_) => {
-            quote!(self::arg(#field, &#name)?)
+            (quote!(self::arg(#field, &#name)?), quote!(#name))
         }
         _ => return Err(no_rule(&p.ty)),
     })

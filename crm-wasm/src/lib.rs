@@ -22,6 +22,8 @@ mod people;
 mod records;
 mod sales;
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
@@ -35,6 +37,17 @@ const TYPES: &'static str = include_str!("types.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
 const BINDING_TYPES: &'static str = r#"
+/** The methods of `Crm` that TypeScript types better than wasm-bindgen writes them. */
+export interface Crm {
+    /**
+     * Runs `body` in one transaction, with a handle that runs every call in it: all of what it
+     * does is committed when it returns, and none when it throws (the exception is rethrown).
+     * Returns what `body` returns. `body` must be synchronous: one that returns a promise is
+     * refused and rolled back (use `begin()` to keep a transaction open across awaits).
+     */
+    batch<T>(body: (tx: Crm) => T): T;
+}
+
 /** How to open a CRM. Every field is optional. */
 export interface OpenOptions {
     /** Start a manual clock at this instant (RFC 3339) instead of reading `Date.now()`; `advanceClock` moves it. */
@@ -165,19 +178,21 @@ fn invalid(field: &str, reason: impl Into<String>) -> JsValue {
 /// whole numbers stay exact whatever their size (the core's own range check then speaks),
 /// and what `JSON.stringify` accepts is accepted (a `Date` becomes its ISO string).
 fn arg<T: DeserializeOwned>(field: &str, value: &JsValue) -> Result<T, JsValue> {
-    let text = json(field, value)?;
-    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|e| misshapen(field, e))
+    T::deserialize(json(field, value)?).map_err(|e| misshapen(field, e))
 }
 
-/// The JSON text of an argument, `None` when it is `undefined`. This and [`misshapen`] are
-/// kept out of `arg`, which is compiled once per type.
-fn json(field: &str, value: &JsValue) -> Result<Option<String>, JsValue> {
+/// An argument as a JSON value (`null` when it is `undefined`). This and [`misshapen`] are
+/// kept out of `arg`, which is compiled once per type: the JSON text is parsed here, once for
+/// every type, and each type is read from the parsed value, whose reader is far smaller per
+/// type than one over the text (it was 172 KB of the WebAssembly build, 60 copies).
+fn json(field: &str, value: &JsValue) -> Result<serde_json::Value, JsValue> {
     if value.is_undefined() {
-        return Ok(None);
+        return Ok(serde_json::Value::Null);
     }
     let json =
         js_sys::JSON::stringify(value).map_err(|_| invalid(field, "cannot be written as JSON"))?;
-    Ok(json.as_string())
+    let text = json.as_string().unwrap_or_else(|| "null".into());
+    serde_json::from_str(&text).map_err(|e| misshapen(field, e))
 }
 
 /// The refusal of an argument that does not have the shape of its type.
@@ -370,12 +385,128 @@ pub fn operations() -> Vec<String> {
 
 // ---- the CRM ----
 
-/// An open CRM. Every method is one transaction and throws a `CrmError` on failure.
+/// An open CRM. Every method is one transaction and throws a `CrmError` on failure, unless
+/// the handle is one that `begin()` made, whose reads and writes all run in its transaction.
 #[wasm_bindgen]
 pub struct Crm {
-    inner: crm_core::Crm,
+    inner: Rc<crm_core::Crm>,
     /// The manual clock of `clock_start`, which `advanceClock` moves.
     clock: Option<Arc<crm_core::ManualClock>>,
+    /// For a handle of `begin()` or `batch()`: its transaction, until committed or rolled
+    /// back (shared with `batch()`, which ends it when its callback returns).
+    tx: Option<Rc<RefCell<Option<crm_core::Transaction>>>>,
+}
+
+impl Crm {
+    /// A handle on a newly opened CRM.
+    fn opened(inner: crm_core::Crm, clock: Option<Arc<crm_core::ManualClock>>) -> Crm {
+        Crm {
+            inner: Rc::new(inner),
+            clock,
+            tx: None,
+        }
+    }
+
+    /// The transaction this handle runs its reads and writes in, when `begin()` made it.
+    fn transaction(&self) -> Option<&RefCell<Option<crm_core::Transaction>>> {
+        self.tx.as_deref()
+    }
+
+    /// A new handle running its reads and writes in `tx`.
+    fn in_tx(&self, tx: Rc<RefCell<Option<crm_core::Transaction>>>) -> Crm {
+        Crm {
+            inner: Rc::clone(&self.inner),
+            clock: self.clock.clone(),
+            tx: Some(tx),
+        }
+    }
+
+    /// Runs a read: in this handle's transaction when `begin()` made it, else on a snapshot of
+    /// the last commit. One function for every read (the call is a trait object).
+    fn reading(&self, f: &mut dyn FnMut(&mut crm_core::View<'_, '_>)) -> Result<(), JsValue> {
+        match self.transaction() {
+            Some(tx) => in_transaction(tx, |b| {
+                f(b);
+                Ok(())
+            }),
+            None => self.inner.read(|s| {
+                f(s);
+                Ok(())
+            }),
+        }
+        .map_err(throw)
+    }
+
+    /// Runs a write: in this handle's transaction when `begin()` made it, else in a
+    /// transaction of its own, committed when `f` says the write succeeded (it returns `true`)
+    /// and rolled back when not. One function for every write (the call is a trait object).
+    fn writing(
+        &self,
+        f: &mut dyn FnMut(&mut crm_core::Batch<'_, '_>) -> bool,
+    ) -> Result<(), JsValue> {
+        let mut ok = true;
+        let done = match self.transaction() {
+            // In a transaction, a refused write has written nothing: the transaction goes on.
+            Some(tx) => in_transaction(tx, |b| {
+                ok = f(b);
+                Ok(())
+            }),
+            None => self.inner.batch(|b| {
+                ok = f(b);
+                if ok {
+                    Ok(())
+                } else {
+                    Err(crm_core::Error::Cancelled)
+                }
+            }),
+        };
+        match done {
+            // The write's own error is what `f` left for its caller.
+            Err(_) if !ok => Ok(()),
+            done => done.map_err(throw),
+        }
+    }
+
+    /// Takes this handle's transaction out, to end it.
+    fn end(&self) -> Result<crm_core::Transaction, JsValue> {
+        let tx = self.tx.as_ref().ok_or_else(|| {
+            invalid(
+                "transaction",
+                "this handle is not a transaction: begin() one",
+            )
+        })?;
+        let mut slot = tx.try_borrow_mut().map_err(|_| throw(busy()))?;
+        slot.take().ok_or_else(|| throw(ended()))
+    }
+}
+
+/// Runs one operation in a handle's transaction. A transaction runs one call at a time: a call
+/// made from inside another (a progress callback) is refused.
+fn in_transaction<T>(
+    tx: &RefCell<Option<crm_core::Transaction>>,
+    f: impl FnOnce(&mut crm_core::Batch<'_, '_>) -> crm_core::Result<T>,
+) -> crm_core::Result<T> {
+    let mut slot = tx.try_borrow_mut().map_err(|_| busy())?;
+    slot.as_mut().ok_or_else(ended)?.run(f)
+}
+
+/// What an operation returns when `reading` or `writing` did not run its call (they always do
+/// unless they fail first, which the caller has already reported).
+fn not_run<T>() -> crm_core::Result<T> {
+    Err(crm_core::Error::Storage {
+        reason: "the operation did not run".into(),
+    })
+}
+
+fn busy() -> crm_core::Error {
+    crm_core::Error::validation(
+        "transaction",
+        "is running another call: a transaction runs one call at a time",
+    )
+}
+
+fn ended() -> crm_core::Error {
+    crm_core::Error::validation("transaction", "has ended: it was committed or rolled back")
 }
 
 #[wasm_bindgen]
@@ -388,10 +519,7 @@ impl Crm {
         >,
     ) -> Result<Crm, JsValue> {
         let (b, clock) = builder(options)?;
-        Ok(Crm {
-            inner: b.open_in_memory().map_err(throw)?,
-            clock,
-        })
+        Ok(Crm::opened(b.open_in_memory().map_err(throw)?, clock))
     }
 
     /// Opens an in-memory CRM holding a copy of a backup made by `backup()`.
@@ -403,10 +531,10 @@ impl Crm {
         >,
     ) -> Result<Crm, JsValue> {
         let (b, clock) = builder(options)?;
-        Ok(Crm {
-            inner: b.open_bytes(self::bytes(&bytes)?).map_err(throw)?,
+        Ok(Crm::opened(
+            b.open_bytes(self::bytes(&bytes)?).map_err(throw)?,
             clock,
-        })
+        ))
     }
 
     /// Opens (or creates) the CRM file `name` in the Origin Private File System. Only in a
@@ -421,10 +549,7 @@ impl Crm {
         let (b, clock) = builder(options)?;
         let name = text("name", &name)?;
         let backend = opfs::OpfsBackend::open(&name, None).await?;
-        Ok(Crm {
-            inner: b.open_backend(backend).map_err(throw)?,
-            clock,
-        })
+        Ok(Crm::opened(b.open_backend(backend).map_err(throw)?, clock))
     }
 
     /// Replaces the OPFS file `name` by the bytes of a backup, then opens it.
@@ -440,10 +565,7 @@ impl Crm {
         let name = text("name", &name)?;
         let bytes = self::bytes(&bytes)?;
         let backend = opfs::OpfsBackend::open(&name, Some(&bytes)).await?;
-        Ok(Crm {
-            inner: b.open_backend(backend).map_err(throw)?,
-            clock,
-        })
+        Ok(Crm::opened(b.open_backend(backend).map_err(throw)?, clock))
     }
 
     /// Moves the manual clock that `clock_start` started forward by `millis` milliseconds
@@ -464,5 +586,68 @@ impl Crm {
             .ok_or_else(|| invalid("millis", "is out of range"))?;
         let now = clock.advance_and_peek(by);
         Ok(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+
+    /// Begins a transaction: the handle it returns runs every read and write in it, and each
+    /// read sees what the transaction wrote; `commit()` keeps all of it, `rollback()` none.
+    /// Meanwhile this handle works outside it: its reads see the state before the
+    /// transaction, and a write through it is refused (it would wait for the transaction).
+    /// An operation that fails after writing leaves the transaction able only to roll back.
+    pub fn begin(&self) -> Result<Crm, JsValue> {
+        let tx = self.inner.begin().map_err(throw)?;
+        Ok(self.in_tx(Rc::new(RefCell::new(Some(tx)))))
+    }
+
+    /// Commits the transaction of a handle that `begin()` made: everything it did is kept.
+    /// Later calls on this handle throw.
+    pub fn commit(&self) -> Result<(), JsValue> {
+        self.end()?.commit().map_err(throw)
+    }
+
+    /// Rolls the transaction of a handle that `begin()` made back: nothing it did is kept.
+    /// Later calls on this handle throw.
+    pub fn rollback(&self) -> Result<(), JsValue> {
+        self.end()?.rollback();
+        Ok(())
+    }
+
+    /// Whether this handle is a transaction that `begin()` made and that has not ended.
+    #[wasm_bindgen(js_name = inTransaction)]
+    pub fn in_transaction(&self) -> bool {
+        self.tx
+            .as_ref()
+            .is_some_and(|tx| tx.try_borrow().map_or(true, |slot| slot.is_some()))
+    }
+
+    /// Runs `body` in one transaction, with a handle that runs every call in it: all of what
+    /// it does is committed when it returns, and none when it throws (the exception is
+    /// rethrown). Returns what `body` returns. `body` must be synchronous: one that returns a
+    /// promise is refused and rolled back.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn batch(&self, body: js_sys::Function) -> Result<JsValue, JsValue> {
+        let tx = Rc::new(RefCell::new(Some(self.inner.begin().map_err(throw)?)));
+        let handle = JsValue::from(self.in_tx(Rc::clone(&tx)));
+        let result = body.call1(&JsValue::NULL, &handle);
+        let open = tx.borrow_mut().take();
+        match (result, open) {
+            (Ok(value), Some(t)) if value.is_instance_of::<js_sys::Promise>() => {
+                t.rollback();
+                Err(invalid(
+                    "body",
+                    "returned a promise: a batch's body must be synchronous (use begin() to \
+                     keep a transaction open across awaits)",
+                ))
+            }
+            (Ok(value), Some(t)) => {
+                t.commit().map_err(throw)?;
+                Ok(value)
+            }
+            (Err(thrown), Some(t)) => {
+                t.rollback();
+                Err(thrown)
+            }
+            // The body ended the transaction itself.
+            (result, None) => result,
+        }
     }
 }

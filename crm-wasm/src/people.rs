@@ -2,6 +2,6 @@
 //! core's `people_operations!` table: camelCase methods, TypeScript types derived from the Rust
 //! types, arguments read with the crate's readers (see crm-macros for how the types map).
 
-use crate::{Crm, arg, out, parse, text, throw};
+use crate::{Crm, arg, not_run, out, parse, text, throw};
 
 crm_core::people_operations!(crm_macros::wasm_operations);

@@ -2,6 +2,6 @@
 //! core's `records_operations!` table: camelCase methods, TypeScript types derived from the Rust
 //! types, arguments read with the crate's readers (see crm-macros for how the types map).
 
-use crate::{Crm, arg, out, text, throw};
+use crate::{Crm, arg, not_run, out, text, throw};
 
 crm_core::records_operations!(crm_macros::wasm_operations);

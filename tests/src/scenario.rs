@@ -50,6 +50,12 @@
 //!   between operations does: deals rot, quotes expire, stage times and sales cycles grow.
 //!   It changes nothing else and produces no result; it takes no `expect`, `error` or `save`.
 //!   A reopened CRM reads the same clock, so advancing works before and after reopening.
+//! - The steps `{"op": "$begin"}`, `{"op": "$commit"}` and `{"op": "$rollback"}` (no `args`)
+//!   begin a transaction and commit it or roll it back; in between, every read and write runs
+//!   in it and sees what it wrote (the bindings' handle from `begin()`; in Rust
+//!   `Crm::begin` and `Transaction::run`), while `verify`, `compact` and `close` run on the
+//!   CRM. `$commit` may `expect` or `error` like an operation (its result is `null`). A
+//!   scenario may not reopen a backup, begin a second transaction, or end while one is open.
 //! - When the steps are done, the runner closes the CRM (`close`, which on a file writes the
 //!   changes recent writes left aside into the tables; closing a closed CRM is harmless). A
 //!   close that fails fails the scenario.
@@ -60,7 +66,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use crm_core::{Crm, Error, ManualClock, Progress, SequentialIds};
+use crm_core::{Batch, Crm, Error, ManualClock, Progress, SequentialIds, Transaction};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -362,6 +368,38 @@ pub fn dispatch(crm: &Crm, op: &str, a: &Map<String, Value>) -> Option<Result<Ou
         .or_else(|| dispatch_maintenance(crm, op, a))
 }
 
+/// Runs one read or write by name in a transaction's batch. `None` when the name is not a read
+/// or a write (the handle's own operations, such as `verify`, run on the CRM).
+pub fn dispatch_in_batch(
+    b: &mut Batch<'_, '_>,
+    op: &str,
+    a: &Map<String, Value>,
+) -> Option<Result<Outcome, Error>> {
+    dispatch_people_in_batch(b, op, a)
+        .or_else(|| dispatch_sales_in_batch(b, op, a))
+        .or_else(|| dispatch_activities_in_batch(b, op, a))
+        .or_else(|| dispatch_records_in_batch(b, op, a))
+        .or_else(|| dispatch_maintenance_in_batch(b, op, a))
+}
+
+/// Runs one operation by name: in the transaction when one is open, else on the CRM. `None`
+/// when the name is not an operation.
+fn dispatch_on(
+    crm: &Crm,
+    tx: Option<&mut Transaction>,
+    op: &str,
+    a: &Map<String, Value>,
+) -> Option<Result<Outcome, Error>> {
+    match tx {
+        Some(tx) => match tx.run(|b| Ok(dispatch_in_batch(b, op, a))) {
+            Ok(Some(outcome)) => Some(outcome),
+            Ok(None) => dispatch(crm, op, a),
+            Err(e) => Some(Err(e)),
+        },
+        None => dispatch(crm, op, a),
+    }
+}
+
 /// Runs a scenario on `backend`; the error names the backend and says which step failed and
 /// how.
 pub fn run(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
@@ -373,6 +411,7 @@ fn run_steps(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
     let mut crm = open(&scenario.open, &clock, backend, None)?;
     let mut saved: BTreeMap<String, Value> = BTreeMap::new();
     let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut tx: Option<Transaction> = None;
     for (i, step) in scenario.steps.iter().enumerate() {
         let at = |msg: String| format!("step {i} ({}): {msg}", step.op);
         if step.op == "$advance_clock" {
@@ -398,6 +437,9 @@ fn run_steps(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| at(format!("no backup saved as {name:?}")))?;
+            if tx.is_some() {
+                return Err(at("a transaction is open".into()));
+            }
             crm = open(&scenario.open, &clock, backend, Some(b)).map_err(at)?;
             continue;
         }
@@ -405,8 +447,26 @@ fn run_steps(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        let outcome =
-            dispatch(&crm, &step.op, &args).ok_or_else(|| at("not an operation".into()))?;
+        let outcome = match step.op.as_str() {
+            "$begin" if tx.is_some() => return Err(at("a transaction is already open".into())),
+            "$begin" => crm.begin().map(|t| {
+                tx = Some(t);
+                Outcome::Value(Value::Null)
+            }),
+            "$commit" | "$rollback" => {
+                let t = tx
+                    .take()
+                    .ok_or_else(|| at("no transaction is open".into()))?;
+                if step.op == "$commit" {
+                    t.commit().map(|()| Outcome::Value(Value::Null))
+                } else {
+                    t.rollback();
+                    Ok(Outcome::Value(Value::Null))
+                }
+            }
+            op => dispatch_on(&crm, tx.as_mut(), op, &args)
+                .ok_or_else(|| at("not an operation".into()))?,
+        };
         match (outcome, &step.error) {
             (Ok(result), None) => {
                 let v = match result {
@@ -448,6 +508,9 @@ fn run_steps(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
             }
             (Err(err), None) => return Err(at(format!("failed: {err}"))),
         }
+    }
+    if tx.is_some() {
+        return Err("the steps ended with a transaction open".into());
     }
     crm.close().map_err(|e| format!("closing at the end: {e}"))
 }

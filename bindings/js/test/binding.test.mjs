@@ -307,6 +307,8 @@ function everyCall(crm) {
     timeline: [{ record: deal.id, limit: 10 }],
     customer_journey: [ana.id],
     search_activities: ['call', 10],
+    list_activities: [{ filter: { record: ana.id, kinds_any: ['call'] }, limit: 10 }],
+    count_activities: [{ owner: 'ana' }],
     follow_ups: [task.id],
     activity_chain: [sent.next.id],
     tasks: [{ owner: 'ana', list: 'open', time_zone: 'Europe/Bucharest' }],
@@ -386,6 +388,68 @@ test('progress: an exception thrown by the callback is rethrown as it is, and no
   assert.throws(() => crm.backup(() => { throw mine; }), (e) => e === mine);
   // The CRM is still usable.
   assert.equal(crm.importRecords(TEN).contacts.length, 10);
+});
+
+test('batch() commits what its body did, rolls back when it throws, and refuses an async body', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const made = crm.batch((tx) => {
+    assert.equal(tx.inTransaction(), true);
+    assert.equal(crm.inTransaction(), false);
+    const ana = tx.createContact({ given_name: 'Ana', emails: [{ address: 'ana@firma.pl' }] });
+    const firma = tx.createCompany({ name: 'Firma' });
+    tx.linkContactToCompany({ contact: ana.id, company: firma.id });
+    // The transaction reads what it wrote; the CRM does not, until the commit.
+    assert.equal(tx.findContactByEmail('ana@firma.pl').id, ana.id);
+    assert.equal(crm.countContacts({}), 0);
+    // A write through the CRM would wait for the transaction: refused.
+    throwsCrm(() => crm.createContact({ given_name: 'Jan' }), { code: 'validation', field: 'batch' });
+    return { ana: ana.id, firma: firma.id };
+  });
+  assert.equal(crm.countContacts({}), 1);
+  assert.equal(crm.employmentsAtCompany(made.firma)[0].contact, made.ana);
+
+  const boom = new Error('changed my mind');
+  assert.throws(() => crm.batch((tx) => {
+    tx.createContact({ given_name: 'Ola' });
+    throw boom;
+  }), (e) => e === boom);
+  throwsCrm(() => crm.batch(async (tx) => { tx.createContact({ given_name: 'Ewa' }); }),
+    { code: 'validation', field: 'body' });
+  assert.equal(crm.countContacts({}), 1, 'nothing of the thrown or async bodies stayed');
+  crm.createContact({ given_name: 'Jan' });
+  assert.equal(crm.countContacts({}), 2);
+});
+
+test('begin() gives a handle whose calls run in one transaction until commit() or rollback()', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const tx = crm.begin();
+  tx.createContact({ given_name: 'Ana' });
+  assert.equal(tx.countContacts({}), 1);
+  tx.commit();
+  assert.equal(tx.inTransaction(), false);
+  throwsCrm(() => tx.countContacts({}), { code: 'validation', field: 'transaction' });
+  throwsCrm(() => tx.commit(), { code: 'validation', field: 'transaction' });
+  throwsCrm(() => crm.commit(), { code: 'validation', field: 'transaction' });
+  const other = crm.begin();
+  other.createContact({ given_name: 'Ola' });
+  other.rollback();
+  assert.equal(crm.countContacts({}), 1);
+  // A call made from inside another call of the same transaction is refused, not a trap.
+  const nested = crm.begin();
+  let seen;
+  nested.importRecords({ companies: [], contacts: [{ given_name: 'Ewa' }], employments: [] }, () => {
+    try {
+      nested.countContacts({});
+    } catch (e) {
+      seen = e;
+    }
+    return true;
+  });
+  assert.equal(seen?.code, 'validation');
+  assert.equal(seen?.field, 'transaction');
+  nested.commit();
+  assert.equal(crm.countContacts({}), 2);
+  assert.deepEqual(crm.verify().problems, []);
 });
 
 test('backup() returns a Uint8Array that openBytes() reopens', () => {

@@ -178,6 +178,7 @@ async function runSteps(scenario, Crm, operations, backend) {
   }
   const saved = {};
   const bytes = {};
+  let tx; // the handle of `$begin`, while its transaction is open
   try {
     for (const [i, step] of scenario.steps.entries()) {
       const at = (msg) => new Error(`step ${i} (${step.op}): ${msg}`);
@@ -194,7 +195,13 @@ async function runSteps(scenario, Crm, operations, backend) {
         crm.advanceClock(millis);
         continue;
       }
+      if (step.op === '$begin') {
+        if (tx) throw at('a transaction is already open');
+        tx = crm.begin();
+        continue;
+      }
       if (step.op === '$reopen_from_backup') {
+        if (tx) throw at('a transaction is open');
         const name = typeof stepArgs.backup === 'string' ? stepArgs.backup : '';
         if (!Object.hasOwn(bytes, name)) throw at(`no backup saved as ${JSON.stringify(name)}`);
         // One clock for the whole scenario, as the Rust runner's: the new CRM's manual clock
@@ -216,18 +223,28 @@ async function runSteps(scenario, Crm, operations, backend) {
       } catch (e) {
         throw at(e.message);
       }
-      const method = camel(step.op);
-      if (!ops.has(step.op) || typeof Crm.prototype[method] !== 'function') throw at('not an operation');
+      const ending = step.op === '$commit' || step.op === '$rollback';
+      const method = ending ? step.op.slice(1) : camel(step.op);
+      if (ending && !tx) throw at('no transaction is open');
+      if (!ending && (!ops.has(step.op) || typeof Crm.prototype[method] !== 'function')) {
+        throw at('not an operation');
+      }
       const argv = Object.entries(args).map(([k, v]) => (k === 'progress' ? progress(v) : v));
+      // In a transaction every call goes to its handle (whose verify, compact and close run on
+      // the CRM).
+      const target = tx ?? crm;
+      if (ending) tx = undefined;
 
       let result;
       let error;
       let failed = false;
       try {
-        result = crm[method](...argv);
+        result = target[method](...argv);
       } catch (e) {
         failed = true;
         error = e;
+      } finally {
+        if (ending) target.free();
       }
       if (!failed && !step.error) {
         let v;
@@ -263,12 +280,14 @@ async function runSteps(scenario, Crm, operations, backend) {
         throw at(`failed: ${describeError(error)}`);
       }
     }
+    if (tx) throw new Error('the steps ended with a transaction open');
     try {
       crm.close(); // harmless when a step closed it
     } catch (e) {
       throw new Error(`closing at the end: ${describeError(e)}`);
     }
   } finally {
+    tx?.free();
     crm?.free();
   }
 }

@@ -312,6 +312,67 @@ def test_a_backup_reopens_from_bytes(crm):
     assert e.value.record is None and isinstance(e.value.reason, str)
 
 
+# ---- transactions ----
+
+
+def test_a_transaction_commits_all_its_calls_or_none(crm):
+    tx = crm.begin()
+    assert tx.in_transaction() and not crm.in_transaction()
+    ana = tx.create_contact(ContactInput(given_name="Ana", emails=[Email(address="ana@firma.pl")]))
+    firma = tx.create_company(CompanyInput(name="Firma"))
+    # The transaction reads what it wrote; the CRM does not, until the commit.
+    assert count(tx) == 1 and tx.find_contact_by_email("ana@firma.pl") == ana
+    assert count(crm) == 0
+    # A write through the CRM on the thread that holds the transaction would wait for itself.
+    with pytest.raises(CrmError.Validation) as e:
+        crm.create_contact(ContactInput(given_name="Jan"))
+    assert e.value.field == "batch"
+    tx.commit()
+    assert not tx.in_transaction()
+    assert count(crm) == 1 and crm.get_company(firma.id).name == "Firma"
+    # An ended transaction says so.
+    with pytest.raises(CrmError.Validation) as e:
+        tx.create_contact(ContactInput(given_name="Ola"))
+    assert e.value.field == "transaction"
+    with pytest.raises(CrmError.Validation):
+        tx.commit()
+
+    rolled = crm.begin()
+    rolled.create_contact(ContactInput(given_name="Ola"))
+    rolled.rollback()
+    dropped = crm.begin()
+    dropped.create_contact(ContactInput(given_name="Ewa"))
+    del dropped  # freed without a commit: rolled back
+    assert count(crm) == 1
+    crm.create_contact(ContactInput(given_name="Jan"))  # no transaction holds the thread now
+    assert count(crm) == 2 and crm.verify().problems == []
+
+
+def test_only_a_transaction_handle_commits(crm):
+    with pytest.raises(CrmError.Validation) as e:
+        crm.commit()
+    assert e.value.field == "transaction"
+
+
+def test_a_transaction_runs_one_call_at_a_time(crm):
+    tx = crm.begin()
+    seen = []
+
+    class Nested(ProgressListener):
+        def on_progress(self, progress):
+            try:
+                tx.count_contacts(ContactFilter())
+            except CrmError.Validation as e:
+                seen.append(e.field)
+            return True
+
+    tx.import_records(ImportData(companies=[], contacts=[ContactInput(given_name="Ana")],
+                                 employments=[]), Nested())
+    assert seen and set(seen) == {"transaction"}
+    tx.commit()
+    assert count(crm) == 1
+
+
 # ---- threads ----
 
 

@@ -482,16 +482,24 @@ def run_steps(scenario: dict, directory: pathlib.Path | None) -> int:
         raise ScenarioError(f"the scenario's CRM does not open: {e!r}") from e
     saved: dict = {}
     backups: dict = {}
+    tx = None  # the handle of `$begin`, while its transaction is open
     for i, step in enumerate(scenario["steps"]):
         op = step["op"]
         try:
             if op == "$advance_clock":
                 advance_clock(crm, step)
                 continue
+            if op == "$begin":
+                if tx is not None:
+                    raise ScenarioError("a transaction is already open")
+                tx = crm.begin()
+                continue
             if op == "$reopen_from_backup":
                 name = step.get("args", {}).get("backup")
                 if name not in backups:
                     raise ScenarioError(f"no backup saved as {name!r}")
+                if tx is not None:
+                    raise ScenarioError("a transaction is open")
                 try:
                     crm = open_crm(spec, directory, backups[name], now=crm.advance_clock(0))
                 except crm_ffi.CrmError as e:
@@ -500,7 +508,15 @@ def run_steps(scenario: dict, directory: pathlib.Path | None) -> int:
             args = resolve(step.get("args", {}), saved)
             expected_error = step.get("error")
             try:
-                result = call(crm, op, args)
+                if op in ("$commit", "$rollback"):
+                    if tx is None:
+                        raise ScenarioError("no transaction is open")
+                    ending, tx = tx, None
+                    result = ending.commit() if op == "$commit" else ending.rollback()
+                else:
+                    # In a transaction every call goes to its handle (whose `verify`, `compact`
+                    # and `close` run on the CRM).
+                    result = call(tx if tx is not None else crm, op, args)
             except (crm_ffi.CrmError, Unparsed) as e:
                 if expected_error is None:
                     raise ScenarioError(f"failed: {e!r}") from e
@@ -524,6 +540,8 @@ def run_steps(scenario: dict, directory: pathlib.Path | None) -> int:
                 saved[step["save"]] = value
         except ScenarioError as e:
             raise ScenarioError(f"step {i} ({op}): {e}") from None
+    if tx is not None:
+        raise ScenarioError("the steps ended with a transaction open")
     try:
         crm.close()  # harmless when a step closed it
     except crm_ffi.CrmError as e:

@@ -8,7 +8,7 @@ use crate::activities::calendar::Calendar;
 use crate::records::integrity::{Verifier, Verify};
 use crate::records::record::Record;
 use crate::records::tables;
-use crate::storage::store::ReadTx;
+use crate::storage::store::AnyTx;
 use crate::values::error::Result;
 use crate::values::id::{ActivityId, CalendarId, RecordRef};
 
@@ -20,7 +20,7 @@ pub(crate) struct Checks {
 }
 
 impl Verify for Checks {
-    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn collect(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         self.activities = v.records(r)?;
         self.calendars = v.records(r)?;
         v.name_ids(tables::ACTIVITIES, |raw| {
@@ -32,7 +32,7 @@ impl Verify for Checks {
         Ok(())
     }
 
-    fn check(&mut self, _: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn check(&mut self, _: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         let calendar_ids: BTreeSet<u128> = self.calendars.iter().map(Record::raw_id).collect();
         let activity_ids: BTreeSet<u128> = self.activities.iter().map(Record::raw_id).collect();
         for a in &self.activities {

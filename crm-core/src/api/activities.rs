@@ -162,7 +162,7 @@ use crate::activities::calendar::{
 };
 use crate::activities::listing::{self, ActivityFilter, ActivityQuery};
 use crate::activities::timeline::{self, Journey, TimelinePage, TimelineQuery};
-use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::crm::{Batch, Crm, View};
 use crate::formats::ical::{self, IcalExport, IcalImportReport};
 use crate::queries::query::Page;
 use crate::values::error::Result;

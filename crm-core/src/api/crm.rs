@@ -16,7 +16,7 @@ use crate::api::{activities, kinds, maintenance, people, records, sales};
 use crate::records::integrity::IntegrityReport;
 use crate::records::tables;
 use crate::sales::pipeline::{self};
-use crate::storage::store::{Location, OpenWrite, ReadTx, Store, WriteTx, Writer};
+use crate::storage::store::{AnyTx, Location, OpenWrite, Store, WriteTx, Writer};
 use crate::values::clock::{Clock, SystemClock};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
@@ -267,15 +267,17 @@ impl Crm {
         let engine = self.engine()?;
         engine.store.read(|r| {
             f(&mut Snapshot {
-                r,
-                ctx: &engine.ctx,
+                view: View {
+                    tx: AnyTx::Read(r),
+                    ctx: &engine.ctx,
+                },
             })
         })
     }
 
     /// Checks that every index agrees with the records and every link points somewhere.
     pub fn verify(&self) -> Result<IntegrityReport> {
-        self.read(|s| kinds::verify(s.r))
+        self.read(|s| kinds::verify(&mut s.view.tx))
     }
 
     /// Gives unused space back: moves the stored pages to the start of the file and cuts off
@@ -377,8 +379,10 @@ impl Transaction {
         let before = open.mutations();
         let result = open.run(&mut |w| {
             f(&mut Batch {
-                w,
-                ctx,
+                view: View {
+                    tx: AnyTx::Write(w),
+                    ctx,
+                },
                 failed: &mut *failed,
             })
         });
@@ -425,10 +429,18 @@ fn ended() -> Error {
     Error::validation("transaction", "has already ended")
 }
 
-/// A write transaction in progress; see [`Crm::batch`] and [`Transaction::run`].
-pub struct Batch<'a, 't> {
-    pub(super) w: &'a mut WriteTx<'t>,
+/// What every read runs on: a snapshot or a write transaction, and the CRM's context. The
+/// reads are its methods, so that a [`Snapshot`] and a [`Batch`] (which dereference to it) share
+/// one copy of each; a write transaction's reads see what it has written.
+pub struct View<'a, 't> {
+    pub(super) tx: AnyTx<'a, 't>,
     pub(super) ctx: &'a Ctx,
+}
+
+/// A write transaction in progress; see [`Crm::batch`] and [`Transaction::run`]. Its reads
+/// are those of [`View`], which it dereferences to.
+pub struct Batch<'a, 't> {
+    view: View<'a, 't>,
     /// The error of an operation that failed after it had written something: the batch can
     /// then only be rolled back.
     failed: &'a mut Option<Error>,
@@ -442,10 +454,14 @@ impl Batch<'_, '_> {
         if let Some(e) = &*self.failed {
             return Err(e.clone());
         }
-        let before = self.w.mutations();
-        let result = op(self.w, self.ctx);
+        let ctx = self.view.ctx;
+        let AnyTx::Write(w) = &mut self.view.tx else {
+            return Err(Error::storage("a batch without a write transaction"));
+        };
+        let before = w.mutations();
+        let result = op(w, ctx);
         if let Err(e) = &result {
-            if self.w.mutations() != before {
+            if w.mutations() != before {
                 *self.failed = Some(e.clone());
             }
         }
@@ -453,10 +469,36 @@ impl Batch<'_, '_> {
     }
 }
 
-/// A consistent read-only view; see [`Crm::read`].
+impl<'a, 't> std::ops::Deref for Batch<'a, 't> {
+    type Target = View<'a, 't>;
+    fn deref(&self) -> &View<'a, 't> {
+        &self.view
+    }
+}
+
+impl<'a, 't> std::ops::DerefMut for Batch<'a, 't> {
+    fn deref_mut(&mut self) -> &mut View<'a, 't> {
+        &mut self.view
+    }
+}
+
+/// A consistent read-only view of the last commit; see [`Crm::read`]. Its reads are those of
+/// [`View`], which it dereferences to.
 pub struct Snapshot<'a> {
-    pub(super) r: &'a mut ReadTx,
-    pub(super) ctx: &'a Ctx,
+    view: View<'a, 'static>,
+}
+
+impl<'a> std::ops::Deref for Snapshot<'a> {
+    type Target = View<'a, 'static>;
+    fn deref(&self) -> &View<'a, 'static> {
+        &self.view
+    }
+}
+
+impl<'a> std::ops::DerefMut for Snapshot<'a> {
+    fn deref_mut(&mut self) -> &mut View<'a, 'static> {
+        &mut self.view
+    }
 }
 
 /// Every operation of [`Crm`] that the bindings expose and the scenario suite covers, by its

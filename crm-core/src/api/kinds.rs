@@ -7,7 +7,7 @@ use crate::queries::search::SearchKind;
 use crate::records::integrity::{self, IntegrityReport};
 use crate::sales::deal::Deal;
 use crate::sales::lead::Lead;
-use crate::storage::store::ReadTx;
+use crate::storage::store::AnyTx;
 use crate::values::error::Result;
 use crate::{activities, people, records, sales};
 
@@ -20,7 +20,7 @@ pub(crate) const SEARCHED: [SearchKind; 4] = [
 ];
 
 /// Checks the whole file with every domain's checks.
-pub(crate) fn verify(r: &mut ReadTx) -> Result<IntegrityReport> {
+pub(crate) fn verify(r: &mut AnyTx<'_, '_>) -> Result<IntegrityReport> {
     integrity::verify(
         r,
         &mut [
@@ -83,14 +83,14 @@ mod tests {
                 Ok((zofia, job))
             })
             .unwrap();
-        let report = store.read(verify).unwrap();
+        let report = store.read(|r| verify(&mut AnyTx::Read(r))).unwrap();
         assert!(report.is_ok(), "{report:?}");
         assert_eq!(report.records, 3 + 1, "with the default pipeline");
 
         // One of the contact's index entries goes missing.
         let key = record::entries_of(&zofia).index[0].clone();
         store.write(|w| w.index_remove(&key)).unwrap();
-        let report = store.read(verify).unwrap();
+        let report = store.read(|r| verify(&mut AnyTx::Read(r))).unwrap();
         assert!(
             report
                 .problems
@@ -102,7 +102,7 @@ mod tests {
 
         // The contact goes, its employment stays.
         store.write(|w| record::erase(w, &zofia)).unwrap();
-        let report = store.read(verify).unwrap();
+        let report = store.read(|r| verify(&mut AnyTx::Read(r))).unwrap();
         assert!(
             report
                 .problems

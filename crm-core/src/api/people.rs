@@ -183,7 +183,7 @@ macro_rules! people_operations {
     };
 }
 
-use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::crm::{Batch, Crm, View};
 use crate::api::reactions;
 use crate::people::company::{self, Company, CompanyFilter, CompanyInput, CompanyQuery};
 use crate::people::contact::{self, Contact, ContactFilter, ContactInput, ContactQuery};

@@ -60,7 +60,7 @@ macro_rules! records_operations {
     };
 }
 
-use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::crm::{Batch, Crm, View};
 use crate::api::kinds;
 use crate::people::company::Company;
 use crate::people::contact::Contact;

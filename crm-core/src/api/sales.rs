@@ -334,7 +334,7 @@ macro_rules! sales_operations {
 
 use chrono::NaiveDate;
 
-use crate::api::crm::{Batch, Crm, Snapshot};
+use crate::api::crm::{Batch, Crm, View};
 use crate::api::reactions;
 use crate::queries::query::{self, Page, TimeRange};
 use crate::sales::analytics::{

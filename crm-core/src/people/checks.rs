@@ -8,7 +8,7 @@ use crate::people::relation::{self, Employment, Relation};
 use crate::records::integrity::{Verifier, Verify};
 use crate::records::record::Record;
 use crate::records::tables;
-use crate::storage::store::ReadTx;
+use crate::storage::store::AnyTx;
 use crate::values::error::Result;
 use crate::values::id::{CompanyId, ContactId, EmploymentId, RecordKind, RecordRef, RelationId};
 use crate::values::normalize;
@@ -23,7 +23,7 @@ pub(crate) struct Checks {
 }
 
 impl Verify for Checks {
-    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn collect(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         self.contacts = v.entity_records(r)?;
         self.companies = v.entity_records(r)?;
         self.employments = v.records(r)?;
@@ -51,7 +51,7 @@ impl Verify for Checks {
         Ok(())
     }
 
-    fn check(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn check(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         let mut active_emails: HashMap<String, u128> = HashMap::new();
         for c in self.contacts.iter().filter(|c| c.archived_at.is_none()) {
             for e in &c.emails {

@@ -12,7 +12,7 @@ use crate::records::index::{self, Entries, ix};
 use crate::records::integrity::{Verifier, Verify};
 use crate::records::record::{self, Record};
 use crate::records::tables;
-use crate::storage::store::{ReadTx, Reader, Table, Writer};
+use crate::storage::store::{AnyTx, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::RecordRef;
@@ -137,12 +137,12 @@ pub(crate) struct Checks {
 }
 
 impl Verify for Checks {
-    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn collect(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         self.changes = v.records(r)?;
         Ok(())
     }
 
-    fn check(&mut self, _: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn check(&mut self, _: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         for c in &self.changes {
             if !v.exists(c.record) {
                 v.problem(format!(

@@ -15,7 +15,7 @@ use crate::records::fields;
 use crate::records::index::{self, Entries};
 use crate::records::record::{self, Entity, Record};
 use crate::storage::postings;
-use crate::storage::store::{Flow, ReadTx, Reader, Table};
+use crate::storage::store::{AnyTx, Flow, Reader, Table};
 use crate::values::error::Result;
 use crate::values::id::{RecordKind, RecordRef};
 
@@ -49,10 +49,10 @@ pub(crate) trait Verify {
     /// Reads the domain's records through [`Verifier::records`] (or
     /// [`Verifier::entity_records`]) and tells the verifier which records of the linkable kinds
     /// exist ([`Verifier::present`]).
-    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()>;
+    fn collect(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()>;
     /// Checks what the domain's records require of each other and of the records of other
     /// domains ([`Verifier::exists`]), once every domain has collected.
-    fn check(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()>;
+    fn check(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()>;
 }
 
 /// How a raw id of some table is shown: as a typed id (`contact_…`).
@@ -219,7 +219,10 @@ impl Verifier {
 
 /// Checks the whole file: each domain collects its records, then checks them, then the
 /// `index` and `search` tables are compared with the entries the records call for.
-pub(crate) fn verify(r: &mut ReadTx, domains: &mut [&mut dyn Verify]) -> Result<IntegrityReport> {
+pub(crate) fn verify(
+    r: &mut AnyTx<'_, '_>,
+    domains: &mut [&mut dyn Verify],
+) -> Result<IntegrityReport> {
     let mut v = Verifier::default();
     for d in domains.iter_mut() {
         d.collect(r, &mut v)?;

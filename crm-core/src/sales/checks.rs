@@ -13,7 +13,7 @@ use crate::sales::lineitem;
 use crate::sales::pipeline::Pipeline;
 use crate::sales::product::{PriceList, Product};
 use crate::sales::quote::Quote;
-use crate::storage::store::ReadTx;
+use crate::storage::store::AnyTx;
 use crate::values::error::Result;
 use crate::values::id::{
     DealId, LeadId, PipelineId, PriceListId, ProductId, QuoteId, RecordKind, RecordRef,
@@ -32,7 +32,7 @@ pub(crate) struct Checks {
 }
 
 impl Verify for Checks {
-    fn collect(&mut self, r: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn collect(&mut self, r: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         self.leads = v.entity_records(r)?;
         self.deals = v.entity_records(r)?;
         self.changes = v.records(r)?;
@@ -57,7 +57,7 @@ impl Verify for Checks {
         Ok(())
     }
 
-    fn check(&mut self, _: &mut ReadTx, v: &mut Verifier) -> Result<()> {
+    fn check(&mut self, _: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         let product_ids: BTreeSet<u128> = self.products.iter().map(Record::raw_id).collect();
         let list_ids: BTreeSet<u128> = self.price_lists.iter().map(Record::raw_id).collect();
         let quote_ids: BTreeSet<u128> = self.quotes.iter().map(Record::raw_id).collect();

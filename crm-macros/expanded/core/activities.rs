@@ -33,10 +33,10 @@ pub(crate) const ACTIVITIES_OPERATIONS: &[&str] = &[
     "delete_calendar",
     "import_ical",
 ];
-impl Snapshot<'_> {
+impl View<'_, '_> {
     /// The activity with this id.
     pub fn get_activity(&mut self, id: ActivityId) -> Result<Activity> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         activity::get(r, id)
     }
@@ -48,39 +48,39 @@ impl Snapshot<'_> {
         text: &str,
         limit: u32,
     ) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { activity::search(r, text, limit) }
     }
     /// The activities planned on completing this one.
     pub fn follow_ups(&mut self, id: ActivityId) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { activity::follow_ups(r, id) }
     }
     /// The chain of follow-ups this activity belongs to, from its first activity on, in
     /// the order they were created.
     pub fn activity_chain(&mut self, id: ActivityId) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { activity::chain(r, id) }
     }
     /// One page of the activities matching a filter, by their time (start, else due
     /// time, else creation), newest first unless the query asks for oldest first.
     pub fn list_activities(&mut self, query: &ActivityQuery) -> Result<Page<Activity>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { listing::list(r, query) }
     }
     /// How many activities match a filter.
     pub fn count_activities(&mut self, filter: &ActivityFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { listing::count(r, filter) }
     }
     /// An owner's open, overdue, due-today or done tasks.
     pub fn tasks(&mut self, query: &TaskQuery) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { activity::tasks(r, ctx, query) }
     }
@@ -92,174 +92,62 @@ impl Snapshot<'_> {
         from: DateTime<Utc>,
         until: Option<DateTime<Utc>>,
     ) -> Result<Vec<TimeSpan>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { calendar::occurrences_of(r, id, from, until) }
     }
     /// One page of a record's timeline: its creation, its activities, a deal's stage
     /// changes and the record's changes, newest first unless asked otherwise.
     pub fn timeline(&mut self, query: &TimelineQuery) -> Result<TimelinePage> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { timeline::timeline(r, query) }
     }
     /// A contact's journey: its done exchanges with a channel, oldest first, with its
     /// lifecycle stage at each, counts per channel, and the first and last touch.
     pub fn customer_journey(&mut self, contact: ContactId) -> Result<Journey> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { timeline::journey(r, contact) }
     }
     /// The calendar with this id.
     pub fn get_calendar(&mut self, id: CalendarId) -> Result<Calendar> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         calendar::get(r, id)
     }
     /// Every calendar, in the order they were created.
     pub fn calendars(&mut self) -> Result<Vec<Calendar>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         calendar::all(r)
     }
     /// The event occurrences of a calendar or a user in a range, by start.
     pub fn agenda(&mut self, query: &AgendaQuery) -> Result<Vec<EventInstance>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { calendar::agenda(r, query) }
     }
     /// When a user is busy in a range.
     pub fn free_busy(&mut self, query: &FreeBusyQuery) -> Result<Vec<TimeSpan>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { calendar::free_busy(r, query) }
     }
     /// The reminders due in a range, in time order.
     pub fn reminders_due(&mut self, query: &ReminderQuery) -> Result<Vec<DueReminder>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { calendar::reminders_due(r, query) }
     }
     /// A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
     pub fn export_ical(&mut self, export: &IcalExport) -> Result<String> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { ical::export_ical(r, ctx, export) }
     }
 }
 impl Batch<'_, '_> {
-    /// The activity with this id.
-    pub fn get_activity(&mut self, id: ActivityId) -> Result<Activity> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        activity::get(r, id)
-    }
-    /// Activities whose subject, body, location, outcome or kind name has a word
-    /// starting with each word of `text` (ignoring case and diacritics), newest first,
-    /// at most `limit` (1 to 1,000).
-    pub fn search_activities(
-        &mut self,
-        text: &str,
-        limit: u32,
-    ) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { activity::search(r, text, limit) }
-    }
-    /// The activities planned on completing this one.
-    pub fn follow_ups(&mut self, id: ActivityId) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { activity::follow_ups(r, id) }
-    }
-    /// The chain of follow-ups this activity belongs to, from its first activity on, in
-    /// the order they were created.
-    pub fn activity_chain(&mut self, id: ActivityId) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { activity::chain(r, id) }
-    }
-    /// One page of the activities matching a filter, by their time (start, else due
-    /// time, else creation), newest first unless the query asks for oldest first.
-    pub fn list_activities(&mut self, query: &ActivityQuery) -> Result<Page<Activity>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { listing::list(r, query) }
-    }
-    /// How many activities match a filter.
-    pub fn count_activities(&mut self, filter: &ActivityFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { listing::count(r, filter) }
-    }
-    /// An owner's open, overdue, due-today or done tasks.
-    pub fn tasks(&mut self, query: &TaskQuery) -> Result<Vec<Activity>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { activity::tasks(r, ctx, query) }
-    }
-    /// The occurrences of an activity from `from` on (until `until` when given; a
-    /// series that never ends needs it).
-    pub fn activity_occurrences(
-        &mut self,
-        id: ActivityId,
-        from: DateTime<Utc>,
-        until: Option<DateTime<Utc>>,
-    ) -> Result<Vec<TimeSpan>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { calendar::occurrences_of(r, id, from, until) }
-    }
-    /// One page of a record's timeline: its creation, its activities, a deal's stage
-    /// changes and the record's changes, newest first unless asked otherwise.
-    pub fn timeline(&mut self, query: &TimelineQuery) -> Result<TimelinePage> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { timeline::timeline(r, query) }
-    }
-    /// A contact's journey: its done exchanges with a channel, oldest first, with its
-    /// lifecycle stage at each, counts per channel, and the first and last touch.
-    pub fn customer_journey(&mut self, contact: ContactId) -> Result<Journey> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { timeline::journey(r, contact) }
-    }
-    /// The calendar with this id.
-    pub fn get_calendar(&mut self, id: CalendarId) -> Result<Calendar> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        calendar::get(r, id)
-    }
-    /// Every calendar, in the order they were created.
-    pub fn calendars(&mut self) -> Result<Vec<Calendar>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        calendar::all(r)
-    }
-    /// The event occurrences of a calendar or a user in a range, by start.
-    pub fn agenda(&mut self, query: &AgendaQuery) -> Result<Vec<EventInstance>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { calendar::agenda(r, query) }
-    }
-    /// When a user is busy in a range.
-    pub fn free_busy(&mut self, query: &FreeBusyQuery) -> Result<Vec<TimeSpan>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { calendar::free_busy(r, query) }
-    }
-    /// The reminders due in a range, in time order.
-    pub fn reminders_due(&mut self, query: &ReminderQuery) -> Result<Vec<DueReminder>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { calendar::reminders_due(r, query) }
-    }
-    /// A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
-    pub fn export_ical(&mut self, export: &IcalExport) -> Result<String> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { ical::export_ical(r, ctx, export) }
-    }
     /// Records an activity: a call, meeting, task, note, email or other exchange.
     pub fn create_activity(&mut self, input: ActivityInput) -> Result<Activity> {
         self.run(|w, ctx| {

@@ -11,7 +11,7 @@ pub(crate) const MAINTENANCE_OPERATIONS: &[&str] = &[
     "compact",
     "close",
 ];
-impl Snapshot<'_> {
+impl View<'_, '_> {
     /// A copy of the whole database as bytes: a compact CRM file, which
     /// [`CrmBuilder::open_bytes`] opens again. `progress` is told how many entries are
     /// copied and returns `false` to cancel.
@@ -19,23 +19,12 @@ impl Snapshot<'_> {
         &mut self,
         progress: &mut dyn FnMut(Progress) -> bool,
     ) -> Result<Vec<u8>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { bulk::backup(r, progress) }
     }
 }
 impl Batch<'_, '_> {
-    /// A copy of the whole database as bytes: a compact CRM file, which
-    /// [`CrmBuilder::open_bytes`] opens again. `progress` is told how many entries are
-    /// copied and returns `false` to cancel.
-    pub fn backup(
-        &mut self,
-        progress: &mut dyn FnMut(Progress) -> bool,
-    ) -> Result<Vec<u8>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { bulk::backup(r, progress) }
-    }
     /// Imports companies, contacts and the links between them in one transaction: all
     /// of it, or nothing if one record is refused (the error's field says which, such
     /// as `contacts[17].emails[0].address`) or if `progress` returns `false`.

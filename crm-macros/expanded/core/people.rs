@@ -43,67 +43,67 @@ pub(crate) const PEOPLE_OPERATIONS: &[&str] = &[
     "relate",
     "unrelate",
 ];
-impl Snapshot<'_> {
+impl View<'_, '_> {
     /// The contact with this id.
     pub fn get_contact(&mut self, id: ContactId) -> Result<Contact> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         contact::get(r, id)
     }
     /// The active contact holding this email address (compared without case), if there
     /// is one.
     pub fn find_contact_by_email(&mut self, email: &str) -> Result<Option<Contact>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { contact::by_email(r, email) }
     }
     /// The active contacts with this phone number (compared in E.164 form when it can
     /// be read, national numbers in the default phone region).
     pub fn find_contacts_by_phone(&mut self, phone: &str) -> Result<Vec<Contact>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { contact::by_phone(r, ctx, phone) }
     }
     /// One page of contacts matching a filter, in the requested order.
     pub fn list_contacts(&mut self, query: &ContactQuery) -> Result<Page<Contact>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::list_records::<Contact>(r, ctx, query) }
     }
     /// How many contacts match a filter.
     pub fn count_contacts(&mut self, filter: &ContactFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::count_records::<Contact>(r, ctx, filter) }
     }
     /// The company with this id.
     pub fn get_company(&mut self, id: CompanyId) -> Result<Company> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         company::get(r, id)
     }
     /// The active companies with this web domain (a pasted URL is reduced to its
     /// domain).
     pub fn find_companies_by_domain(&mut self, domain: &str) -> Result<Vec<Company>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { company::by_domain(r, domain) }
     }
     /// One page of companies matching a filter, in the requested order.
     pub fn list_companies(&mut self, query: &CompanyQuery) -> Result<Page<Company>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::list_records::<Company>(r, ctx, query) }
     }
     /// How many companies match a filter.
     pub fn count_companies(&mut self, filter: &CompanyFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::count_records::<Company>(r, ctx, filter) }
     }
     /// The direct subsidiaries of a company.
     pub fn subsidiaries(&mut self, id: CompanyId) -> Result<Vec<Company>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         {
             company::get(r, id)?;
@@ -112,144 +112,42 @@ impl Snapshot<'_> {
     }
     /// The parent, grandparent… of a company, nearest first.
     pub fn ancestors(&mut self, id: CompanyId) -> Result<Vec<Company>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         company::ancestors(r, id)
     }
     /// An employment by id.
     pub fn get_employment(&mut self, id: EmploymentId) -> Result<Employment> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { relation::get_employment(r, id) }
     }
     /// The companies a contact is linked to, oldest link first.
     pub fn employments_of_contact(&mut self, id: ContactId) -> Result<Vec<Employment>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { relation::employments_of_contact(r, id) }
     }
     /// The people linked to a company, oldest link first.
     pub fn employments_at_company(&mut self, id: CompanyId) -> Result<Vec<Employment>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { relation::employments_at_company(r, id) }
     }
     /// Every relation type, built-in and defined, by key.
     pub fn relation_types(&mut self) -> Result<Vec<RelationType>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         relation::relation_types(r)
     }
     /// The relations of a record as seen from it: outgoing then incoming.
     pub fn relations_of(&mut self, record: RecordRef) -> Result<Vec<RelationView>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { relation::relations_of(r, record) }
     }
 }
 impl Batch<'_, '_> {
-    /// The contact with this id.
-    pub fn get_contact(&mut self, id: ContactId) -> Result<Contact> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        contact::get(r, id)
-    }
-    /// The active contact holding this email address (compared without case), if there
-    /// is one.
-    pub fn find_contact_by_email(&mut self, email: &str) -> Result<Option<Contact>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { contact::by_email(r, email) }
-    }
-    /// The active contacts with this phone number (compared in E.164 form when it can
-    /// be read, national numbers in the default phone region).
-    pub fn find_contacts_by_phone(&mut self, phone: &str) -> Result<Vec<Contact>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { contact::by_phone(r, ctx, phone) }
-    }
-    /// One page of contacts matching a filter, in the requested order.
-    pub fn list_contacts(&mut self, query: &ContactQuery) -> Result<Page<Contact>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::list_records::<Contact>(r, ctx, query) }
-    }
-    /// How many contacts match a filter.
-    pub fn count_contacts(&mut self, filter: &ContactFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::count_records::<Contact>(r, ctx, filter) }
-    }
-    /// The company with this id.
-    pub fn get_company(&mut self, id: CompanyId) -> Result<Company> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        company::get(r, id)
-    }
-    /// The active companies with this web domain (a pasted URL is reduced to its
-    /// domain).
-    pub fn find_companies_by_domain(&mut self, domain: &str) -> Result<Vec<Company>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { company::by_domain(r, domain) }
-    }
-    /// One page of companies matching a filter, in the requested order.
-    pub fn list_companies(&mut self, query: &CompanyQuery) -> Result<Page<Company>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::list_records::<Company>(r, ctx, query) }
-    }
-    /// How many companies match a filter.
-    pub fn count_companies(&mut self, filter: &CompanyFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::count_records::<Company>(r, ctx, filter) }
-    }
-    /// The direct subsidiaries of a company.
-    pub fn subsidiaries(&mut self, id: CompanyId) -> Result<Vec<Company>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        {
-            company::get(r, id)?;
-            company::subsidiaries(r, id)
-        }
-    }
-    /// The parent, grandparent… of a company, nearest first.
-    pub fn ancestors(&mut self, id: CompanyId) -> Result<Vec<Company>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        company::ancestors(r, id)
-    }
-    /// An employment by id.
-    pub fn get_employment(&mut self, id: EmploymentId) -> Result<Employment> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { relation::get_employment(r, id) }
-    }
-    /// The companies a contact is linked to, oldest link first.
-    pub fn employments_of_contact(&mut self, id: ContactId) -> Result<Vec<Employment>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { relation::employments_of_contact(r, id) }
-    }
-    /// The people linked to a company, oldest link first.
-    pub fn employments_at_company(&mut self, id: CompanyId) -> Result<Vec<Employment>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { relation::employments_at_company(r, id) }
-    }
-    /// Every relation type, built-in and defined, by key.
-    pub fn relation_types(&mut self) -> Result<Vec<RelationType>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        relation::relation_types(r)
-    }
-    /// The relations of a record as seen from it: outgoing then incoming.
-    pub fn relations_of(&mut self, record: RecordRef) -> Result<Vec<RelationView>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { relation::relations_of(r, record) }
-    }
     /// Creates a contact.
     pub fn create_contact(&mut self, input: ContactInput) -> Result<Contact> {
         self.run(|w, ctx| {

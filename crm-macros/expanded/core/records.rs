@@ -11,33 +11,21 @@ pub(crate) const RECORDS_OPERATIONS: &[&str] = &[
     "update_field",
     "delete_field",
 ];
-impl Snapshot<'_> {
+impl View<'_, '_> {
     /// The custom field definitions of a record kind, by key.
     pub fn field_defs(&mut self, kind: RecordKind) -> Result<Vec<FieldDef>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { Ok(fields::defs(r, kind)?.to_vec()) }
     }
     /// Full-text search across contacts, companies, leads and deals.
     pub fn search(&mut self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { search::search(r, &kinds::SEARCHED, query) }
     }
 }
 impl Batch<'_, '_> {
-    /// The custom field definitions of a record kind, by key.
-    pub fn field_defs(&mut self, kind: RecordKind) -> Result<Vec<FieldDef>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { Ok(fields::defs(r, kind)?.to_vec()) }
-    }
-    /// Full-text search across contacts, companies, leads and deals.
-    pub fn search(&mut self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { search::search(r, &kinds::SEARCHED, query) }
-    }
     /// Defines a custom field. When it is required, existing records get its default,
     /// or the definition is refused if it has none and records exist.
     pub fn define_field(&mut self, definition: FieldDef) -> Result<FieldDef> {

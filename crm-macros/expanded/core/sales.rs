@@ -77,58 +77,58 @@ pub(crate) const SALES_OPERATIONS: &[&str] = &[
     "set_reporting_currency",
     "set_exchange_rate",
 ];
-impl Snapshot<'_> {
+impl View<'_, '_> {
     /// The lead with this id.
     pub fn get_lead(&mut self, id: LeadId) -> Result<Lead> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         lead::get(r, id)
     }
     /// The leads (archived ones too) captured with this email address, oldest first.
     pub fn find_leads_by_email(&mut self, email: &str) -> Result<Vec<Lead>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { lead::by_email(r, email) }
     }
     /// One page of leads matching a filter, in the requested order.
     pub fn list_leads(&mut self, query: &LeadQuery) -> Result<Page<Lead>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::list_records::<Lead>(r, ctx, query) }
     }
     /// How many leads match a filter.
     pub fn count_leads(&mut self, filter: &LeadFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::count_records::<Lead>(r, ctx, filter) }
     }
     /// The pipeline with this id.
     pub fn get_pipeline(&mut self, id: PipelineId) -> Result<Pipeline> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         pipeline::get(r, id)
     }
     /// Every pipeline, in the order they were created.
     pub fn pipelines(&mut self) -> Result<Vec<Pipeline>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         pipeline::all(r)
     }
     /// The pipeline new deals go to when they name none.
     pub fn default_pipeline(&mut self) -> Result<Pipeline> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         pipeline::default(r)
     }
     /// The deal with this id.
     pub fn get_deal(&mut self, id: DealId) -> Result<Deal> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         deal::get(r, ctx, id)
     }
     /// One page of deals matching a filter, in the requested order.
     pub fn list_deals(&mut self, query: &DealQuery) -> Result<Page<Deal>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         {
             let mut page = query::list_records::<Deal>(r, ctx, query)?;
@@ -138,81 +138,81 @@ impl Snapshot<'_> {
     }
     /// How many deals match a filter.
     pub fn count_deals(&mut self, filter: &DealFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { query::count_records::<Deal>(r, ctx, filter) }
     }
     /// Every stage change of a deal, oldest first (the first is the stage it was
     /// created in).
     pub fn deal_history(&mut self, id: DealId) -> Result<Vec<StageChange>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         deal::history_of(r, id)
     }
     /// The time a deal spent in each stage it visited, in order of first visit; the
     /// seconds add up to the deal's age.
     pub fn deal_stage_times(&mut self, id: DealId) -> Result<Vec<StageTime>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { deal::time_in_stages(r, ctx, id) }
     }
     /// The product with this id.
     pub fn get_product(&mut self, id: ProductId) -> Result<Product> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         product::get(r, id)
     }
     /// The product with this SKU (ignoring case), archived or not, if there is one.
     pub fn find_product_by_sku(&mut self, sku: &str) -> Result<Option<Product>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { product::by_sku(r, sku) }
     }
     /// Every product by name; archived ones too when asked.
     pub fn products(&mut self, include_archived: bool) -> Result<Vec<Product>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { product::all(r, include_archived) }
     }
     /// Active products whose name or SKU has words starting with each word of `text`.
     pub fn search_products(&mut self, text: &str) -> Result<Vec<Product>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         product::search(r, text)
     }
     /// The price list with this id.
     pub fn get_price_list(&mut self, id: PriceListId) -> Result<PriceList> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { product::get_price_list(r, id) }
     }
     /// Every price list, in the order they were created.
     pub fn price_lists(&mut self) -> Result<Vec<PriceList>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         product::price_lists(r)
     }
     /// The quote (one version) with this id.
     pub fn get_quote(&mut self, id: QuoteId) -> Result<Quote> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         quote::get(r, ctx, id)
     }
     /// Every quote of a deal, every version, oldest first.
     pub fn quotes_of_deal(&mut self, deal: DealId) -> Result<Vec<Quote>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { quote::of_deal(r, ctx, deal) }
     }
     /// Every version of the quote with this number (ignoring case), oldest first.
     pub fn find_quotes_by_number(&mut self, number: &str) -> Result<Vec<Quote>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { quote::by_number(r, ctx, number) }
     }
     /// The currency reports are in (EUR until one is set).
     pub fn reporting_currency(&mut self) -> Result<Currency> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         fx::reporting_currency(r)
     }
@@ -222,7 +222,7 @@ impl Snapshot<'_> {
         base: Currency,
         quote: Currency,
     ) -> Result<Vec<ExchangeRate>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { fx::rates(r, base, quote) }
     }
@@ -234,264 +234,58 @@ impl Snapshot<'_> {
         to: Currency,
         date: NaiveDate,
     ) -> Result<Money> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { fx::convert(r, money, to, date) }
     }
     /// The open value of every pipeline, per stage, in the reporting currency.
     pub fn pipeline_values(&mut self) -> Result<Vec<PipelineValue>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { analytics::pipeline_values(r, ctx) }
     }
     /// The weighted forecast of open deals per month or quarter of expected close, per
     /// owner, in the reporting currency.
     pub fn forecast(&mut self, query: &ForecastQuery) -> Result<Forecast> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { analytics::forecast(r, ctx, query) }
     }
     /// Won / (won + lost) over the deals closed in a range, overall and per owner,
     /// pipeline or source.
     pub fn win_rates(&mut self, query: &WinRateQuery) -> Result<WinRates> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { analytics::win_rates(r, ctx, query) }
     }
     /// Days to close (average and median), average time per stage and pipeline
     /// velocity.
     pub fn sales_cycle(&mut self, query: &SalesCycleQuery) -> Result<SalesCycle> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { analytics::sales_cycle(r, ctx, query) }
     }
     /// Open deals that sat in their stage longer than it allows (of one pipeline if
     /// given).
     pub fn deals_at_risk(&mut self, pipeline: Option<PipelineId>) -> Result<Vec<Deal>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { analytics::deals_at_risk(r, ctx, pipeline) }
     }
     /// Open deals expected to close between two days.
     pub fn deals_closing(&mut self, query: &ClosingQuery) -> Result<Vec<Deal>> {
-        let (r, ctx) = (&mut *self.r, self.ctx);
+        let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
         { analytics::deals_closing(r, ctx, query) }
     }
     /// Owners ranked by the value of the deals they won in a range.
     pub fn leaderboard(&mut self, closed: TimeRange) -> Result<Leaderboard> {
-        let (r, _ctx) = (&mut *self.r, self.ctx);
+        let (r, _ctx) = (&mut self.tx, self.ctx);
         let _ = &_ctx;
         { analytics::leaderboard(r, &closed) }
     }
 }
 impl Batch<'_, '_> {
-    /// The lead with this id.
-    pub fn get_lead(&mut self, id: LeadId) -> Result<Lead> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        lead::get(r, id)
-    }
-    /// The leads (archived ones too) captured with this email address, oldest first.
-    pub fn find_leads_by_email(&mut self, email: &str) -> Result<Vec<Lead>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { lead::by_email(r, email) }
-    }
-    /// One page of leads matching a filter, in the requested order.
-    pub fn list_leads(&mut self, query: &LeadQuery) -> Result<Page<Lead>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::list_records::<Lead>(r, ctx, query) }
-    }
-    /// How many leads match a filter.
-    pub fn count_leads(&mut self, filter: &LeadFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::count_records::<Lead>(r, ctx, filter) }
-    }
-    /// The pipeline with this id.
-    pub fn get_pipeline(&mut self, id: PipelineId) -> Result<Pipeline> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        pipeline::get(r, id)
-    }
-    /// Every pipeline, in the order they were created.
-    pub fn pipelines(&mut self) -> Result<Vec<Pipeline>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        pipeline::all(r)
-    }
-    /// The pipeline new deals go to when they name none.
-    pub fn default_pipeline(&mut self) -> Result<Pipeline> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        pipeline::default(r)
-    }
-    /// The deal with this id.
-    pub fn get_deal(&mut self, id: DealId) -> Result<Deal> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        deal::get(r, ctx, id)
-    }
-    /// One page of deals matching a filter, in the requested order.
-    pub fn list_deals(&mut self, query: &DealQuery) -> Result<Page<Deal>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        {
-            let mut page = query::list_records::<Deal>(r, ctx, query)?;
-            deal::present_all(r, ctx, &mut page.items)?;
-            Ok(page)
-        }
-    }
-    /// How many deals match a filter.
-    pub fn count_deals(&mut self, filter: &DealFilter) -> Result<u64> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { query::count_records::<Deal>(r, ctx, filter) }
-    }
-    /// Every stage change of a deal, oldest first (the first is the stage it was
-    /// created in).
-    pub fn deal_history(&mut self, id: DealId) -> Result<Vec<StageChange>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        deal::history_of(r, id)
-    }
-    /// The time a deal spent in each stage it visited, in order of first visit; the
-    /// seconds add up to the deal's age.
-    pub fn deal_stage_times(&mut self, id: DealId) -> Result<Vec<StageTime>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { deal::time_in_stages(r, ctx, id) }
-    }
-    /// The product with this id.
-    pub fn get_product(&mut self, id: ProductId) -> Result<Product> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        product::get(r, id)
-    }
-    /// The product with this SKU (ignoring case), archived or not, if there is one.
-    pub fn find_product_by_sku(&mut self, sku: &str) -> Result<Option<Product>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { product::by_sku(r, sku) }
-    }
-    /// Every product by name; archived ones too when asked.
-    pub fn products(&mut self, include_archived: bool) -> Result<Vec<Product>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { product::all(r, include_archived) }
-    }
-    /// Active products whose name or SKU has words starting with each word of `text`.
-    pub fn search_products(&mut self, text: &str) -> Result<Vec<Product>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        product::search(r, text)
-    }
-    /// The price list with this id.
-    pub fn get_price_list(&mut self, id: PriceListId) -> Result<PriceList> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { product::get_price_list(r, id) }
-    }
-    /// Every price list, in the order they were created.
-    pub fn price_lists(&mut self) -> Result<Vec<PriceList>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        product::price_lists(r)
-    }
-    /// The quote (one version) with this id.
-    pub fn get_quote(&mut self, id: QuoteId) -> Result<Quote> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        quote::get(r, ctx, id)
-    }
-    /// Every quote of a deal, every version, oldest first.
-    pub fn quotes_of_deal(&mut self, deal: DealId) -> Result<Vec<Quote>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { quote::of_deal(r, ctx, deal) }
-    }
-    /// Every version of the quote with this number (ignoring case), oldest first.
-    pub fn find_quotes_by_number(&mut self, number: &str) -> Result<Vec<Quote>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { quote::by_number(r, ctx, number) }
-    }
-    /// The currency reports are in (EUR until one is set).
-    pub fn reporting_currency(&mut self) -> Result<Currency> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        fx::reporting_currency(r)
-    }
-    /// The rates entered for a pair, oldest first (not their inverses).
-    pub fn exchange_rates(
-        &mut self,
-        base: Currency,
-        quote: Currency,
-    ) -> Result<Vec<ExchangeRate>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { fx::rates(r, base, quote) }
-    }
-    /// Converts money at the latest rate on or before `date` (or the inverse of the
-    /// reverse pair's), rounding once, half away from zero, to the target's minor unit.
-    pub fn convert_money(
-        &mut self,
-        money: Money,
-        to: Currency,
-        date: NaiveDate,
-    ) -> Result<Money> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { fx::convert(r, money, to, date) }
-    }
-    /// The open value of every pipeline, per stage, in the reporting currency.
-    pub fn pipeline_values(&mut self) -> Result<Vec<PipelineValue>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { analytics::pipeline_values(r, ctx) }
-    }
-    /// The weighted forecast of open deals per month or quarter of expected close, per
-    /// owner, in the reporting currency.
-    pub fn forecast(&mut self, query: &ForecastQuery) -> Result<Forecast> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { analytics::forecast(r, ctx, query) }
-    }
-    /// Won / (won + lost) over the deals closed in a range, overall and per owner,
-    /// pipeline or source.
-    pub fn win_rates(&mut self, query: &WinRateQuery) -> Result<WinRates> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { analytics::win_rates(r, ctx, query) }
-    }
-    /// Days to close (average and median), average time per stage and pipeline
-    /// velocity.
-    pub fn sales_cycle(&mut self, query: &SalesCycleQuery) -> Result<SalesCycle> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { analytics::sales_cycle(r, ctx, query) }
-    }
-    /// Open deals that sat in their stage longer than it allows (of one pipeline if
-    /// given).
-    pub fn deals_at_risk(&mut self, pipeline: Option<PipelineId>) -> Result<Vec<Deal>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { analytics::deals_at_risk(r, ctx, pipeline) }
-    }
-    /// Open deals expected to close between two days.
-    pub fn deals_closing(&mut self, query: &ClosingQuery) -> Result<Vec<Deal>> {
-        let (r, ctx) = (&mut *self.w, self.ctx);
-        let _ = &ctx;
-        { analytics::deals_closing(r, ctx, query) }
-    }
-    /// Owners ranked by the value of the deals they won in a range.
-    pub fn leaderboard(&mut self, closed: TimeRange) -> Result<Leaderboard> {
-        let (r, _ctx) = (&mut *self.w, self.ctx);
-        let _ = &_ctx;
-        { analytics::leaderboard(r, &closed) }
-    }
     /// Creates a lead (status `new` unless given).
     pub fn create_lead(&mut self, input: LeadInput) -> Result<Lead> {
         self.run(|w, ctx| {

@@ -106,3 +106,97 @@ fn dispatch_activities(
     };
     ::core::option::Option::Some(run(crm, a))
 }
+/// Runs one read or write of the `activities` table by name in a transaction's
+/// batch; `None` when the name is not one of the table's reads or writes.
+fn dispatch_activities_in_batch(
+    b: &mut Batch<'_, '_>,
+    op: &str,
+    a: &Map<::std::string::String, Value>,
+) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+    type Run = fn(
+        &mut Batch<'_, '_>,
+        &Map<::std::string::String, Value>,
+    ) -> ::core::result::Result<Outcome, Error>;
+    let run: Run = match op {
+        "get_activity" => |b, a| self::value(b.get_activity(self::arg(a, "id")?)),
+        "search_activities" => {
+            |b, a| self::value(
+                b
+                    .search_activities(
+                        &self::arg::<::std::string::String>(a, "text")?,
+                        self::arg::<::core::option::Option<_>>(a, "limit")?.unwrap_or(50),
+                    ),
+            )
+        }
+        "follow_ups" => |b, a| self::value(b.follow_ups(self::arg(a, "id")?)),
+        "activity_chain" => |b, a| self::value(b.activity_chain(self::arg(a, "id")?)),
+        "list_activities" => {
+            |b, a| self::value(b.list_activities(&self::arg(a, "query")?))
+        }
+        "count_activities" => {
+            |b, a| self::value(b.count_activities(&self::arg(a, "filter")?))
+        }
+        "tasks" => |b, a| self::value(b.tasks(&self::arg(a, "query")?)),
+        "activity_occurrences" => {
+            |b, a| self::value(
+                b
+                    .activity_occurrences(
+                        self::arg(a, "id")?,
+                        self::arg(a, "from")?,
+                        self::arg(a, "until")?,
+                    ),
+            )
+        }
+        "timeline" => |b, a| self::value(b.timeline(&self::arg(a, "query")?)),
+        "customer_journey" => {
+            |b, a| self::value(b.customer_journey(self::arg(a, "contact")?))
+        }
+        "get_calendar" => |b, a| self::value(b.get_calendar(self::arg(a, "id")?)),
+        "calendars" => |b, a| self::value(b.calendars()),
+        "agenda" => |b, a| self::value(b.agenda(&self::arg(a, "query")?)),
+        "free_busy" => |b, a| self::value(b.free_busy(&self::arg(a, "query")?)),
+        "reminders_due" => |b, a| self::value(b.reminders_due(&self::arg(a, "query")?)),
+        "export_ical" => |b, a| self::value(b.export_ical(&self::arg(a, "export")?)),
+        "create_activity" => {
+            |b, a| self::value(b.create_activity(self::arg(a, "input")?))
+        }
+        "update_activity" => {
+            |b, a| self::value(
+                b.update_activity(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "complete_activity" => {
+            |b, a| self::value(
+                b.complete_activity(self::arg(a, "id")?, self::arg(a, "completion")?),
+            )
+        }
+        "reopen_activity" => |b, a| self::value(b.reopen_activity(self::arg(a, "id")?)),
+        "cancel_activity" => |b, a| self::value(b.cancel_activity(self::arg(a, "id")?)),
+        "respond_to_activity" => {
+            |b, a| self::value(
+                b.respond_to_activity(self::arg(a, "id")?, self::arg(a, "response")?),
+            )
+        }
+        "delete_activity" => |b, a| self::value(b.delete_activity(self::arg(a, "id")?)),
+        "create_calendar" => {
+            |b, a| self::value(b.create_calendar(self::arg(a, "input")?))
+        }
+        "update_calendar" => {
+            |b, a| self::value(
+                b.update_calendar(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "delete_calendar" => |b, a| self::value(b.delete_calendar(self::arg(a, "id")?)),
+        "import_ical" => {
+            |b, a| self::value(
+                b
+                    .import_ical(
+                        self::arg(a, "calendar")?,
+                        &self::arg::<::std::string::String>(a, "ics")?,
+                    ),
+            )
+        }
+        _ => return ::core::option::Option::None,
+    };
+    ::core::option::Option::Some(run(b, a))
+}

@@ -27,3 +27,25 @@ fn dispatch_maintenance(
     };
     ::core::option::Option::Some(run(crm, a))
 }
+/// Runs one read or write of the `maintenance` table by name in a transaction's
+/// batch; `None` when the name is not one of the table's reads or writes.
+fn dispatch_maintenance_in_batch(
+    b: &mut Batch<'_, '_>,
+    op: &str,
+    a: &Map<::std::string::String, Value>,
+) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+    type Run = fn(
+        &mut Batch<'_, '_>,
+        &Map<::std::string::String, Value>,
+    ) -> ::core::result::Result<Outcome, Error>;
+    let run: Run = match op {
+        "backup" => |b, a| b.backup(&mut self::progress(a)).map(Outcome::Bytes),
+        "import_records" => {
+            |b, a| self::value(
+                b.import_records(self::arg(a, "data")?, &mut self::progress(a)),
+            )
+        }
+        _ => return ::core::option::Option::None,
+    };
+    ::core::option::Option::Some(run(b, a))
+}

@@ -156,3 +156,136 @@ fn dispatch_people(
     };
     ::core::option::Option::Some(run(crm, a))
 }
+/// Runs one read or write of the `people` table by name in a transaction's
+/// batch; `None` when the name is not one of the table's reads or writes.
+fn dispatch_people_in_batch(
+    b: &mut Batch<'_, '_>,
+    op: &str,
+    a: &Map<::std::string::String, Value>,
+) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+    type Run = fn(
+        &mut Batch<'_, '_>,
+        &Map<::std::string::String, Value>,
+    ) -> ::core::result::Result<Outcome, Error>;
+    let run: Run = match op {
+        "get_contact" => |b, a| self::value(b.get_contact(self::arg(a, "id")?)),
+        "find_contact_by_email" => {
+            |b, a| self::value(
+                b.find_contact_by_email(&self::arg::<::std::string::String>(a, "email")?),
+            )
+        }
+        "find_contacts_by_phone" => {
+            |b, a| self::value(
+                b
+                    .find_contacts_by_phone(
+                        &self::arg::<::std::string::String>(a, "phone")?,
+                    ),
+            )
+        }
+        "list_contacts" => |b, a| self::value(b.list_contacts(&self::arg(a, "query")?)),
+        "count_contacts" => {
+            |b, a| self::value(b.count_contacts(&self::arg(a, "filter")?))
+        }
+        "get_company" => |b, a| self::value(b.get_company(self::arg(a, "id")?)),
+        "find_companies_by_domain" => {
+            |b, a| self::value(
+                b
+                    .find_companies_by_domain(
+                        &self::arg::<::std::string::String>(a, "domain")?,
+                    ),
+            )
+        }
+        "list_companies" => |b, a| self::value(b.list_companies(&self::arg(a, "query")?)),
+        "count_companies" => {
+            |b, a| self::value(b.count_companies(&self::arg(a, "filter")?))
+        }
+        "subsidiaries" => |b, a| self::value(b.subsidiaries(self::arg(a, "id")?)),
+        "ancestors" => |b, a| self::value(b.ancestors(self::arg(a, "id")?)),
+        "get_employment" => |b, a| self::value(b.get_employment(self::arg(a, "id")?)),
+        "employments_of_contact" => {
+            |b, a| self::value(b.employments_of_contact(self::arg(a, "id")?))
+        }
+        "employments_at_company" => {
+            |b, a| self::value(b.employments_at_company(self::arg(a, "id")?))
+        }
+        "relation_types" => |b, a| self::value(b.relation_types()),
+        "relations_of" => |b, a| self::value(b.relations_of(self::arg(a, "record")?)),
+        "create_contact" => |b, a| self::value(b.create_contact(self::arg(a, "input")?)),
+        "update_contact" => {
+            |b, a| self::value(
+                b.update_contact(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "add_contact_tags" => {
+            |b, a| self::value(
+                b
+                    .add_contact_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "remove_contact_tags" => {
+            |b, a| self::value(
+                b
+                    .remove_contact_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "archive_contact" => |b, a| self::value(b.archive_contact(self::arg(a, "id")?)),
+        "restore_contact" => |b, a| self::value(b.restore_contact(self::arg(a, "id")?)),
+        "delete_contact" => |b, a| self::value(b.delete_contact(self::arg(a, "id")?)),
+        "create_company" => |b, a| self::value(b.create_company(self::arg(a, "input")?)),
+        "update_company" => {
+            |b, a| self::value(
+                b.update_company(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "add_company_tags" => {
+            |b, a| self::value(
+                b
+                    .add_company_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "remove_company_tags" => {
+            |b, a| self::value(
+                b
+                    .remove_company_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "archive_company" => |b, a| self::value(b.archive_company(self::arg(a, "id")?)),
+        "restore_company" => |b, a| self::value(b.restore_company(self::arg(a, "id")?)),
+        "delete_company" => |b, a| self::value(b.delete_company(self::arg(a, "id")?)),
+        "link_contact_to_company" => {
+            |b, a| self::value(b.link_contact_to_company(self::arg(a, "input")?))
+        }
+        "update_employment" => {
+            |b, a| self::value(
+                b.update_employment(self::arg(a, "id")?, self::arg(a, "update")?),
+            )
+        }
+        "unlink_employment" => {
+            |b, a| self::value(b.unlink_employment(self::arg(a, "id")?))
+        }
+        "define_relation_type" => {
+            |b, a| self::value(b.define_relation_type(self::arg(a, "relation_type")?))
+        }
+        "delete_relation_type" => {
+            |b, a| self::value(
+                b.delete_relation_type(&self::arg::<::std::string::String>(a, "key")?),
+            )
+        }
+        "relate" => |b, a| self::value(b.relate(self::arg(a, "input")?)),
+        "unrelate" => |b, a| self::value(b.unrelate(self::arg(a, "id")?)),
+        _ => return ::core::option::Option::None,
+    };
+    ::core::option::Option::Some(run(b, a))
+}

@@ -35,3 +35,32 @@ fn dispatch_records(
     };
     ::core::option::Option::Some(run(crm, a))
 }
+/// Runs one read or write of the `records` table by name in a transaction's
+/// batch; `None` when the name is not one of the table's reads or writes.
+fn dispatch_records_in_batch(
+    b: &mut Batch<'_, '_>,
+    op: &str,
+    a: &Map<::std::string::String, Value>,
+) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+    type Run = fn(
+        &mut Batch<'_, '_>,
+        &Map<::std::string::String, Value>,
+    ) -> ::core::result::Result<Outcome, Error>;
+    let run: Run = match op {
+        "field_defs" => |b, a| self::value(b.field_defs(self::arg(a, "kind")?)),
+        "search" => |b, a| self::value(b.search(&self::arg(a, "query")?)),
+        "define_field" => |b, a| self::value(b.define_field(self::arg(a, "definition")?)),
+        "update_field" => |b, a| self::value(b.update_field(self::arg(a, "definition")?)),
+        "delete_field" => {
+            |b, a| self::value(
+                b
+                    .delete_field(
+                        self::arg(a, "kind")?,
+                        &self::arg::<::std::string::String>(a, "key")?,
+                    ),
+            )
+        }
+        _ => return ::core::option::Option::None,
+    };
+    ::core::option::Option::Some(run(b, a))
+}

@@ -277,3 +277,258 @@ fn dispatch_sales(
     };
     ::core::option::Option::Some(run(crm, a))
 }
+/// Runs one read or write of the `sales` table by name in a transaction's
+/// batch; `None` when the name is not one of the table's reads or writes.
+fn dispatch_sales_in_batch(
+    b: &mut Batch<'_, '_>,
+    op: &str,
+    a: &Map<::std::string::String, Value>,
+) -> ::core::option::Option<::core::result::Result<Outcome, Error>> {
+    type Run = fn(
+        &mut Batch<'_, '_>,
+        &Map<::std::string::String, Value>,
+    ) -> ::core::result::Result<Outcome, Error>;
+    let run: Run = match op {
+        "get_lead" => |b, a| self::value(b.get_lead(self::arg(a, "id")?)),
+        "find_leads_by_email" => {
+            |b, a| self::value(
+                b.find_leads_by_email(&self::arg::<::std::string::String>(a, "email")?),
+            )
+        }
+        "list_leads" => |b, a| self::value(b.list_leads(&self::arg(a, "query")?)),
+        "count_leads" => |b, a| self::value(b.count_leads(&self::arg(a, "filter")?)),
+        "get_pipeline" => |b, a| self::value(b.get_pipeline(self::arg(a, "id")?)),
+        "pipelines" => |b, a| self::value(b.pipelines()),
+        "default_pipeline" => |b, a| self::value(b.default_pipeline()),
+        "get_deal" => |b, a| self::value(b.get_deal(self::arg(a, "id")?)),
+        "list_deals" => |b, a| self::value(b.list_deals(&self::arg(a, "query")?)),
+        "count_deals" => |b, a| self::value(b.count_deals(&self::arg(a, "filter")?)),
+        "deal_history" => |b, a| self::value(b.deal_history(self::arg(a, "id")?)),
+        "deal_stage_times" => |b, a| self::value(b.deal_stage_times(self::arg(a, "id")?)),
+        "get_product" => |b, a| self::value(b.get_product(self::arg(a, "id")?)),
+        "find_product_by_sku" => {
+            |b, a| self::value(
+                b.find_product_by_sku(&self::arg::<::std::string::String>(a, "sku")?),
+            )
+        }
+        "products" => |b, a| self::value(b.products(self::arg(a, "include_archived")?)),
+        "search_products" => {
+            |b, a| self::value(
+                b.search_products(&self::arg::<::std::string::String>(a, "text")?),
+            )
+        }
+        "get_price_list" => |b, a| self::value(b.get_price_list(self::arg(a, "id")?)),
+        "price_lists" => |b, a| self::value(b.price_lists()),
+        "get_quote" => |b, a| self::value(b.get_quote(self::arg(a, "id")?)),
+        "quotes_of_deal" => |b, a| self::value(b.quotes_of_deal(self::arg(a, "deal")?)),
+        "find_quotes_by_number" => {
+            |b, a| self::value(
+                b
+                    .find_quotes_by_number(
+                        &self::arg::<::std::string::String>(a, "number")?,
+                    ),
+            )
+        }
+        "reporting_currency" => |b, a| self::value(b.reporting_currency()),
+        "exchange_rates" => {
+            |b, a| self::value(
+                b.exchange_rates(self::arg(a, "base")?, self::arg(a, "quote")?),
+            )
+        }
+        "convert_money" => {
+            |b, a| self::value(
+                b
+                    .convert_money(
+                        self::arg(a, "money")?,
+                        self::arg(a, "to")?,
+                        self::arg(a, "date")?,
+                    ),
+            )
+        }
+        "pipeline_values" => |b, a| self::value(b.pipeline_values()),
+        "forecast" => |b, a| self::value(b.forecast(&self::arg(a, "query")?)),
+        "win_rates" => |b, a| self::value(b.win_rates(&self::arg(a, "query")?)),
+        "sales_cycle" => |b, a| self::value(b.sales_cycle(&self::arg(a, "query")?)),
+        "deals_at_risk" => |b, a| self::value(b.deals_at_risk(self::arg(a, "pipeline")?)),
+        "deals_closing" => |b, a| self::value(b.deals_closing(&self::arg(a, "query")?)),
+        "leaderboard" => |b, a| self::value(b.leaderboard(self::arg(a, "closed")?)),
+        "create_lead" => |b, a| self::value(b.create_lead(self::arg(a, "input")?)),
+        "update_lead" => {
+            |b, a| self::value(
+                b.update_lead(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "add_lead_tags" => {
+            |b, a| self::value(
+                b
+                    .add_lead_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "remove_lead_tags" => {
+            |b, a| self::value(
+                b
+                    .remove_lead_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "archive_lead" => |b, a| self::value(b.archive_lead(self::arg(a, "id")?)),
+        "restore_lead" => |b, a| self::value(b.restore_lead(self::arg(a, "id")?)),
+        "delete_lead" => |b, a| self::value(b.delete_lead(self::arg(a, "id")?)),
+        "convert_lead" => {
+            |b, a| self::value(
+                b.convert_lead(self::arg(a, "id")?, self::arg(a, "conversion")?),
+            )
+        }
+        "create_pipeline" => {
+            |b, a| self::value(b.create_pipeline(self::arg(a, "input")?))
+        }
+        "rename_pipeline" => {
+            |b, a| self::value(
+                b
+                    .rename_pipeline(
+                        self::arg(a, "id")?,
+                        &self::arg::<::std::string::String>(a, "name")?,
+                    ),
+            )
+        }
+        "set_default_pipeline" => {
+            |b, a| self::value(b.set_default_pipeline(self::arg(a, "id")?))
+        }
+        "add_stage" => {
+            |b, a| self::value(
+                b
+                    .add_stage(
+                        self::arg(a, "pipeline")?,
+                        self::arg(a, "stage")?,
+                        self::arg(a, "position")?,
+                    ),
+            )
+        }
+        "update_stage" => {
+            |b, a| self::value(
+                b
+                    .update_stage(
+                        self::arg(a, "pipeline")?,
+                        self::arg(a, "stage")?,
+                        self::arg(a, "input")?,
+                    ),
+            )
+        }
+        "reorder_stages" => {
+            |b, a| self::value(
+                b
+                    .reorder_stages(
+                        self::arg(a, "pipeline")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "order")?.as_slice(),
+                    ),
+            )
+        }
+        "archive_stage" => {
+            |b, a| self::value(
+                b
+                    .archive_stage(
+                        self::arg(a, "pipeline")?,
+                        self::arg(a, "stage")?,
+                        self::arg(a, "move_to")?,
+                    ),
+            )
+        }
+        "delete_pipeline" => |b, a| self::value(b.delete_pipeline(self::arg(a, "id")?)),
+        "create_deal" => |b, a| self::value(b.create_deal(self::arg(a, "input")?)),
+        "update_deal" => {
+            |b, a| self::value(
+                b.update_deal(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "move_deal" => {
+            |b, a| self::value(b.move_deal(self::arg(a, "id")?, self::arg(a, "target")?))
+        }
+        "add_deal_tags" => {
+            |b, a| self::value(
+                b
+                    .add_deal_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "remove_deal_tags" => {
+            |b, a| self::value(
+                b
+                    .remove_deal_tags(
+                        self::arg(a, "id")?,
+                        self::arg::<::std::vec::Vec<_>>(a, "tags")?.as_slice(),
+                    ),
+            )
+        }
+        "archive_deal" => |b, a| self::value(b.archive_deal(self::arg(a, "id")?)),
+        "restore_deal" => |b, a| self::value(b.restore_deal(self::arg(a, "id")?)),
+        "delete_deal" => |b, a| self::value(b.delete_deal(self::arg(a, "id")?)),
+        "open_follow_up" => {
+            |b, a| self::value(
+                b.open_follow_up(self::arg(a, "won")?, self::arg(a, "input")?),
+            )
+        }
+        "create_product" => |b, a| self::value(b.create_product(self::arg(a, "input")?)),
+        "update_product" => {
+            |b, a| self::value(
+                b.update_product(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "archive_product" => |b, a| self::value(b.archive_product(self::arg(a, "id")?)),
+        "restore_product" => |b, a| self::value(b.restore_product(self::arg(a, "id")?)),
+        "create_price_list" => {
+            |b, a| self::value(b.create_price_list(self::arg(a, "input")?))
+        }
+        "update_price_list" => {
+            |b, a| self::value(
+                b.update_price_list(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "delete_price_list" => {
+            |b, a| self::value(b.delete_price_list(self::arg(a, "id")?))
+        }
+        "create_quote" => {
+            |b, a| self::value(
+                b.create_quote(self::arg(a, "deal")?, self::arg(a, "input")?),
+            )
+        }
+        "revise_quote" => {
+            |b, a| self::value(
+                b.revise_quote(self::arg(a, "id")?, self::arg(a, "input")?),
+            )
+        }
+        "send_quote" => |b, a| self::value(b.send_quote(self::arg(a, "id")?)),
+        "accept_quote" => {
+            |b, a| self::value(
+                b.accept_quote(self::arg(a, "id")?, self::arg(a, "acceptance")?),
+            )
+        }
+        "reject_quote" => {
+            |b, a| self::value(
+                b
+                    .reject_quote(
+                        self::arg(a, "id")?,
+                        self::arg::<
+                            ::core::option::Option<::std::string::String>,
+                        >(a, "reason")?
+                            .as_deref(),
+                    ),
+            )
+        }
+        "delete_quote" => |b, a| self::value(b.delete_quote(self::arg(a, "id")?)),
+        "set_reporting_currency" => {
+            |b, a| self::value(b.set_reporting_currency(self::arg(a, "currency")?))
+        }
+        "set_exchange_rate" => {
+            |b, a| self::value(b.set_exchange_rate(self::arg(a, "rate")?))
+        }
+        _ => return ::core::option::Option::None,
+    };
+    ::core::option::Option::Some(run(b, a))
+}

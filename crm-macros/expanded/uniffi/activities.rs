@@ -10,7 +10,14 @@ impl Crm {
         id: ActivityId,
     ) -> ::core::result::Result<Activity, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_activity(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_activity(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_activity(id.into()),
+                })?,
+            ),
         )
     }
     /// Activities whose subject, body, location, outcome or kind name has a word
@@ -23,9 +30,14 @@ impl Crm {
         limit: u32,
     ) -> ::core::result::Result<::std::vec::Vec<Activity>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .search_activities(&text, limit)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.search_activities(&text, limit))
+                }
+                ::core::option::Option::None => {
+                    self.inner.search_activities(&text, limit)
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -37,9 +49,12 @@ impl Crm {
         id: ActivityId,
     ) -> ::core::result::Result<::std::vec::Vec<Activity>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .follow_ups(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.follow_ups(id.into()))
+                }
+                ::core::option::Option::None => self.inner.follow_ups(id.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -52,9 +67,12 @@ impl Crm {
         id: ActivityId,
     ) -> ::core::result::Result<::std::vec::Vec<Activity>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .activity_chain(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.activity_chain(id.into()))
+                }
+                ::core::option::Option::None => self.inner.activity_chain(id.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -67,7 +85,16 @@ impl Crm {
         query: ActivityQuery,
     ) -> ::core::result::Result<ActivityPage, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.list_activities(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.list_activities(&query.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.list_activities(&query.into())
+                    }
+                })?,
+            ),
         )
     }
     /// How many activities match a filter.
@@ -75,7 +102,16 @@ impl Crm {
         &self,
         filter: ActivityFilter,
     ) -> ::core::result::Result<u64, CrmError> {
-        ::core::result::Result::Ok(self.inner.count_activities(&filter.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.count_activities(&filter.into()))
+                }
+                ::core::option::Option::None => {
+                    self.inner.count_activities(&filter.into())
+                }
+            })?,
+        )
     }
     /// An owner's open, overdue, due-today or done tasks.
     pub fn tasks(
@@ -83,9 +119,12 @@ impl Crm {
         query: TaskQuery,
     ) -> ::core::result::Result<::std::vec::Vec<Activity>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .tasks(&query.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.tasks(&query.into()))
+                }
+                ::core::option::Option::None => self.inner.tasks(&query.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -101,9 +140,17 @@ impl Crm {
         until: ::core::option::Option<Timestamp>,
     ) -> ::core::result::Result<::std::vec::Vec<TimeSpan>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .activity_occurrences(id.into(), from, until)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(
+                        tx,
+                        |b| b.activity_occurrences(id.into(), from, until),
+                    )
+                }
+                ::core::option::Option::None => {
+                    self.inner.activity_occurrences(id.into(), from, until)
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -116,7 +163,14 @@ impl Crm {
         query: TimelineQuery,
     ) -> ::core::result::Result<TimelinePage, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.timeline(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.timeline(&query.into()))
+                    }
+                    ::core::option::Option::None => self.inner.timeline(&query.into()),
+                })?,
+            ),
         )
     }
     /// A contact's journey: its done exchanges with a channel, oldest first, with its
@@ -126,7 +180,16 @@ impl Crm {
         contact: ContactId,
     ) -> ::core::result::Result<Journey, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.customer_journey(contact.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.customer_journey(contact.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.customer_journey(contact.into())
+                    }
+                })?,
+            ),
         )
     }
     /// The calendar with this id.
@@ -135,7 +198,14 @@ impl Crm {
         id: CalendarId,
     ) -> ::core::result::Result<Calendar, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_calendar(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_calendar(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_calendar(id.into()),
+                })?,
+            ),
         )
     }
     /// Every calendar, in the order they were created.
@@ -143,9 +213,12 @@ impl Crm {
         &self,
     ) -> ::core::result::Result<::std::vec::Vec<Calendar>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .calendars()?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.calendars())
+                }
+                ::core::option::Option::None => self.inner.calendars(),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -157,9 +230,12 @@ impl Crm {
         query: AgendaQuery,
     ) -> ::core::result::Result<::std::vec::Vec<EventInstance>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .agenda(&query.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.agenda(&query.into()))
+                }
+                ::core::option::Option::None => self.inner.agenda(&query.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -171,9 +247,12 @@ impl Crm {
         query: FreeBusyQuery,
     ) -> ::core::result::Result<::std::vec::Vec<TimeSpan>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .free_busy(&query.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.free_busy(&query.into()))
+                }
+                ::core::option::Option::None => self.inner.free_busy(&query.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -185,9 +264,12 @@ impl Crm {
         query: ReminderQuery,
     ) -> ::core::result::Result<::std::vec::Vec<DueReminder>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .reminders_due(&query.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.reminders_due(&query.into()))
+                }
+                ::core::option::Option::None => self.inner.reminders_due(&query.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -198,7 +280,14 @@ impl Crm {
         &self,
         export: IcalExport,
     ) -> ::core::result::Result<String, CrmError> {
-        ::core::result::Result::Ok(self.inner.export_ical(&export.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.export_ical(&export.into()))
+                }
+                ::core::option::Option::None => self.inner.export_ical(&export.into()),
+            })?,
+        )
     }
     /// Records an activity: a call, meeting, task, note, email or other exchange.
     pub fn create_activity(
@@ -206,7 +295,16 @@ impl Crm {
         input: ActivityInput,
     ) -> ::core::result::Result<Activity, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_activity(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_activity(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_activity(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Replaces the editable fields of an activity; an
@@ -218,7 +316,17 @@ impl Crm {
     ) -> ::core::result::Result<Activity, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_activity(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_activity(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_activity(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -231,7 +339,17 @@ impl Crm {
     ) -> ::core::result::Result<CompletedActivity, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.complete_activity(id.into(), completion.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.complete_activity(id.into(), completion.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.complete_activity(id.into(), completion.into())
+                    }
+                })?,
             ),
         )
     }
@@ -241,7 +359,14 @@ impl Crm {
         id: ActivityId,
     ) -> ::core::result::Result<Activity, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.reopen_activity(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.reopen_activity(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.reopen_activity(id.into()),
+                })?,
+            ),
         )
     }
     /// Calls an activity off.
@@ -250,7 +375,14 @@ impl Crm {
         id: ActivityId,
     ) -> ::core::result::Result<Activity, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.cancel_activity(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.cancel_activity(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.cancel_activity(id.into()),
+                })?,
+            ),
         )
     }
     /// Records a participant's answer to an invitation.
@@ -261,7 +393,17 @@ impl Crm {
     ) -> ::core::result::Result<Activity, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.respond_to_activity(id.into(), response.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.respond_to_activity(id.into(), response.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.respond_to_activity(id.into(), response.into())
+                    }
+                })?,
             ),
         )
     }
@@ -270,7 +412,14 @@ impl Crm {
         &self,
         id: ActivityId,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_activity(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_activity(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_activity(id.into()),
+            })?,
+        )
     }
     /// Creates a calendar.
     pub fn create_calendar(
@@ -278,7 +427,16 @@ impl Crm {
         input: CalendarInput,
     ) -> ::core::result::Result<Calendar, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_calendar(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_calendar(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_calendar(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Replaces a calendar's name, owner, members and time zone.
@@ -289,7 +447,17 @@ impl Crm {
     ) -> ::core::result::Result<Calendar, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_calendar(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_calendar(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_calendar(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -298,7 +466,14 @@ impl Crm {
         &self,
         id: CalendarId,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_calendar(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_calendar(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_calendar(id.into()),
+            })?,
+        )
     }
     /// Imports the text of an iCalendar (`.ics`) file into a calendar in one
     /// transaction; what could not be imported is reported, never fatal.
@@ -308,7 +483,19 @@ impl Crm {
         ics: ::std::string::String,
     ) -> ::core::result::Result<IcalImportReport, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.import_ical(calendar.into(), &ics)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.import_ical(calendar.into(), &ics),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.import_ical(calendar.into(), &ics)
+                    }
+                })?,
+            ),
         )
     }
 }

@@ -12,7 +12,16 @@ impl Crm {
         &self,
         progress: ::core::option::Option<::std::sync::Arc<dyn ProgressListener>>,
     ) -> ::core::result::Result<::std::vec::Vec<u8>, CrmError> {
-        ::core::result::Result::Ok(self.inner.backup(&mut self::listener(progress))?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.backup(&mut self::listener(progress)))
+                }
+                ::core::option::Option::None => {
+                    self.inner.backup(&mut self::listener(progress))
+                }
+            })?,
+        )
     }
     /// Imports companies, contacts and the links between them in one transaction: all
     /// of it, or nothing if one record is refused (the error's field says which, such
@@ -25,7 +34,20 @@ impl Crm {
     ) -> ::core::result::Result<ImportReport, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.import_records(data.into(), &mut self::listener(progress))?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| {
+                                b.import_records(data.into(), &mut self::listener(progress))
+                            },
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner
+                            .import_records(data.into(), &mut self::listener(progress))
+                    }
+                })?,
             ),
         )
     }

@@ -10,7 +10,14 @@ impl Crm {
         id: ContactId,
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_contact(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_contact(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_contact(id.into()),
+                })?,
+            ),
         )
     }
     /// The active contact holding this email address (compared without case), if there
@@ -20,7 +27,13 @@ impl Crm {
         email: ::std::string::String,
     ) -> ::core::result::Result<::core::option::Option<Contact>, CrmError> {
         ::core::result::Result::Ok(
-            self.inner.find_contact_by_email(&email)?.map(::core::convert::Into::into),
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.find_contact_by_email(&email))
+                }
+                ::core::option::Option::None => self.inner.find_contact_by_email(&email),
+            })?
+                .map(::core::convert::Into::into),
         )
     }
     /// The active contacts with this phone number (compared in E.164 form when it can
@@ -30,9 +43,12 @@ impl Crm {
         phone: ::std::string::String,
     ) -> ::core::result::Result<::std::vec::Vec<Contact>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .find_contacts_by_phone(&phone)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.find_contacts_by_phone(&phone))
+                }
+                ::core::option::Option::None => self.inner.find_contacts_by_phone(&phone),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -44,7 +60,16 @@ impl Crm {
         query: ContactQuery,
     ) -> ::core::result::Result<ContactPage, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.list_contacts(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.list_contacts(&query.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.list_contacts(&query.into())
+                    }
+                })?,
+            ),
         )
     }
     /// How many contacts match a filter.
@@ -52,7 +77,14 @@ impl Crm {
         &self,
         filter: ContactFilter,
     ) -> ::core::result::Result<u64, CrmError> {
-        ::core::result::Result::Ok(self.inner.count_contacts(&filter.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.count_contacts(&filter.into()))
+                }
+                ::core::option::Option::None => self.inner.count_contacts(&filter.into()),
+            })?,
+        )
     }
     /// The company with this id.
     pub fn get_company(
@@ -60,7 +92,14 @@ impl Crm {
         id: CompanyId,
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_company(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_company(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_company(id.into()),
+                })?,
+            ),
         )
     }
     /// The active companies with this web domain (a pasted URL is reduced to its
@@ -70,9 +109,14 @@ impl Crm {
         domain: ::std::string::String,
     ) -> ::core::result::Result<::std::vec::Vec<Company>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .find_companies_by_domain(&domain)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.find_companies_by_domain(&domain))
+                }
+                ::core::option::Option::None => {
+                    self.inner.find_companies_by_domain(&domain)
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -84,7 +128,16 @@ impl Crm {
         query: CompanyQuery,
     ) -> ::core::result::Result<CompanyPage, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.list_companies(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.list_companies(&query.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.list_companies(&query.into())
+                    }
+                })?,
+            ),
         )
     }
     /// How many companies match a filter.
@@ -92,7 +145,16 @@ impl Crm {
         &self,
         filter: CompanyFilter,
     ) -> ::core::result::Result<u64, CrmError> {
-        ::core::result::Result::Ok(self.inner.count_companies(&filter.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.count_companies(&filter.into()))
+                }
+                ::core::option::Option::None => {
+                    self.inner.count_companies(&filter.into())
+                }
+            })?,
+        )
     }
     /// The direct subsidiaries of a company.
     pub fn subsidiaries(
@@ -100,9 +162,12 @@ impl Crm {
         id: CompanyId,
     ) -> ::core::result::Result<::std::vec::Vec<Company>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .subsidiaries(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.subsidiaries(id.into()))
+                }
+                ::core::option::Option::None => self.inner.subsidiaries(id.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -114,9 +179,12 @@ impl Crm {
         id: CompanyId,
     ) -> ::core::result::Result<::std::vec::Vec<Company>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .ancestors(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.ancestors(id.into()))
+                }
+                ::core::option::Option::None => self.inner.ancestors(id.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -128,7 +196,14 @@ impl Crm {
         id: EmploymentId,
     ) -> ::core::result::Result<Employment, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_employment(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_employment(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_employment(id.into()),
+                })?,
+            ),
         )
     }
     /// The companies a contact is linked to, oldest link first.
@@ -137,9 +212,14 @@ impl Crm {
         id: ContactId,
     ) -> ::core::result::Result<::std::vec::Vec<Employment>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .employments_of_contact(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.employments_of_contact(id.into()))
+                }
+                ::core::option::Option::None => {
+                    self.inner.employments_of_contact(id.into())
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -151,9 +231,14 @@ impl Crm {
         id: CompanyId,
     ) -> ::core::result::Result<::std::vec::Vec<Employment>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .employments_at_company(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.employments_at_company(id.into()))
+                }
+                ::core::option::Option::None => {
+                    self.inner.employments_at_company(id.into())
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -164,9 +249,12 @@ impl Crm {
         &self,
     ) -> ::core::result::Result<::std::vec::Vec<RelationType>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .relation_types()?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.relation_types())
+                }
+                ::core::option::Option::None => self.inner.relation_types(),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -178,9 +266,12 @@ impl Crm {
         record: RecordRef,
     ) -> ::core::result::Result<::std::vec::Vec<RelationView>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .relations_of(record.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.relations_of(record.into()))
+                }
+                ::core::option::Option::None => self.inner.relations_of(record.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -192,7 +283,16 @@ impl Crm {
         input: ContactInput,
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_contact(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_contact(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_contact(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Replaces the editable fields of a contact.
@@ -203,7 +303,17 @@ impl Crm {
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_contact(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_contact(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_contact(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -214,7 +324,19 @@ impl Crm {
         tags: ::std::vec::Vec<String>,
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.add_contact_tags(id.into(), &tags)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.add_contact_tags(id.into(), &tags),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.add_contact_tags(id.into(), &tags)
+                    }
+                })?,
+            ),
         )
     }
     /// Removes tags from a contact (compared without case or diacritics).
@@ -225,7 +347,17 @@ impl Crm {
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.remove_contact_tags(id.into(), &tags)?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.remove_contact_tags(id.into(), &tags),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.remove_contact_tags(id.into(), &tags)
+                    }
+                })?,
             ),
         )
     }
@@ -236,7 +368,14 @@ impl Crm {
         id: ContactId,
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.archive_contact(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.archive_contact(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.archive_contact(id.into()),
+                })?,
+            ),
         )
     }
     /// Restores an archived contact; refused if another active contact took one of its
@@ -246,12 +385,26 @@ impl Crm {
         id: ContactId,
     ) -> ::core::result::Result<Contact, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.restore_contact(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.restore_contact(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.restore_contact(id.into()),
+                })?,
+            ),
         )
     }
     /// Deletes a contact with its employments and relations.
     pub fn delete_contact(&self, id: ContactId) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_contact(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_contact(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_contact(id.into()),
+            })?,
+        )
     }
     /// Creates a company.
     pub fn create_company(
@@ -259,7 +412,16 @@ impl Crm {
         input: CompanyInput,
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_company(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_company(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_company(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Replaces the editable fields of a company.
@@ -270,7 +432,17 @@ impl Crm {
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_company(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_company(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_company(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -281,7 +453,19 @@ impl Crm {
         tags: ::std::vec::Vec<String>,
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.add_company_tags(id.into(), &tags)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.add_company_tags(id.into(), &tags),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.add_company_tags(id.into(), &tags)
+                    }
+                })?,
+            ),
         )
     }
     /// Removes tags from a company (compared without case or diacritics).
@@ -292,7 +476,17 @@ impl Crm {
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.remove_company_tags(id.into(), &tags)?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.remove_company_tags(id.into(), &tags),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.remove_company_tags(id.into(), &tags)
+                    }
+                })?,
             ),
         )
     }
@@ -302,7 +496,14 @@ impl Crm {
         id: CompanyId,
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.archive_company(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.archive_company(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.archive_company(id.into()),
+                })?,
+            ),
         )
     }
     /// Restores an archived company.
@@ -311,13 +512,27 @@ impl Crm {
         id: CompanyId,
     ) -> ::core::result::Result<Company, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.restore_company(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.restore_company(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.restore_company(id.into()),
+                })?,
+            ),
         )
     }
     /// Deletes a company with its employments and relations; its subsidiaries lose
     /// their parent.
     pub fn delete_company(&self, id: CompanyId) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_company(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_company(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_company(id.into()),
+            })?,
+        )
     }
     /// Links a contact to a company. The first link of a contact is its primary one.
     pub fn link_contact_to_company(
@@ -326,7 +541,17 @@ impl Crm {
     ) -> ::core::result::Result<Employment, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.link_contact_to_company(input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.link_contact_to_company(input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.link_contact_to_company(input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -338,7 +563,17 @@ impl Crm {
     ) -> ::core::result::Result<Employment, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_employment(id.into(), update.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_employment(id.into(), update.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_employment(id.into(), update.into())
+                    }
+                })?,
             ),
         )
     }
@@ -348,7 +583,14 @@ impl Crm {
         &self,
         id: EmploymentId,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.unlink_employment(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.unlink_employment(id.into()))
+                }
+                ::core::option::Option::None => self.inner.unlink_employment(id.into()),
+            })?,
+        )
     }
     /// Defines a new relation type.
     pub fn define_relation_type(
@@ -357,7 +599,17 @@ impl Crm {
     ) -> ::core::result::Result<RelationType, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.define_relation_type(relation_type.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.define_relation_type(relation_type.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.define_relation_type(relation_type.into())
+                    }
+                })?,
             ),
         )
     }
@@ -366,7 +618,14 @@ impl Crm {
         &self,
         key: ::std::string::String,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_relation_type(&key)?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_relation_type(&key))
+                }
+                ::core::option::Option::None => self.inner.delete_relation_type(&key),
+            })?,
+        )
     }
     /// Relates two records of the same kind.
     pub fn relate(
@@ -374,11 +633,25 @@ impl Crm {
         input: RelationInput,
     ) -> ::core::result::Result<Relation, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.relate(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.relate(input.into()))
+                    }
+                    ::core::option::Option::None => self.inner.relate(input.into()),
+                })?,
+            ),
         )
     }
     /// Removes a relation.
     pub fn unrelate(&self, id: RelationId) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.unrelate(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.unrelate(id.into()))
+                }
+                ::core::option::Option::None => self.inner.unrelate(id.into()),
+            })?,
+        )
     }
 }

@@ -10,9 +10,12 @@ impl Crm {
         kind: RecordKind,
     ) -> ::core::result::Result<::std::vec::Vec<FieldDef>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .field_defs(kind.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.field_defs(kind.into()))
+                }
+                ::core::option::Option::None => self.inner.field_defs(kind.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -24,9 +27,12 @@ impl Crm {
         query: SearchQuery,
     ) -> ::core::result::Result<::std::vec::Vec<SearchHit>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .search(&query.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.search(&query.into()))
+                }
+                ::core::option::Option::None => self.inner.search(&query.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -39,7 +45,16 @@ impl Crm {
         definition: FieldDef,
     ) -> ::core::result::Result<FieldDef, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.define_field(definition.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.define_field(definition.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.define_field(definition.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Changes a custom field definition: existing values are converted where that
@@ -49,7 +64,16 @@ impl Crm {
         definition: FieldDef,
     ) -> ::core::result::Result<FieldDef, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.update_field(definition.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.update_field(definition.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_field(definition.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Deletes a custom field definition and every value records hold for it.
@@ -58,6 +82,15 @@ impl Crm {
         kind: RecordKind,
         key: ::std::string::String,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_field(kind.into(), &key)?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_field(kind.into(), &key))
+                }
+                ::core::option::Option::None => {
+                    self.inner.delete_field(kind.into(), &key)
+                }
+            })?,
+        )
     }
 }

@@ -7,7 +7,14 @@ impl Crm {
     /// The lead with this id.
     pub fn get_lead(&self, id: LeadId) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_lead(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_lead(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_lead(id.into()),
+                })?,
+            ),
         )
     }
     /// The leads (archived ones too) captured with this email address, oldest first.
@@ -16,9 +23,12 @@ impl Crm {
         email: ::std::string::String,
     ) -> ::core::result::Result<::std::vec::Vec<Lead>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .find_leads_by_email(&email)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.find_leads_by_email(&email))
+                }
+                ::core::option::Option::None => self.inner.find_leads_by_email(&email),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -30,7 +40,14 @@ impl Crm {
         query: LeadQuery,
     ) -> ::core::result::Result<LeadPage, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.list_leads(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.list_leads(&query.into()))
+                    }
+                    ::core::option::Option::None => self.inner.list_leads(&query.into()),
+                })?,
+            ),
         )
     }
     /// How many leads match a filter.
@@ -38,7 +55,14 @@ impl Crm {
         &self,
         filter: LeadFilter,
     ) -> ::core::result::Result<u64, CrmError> {
-        ::core::result::Result::Ok(self.inner.count_leads(&filter.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.count_leads(&filter.into()))
+                }
+                ::core::option::Option::None => self.inner.count_leads(&filter.into()),
+            })?,
+        )
     }
     /// The pipeline with this id.
     pub fn get_pipeline(
@@ -46,7 +70,14 @@ impl Crm {
         id: PipelineId,
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_pipeline(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_pipeline(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_pipeline(id.into()),
+                })?,
+            ),
         )
     }
     /// Every pipeline, in the order they were created.
@@ -54,9 +85,12 @@ impl Crm {
         &self,
     ) -> ::core::result::Result<::std::vec::Vec<Pipeline>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .pipelines()?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.pipelines())
+                }
+                ::core::option::Option::None => self.inner.pipelines(),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -65,13 +99,27 @@ impl Crm {
     /// The pipeline new deals go to when they name none.
     pub fn default_pipeline(&self) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.default_pipeline()?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.default_pipeline())
+                    }
+                    ::core::option::Option::None => self.inner.default_pipeline(),
+                })?,
+            ),
         )
     }
     /// The deal with this id.
     pub fn get_deal(&self, id: DealId) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_deal(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_deal(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_deal(id.into()),
+                })?,
+            ),
         )
     }
     /// One page of deals matching a filter, in the requested order.
@@ -80,7 +128,14 @@ impl Crm {
         query: DealQuery,
     ) -> ::core::result::Result<DealPage, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.list_deals(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.list_deals(&query.into()))
+                    }
+                    ::core::option::Option::None => self.inner.list_deals(&query.into()),
+                })?,
+            ),
         )
     }
     /// How many deals match a filter.
@@ -88,7 +143,14 @@ impl Crm {
         &self,
         filter: DealFilter,
     ) -> ::core::result::Result<u64, CrmError> {
-        ::core::result::Result::Ok(self.inner.count_deals(&filter.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.count_deals(&filter.into()))
+                }
+                ::core::option::Option::None => self.inner.count_deals(&filter.into()),
+            })?,
+        )
     }
     /// Every stage change of a deal, oldest first (the first is the stage it was
     /// created in).
@@ -97,9 +159,12 @@ impl Crm {
         id: DealId,
     ) -> ::core::result::Result<::std::vec::Vec<StageChange>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .deal_history(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.deal_history(id.into()))
+                }
+                ::core::option::Option::None => self.inner.deal_history(id.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -112,9 +177,12 @@ impl Crm {
         id: DealId,
     ) -> ::core::result::Result<::std::vec::Vec<StageTime>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .deal_stage_times(id.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.deal_stage_times(id.into()))
+                }
+                ::core::option::Option::None => self.inner.deal_stage_times(id.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -126,7 +194,14 @@ impl Crm {
         id: ProductId,
     ) -> ::core::result::Result<Product, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_product(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_product(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_product(id.into()),
+                })?,
+            ),
         )
     }
     /// The product with this SKU (ignoring case), archived or not, if there is one.
@@ -135,7 +210,13 @@ impl Crm {
         sku: ::std::string::String,
     ) -> ::core::result::Result<::core::option::Option<Product>, CrmError> {
         ::core::result::Result::Ok(
-            self.inner.find_product_by_sku(&sku)?.map(::core::convert::Into::into),
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.find_product_by_sku(&sku))
+                }
+                ::core::option::Option::None => self.inner.find_product_by_sku(&sku),
+            })?
+                .map(::core::convert::Into::into),
         )
     }
     /// Every product by name; archived ones too when asked.
@@ -144,9 +225,12 @@ impl Crm {
         include_archived: bool,
     ) -> ::core::result::Result<::std::vec::Vec<Product>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .products(include_archived)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.products(include_archived))
+                }
+                ::core::option::Option::None => self.inner.products(include_archived),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -158,9 +242,12 @@ impl Crm {
         text: ::std::string::String,
     ) -> ::core::result::Result<::std::vec::Vec<Product>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .search_products(&text)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.search_products(&text))
+                }
+                ::core::option::Option::None => self.inner.search_products(&text),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -172,7 +259,14 @@ impl Crm {
         id: PriceListId,
     ) -> ::core::result::Result<PriceList, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_price_list(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_price_list(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_price_list(id.into()),
+                })?,
+            ),
         )
     }
     /// Every price list, in the order they were created.
@@ -180,9 +274,12 @@ impl Crm {
         &self,
     ) -> ::core::result::Result<::std::vec::Vec<PriceList>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .price_lists()?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.price_lists())
+                }
+                ::core::option::Option::None => self.inner.price_lists(),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -191,7 +288,14 @@ impl Crm {
     /// The quote (one version) with this id.
     pub fn get_quote(&self, id: QuoteId) -> ::core::result::Result<Quote, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.get_quote(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.get_quote(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.get_quote(id.into()),
+                })?,
+            ),
         )
     }
     /// Every quote of a deal, every version, oldest first.
@@ -200,9 +304,12 @@ impl Crm {
         deal: DealId,
     ) -> ::core::result::Result<::std::vec::Vec<Quote>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .quotes_of_deal(deal.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.quotes_of_deal(deal.into()))
+                }
+                ::core::option::Option::None => self.inner.quotes_of_deal(deal.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -214,9 +321,12 @@ impl Crm {
         number: ::std::string::String,
     ) -> ::core::result::Result<::std::vec::Vec<Quote>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .find_quotes_by_number(&number)?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.find_quotes_by_number(&number))
+                }
+                ::core::option::Option::None => self.inner.find_quotes_by_number(&number),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -225,7 +335,14 @@ impl Crm {
     /// The currency reports are in (EUR until one is set).
     pub fn reporting_currency(&self) -> ::core::result::Result<Currency, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.reporting_currency()?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.reporting_currency())
+                    }
+                    ::core::option::Option::None => self.inner.reporting_currency(),
+                })?,
+            ),
         )
     }
     /// The rates entered for a pair, oldest first (not their inverses).
@@ -235,9 +352,17 @@ impl Crm {
         quote: Currency,
     ) -> ::core::result::Result<::std::vec::Vec<ExchangeRate>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .exchange_rates(base.into(), quote.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(
+                        tx,
+                        |b| b.exchange_rates(base.into(), quote.into()),
+                    )
+                }
+                ::core::option::Option::None => {
+                    self.inner.exchange_rates(base.into(), quote.into())
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -253,7 +378,17 @@ impl Crm {
     ) -> ::core::result::Result<Money, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.convert_money(money.into(), to.into(), date)?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.convert_money(money.into(), to.into(), date),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.convert_money(money.into(), to.into(), date)
+                    }
+                })?,
             ),
         )
     }
@@ -262,9 +397,12 @@ impl Crm {
         &self,
     ) -> ::core::result::Result<::std::vec::Vec<PipelineValue>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .pipeline_values()?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.pipeline_values())
+                }
+                ::core::option::Option::None => self.inner.pipeline_values(),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -277,7 +415,14 @@ impl Crm {
         query: ForecastQuery,
     ) -> ::core::result::Result<Forecast, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.forecast(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.forecast(&query.into()))
+                    }
+                    ::core::option::Option::None => self.inner.forecast(&query.into()),
+                })?,
+            ),
         )
     }
     /// Won / (won + lost) over the deals closed in a range, overall and per owner,
@@ -287,7 +432,14 @@ impl Crm {
         query: WinRateQuery,
     ) -> ::core::result::Result<WinRates, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.win_rates(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.win_rates(&query.into()))
+                    }
+                    ::core::option::Option::None => self.inner.win_rates(&query.into()),
+                })?,
+            ),
         )
     }
     /// Days to close (average and median), average time per stage and pipeline
@@ -297,7 +449,14 @@ impl Crm {
         query: SalesCycleQuery,
     ) -> ::core::result::Result<SalesCycle, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.sales_cycle(&query.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.sales_cycle(&query.into()))
+                    }
+                    ::core::option::Option::None => self.inner.sales_cycle(&query.into()),
+                })?,
+            ),
         )
     }
     /// Open deals that sat in their stage longer than it allows (of one pipeline if
@@ -308,9 +467,17 @@ impl Crm {
         pipeline: Option<PipelineId>,
     ) -> ::core::result::Result<::std::vec::Vec<Deal>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .deals_at_risk(pipeline.map(::core::convert::Into::into))?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(
+                        tx,
+                        |b| b.deals_at_risk(pipeline.map(::core::convert::Into::into)),
+                    )
+                }
+                ::core::option::Option::None => {
+                    self.inner.deals_at_risk(pipeline.map(::core::convert::Into::into))
+                }
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -322,9 +489,12 @@ impl Crm {
         query: ClosingQuery,
     ) -> ::core::result::Result<::std::vec::Vec<Deal>, CrmError> {
         ::core::result::Result::Ok(
-            self
-                .inner
-                .deals_closing(&query.into())?
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.deals_closing(&query.into()))
+                }
+                ::core::option::Option::None => self.inner.deals_closing(&query.into()),
+            })?
                 .into_iter()
                 .map(::core::convert::Into::into)
                 .collect(),
@@ -336,7 +506,14 @@ impl Crm {
         closed: TimeRange,
     ) -> ::core::result::Result<Leaderboard, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.leaderboard(closed.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.leaderboard(closed.into()))
+                    }
+                    ::core::option::Option::None => self.inner.leaderboard(closed.into()),
+                })?,
+            ),
         )
     }
     /// Creates a lead (status `new` unless given).
@@ -345,7 +522,14 @@ impl Crm {
         input: LeadInput,
     ) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_lead(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_lead(input.into()))
+                    }
+                    ::core::option::Option::None => self.inner.create_lead(input.into()),
+                })?,
+            ),
         )
     }
     /// Replaces the editable fields of a lead.
@@ -355,7 +539,19 @@ impl Crm {
         input: LeadInput,
     ) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.update_lead(id.into(), input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_lead(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_lead(id.into(), input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Adds tags to a lead.
@@ -365,7 +561,16 @@ impl Crm {
         tags: ::std::vec::Vec<String>,
     ) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.add_lead_tags(id.into(), &tags)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.add_lead_tags(id.into(), &tags))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.add_lead_tags(id.into(), &tags)
+                    }
+                })?,
+            ),
         )
     }
     /// Removes tags from a lead.
@@ -375,24 +580,57 @@ impl Crm {
         tags: ::std::vec::Vec<String>,
     ) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.remove_lead_tags(id.into(), &tags)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.remove_lead_tags(id.into(), &tags),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.remove_lead_tags(id.into(), &tags)
+                    }
+                })?,
+            ),
         )
     }
     /// Archives a lead: it leaves search and default listings.
     pub fn archive_lead(&self, id: LeadId) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.archive_lead(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.archive_lead(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.archive_lead(id.into()),
+                })?,
+            ),
         )
     }
     /// Restores an archived lead.
     pub fn restore_lead(&self, id: LeadId) -> ::core::result::Result<Lead, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.restore_lead(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.restore_lead(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.restore_lead(id.into()),
+                })?,
+            ),
         )
     }
     /// Deletes a lead with its relations (what it was converted into stays).
     pub fn delete_lead(&self, id: LeadId) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_lead(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_lead(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_lead(id.into()),
+            })?,
+        )
     }
     /// Converts a lead into a contact, a company (new or matched, as chosen) and
     /// optionally a deal, all in one transaction. Converting twice is refused, and so
@@ -404,7 +642,17 @@ impl Crm {
     ) -> ::core::result::Result<ConvertedLead, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.convert_lead(id.into(), conversion.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.convert_lead(id.into(), conversion.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.convert_lead(id.into(), conversion.into())
+                    }
+                })?,
             ),
         )
     }
@@ -414,7 +662,16 @@ impl Crm {
         input: PipelineInput,
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_pipeline(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_pipeline(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_pipeline(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Renames a pipeline.
@@ -424,7 +681,16 @@ impl Crm {
         name: ::std::string::String,
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.rename_pipeline(id.into(), &name)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.rename_pipeline(id.into(), &name))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.rename_pipeline(id.into(), &name)
+                    }
+                })?,
+            ),
         )
     }
     /// Makes a pipeline the one new deals go to when they name none.
@@ -433,7 +699,16 @@ impl Crm {
         id: PipelineId,
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.set_default_pipeline(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.set_default_pipeline(id.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.set_default_pipeline(id.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Adds a stage at a position (0 is first; the end when absent).
@@ -446,7 +721,17 @@ impl Crm {
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.add_stage(pipeline.into(), stage.into(), position)?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.add_stage(pipeline.into(), stage.into(), position),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.add_stage(pipeline.into(), stage.into(), position)
+                    }
+                })?,
             ),
         )
     }
@@ -459,7 +744,20 @@ impl Crm {
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_stage(pipeline.into(), stage.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| {
+                                b.update_stage(pipeline.into(), stage.into(), input.into())
+                            },
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner
+                            .update_stage(pipeline.into(), stage.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -471,7 +769,17 @@ impl Crm {
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.reorder_stages(pipeline.into(), &order)?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.reorder_stages(pipeline.into(), &order),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.reorder_stages(pipeline.into(), &order)
+                    }
+                })?,
             ),
         )
     }
@@ -486,13 +794,29 @@ impl Crm {
     ) -> ::core::result::Result<Pipeline, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self
-                    .inner
-                    .archive_stage(
-                        pipeline.into(),
-                        stage.into(),
-                        move_to.map(::core::convert::Into::into),
-                    )?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| {
+                                b
+                                    .archive_stage(
+                                        pipeline.into(),
+                                        stage.into(),
+                                        move_to.map(::core::convert::Into::into),
+                                    )
+                            },
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner
+                            .archive_stage(
+                                pipeline.into(),
+                                stage.into(),
+                                move_to.map(::core::convert::Into::into),
+                            )
+                    }
+                })?,
             ),
         )
     }
@@ -501,7 +825,14 @@ impl Crm {
         &self,
         id: PipelineId,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_pipeline(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_pipeline(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_pipeline(id.into()),
+            })?,
+        )
     }
     /// Creates a deal, recording the stage it starts in.
     pub fn create_deal(
@@ -509,7 +840,14 @@ impl Crm {
         input: DealInput,
     ) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_deal(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_deal(input.into()))
+                    }
+                    ::core::option::Option::None => self.inner.create_deal(input.into()),
+                })?,
+            ),
         )
     }
     /// Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
@@ -520,7 +858,19 @@ impl Crm {
         input: DealInput,
     ) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.update_deal(id.into(), input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_deal(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_deal(id.into(), input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Moves a deal to another stage of its pipeline, recording the change. A won or
@@ -532,7 +882,19 @@ impl Crm {
         target: DealMove,
     ) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.move_deal(id.into(), target.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.move_deal(id.into(), target.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.move_deal(id.into(), target.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Adds tags to a deal.
@@ -542,7 +904,16 @@ impl Crm {
         tags: ::std::vec::Vec<String>,
     ) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.add_deal_tags(id.into(), &tags)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.add_deal_tags(id.into(), &tags))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.add_deal_tags(id.into(), &tags)
+                    }
+                })?,
+            ),
         )
     }
     /// Removes tags from a deal.
@@ -552,24 +923,57 @@ impl Crm {
         tags: ::std::vec::Vec<String>,
     ) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.remove_deal_tags(id.into(), &tags)?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.remove_deal_tags(id.into(), &tags),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.remove_deal_tags(id.into(), &tags)
+                    }
+                })?,
+            ),
         )
     }
     /// Archives a deal: it leaves search, default listings and every report.
     pub fn archive_deal(&self, id: DealId) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.archive_deal(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.archive_deal(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.archive_deal(id.into()),
+                })?,
+            ),
         )
     }
     /// Restores an archived deal.
     pub fn restore_deal(&self, id: DealId) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.restore_deal(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.restore_deal(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.restore_deal(id.into()),
+                })?,
+            ),
         )
     }
     /// Deletes a deal with its stage history, quotes and relations.
     pub fn delete_deal(&self, id: DealId) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_deal(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_deal(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_deal(id.into()),
+            })?,
+        )
     }
     /// Opens a follow-up or upsell deal for a won deal's customer (same company and
     /// contacts, the won deal as its origin).
@@ -580,7 +984,17 @@ impl Crm {
     ) -> ::core::result::Result<Deal, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.open_follow_up(won.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.open_follow_up(won.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.open_follow_up(won.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -590,7 +1004,16 @@ impl Crm {
         input: ProductInput,
     ) -> ::core::result::Result<Product, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_product(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_product(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_product(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Replaces a product.
@@ -601,7 +1024,17 @@ impl Crm {
     ) -> ::core::result::Result<Product, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_product(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_product(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_product(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -612,7 +1045,14 @@ impl Crm {
         id: ProductId,
     ) -> ::core::result::Result<Product, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.archive_product(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.archive_product(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.archive_product(id.into()),
+                })?,
+            ),
         )
     }
     /// Restores an archived product.
@@ -621,7 +1061,14 @@ impl Crm {
         id: ProductId,
     ) -> ::core::result::Result<Product, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.restore_product(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.restore_product(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.restore_product(id.into()),
+                })?,
+            ),
         )
     }
     /// Creates a price list.
@@ -630,7 +1077,16 @@ impl Crm {
         input: PriceListInput,
     ) -> ::core::result::Result<PriceList, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.create_price_list(input.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.create_price_list(input.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_price_list(input.into())
+                    }
+                })?,
+            ),
         )
     }
     /// Replaces a price list.
@@ -641,7 +1097,17 @@ impl Crm {
     ) -> ::core::result::Result<PriceList, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.update_price_list(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.update_price_list(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.update_price_list(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -650,7 +1116,14 @@ impl Crm {
         &self,
         id: PriceListId,
     ) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_price_list(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_price_list(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_price_list(id.into()),
+            })?,
+        )
     }
     /// Makes a quote (version 1, a new number) from a deal's current lines.
     pub fn create_quote(
@@ -660,7 +1133,17 @@ impl Crm {
     ) -> ::core::result::Result<Quote, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.create_quote(deal.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.create_quote(deal.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.create_quote(deal.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
@@ -673,14 +1156,31 @@ impl Crm {
     ) -> ::core::result::Result<Quote, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.revise_quote(id.into(), input.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.revise_quote(id.into(), input.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.revise_quote(id.into(), input.into())
+                    }
+                })?,
             ),
         )
     }
     /// Marks a draft quote as sent.
     pub fn send_quote(&self, id: QuoteId) -> ::core::result::Result<Quote, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.send_quote(id.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.send_quote(id.into()))
+                    }
+                    ::core::option::Option::None => self.inner.send_quote(id.into()),
+                })?,
+            ),
         )
     }
     /// Records the customer's acceptance of a quote, setting the deal's amount to its
@@ -692,7 +1192,17 @@ impl Crm {
     ) -> ::core::result::Result<Quote, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.accept_quote(id.into(), acceptance.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.accept_quote(id.into(), acceptance.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.accept_quote(id.into(), acceptance.into())
+                    }
+                })?,
             ),
         )
     }
@@ -705,13 +1215,30 @@ impl Crm {
     ) -> ::core::result::Result<Quote, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.reject_quote(id.into(), reason.as_deref())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.reject_quote(id.into(), reason.as_deref()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.reject_quote(id.into(), reason.as_deref())
+                    }
+                })?,
             ),
         )
     }
     /// Deletes one version of a quote.
     pub fn delete_quote(&self, id: QuoteId) -> ::core::result::Result<(), CrmError> {
-        ::core::result::Result::Ok(self.inner.delete_quote(id.into())?)
+        ::core::result::Result::Ok(
+            (match self.transaction() {
+                ::core::option::Option::Some(tx) => {
+                    self::in_transaction(tx, |b| b.delete_quote(id.into()))
+                }
+                ::core::option::Option::None => self.inner.delete_quote(id.into()),
+            })?,
+        )
     }
     /// Sets the currency reports are in. Values frozen in another currency are
     /// converted again at their close date's rate.
@@ -721,7 +1248,17 @@ impl Crm {
     ) -> ::core::result::Result<Currency, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(
-                self.inner.set_reporting_currency(currency.into())?,
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(
+                            tx,
+                            |b| b.set_reporting_currency(currency.into()),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.set_reporting_currency(currency.into())
+                    }
+                })?,
             ),
         )
     }
@@ -731,7 +1268,16 @@ impl Crm {
         rate: ExchangeRate,
     ) -> ::core::result::Result<ExchangeRate, CrmError> {
         ::core::result::Result::Ok(
-            ::core::convert::Into::into(self.inner.set_exchange_rate(rate.into())?),
+            ::core::convert::Into::into(
+                (match self.transaction() {
+                    ::core::option::Option::Some(tx) => {
+                        self::in_transaction(tx, |b| b.set_exchange_rate(rate.into()))
+                    }
+                    ::core::option::Option::None => {
+                        self.inner.set_exchange_rate(rate.into())
+                    }
+                })?,
+            ),
         )
     }
 }

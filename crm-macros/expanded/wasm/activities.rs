@@ -11,7 +11,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_activity(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_activity(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Activities whose subject, body, location, outcome or kind name has a word
     /// starting with each word of `text` (ignoring case and diacritics), newest first,
@@ -26,15 +37,20 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")]
         limit: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .search_activities(
-                    &self::text("text", &text)?,
-                    self::arg::<::core::option::Option<_>>("limit", &limit)?
-                        .unwrap_or(50),
-                ),
-        )
+        let text = self::text("text", &text)?;
+        let limit = self::arg::<::core::option::Option<_>>("limit", &limit)?
+            .unwrap_or(50);
+        let mut args = ::core::option::Option::Some((text, limit));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((text, limit)) = args.take() {
+                    r = ::core::option::Option::Some(on.search_activities(&text, limit));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The activities planned on completing this one.
     #[wasm_bindgen(js_name = followUps, unchecked_return_type = "Activity[]")]
@@ -43,7 +59,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.follow_ups(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.follow_ups(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The chain of follow-ups this activity belongs to, from its first activity on, in
     /// the order they were created.
@@ -53,7 +80,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.activity_chain(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.activity_chain(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// One page of the activities matching a filter, by their time (start, else due
     /// time, else creation), newest first unless the query asks for oldest first.
@@ -63,7 +101,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.list_activities(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.list_activities(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// How many activities match a filter.
     #[wasm_bindgen(js_name = countActivities)]
@@ -72,12 +121,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityFilter")]
         filter: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<f64, ::wasm_bindgen::JsValue> {
-        ::core::result::Result::Ok(
-            self
-                .inner
-                .count_activities(&self::arg("filter", &filter)?)
-                .map_err(self::throw)? as f64,
-        )
+        let filter = self::arg("filter", &filter)?;
+        let mut args = ::core::option::Option::Some((filter,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((filter,)) = args.take() {
+                    r = ::core::option::Option::Some(on.count_activities(&filter));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        ::core::result::Result::Ok(r.map_err(self::throw)? as f64)
     }
     /// An owner's open, overdue, due-today or done tasks.
     #[wasm_bindgen(unchecked_return_type = "Activity[]")]
@@ -86,7 +141,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "TaskQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.tasks(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.tasks(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The occurrences of an activity from `from` on (until `until` when given; a
     /// series that never ends needs it).
@@ -103,15 +169,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")]
         until: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .activity_occurrences(
-                    self::parse("id", &id)?,
-                    self::arg("from", &from)?,
-                    self::arg("until", &until)?,
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let from = self::arg("from", &from)?;
+        let until = self::arg("until", &until)?;
+        let mut args = ::core::option::Option::Some((id, from, until));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id, from, until)) = args.take() {
+                    r = ::core::option::Option::Some(
+                        on.activity_occurrences(id, from, until),
+                    );
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// One page of a record's timeline: its creation, its activities, a deal's stage
     /// changes and the record's changes, newest first unless asked otherwise.
@@ -121,7 +194,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "TimelineQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.timeline(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.timeline(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// A contact's journey: its done exchanges with a channel, oldest first, with its
     /// lifecycle stage at each, counts per channel, and the first and last touch.
@@ -131,7 +215,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")]
         contact: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.customer_journey(self::parse("contact", &contact)?))
+        let contact = self::parse("contact", &contact)?;
+        let mut args = ::core::option::Option::Some((contact,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((contact,)) = args.take() {
+                    r = ::core::option::Option::Some(on.customer_journey(contact));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The calendar with this id.
     #[wasm_bindgen(js_name = getCalendar, unchecked_return_type = "Calendar")]
@@ -140,14 +235,35 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CalendarId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_calendar(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_calendar(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every calendar, in the order they were created.
     #[wasm_bindgen(unchecked_return_type = "Calendar[]")]
     pub fn calendars(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.calendars())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.calendars());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The event occurrences of a calendar or a user in a range, by start.
     #[wasm_bindgen(unchecked_return_type = "EventInstance[]")]
@@ -156,7 +272,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "AgendaQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.agenda(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.agenda(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// When a user is busy in a range.
     #[wasm_bindgen(js_name = freeBusy, unchecked_return_type = "TimeSpan[]")]
@@ -165,7 +292,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "FreeBusyQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.free_busy(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.free_busy(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The reminders due in a range, in time order.
     #[wasm_bindgen(js_name = remindersDue, unchecked_return_type = "DueReminder[]")]
@@ -174,7 +312,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ReminderQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.reminders_due(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.reminders_due(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// A calendar, or its events in a range, as the text of an iCalendar (`.ics`) file.
     #[wasm_bindgen(js_name = exportIcal)]
@@ -183,7 +332,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "IcalExport")]
         ical_export: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<String, ::wasm_bindgen::JsValue> {
-        self.inner.export_ical(&self::arg("export", &ical_export)?).map_err(self::throw)
+        let ical_export = self::arg("export", &ical_export)?;
+        let mut args = ::core::option::Option::Some((ical_export,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((ical_export,)) = args.take() {
+                    r = ::core::option::Option::Some(on.export_ical(&ical_export));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Records an activity: a call, meeting, task, note, email or other exchange.
     #[wasm_bindgen(js_name = createActivity, unchecked_return_type = "Activity")]
@@ -192,7 +352,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_activity(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_activity(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces the editable fields of an activity; an
     /// update that changes nothing writes nothing.
@@ -204,11 +379,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_activity(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_activity(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Marks a planned activity done, and plans the next one when asked (it follows
     /// this one).
@@ -223,14 +410,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "Completion")]
         completion: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .complete_activity(
-                    self::parse("id", &id)?,
-                    self::arg("completion", &completion)?,
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let completion = self::arg("completion", &completion)?;
+        let mut args = ::core::option::Option::Some((id, completion));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, completion)) = args.take() else {
+                    return false;
+                };
+                let done = on.complete_activity(id, completion);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Sets a done or cancelled activity back to planned.
     #[wasm_bindgen(js_name = reopenActivity, unchecked_return_type = "Activity")]
@@ -239,7 +435,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.reopen_activity(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.reopen_activity(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Calls an activity off.
     #[wasm_bindgen(js_name = cancelActivity, unchecked_return_type = "Activity")]
@@ -248,7 +459,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.cancel_activity(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.cancel_activity(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Records a participant's answer to an invitation.
     #[wasm_bindgen(js_name = respondToActivity, unchecked_return_type = "Activity")]
@@ -259,14 +485,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ParticipantResponse")]
         response: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .respond_to_activity(
-                    self::parse("id", &id)?,
-                    self::arg("response", &response)?,
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let response = self::arg("response", &response)?;
+        let mut args = ::core::option::Option::Some((id, response));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, response)) = args.take() else {
+                    return false;
+                };
+                let done = on.respond_to_activity(id, response);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes an activity; its follow-ups stay, without the link back.
     #[wasm_bindgen(js_name = deleteActivity)]
@@ -275,7 +510,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ActivityId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_activity(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_activity(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Creates a calendar.
     #[wasm_bindgen(js_name = createCalendar, unchecked_return_type = "Calendar")]
@@ -284,7 +534,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CalendarInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_calendar(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_calendar(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces a calendar's name, owner, members and time zone.
     #[wasm_bindgen(js_name = updateCalendar, unchecked_return_type = "Calendar")]
@@ -295,11 +560,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CalendarInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_calendar(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_calendar(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a calendar; its activities stay, outside any calendar.
     #[wasm_bindgen(js_name = deleteCalendar)]
@@ -308,7 +585,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CalendarId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_calendar(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_calendar(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Imports the text of an iCalendar (`.ics`) file into a calendar in one
     /// transaction; what could not be imported is reported, never fatal.
@@ -320,13 +612,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         ics: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .import_ical(
-                    self::parse("calendar", &calendar)?,
-                    &self::text("ics", &ics)?,
-                ),
-        )
+        let calendar = self::parse("calendar", &calendar)?;
+        let ics = self::text("ics", &ics)?;
+        let mut args = ::core::option::Option::Some((calendar, ics));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((calendar, ics)) = args.take() else {
+                    return false;
+                };
+                let done = on.import_ical(calendar, &ics);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
 }

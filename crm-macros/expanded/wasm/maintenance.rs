@@ -13,7 +13,16 @@ impl Crm {
         progress: ::core::option::Option<::js_sys::Function>,
     ) -> ::core::result::Result<::std::vec::Vec<u8>, ::wasm_bindgen::JsValue> {
         let mut l = self::Listener::new(self::callback(progress)?);
-        let r = self.inner.backup(&mut |p| l.call(p));
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.backup(&mut |p| l.call(p)));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
         l.finish(r)
     }
     /// Imports companies, contacts and the links between them in one transaction: all
@@ -27,8 +36,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "ProgressCallback")]
         progress: ::core::option::Option<::js_sys::Function>,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
+        let data = self::arg("data", &data)?;
         let mut l = self::Listener::new(self::callback(progress)?);
-        let r = self.inner.import_records(self::arg("data", &data)?, &mut |p| l.call(p));
+        let mut args = ::core::option::Option::Some((data,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((data,)) = args.take() else {
+                    return false;
+                };
+                let done = on.import_records(data, &mut |p| l.call(p));
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
         self::out(::core::result::Result::Ok(l.finish(r)?))
     }
     /// Checks that every index agrees with the records and every link points somewhere.
@@ -36,18 +59,21 @@ impl Crm {
     pub fn verify(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.verify())
+        let r = self.inner.verify();
+        self::out(r)
     }
     /// Gives unused space in the database back, after a large import or cleanup (the
     /// file grows by doubling and keeps the space that deletes free, so it can be up to
     /// twice the size of what it holds). Refused, changing nothing, while another
     /// operation of this CRM is running.
     pub fn compact(&self) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.compact().map_err(self::throw)
+        let r = self.inner.compact();
+        r.map_err(self::throw)
     }
     /// Closes the CRM and releases its file; every later call fails with a `closed`
     /// error. Closing twice is harmless.
     pub fn close(&self) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.close().map_err(self::throw)
+        let r = self.inner.close();
+        r.map_err(self::throw)
     }
 }

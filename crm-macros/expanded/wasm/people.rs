@@ -11,7 +11,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_contact(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_contact(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The active contact holding this email address (compared without case), if there
     /// is one.
@@ -24,7 +35,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         email: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.find_contact_by_email(&self::text("email", &email)?))
+        let email = self::text("email", &email)?;
+        let mut args = ::core::option::Option::Some((email,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((email,)) = args.take() {
+                    r = ::core::option::Option::Some(on.find_contact_by_email(&email));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The active contacts with this phone number (compared in E.164 form when it can
     /// be read, national numbers in the default phone region).
@@ -34,7 +56,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         phone: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.find_contacts_by_phone(&self::text("phone", &phone)?))
+        let phone = self::text("phone", &phone)?;
+        let mut args = ::core::option::Option::Some((phone,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((phone,)) = args.take() {
+                    r = ::core::option::Option::Some(on.find_contacts_by_phone(&phone));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// One page of contacts matching a filter, in the requested order.
     #[wasm_bindgen(js_name = listContacts, unchecked_return_type = "ContactPage")]
@@ -43,7 +76,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.list_contacts(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.list_contacts(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// How many contacts match a filter.
     #[wasm_bindgen(js_name = countContacts)]
@@ -52,12 +96,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactFilter")]
         filter: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<f64, ::wasm_bindgen::JsValue> {
-        ::core::result::Result::Ok(
-            self
-                .inner
-                .count_contacts(&self::arg("filter", &filter)?)
-                .map_err(self::throw)? as f64,
-        )
+        let filter = self::arg("filter", &filter)?;
+        let mut args = ::core::option::Option::Some((filter,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((filter,)) = args.take() {
+                    r = ::core::option::Option::Some(on.count_contacts(&filter));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        ::core::result::Result::Ok(r.map_err(self::throw)? as f64)
     }
     /// The company with this id.
     #[wasm_bindgen(js_name = getCompany, unchecked_return_type = "Company")]
@@ -66,7 +116,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_company(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_company(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The active companies with this web domain (a pasted URL is reduced to its
     /// domain).
@@ -76,7 +137,20 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         domain: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.find_companies_by_domain(&self::text("domain", &domain)?))
+        let domain = self::text("domain", &domain)?;
+        let mut args = ::core::option::Option::Some((domain,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((domain,)) = args.take() {
+                    r = ::core::option::Option::Some(
+                        on.find_companies_by_domain(&domain),
+                    );
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// One page of companies matching a filter, in the requested order.
     #[wasm_bindgen(js_name = listCompanies, unchecked_return_type = "CompanyPage")]
@@ -85,7 +159,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.list_companies(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.list_companies(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// How many companies match a filter.
     #[wasm_bindgen(js_name = countCompanies)]
@@ -94,12 +179,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyFilter")]
         filter: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<f64, ::wasm_bindgen::JsValue> {
-        ::core::result::Result::Ok(
-            self
-                .inner
-                .count_companies(&self::arg("filter", &filter)?)
-                .map_err(self::throw)? as f64,
-        )
+        let filter = self::arg("filter", &filter)?;
+        let mut args = ::core::option::Option::Some((filter,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((filter,)) = args.take() {
+                    r = ::core::option::Option::Some(on.count_companies(&filter));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        ::core::result::Result::Ok(r.map_err(self::throw)? as f64)
     }
     /// The direct subsidiaries of a company.
     #[wasm_bindgen(unchecked_return_type = "Company[]")]
@@ -108,7 +199,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.subsidiaries(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.subsidiaries(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The parent, grandparent… of a company, nearest first.
     #[wasm_bindgen(unchecked_return_type = "Company[]")]
@@ -117,7 +219,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.ancestors(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.ancestors(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// An employment by id.
     #[wasm_bindgen(js_name = getEmployment, unchecked_return_type = "Employment")]
@@ -126,7 +239,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "EmploymentId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_employment(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_employment(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The companies a contact is linked to, oldest link first.
     #[wasm_bindgen(
@@ -138,7 +262,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.employments_of_contact(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.employments_of_contact(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The people linked to a company, oldest link first.
     #[wasm_bindgen(
@@ -150,14 +285,35 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.employments_at_company(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.employments_at_company(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every relation type, built-in and defined, by key.
     #[wasm_bindgen(js_name = relationTypes, unchecked_return_type = "RelationType[]")]
     pub fn relation_types(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.relation_types())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.relation_types());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The relations of a record as seen from it: outgoing then incoming.
     #[wasm_bindgen(js_name = relationsOf, unchecked_return_type = "RelationView[]")]
@@ -166,7 +322,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "RecordRef")]
         record: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.relations_of(self::parse("record", &record)?))
+        let record = self::parse("record", &record)?;
+        let mut args = ::core::option::Option::Some((record,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((record,)) = args.take() {
+                    r = ::core::option::Option::Some(on.relations_of(record));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Creates a contact.
     #[wasm_bindgen(js_name = createContact, unchecked_return_type = "Contact")]
@@ -175,7 +342,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_contact(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_contact(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces the editable fields of a contact.
     #[wasm_bindgen(js_name = updateContact, unchecked_return_type = "Contact")]
@@ -186,11 +368,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_contact(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_contact(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Adds tags to a contact (existing ones are kept).
     #[wasm_bindgen(js_name = addContactTags, unchecked_return_type = "Contact")]
@@ -201,14 +395,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .add_contact_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.add_contact_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Removes tags from a contact (compared without case or diacritics).
     #[wasm_bindgen(js_name = removeContactTags, unchecked_return_type = "Contact")]
@@ -219,14 +422,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .remove_contact_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.remove_contact_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Archives a contact: it leaves search and default listings and frees its email
     /// addresses. Archiving an archived contact changes nothing.
@@ -236,7 +448,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.archive_contact(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.archive_contact(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Restores an archived contact; refused if another active contact took one of its
     /// email addresses meanwhile.
@@ -246,7 +473,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.restore_contact(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.restore_contact(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a contact with its employments and relations.
     #[wasm_bindgen(js_name = deleteContact)]
@@ -255,7 +497,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ContactId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_contact(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_contact(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Creates a company.
     #[wasm_bindgen(js_name = createCompany, unchecked_return_type = "Company")]
@@ -264,7 +521,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_company(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_company(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces the editable fields of a company.
     #[wasm_bindgen(js_name = updateCompany, unchecked_return_type = "Company")]
@@ -275,11 +547,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_company(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_company(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Adds tags to a company (existing ones are kept).
     #[wasm_bindgen(js_name = addCompanyTags, unchecked_return_type = "Company")]
@@ -290,14 +574,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .add_company_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.add_company_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Removes tags from a company (compared without case or diacritics).
     #[wasm_bindgen(js_name = removeCompanyTags, unchecked_return_type = "Company")]
@@ -308,14 +601,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .remove_company_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.remove_company_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Archives a company: it leaves search and default listings.
     #[wasm_bindgen(js_name = archiveCompany, unchecked_return_type = "Company")]
@@ -324,7 +626,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.archive_company(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.archive_company(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Restores an archived company.
     #[wasm_bindgen(js_name = restoreCompany, unchecked_return_type = "Company")]
@@ -333,7 +650,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.restore_company(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.restore_company(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a company with its employments and relations; its subsidiaries lose
     /// their parent.
@@ -343,7 +675,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "CompanyId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_company(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_company(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Links a contact to a company. The first link of a contact is its primary one.
     #[wasm_bindgen(js_name = linkContactToCompany, unchecked_return_type = "Employment")]
@@ -352,7 +699,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "EmploymentInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.link_contact_to_company(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.link_contact_to_company(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Changes the role, title or primary mark of an employment.
     #[wasm_bindgen(js_name = updateEmployment, unchecked_return_type = "Employment")]
@@ -363,14 +725,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "EmploymentUpdate")]
         update: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_employment(
-                    self::parse("id", &id)?,
-                    self::arg("update", &update)?,
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let update = self::arg("update", &update)?;
+        let mut args = ::core::option::Option::Some((id, update));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, update)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_employment(id, update);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Removes an employment; if it was primary, the contact's oldest other one becomes
     /// so.
@@ -380,7 +751,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "EmploymentId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.unlink_employment(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.unlink_employment(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Defines a new relation type.
     #[wasm_bindgen(js_name = defineRelationType, unchecked_return_type = "RelationType")]
@@ -389,9 +775,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "RelationType")]
         relation_type: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self.inner.define_relation_type(self::arg("relation_type", &relation_type)?),
-        )
+        let relation_type = self::arg("relation_type", &relation_type)?;
+        let mut args = ::core::option::Option::Some((relation_type,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((relation_type,)) = args.take() else {
+                    return false;
+                };
+                let done = on.define_relation_type(relation_type);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a relation type that no relation uses (built-in types stay).
     #[wasm_bindgen(js_name = deleteRelationType)]
@@ -400,7 +799,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         key: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_relation_type(&self::text("key", &key)?).map_err(self::throw)
+        let key = self::text("key", &key)?;
+        let mut args = ::core::option::Option::Some((key,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((key,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_relation_type(&key);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Relates two records of the same kind.
     #[wasm_bindgen(unchecked_return_type = "Relation")]
@@ -409,7 +823,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "RelationInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.relate(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.relate(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Removes a relation.
     pub fn unrelate(
@@ -417,6 +846,21 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "RelationId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.unrelate(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.unrelate(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
 }

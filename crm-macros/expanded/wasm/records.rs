@@ -11,7 +11,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "RecordKind")]
         kind: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.field_defs(self::arg("kind", &kind)?))
+        let kind = self::arg("kind", &kind)?;
+        let mut args = ::core::option::Option::Some((kind,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((kind,)) = args.take() {
+                    r = ::core::option::Option::Some(on.field_defs(kind));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Full-text search across contacts, companies, leads and deals.
     #[wasm_bindgen(unchecked_return_type = "SearchHit[]")]
@@ -20,7 +31,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "SearchQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.search(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.search(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Defines a custom field. When it is required, existing records get its default,
     /// or the definition is refused if it has none and records exist.
@@ -30,7 +52,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "FieldDef")]
         definition: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.define_field(self::arg("definition", &definition)?))
+        let definition = self::arg("definition", &definition)?;
+        let mut args = ::core::option::Option::Some((definition,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((definition,)) = args.take() else {
+                    return false;
+                };
+                let done = on.define_field(definition);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Changes a custom field definition: existing values are converted where that
     /// keeps their meaning, or the change is refused naming a record in the way.
@@ -40,7 +77,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "FieldDef")]
         definition: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.update_field(self::arg("definition", &definition)?))
+        let definition = self::arg("definition", &definition)?;
+        let mut args = ::core::option::Option::Some((definition,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((definition,)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_field(definition);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a custom field definition and every value records hold for it.
     #[wasm_bindgen(js_name = deleteField)]
@@ -51,8 +103,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         key: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner
-            .delete_field(self::arg("kind", &kind)?, &self::text("key", &key)?)
-            .map_err(self::throw)
+        let kind = self::arg("kind", &kind)?;
+        let key = self::text("key", &key)?;
+        let mut args = ::core::option::Option::Some((kind, key));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((kind, key)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_field(kind, &key);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
 }

@@ -11,7 +11,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_lead(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_lead(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The leads (archived ones too) captured with this email address, oldest first.
     #[wasm_bindgen(js_name = findLeadsByEmail, unchecked_return_type = "Lead[]")]
@@ -20,7 +31,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         email: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.find_leads_by_email(&self::text("email", &email)?))
+        let email = self::text("email", &email)?;
+        let mut args = ::core::option::Option::Some((email,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((email,)) = args.take() {
+                    r = ::core::option::Option::Some(on.find_leads_by_email(&email));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// One page of leads matching a filter, in the requested order.
     #[wasm_bindgen(js_name = listLeads, unchecked_return_type = "LeadPage")]
@@ -29,7 +51,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.list_leads(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.list_leads(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// How many leads match a filter.
     #[wasm_bindgen(js_name = countLeads)]
@@ -38,10 +71,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadFilter")]
         filter: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<f64, ::wasm_bindgen::JsValue> {
-        ::core::result::Result::Ok(
-            self.inner.count_leads(&self::arg("filter", &filter)?).map_err(self::throw)?
-                as f64,
-        )
+        let filter = self::arg("filter", &filter)?;
+        let mut args = ::core::option::Option::Some((filter,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((filter,)) = args.take() {
+                    r = ::core::option::Option::Some(on.count_leads(&filter));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        ::core::result::Result::Ok(r.map_err(self::throw)? as f64)
     }
     /// The pipeline with this id.
     #[wasm_bindgen(js_name = getPipeline, unchecked_return_type = "Pipeline")]
@@ -50,21 +91,52 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PipelineId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_pipeline(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_pipeline(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every pipeline, in the order they were created.
     #[wasm_bindgen(unchecked_return_type = "Pipeline[]")]
     pub fn pipelines(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.pipelines())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.pipelines());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The pipeline new deals go to when they name none.
     #[wasm_bindgen(js_name = defaultPipeline, unchecked_return_type = "Pipeline")]
     pub fn default_pipeline(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.default_pipeline())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.default_pipeline());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The deal with this id.
     #[wasm_bindgen(js_name = getDeal, unchecked_return_type = "Deal")]
@@ -73,7 +145,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_deal(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_deal(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// One page of deals matching a filter, in the requested order.
     #[wasm_bindgen(js_name = listDeals, unchecked_return_type = "DealPage")]
@@ -82,7 +165,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.list_deals(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.list_deals(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// How many deals match a filter.
     #[wasm_bindgen(js_name = countDeals)]
@@ -91,10 +185,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealFilter")]
         filter: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<f64, ::wasm_bindgen::JsValue> {
-        ::core::result::Result::Ok(
-            self.inner.count_deals(&self::arg("filter", &filter)?).map_err(self::throw)?
-                as f64,
-        )
+        let filter = self::arg("filter", &filter)?;
+        let mut args = ::core::option::Option::Some((filter,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((filter,)) = args.take() {
+                    r = ::core::option::Option::Some(on.count_deals(&filter));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        ::core::result::Result::Ok(r.map_err(self::throw)? as f64)
     }
     /// Every stage change of a deal, oldest first (the first is the stage it was
     /// created in).
@@ -104,7 +206,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.deal_history(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.deal_history(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The time a deal spent in each stage it visited, in order of first visit; the
     /// seconds add up to the deal's age.
@@ -114,7 +227,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.deal_stage_times(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.deal_stage_times(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The product with this id.
     #[wasm_bindgen(js_name = getProduct, unchecked_return_type = "Product")]
@@ -123,7 +247,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ProductId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_product(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_product(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The product with this SKU (ignoring case), archived or not, if there is one.
     #[wasm_bindgen(js_name = findProductBySku, unchecked_return_type = "Product | null")]
@@ -132,7 +267,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         sku: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.find_product_by_sku(&self::text("sku", &sku)?))
+        let sku = self::text("sku", &sku)?;
+        let mut args = ::core::option::Option::Some((sku,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((sku,)) = args.take() {
+                    r = ::core::option::Option::Some(on.find_product_by_sku(&sku));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every product by name; archived ones too when asked.
     #[wasm_bindgen(unchecked_return_type = "Product[]")]
@@ -141,7 +287,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "boolean")]
         include_archived: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.products(self::arg("include_archived", &include_archived)?))
+        let include_archived = self::arg("include_archived", &include_archived)?;
+        let mut args = ::core::option::Option::Some((include_archived,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((include_archived,)) = args.take() {
+                    r = ::core::option::Option::Some(on.products(include_archived));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Active products whose name or SKU has words starting with each word of `text`.
     #[wasm_bindgen(js_name = searchProducts, unchecked_return_type = "Product[]")]
@@ -150,7 +307,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         text: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.search_products(&self::text("text", &text)?))
+        let text = self::text("text", &text)?;
+        let mut args = ::core::option::Option::Some((text,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((text,)) = args.take() {
+                    r = ::core::option::Option::Some(on.search_products(&text));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The price list with this id.
     #[wasm_bindgen(js_name = getPriceList, unchecked_return_type = "PriceList")]
@@ -159,14 +327,35 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PriceListId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_price_list(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_price_list(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every price list, in the order they were created.
     #[wasm_bindgen(js_name = priceLists, unchecked_return_type = "PriceList[]")]
     pub fn price_lists(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.price_lists())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.price_lists());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The quote (one version) with this id.
     #[wasm_bindgen(js_name = getQuote, unchecked_return_type = "Quote")]
@@ -175,7 +364,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "QuoteId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.get_quote(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((id,)) = args.take() {
+                    r = ::core::option::Option::Some(on.get_quote(id));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every quote of a deal, every version, oldest first.
     #[wasm_bindgen(js_name = quotesOfDeal, unchecked_return_type = "Quote[]")]
@@ -184,7 +384,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         deal: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.quotes_of_deal(self::parse("deal", &deal)?))
+        let deal = self::parse("deal", &deal)?;
+        let mut args = ::core::option::Option::Some((deal,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((deal,)) = args.take() {
+                    r = ::core::option::Option::Some(on.quotes_of_deal(deal));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Every version of the quote with this number (ignoring case), oldest first.
     #[wasm_bindgen(js_name = findQuotesByNumber, unchecked_return_type = "Quote[]")]
@@ -193,14 +404,35 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         number: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.find_quotes_by_number(&self::text("number", &number)?))
+        let number = self::text("number", &number)?;
+        let mut args = ::core::option::Option::Some((number,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((number,)) = args.take() {
+                    r = ::core::option::Option::Some(on.find_quotes_by_number(&number));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The currency reports are in (EUR until one is set).
     #[wasm_bindgen(js_name = reportingCurrency, unchecked_return_type = "Currency")]
     pub fn reporting_currency(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.reporting_currency())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.reporting_currency());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The rates entered for a pair, oldest first (not their inverses).
     #[wasm_bindgen(js_name = exchangeRates, unchecked_return_type = "ExchangeRate[]")]
@@ -211,14 +443,19 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "Currency")]
         quote: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .exchange_rates(
-                    self::parse("base", &base)?,
-                    self::parse("quote", &quote)?,
-                ),
-        )
+        let base = self::parse("base", &base)?;
+        let quote = self::parse("quote", &quote)?;
+        let mut args = ::core::option::Option::Some((base, quote));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((base, quote)) = args.take() {
+                    r = ::core::option::Option::Some(on.exchange_rates(base, quote));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Converts money at the latest rate on or before `date` (or the inverse of the
     /// reverse pair's), rounding once, half away from zero, to the target's minor unit.
@@ -234,22 +471,37 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         date: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .convert_money(
-                    self::arg("money", &money)?,
-                    self::parse("to", &to)?,
-                    self::arg("date", &date)?,
-                ),
-        )
+        let money = self::arg("money", &money)?;
+        let to = self::parse("to", &to)?;
+        let date = self::arg("date", &date)?;
+        let mut args = ::core::option::Option::Some((money, to, date));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((money, to, date)) = args.take() {
+                    r = ::core::option::Option::Some(on.convert_money(money, to, date));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The open value of every pipeline, per stage, in the reporting currency.
     #[wasm_bindgen(js_name = pipelineValues, unchecked_return_type = "PipelineValue[]")]
     pub fn pipeline_values(
         &self,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.pipeline_values())
+        let mut args = ::core::option::Option::Some(());
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some(()) = args.take() {
+                    r = ::core::option::Option::Some(on.pipeline_values());
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// The weighted forecast of open deals per month or quarter of expected close, per
     /// owner, in the reporting currency.
@@ -259,7 +511,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ForecastQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.forecast(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.forecast(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Won / (won + lost) over the deals closed in a range, overall and per owner,
     /// pipeline or source.
@@ -269,7 +532,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "WinRateQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.win_rates(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.win_rates(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Days to close (average and median), average time per stage and pipeline
     /// velocity.
@@ -279,7 +553,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "SalesCycleQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.sales_cycle(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.sales_cycle(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Open deals that sat in their stage longer than it allows (of one pipeline if
     /// given).
@@ -289,7 +574,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "PipelineId | null")]
         pipeline: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.deals_at_risk(self::parse_optional("pipeline", &pipeline)?))
+        let pipeline = self::parse_optional("pipeline", &pipeline)?;
+        let mut args = ::core::option::Option::Some((pipeline,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((pipeline,)) = args.take() {
+                    r = ::core::option::Option::Some(on.deals_at_risk(pipeline));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Open deals expected to close between two days.
     #[wasm_bindgen(js_name = dealsClosing, unchecked_return_type = "Deal[]")]
@@ -298,7 +594,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ClosingQuery")]
         query: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.deals_closing(&self::arg("query", &query)?))
+        let query = self::arg("query", &query)?;
+        let mut args = ::core::option::Option::Some((query,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((query,)) = args.take() {
+                    r = ::core::option::Option::Some(on.deals_closing(&query));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Owners ranked by the value of the deals they won in a range.
     #[wasm_bindgen(unchecked_return_type = "Leaderboard")]
@@ -307,7 +614,18 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "TimeRange")]
         closed: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.leaderboard(self::arg("closed", &closed)?))
+        let closed = self::arg("closed", &closed)?;
+        let mut args = ::core::option::Option::Some((closed,));
+        let mut r = ::core::option::Option::None;
+        self.reading(
+            &mut |on| {
+                if let ::core::option::Option::Some((closed,)) = args.take() {
+                    r = ::core::option::Option::Some(on.leaderboard(closed));
+                }
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Creates a lead (status `new` unless given).
     #[wasm_bindgen(js_name = createLead, unchecked_return_type = "Lead")]
@@ -316,7 +634,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_lead(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_lead(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces the editable fields of a lead.
     #[wasm_bindgen(js_name = updateLead, unchecked_return_type = "Lead")]
@@ -327,9 +660,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self.inner.update_lead(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_lead(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Adds tags to a lead.
     #[wasm_bindgen(js_name = addLeadTags, unchecked_return_type = "Lead")]
@@ -340,14 +687,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .add_lead_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.add_lead_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Removes tags from a lead.
     #[wasm_bindgen(js_name = removeLeadTags, unchecked_return_type = "Lead")]
@@ -358,14 +714,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .remove_lead_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.remove_lead_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Archives a lead: it leaves search and default listings.
     #[wasm_bindgen(js_name = archiveLead, unchecked_return_type = "Lead")]
@@ -374,7 +739,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.archive_lead(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.archive_lead(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Restores an archived lead.
     #[wasm_bindgen(js_name = restoreLead, unchecked_return_type = "Lead")]
@@ -383,7 +763,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.restore_lead(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.restore_lead(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a lead with its relations (what it was converted into stays).
     #[wasm_bindgen(js_name = deleteLead)]
@@ -392,7 +787,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_lead(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_lead(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Converts a lead into a contact, a company (new or matched, as chosen) and
     /// optionally a deal, all in one transaction. Converting twice is refused, and so
@@ -405,14 +815,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "LeadConversion")]
         conversion: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .convert_lead(
-                    self::parse("id", &id)?,
-                    self::arg("conversion", &conversion)?,
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let conversion = self::arg("conversion", &conversion)?;
+        let mut args = ::core::option::Option::Some((id, conversion));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, conversion)) = args.take() else {
+                    return false;
+                };
+                let done = on.convert_lead(id, conversion);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Creates a pipeline with its stages (at least one open, one won and one lost).
     #[wasm_bindgen(js_name = createPipeline, unchecked_return_type = "Pipeline")]
@@ -421,7 +840,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PipelineInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_pipeline(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_pipeline(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Renames a pipeline.
     #[wasm_bindgen(js_name = renamePipeline, unchecked_return_type = "Pipeline")]
@@ -432,11 +866,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string")]
         name: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .rename_pipeline(self::parse("id", &id)?, &self::text("name", &name)?),
-        )
+        let id = self::parse("id", &id)?;
+        let name = self::text("name", &name)?;
+        let mut args = ::core::option::Option::Some((id, name));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, name)) = args.take() else {
+                    return false;
+                };
+                let done = on.rename_pipeline(id, &name);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Makes a pipeline the one new deals go to when they name none.
     #[wasm_bindgen(js_name = setDefaultPipeline, unchecked_return_type = "Pipeline")]
@@ -445,7 +891,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PipelineId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.set_default_pipeline(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.set_default_pipeline(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Adds a stage at a position (0 is first; the end when absent).
     #[wasm_bindgen(js_name = addStage, unchecked_return_type = "Pipeline")]
@@ -458,15 +919,25 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")]
         position: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .add_stage(
-                    self::parse("pipeline", &pipeline)?,
-                    self::arg("stage", &stage)?,
-                    self::arg("position", &position)?,
-                ),
-        )
+        let pipeline = self::parse("pipeline", &pipeline)?;
+        let stage = self::arg("stage", &stage)?;
+        let position = self::arg("position", &position)?;
+        let mut args = ::core::option::Option::Some((pipeline, stage, position));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((pipeline, stage, position)) = args
+                    .take() else {
+                    return false;
+                };
+                let done = on.add_stage(pipeline, stage, position);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Changes a stage; a stage holding deals keeps its kind.
     #[wasm_bindgen(js_name = updateStage, unchecked_return_type = "Pipeline")]
@@ -479,15 +950,25 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "StageInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_stage(
-                    self::parse("pipeline", &pipeline)?,
-                    self::parse("stage", &stage)?,
-                    self::arg("input", &input)?,
-                ),
-        )
+        let pipeline = self::parse("pipeline", &pipeline)?;
+        let stage = self::parse("stage", &stage)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((pipeline, stage, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((pipeline, stage, input)) = args.take()
+                else {
+                    return false;
+                };
+                let done = on.update_stage(pipeline, stage, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Puts the active stages of a pipeline in a new order (every one listed once).
     #[wasm_bindgen(js_name = reorderStages, unchecked_return_type = "Pipeline")]
@@ -498,14 +979,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "StageId[]")]
         order: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .reorder_stages(
-                    self::parse("pipeline", &pipeline)?,
-                    self::arg::<::std::vec::Vec<_>>("order", &order)?.as_slice(),
-                ),
-        )
+        let pipeline = self::parse("pipeline", &pipeline)?;
+        let order = self::arg::<::std::vec::Vec<_>>("order", &order)?;
+        let mut args = ::core::option::Option::Some((pipeline, order));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((pipeline, order)) = args.take() else {
+                    return false;
+                };
+                let done = on.reorder_stages(pipeline, order.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Archives a stage, moving its deals to `move_to` first (refused without it when
     /// the stage holds deals).
@@ -519,15 +1009,25 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "StageId | null")]
         move_to: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .archive_stage(
-                    self::parse("pipeline", &pipeline)?,
-                    self::parse("stage", &stage)?,
-                    self::parse_optional("move_to", &move_to)?,
-                ),
-        )
+        let pipeline = self::parse("pipeline", &pipeline)?;
+        let stage = self::parse("stage", &stage)?;
+        let move_to = self::parse_optional("move_to", &move_to)?;
+        let mut args = ::core::option::Option::Some((pipeline, stage, move_to));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((pipeline, stage, move_to)) = args
+                    .take() else {
+                    return false;
+                };
+                let done = on.archive_stage(pipeline, stage, move_to);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a pipeline that holds no deals and is not the default.
     #[wasm_bindgen(js_name = deletePipeline)]
@@ -536,7 +1036,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PipelineId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_pipeline(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_pipeline(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Creates a deal, recording the stage it starts in.
     #[wasm_bindgen(js_name = createDeal, unchecked_return_type = "Deal")]
@@ -545,7 +1060,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_deal(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_deal(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces the editable fields of a deal; a new stage or pipeline is recorded as a
     /// stage change.
@@ -557,9 +1087,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self.inner.update_deal(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_deal(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Moves a deal to another stage of its pipeline, recording the change. A won or
     /// lost stage closes it (freezing its value in the reporting currency); an open one
@@ -572,9 +1116,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealMove")]
         target: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self.inner.move_deal(self::parse("id", &id)?, self::arg("target", &target)?),
-        )
+        let id = self::parse("id", &id)?;
+        let target = self::arg("target", &target)?;
+        let mut args = ::core::option::Option::Some((id, target));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, target)) = args.take() else {
+                    return false;
+                };
+                let done = on.move_deal(id, target);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Adds tags to a deal.
     #[wasm_bindgen(js_name = addDealTags, unchecked_return_type = "Deal")]
@@ -585,14 +1143,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .add_deal_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.add_deal_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Removes tags from a deal.
     #[wasm_bindgen(js_name = removeDealTags, unchecked_return_type = "Deal")]
@@ -603,14 +1170,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "string[]")]
         tags: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .remove_deal_tags(
-                    self::parse("id", &id)?,
-                    self::arg::<::std::vec::Vec<_>>("tags", &tags)?.as_slice(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let tags = self::arg::<::std::vec::Vec<_>>("tags", &tags)?;
+        let mut args = ::core::option::Option::Some((id, tags));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, tags)) = args.take() else {
+                    return false;
+                };
+                let done = on.remove_deal_tags(id, tags.as_slice());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Archives a deal: it leaves search, default listings and every report.
     #[wasm_bindgen(js_name = archiveDeal, unchecked_return_type = "Deal")]
@@ -619,7 +1195,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.archive_deal(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.archive_deal(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Restores an archived deal.
     #[wasm_bindgen(js_name = restoreDeal, unchecked_return_type = "Deal")]
@@ -628,7 +1219,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.restore_deal(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.restore_deal(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a deal with its stage history, quotes and relations.
     #[wasm_bindgen(js_name = deleteDeal)]
@@ -637,7 +1243,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "DealId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_deal(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_deal(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Opens a follow-up or upsell deal for a won deal's customer (same company and
     /// contacts, the won deal as its origin).
@@ -649,11 +1270,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "FollowUpInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .open_follow_up(self::parse("won", &won)?, self::arg("input", &input)?),
-        )
+        let won = self::parse("won", &won)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((won, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((won, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.open_follow_up(won, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Creates a product.
     #[wasm_bindgen(js_name = createProduct, unchecked_return_type = "Product")]
@@ -662,7 +1295,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ProductInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_product(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_product(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces a product.
     #[wasm_bindgen(js_name = updateProduct, unchecked_return_type = "Product")]
@@ -673,11 +1321,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ProductInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_product(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_product(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Archives a product: it leaves product listings and search (lines that name it
     /// keep working).
@@ -687,7 +1347,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ProductId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.archive_product(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.archive_product(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Restores an archived product.
     #[wasm_bindgen(js_name = restoreProduct, unchecked_return_type = "Product")]
@@ -696,7 +1371,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ProductId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.restore_product(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.restore_product(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Creates a price list.
     #[wasm_bindgen(js_name = createPriceList, unchecked_return_type = "PriceList")]
@@ -705,7 +1395,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PriceListInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.create_price_list(self::arg("input", &input)?))
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((input,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((input,)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_price_list(input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Replaces a price list.
     #[wasm_bindgen(js_name = updatePriceList, unchecked_return_type = "PriceList")]
@@ -716,11 +1421,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PriceListInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .update_price_list(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.update_price_list(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes a price list that no deal uses.
     #[wasm_bindgen(js_name = deletePriceList)]
@@ -729,7 +1446,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "PriceListId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_price_list(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_price_list(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Makes a quote (version 1, a new number) from a deal's current lines.
     #[wasm_bindgen(js_name = createQuote, unchecked_return_type = "Quote")]
@@ -740,11 +1472,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "QuoteInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .create_quote(self::parse("deal", &deal)?, self::arg("input", &input)?),
-        )
+        let deal = self::parse("deal", &deal)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((deal, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((deal, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.create_quote(deal, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Makes the next version of a quote from its deal's current lines; the revised
     /// version is superseded.
@@ -756,9 +1500,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "QuoteInput")]
         input: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self.inner.revise_quote(self::parse("id", &id)?, self::arg("input", &input)?),
-        )
+        let id = self::parse("id", &id)?;
+        let input = self::arg("input", &input)?;
+        let mut args = ::core::option::Option::Some((id, input));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, input)) = args.take() else {
+                    return false;
+                };
+                let done = on.revise_quote(id, input);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Marks a draft quote as sent.
     #[wasm_bindgen(js_name = sendQuote, unchecked_return_type = "Quote")]
@@ -767,7 +1525,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "QuoteId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.send_quote(self::parse("id", &id)?))
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.send_quote(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Records the customer's acceptance of a quote, setting the deal's amount to its
     /// net total when asked.
@@ -779,14 +1552,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "QuoteAcceptance")]
         acceptance: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .accept_quote(
-                    self::parse("id", &id)?,
-                    self::arg("acceptance", &acceptance)?,
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let acceptance = self::arg("acceptance", &acceptance)?;
+        let mut args = ::core::option::Option::Some((id, acceptance));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, acceptance)) = args.take() else {
+                    return false;
+                };
+                let done = on.accept_quote(id, acceptance);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Records the customer's rejection of a quote, with an optional reason.
     #[wasm_bindgen(js_name = rejectQuote, unchecked_return_type = "Quote")]
@@ -797,14 +1579,23 @@ impl Crm {
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")]
         reason: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(
-            self
-                .inner
-                .reject_quote(
-                    self::parse("id", &id)?,
-                    self::text_optional("reason", &reason)?.as_deref(),
-                ),
-        )
+        let id = self::parse("id", &id)?;
+        let reason = self::text_optional("reason", &reason)?;
+        let mut args = ::core::option::Option::Some((id, reason));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id, reason)) = args.take() else {
+                    return false;
+                };
+                let done = on.reject_quote(id, reason.as_deref());
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Deletes one version of a quote.
     #[wasm_bindgen(js_name = deleteQuote)]
@@ -813,7 +1604,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "QuoteId")]
         id: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<(), ::wasm_bindgen::JsValue> {
-        self.inner.delete_quote(self::parse("id", &id)?).map_err(self::throw)
+        let id = self::parse("id", &id)?;
+        let mut args = ::core::option::Option::Some((id,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((id,)) = args.take() else {
+                    return false;
+                };
+                let done = on.delete_quote(id);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        r.map_err(self::throw)
     }
     /// Sets the currency reports are in. Values frozen in another currency are
     /// converted again at their close date's rate.
@@ -823,7 +1629,22 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "Currency")]
         currency: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.set_reporting_currency(self::parse("currency", &currency)?))
+        let currency = self::parse("currency", &currency)?;
+        let mut args = ::core::option::Option::Some((currency,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((currency,)) = args.take() else {
+                    return false;
+                };
+                let done = on.set_reporting_currency(currency);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
     /// Enters (or replaces) the rate of a currency pair from a date on.
     #[wasm_bindgen(js_name = setExchangeRate, unchecked_return_type = "ExchangeRate")]
@@ -832,6 +1653,21 @@ impl Crm {
         #[wasm_bindgen(unchecked_param_type = "ExchangeRate")]
         rate: ::wasm_bindgen::JsValue,
     ) -> ::core::result::Result<::wasm_bindgen::JsValue, ::wasm_bindgen::JsValue> {
-        self::out(self.inner.set_exchange_rate(self::arg("rate", &rate)?))
+        let rate = self::arg("rate", &rate)?;
+        let mut args = ::core::option::Option::Some((rate,));
+        let mut r = ::core::option::Option::None;
+        self.writing(
+            &mut |on| {
+                let ::core::option::Option::Some((rate,)) = args.take() else {
+                    return false;
+                };
+                let done = on.set_exchange_rate(rate);
+                let ok = done.is_ok();
+                r = ::core::option::Option::Some(done);
+                ok
+            },
+        )?;
+        let r = r.unwrap_or_else(self::not_run);
+        self::out(r)
     }
 }

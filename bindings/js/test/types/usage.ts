@@ -142,6 +142,18 @@ export async function usage(): Promise<void> {
   // @ts-expect-error countDeals returns a number
   const notDeals: Deal[] = crm.countDeals({});
 
+  // Transactions: batch() returns what its body returns; begin() gives a Crm handle.
+  const counted: number = crm.batch((tx) => {
+    tx.createContact({ given_name: 'Ana' });
+    return tx.countContacts({});
+  });
+  const inTx: Crm = crm.begin();
+  const stillOpen: boolean = inTx.inTransaction();
+  inTx.commit();
+  // @ts-expect-error the body gets a Crm, whose methods are typed
+  crm.batch((tx) => tx.createContact({ given_name: 7 }));
+
   void [name, family, primary, next, score, n, def, ops, byEmail, byPhone, byDomain, report, plain, bytes, copy, fresh, opfs, wrong, notAPage, notAString, notACrm];
   void [status, leads, firstDeal, kind, pipeline, placed, moved, history, deals, open, quoteStatus, rejected, rate, reporting, inEuro, forecast, rates, board, atRisk, atRiskHere, sku, now, notDeals];
+  void [counted, inTx, stillOpen];
 }

@@ -683,7 +683,8 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
- * An open CRM. Safe to share between threads; every method is one transaction.
+ * An open CRM. Safe to share between threads; every method is one transaction, unless the
+ * handle is one that `begin` made, whose reads and writes all run in its transaction.
  */
 public protocol CrmProtocol: AnyObject, Sendable {
     
@@ -695,6 +696,33 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * with a validation error on `clock_start` when the CRM reads the system clock.
      */
     func advanceClock(millis: UInt64) throws  -> Timestamp
+    
+    /**
+     * Begins a transaction (a batch): the handle it returns runs every read and write in it,
+     * and each read sees what the transaction wrote; `commit` keeps all of it, `rollback` (or
+     * dropping the handle) none. Meanwhile this handle works outside it: its reads see the
+     * state before the transaction, and a write through it on the same thread is refused
+     * (it would wait for the transaction). An operation that fails after writing leaves the
+     * transaction able only to roll back: `commit` then fails with that error.
+     */
+    func begin() throws  -> Crm
+    
+    /**
+     * Commits the transaction of a handle that `begin` made: everything it did is kept,
+     * durably. Later calls on this handle fail.
+     */
+    func commit() throws 
+    
+    /**
+     * Whether this handle is a transaction that `begin` made and that has not ended yet.
+     */
+    func inTransaction()  -> Bool
+    
+    /**
+     * Rolls the transaction of a handle that `begin` made back: nothing it did is kept.
+     * Later calls on this handle fail.
+     */
+    func rollback() throws 
     
     /**
      * The chain of follow-ups this activity belongs to, from its first activity on, in
@@ -728,6 +756,11 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * this one).
      */
     func completeActivity(id: ActivityId, completion: Completion) throws  -> CompletedActivity
+    
+    /**
+     * How many activities match a filter.
+     */
+    func countActivities(filter: ActivityFilter) throws  -> UInt64
     
     /**
      * Records an activity: a call, meeting, task, note, email or other exchange.
@@ -785,6 +818,12 @@ public protocol CrmProtocol: AnyObject, Sendable {
      * transaction; what could not be imported is reported, never fatal.
      */
     func importIcal(calendar: CalendarId, ics: String) throws  -> IcalImportReport
+    
+    /**
+     * One page of the activities matching a filter, by their time (start, else due
+     * time, else creation), newest first unless the query asks for oldest first.
+     */
+    func listActivities(query: ActivityQuery) throws  -> ActivityPage
     
     /**
      * The reminders due in a range, in time order.
@@ -1457,7 +1496,8 @@ public protocol CrmProtocol: AnyObject, Sendable {
     
 }
 /**
- * An open CRM. Safe to share between threads; every method is one transaction.
+ * An open CRM. Safe to share between threads; every method is one transaction, unless the
+ * handle is one that `begin` made, whose reads and writes all run in its transaction.
  */
 open class Crm: CrmProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1568,6 +1608,59 @@ open func advanceClock(millis: UInt64)throws  -> Timestamp  {
 }
     
     /**
+     * Begins a transaction (a batch): the handle it returns runs every read and write in it,
+     * and each read sees what the transaction wrote; `commit` keeps all of it, `rollback` (or
+     * dropping the handle) none. Meanwhile this handle works outside it: its reads see the
+     * state before the transaction, and a write through it on the same thread is refused
+     * (it would wait for the transaction). An operation that fails after writing leaves the
+     * transaction able only to roll back: `commit` then fails with that error.
+     */
+open func begin()throws  -> Crm  {
+    return try  FfiConverterTypeCrm_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_begin(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Commits the transaction of a handle that `begin` made: everything it did is kept,
+     * durably. Later calls on this handle fail.
+     */
+open func commit()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_commit(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether this handle is a transaction that `begin` made and that has not ended yet.
+     */
+open func inTransaction() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_in_transaction(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Rolls the transaction of a handle that `begin` made back: nothing it did is kept.
+     * Later calls on this handle fail.
+     */
+open func rollback()throws   {try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_rollback(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * The chain of follow-ups this activity belongs to, from its first activity on, in
      * the order they were created.
      */
@@ -1646,6 +1739,19 @@ open func completeActivity(id: ActivityId, completion: Completion)throws  -> Com
             self.uniffiCloneHandle(),
         FfiConverterTypeActivityId_lower(id),
         FfiConverterTypeCompletion_lower(completion),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many activities match a filter.
+     */
+open func countActivities(filter: ActivityFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_count_activities(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityFilter_lower(filter),uniffiCallStatus
     )
 })
 }
@@ -1790,6 +1896,20 @@ open func importIcal(calendar: CalendarId, ics: String)throws  -> IcalImportRepo
             self.uniffiCloneHandle(),
         FfiConverterTypeCalendarId_lower(calendar),
         FfiConverterString.lower(ics),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of the activities matching a filter, by their time (start, else due
+     * time, else creation), newest first unless the query asks for oldest first.
+     */
+open func listActivities(query: ActivityQuery)throws  -> ActivityPage  {
+    return try  FfiConverterTypeActivityPage_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_method_crm_list_activities(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeActivityQuery_lower(query),uniffiCallStatus
     )
 })
 }
@@ -4067,6 +4187,135 @@ public func FfiConverterTypeActivity_lower(_ value: Activity) -> RustBuffer {
 
 
 /**
+ * Which activities to list. All criteria given must hold.
+ */
+public struct ActivityFilter: Equatable, Hashable {
+    /**
+     * Activities of at least one of these kinds.
+     */
+    public var kindsAny: [ActivityKind]
+    /**
+     * Activities in at least one of these statuses.
+     */
+    public var statusesAny: [ActivityStatus]
+    /**
+     * Activities owned by this user.
+     */
+    public var owner: String?
+    /**
+     * Activities on this record's timeline: linking it, or with it (a contact) taking part.
+     */
+    public var record: RecordRef?
+    /**
+     * Activities in this calendar.
+     */
+    public var calendar: CalendarId?
+    /**
+     * Activities through at least one of these channels.
+     */
+    public var channelsAny: [Channel]
+    /**
+     * Activities in this direction.
+     */
+    public var direction: InteractionDirection?
+    /**
+     * Activities whose time (start, else due time, else creation) is in this range.
+     */
+    public var when: TimeRange
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Activities of at least one of these kinds.
+         */kindsAny: [ActivityKind] = [], 
+        /**
+         * Activities in at least one of these statuses.
+         */statusesAny: [ActivityStatus] = [], 
+        /**
+         * Activities owned by this user.
+         */owner: String? = nil, 
+        /**
+         * Activities on this record's timeline: linking it, or with it (a contact) taking part.
+         */record: RecordRef? = nil, 
+        /**
+         * Activities in this calendar.
+         */calendar: CalendarId? = nil, 
+        /**
+         * Activities through at least one of these channels.
+         */channelsAny: [Channel] = [], 
+        /**
+         * Activities in this direction.
+         */direction: InteractionDirection? = nil, 
+        /**
+         * Activities whose time (start, else due time, else creation) is in this range.
+         */when: TimeRange = TimeRange()) {
+        self.kindsAny = kindsAny
+        self.statusesAny = statusesAny
+        self.owner = owner
+        self.record = record
+        self.calendar = calendar
+        self.channelsAny = channelsAny
+        self.direction = direction
+        self.when = when
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityFilter {
+        return
+            try ActivityFilter(
+                kindsAny: FfiConverterSequenceTypeActivityKind.read(from: &buf), 
+                statusesAny: FfiConverterSequenceTypeActivityStatus.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                record: FfiConverterOptionTypeRecordRef.read(from: &buf), 
+                calendar: FfiConverterOptionTypeCalendarId.read(from: &buf), 
+                channelsAny: FfiConverterSequenceTypeChannel.read(from: &buf), 
+                direction: FfiConverterOptionTypeInteractionDirection.read(from: &buf), 
+                when: FfiConverterTypeTimeRange.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityFilter, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeActivityKind.write(value.kindsAny, into: &buf)
+        FfiConverterSequenceTypeActivityStatus.write(value.statusesAny, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeRecordRef.write(value.record, into: &buf)
+        FfiConverterOptionTypeCalendarId.write(value.calendar, into: &buf)
+        FfiConverterSequenceTypeChannel.write(value.channelsAny, into: &buf)
+        FfiConverterOptionTypeInteractionDirection.write(value.direction, into: &buf)
+        FfiConverterTypeTimeRange.write(value.when, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityFilter_lift(_ buf: RustBuffer) throws -> ActivityFilter {
+    return try FfiConverterTypeActivityFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityFilter_lower(_ value: ActivityFilter) -> RustBuffer {
+    return FfiConverterTypeActivityFilter.lower(value)
+}
+
+
+/**
  * What to create or replace an activity with.
  */
 public struct ActivityInput: Equatable, Hashable {
@@ -4332,6 +4581,164 @@ public func FfiConverterTypeActivityInput_lift(_ buf: RustBuffer) throws -> Acti
 #endif
 public func FfiConverterTypeActivityInput_lower(_ value: ActivityInput) -> RustBuffer {
     return FfiConverterTypeActivityInput.lower(value)
+}
+
+
+/**
+ * A page of activities.
+ */
+public struct ActivityPage: Equatable, Hashable {
+    /**
+     * The activities.
+     */
+    public var items: [Activity]
+    /**
+     * The cursor of the next page; none on the last.
+     */
+    public var nextCursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activities.
+         */items: [Activity], 
+        /**
+         * The cursor of the next page; none on the last.
+         */nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityPage {
+        return
+            try ActivityPage(
+                items: FfiConverterSequenceTypeActivity.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeActivity.write(value.items, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityPage_lift(_ buf: RustBuffer) throws -> ActivityPage {
+    return try FfiConverterTypeActivityPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityPage_lower(_ value: ActivityPage) -> RustBuffer {
+    return FfiConverterTypeActivityPage.lower(value)
+}
+
+
+/**
+ * A page request for activities, by their time.
+ */
+public struct ActivityQuery: Equatable, Hashable {
+    /**
+     * Which activities.
+     */
+    public var filter: ActivityFilter
+    /**
+     * Oldest first instead of newest first.
+     */
+    public var oldestFirst: Bool
+    /**
+     * How many, 1 to 1,000.
+     */
+    public var limit: UInt32
+    /**
+     * Where the previous page ended.
+     */
+    public var cursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which activities.
+         */filter: ActivityFilter = ActivityFilter(), 
+        /**
+         * Oldest first instead of newest first.
+         */oldestFirst: Bool = false, 
+        /**
+         * How many, 1 to 1,000.
+         */limit: UInt32 = UInt32(50), 
+        /**
+         * Where the previous page ended.
+         */cursor: String? = nil) {
+        self.filter = filter
+        self.oldestFirst = oldestFirst
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityQuery {
+        return
+            try ActivityQuery(
+                filter: FfiConverterTypeActivityFilter.read(from: &buf), 
+                oldestFirst: FfiConverterBool.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityQuery, into buf: inout [UInt8]) {
+        FfiConverterTypeActivityFilter.write(value.filter, into: &buf)
+        FfiConverterBool.write(value.oldestFirst, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityQuery_lift(_ buf: RustBuffer) throws -> ActivityQuery {
+    return try FfiConverterTypeActivityQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityQuery_lower(_ value: ActivityQuery) -> RustBuffer {
+    return FfiConverterTypeActivityQuery.lower(value)
 }
 
 
@@ -20002,6 +20409,30 @@ fileprivate struct FfiConverterOptionTypeQuoteId: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRecordRef: FfiConverterRustBuffer {
+    typealias SwiftType = RecordRef?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRecordRef.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRecordRef.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeStageId: FfiConverterRustBuffer {
     typealias SwiftType = StageId?
 
@@ -21300,6 +21731,81 @@ fileprivate struct FfiConverterSequenceTypeWinRate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeActivityKind: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityKind]
+
+    public static func write(_ value: [ActivityKind], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityKind.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityKind] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityKind]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityKind.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivityStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityStatus]
+
+    public static func write(_ value: [ActivityStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = [Channel]
+
+    public static func write(_ value: [Channel], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChannel.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Channel] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Channel]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChannel.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeLeadSource: FfiConverterRustBuffer {
     typealias SwiftType = [LeadSource]
 
@@ -22465,6 +22971,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_advance_clock() != 37629) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_crm_ffi_checksum_method_crm_begin() != 7314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_commit() != 42601) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_in_transaction() != 59970) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_rollback() != 21737) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_crm_ffi_checksum_method_crm_activity_chain() != 28610) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -22481,6 +22999,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_complete_activity() != 9615) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_count_activities() != 12947) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_create_activity() != 39685) {
@@ -22514,6 +23035,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_import_ical() != 24922) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_method_crm_list_activities() != 14200) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_reminders_due() != 28170) {

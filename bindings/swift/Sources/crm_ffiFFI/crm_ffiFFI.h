@@ -289,6 +289,26 @@ uint64_t uniffi_crm_ffi_fn_constructor_crm_open_in_memory(RustBuffer options, Ru
 RustBuffer uniffi_crm_ffi_fn_method_crm_advance_clock(uint64_t ptr, uint64_t millis, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BEGIN
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_BEGIN
+uint64_t uniffi_crm_ffi_fn_method_crm_begin(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMMIT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMMIT
+void uniffi_crm_ffi_fn_method_crm_commit(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IN_TRANSACTION
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IN_TRANSACTION
+int8_t uniffi_crm_ffi_fn_method_crm_in_transaction(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ROLLBACK
+void uniffi_crm_ffi_fn_method_crm_rollback(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_CHAIN
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_ACTIVITY_CHAIN
 RustBuffer uniffi_crm_ffi_fn_method_crm_activity_chain(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -317,6 +337,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_cancel_activity(uint64_t ptr, RustBuffer
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COMPLETE_ACTIVITY
 RustBuffer uniffi_crm_ffi_fn_method_crm_complete_activity(uint64_t ptr, RustBuffer id, RustBuffer completion, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_COUNT_ACTIVITIES
+uint64_t uniffi_crm_ffi_fn_method_crm_count_activities(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_CREATE_ACTIVITY
@@ -372,6 +397,11 @@ RustBuffer uniffi_crm_ffi_fn_method_crm_get_calendar(uint64_t ptr, RustBuffer id
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_IMPORT_ICAL
 RustBuffer uniffi_crm_ffi_fn_method_crm_import_ical(uint64_t ptr, RustBuffer calendar, RustBuffer ics, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_LIST_ACTIVITIES
+RustBuffer uniffi_crm_ffi_fn_method_crm_list_activities(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_METHOD_CRM_REMINDERS_DUE
@@ -1302,6 +1332,30 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_advance_clock(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BEGIN
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_BEGIN
+uint16_t uniffi_crm_ffi_checksum_method_crm_begin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMMIT
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMMIT
+uint16_t uniffi_crm_ffi_checksum_method_crm_commit(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IN_TRANSACTION
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IN_TRANSACTION
+uint16_t uniffi_crm_ffi_checksum_method_crm_in_transaction(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ROLLBACK
+uint16_t uniffi_crm_ffi_checksum_method_crm_rollback(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACTIVITY_CHAIN
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_ACTIVITY_CHAIN
 uint16_t uniffi_crm_ffi_checksum_method_crm_activity_chain(void
@@ -1335,6 +1389,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_cancel_activity(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COMPLETE_ACTIVITY
 uint16_t uniffi_crm_ffi_checksum_method_crm_complete_activity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_COUNT_ACTIVITIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_count_activities(void
     
 );
 #endif
@@ -1401,6 +1461,12 @@ uint16_t uniffi_crm_ffi_checksum_method_crm_get_calendar(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_IMPORT_ICAL
 uint16_t uniffi_crm_ffi_checksum_method_crm_import_ical(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_ACTIVITIES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_METHOD_CRM_LIST_ACTIVITIES
+uint16_t uniffi_crm_ffi_checksum_method_crm_list_activities(void
     
 );
 #endif

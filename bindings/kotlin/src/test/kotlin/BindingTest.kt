@@ -337,6 +337,38 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
         }
     },
 
+    // ---- transactions ----
+    "a transaction commits all its calls or none; use {} without commit rolls back" to {
+        testCrm().use { crm ->
+            crm.begin().use { tx ->
+                ensure(tx.inTransaction() && !crm.inTransaction()) { "inTransaction" }
+                val ana = tx.createContact(ContactInput(givenName = "Ana", emails = listOf(Email(address = "ana@firma.pl"))))
+                tx.createCompany(CompanyInput(name = "Firma"))
+                checkEq(ana, tx.findContactByEmail("ana@firma.pl"), "the transaction reads its writes")
+                checkEq(0uL, crm.countContacts(ContactFilter()), "the CRM does not, before the commit")
+                val e = raises<CrmException.Validation>("a write through the CRM on the transaction's thread") {
+                    crm.createContact(ContactInput(givenName = "Jan"))
+                }
+                checkEq("batch", e.field, "field")
+                tx.commit()
+                ensure(!tx.inTransaction()) { "ended" }
+                val ended = raises<CrmException.Validation>("a call after commit") { tx.countContacts(ContactFilter()) }
+                checkEq("transaction", ended.field, "field")
+            }
+            checkEq(1uL, crm.countContacts(ContactFilter()), "committed")
+            crm.begin().use { tx -> tx.createContact(ContactInput(givenName = "Ola")) } // no commit
+            crm.begin().use { tx ->
+                tx.createContact(ContactInput(givenName = "Ewa"))
+                tx.rollback()
+            }
+            checkEq(1uL, crm.countContacts(ContactFilter()), "rolled back")
+            crm.createContact(ContactInput(givenName = "Jan"))
+            checkEq(2uL, crm.countContacts(ContactFilter()), "the thread writes again")
+            val notTx = raises<CrmException.Validation>("commit on the CRM") { crm.commit() }
+            checkEq("transaction", notTx.field, "field")
+        }
+    },
+
     // ---- threads ----
     "one Crm shared by threads" to {
         testCrm().use { crm ->

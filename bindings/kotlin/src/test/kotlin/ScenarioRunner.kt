@@ -559,6 +559,7 @@ class Runner(val names: Names) {
         var crm = openCrm(spec, dir)
         val saved = HashMap<String, Any?>()
         val backups = HashMap<String, ByteArray>()
+        var tx: Crm? = null // the handle of `$begin`, while its transaction is open
         val steps = scenario["steps"] as? List<*> ?: fail("no steps")
         for ((i, s) in steps.withIndex()) {
             val step = s as Map<*, *>
@@ -568,7 +569,13 @@ class Runner(val names: Names) {
                     advanceClock(crm, step)
                     continue
                 }
+                if (op == "\$begin") {
+                    if (tx != null) fail("a transaction is already open")
+                    tx = crm.begin()
+                    continue
+                }
                 if (op == "\$reopen_from_backup") {
+                    if (tx != null) fail("a transaction is open")
                     val name = (step["args"] as? Map<*, *>)?.get("backup")
                     val old = crm
                     crm = openCrm(spec, dir, backups[name] ?: fail("no backup saved as ${Json.show(name)}"), crm.advanceClock(0uL))
@@ -578,7 +585,19 @@ class Runner(val names: Names) {
                 val args = resolve(step["args"] ?: emptyMap<String, Any?>(), saved) as Map<*, *>
                 val expectedError = step["error"] as Map<*, *>?
                 val result = try {
-                    call(crm, op, args)
+                    if (op == "\$commit" || op == "\$rollback") {
+                        val ending = tx ?: fail("no transaction is open")
+                        tx = null
+                        try {
+                            if (op == "\$commit") ending.commit() else ending.rollback()
+                        } finally {
+                            ending.destroy()
+                        }
+                    } else {
+                        // In a transaction every call goes to its handle (whose verify, compact
+                        // and closeCrm run on the CRM).
+                        call(tx ?: crm, op, args)
+                    }
                 } catch (e: Exception) {
                     if (e !is CrmException && e !is Unparsed) throw e
                     if (expectedError == null) fail("failed: ${e::class.simpleName}(${e.message})")
@@ -600,6 +619,7 @@ class Runner(val names: Names) {
                 throw ScenarioError("step $i ($op): ${e.message}")
             }
         }
+        if (tx != null) fail("the steps ended with a transaction open")
         try {
             crm.closeCrm() // harmless when a step closed it
         } catch (e: CrmException) {
