@@ -1,11 +1,13 @@
-//! The `Crm` handle, its builder, and the two ways of working inside one transaction:
-//! [`Batch`] (read and write, committed together) and [`Snapshot`] (a consistent read view).
+//! The `Crm` handle, its builder, and the ways of working inside one transaction: [`Batch`]
+//! (read and write, committed together; [`Crm::batch`], or across calls through a
+//! [`Transaction`] from [`Crm::begin`]) and [`Snapshot`] (a consistent read view). Both
+//! dereference to [`View`], whose methods are the reads.
 //!
 //! Every operation is listed once, in the table of its group (`people.rs`, `sales.rs`,
-//! `activities.rs`, `records.rs`, `maintenance.rs`), expanded at the end of this file by
+//! `activities.rs`, `records.rs`, `maintenance.rs`), and expanded in that file by
 //! `crm_macros::core_operations` (and in the bindings by their own macros): each read goes to
-//! `Snapshot`, `Batch` and `Crm`, each write to `Batch` and `Crm`. A method on `Crm` runs in its
-//! own transaction. `verify`, `compact` and `close` are written by hand on `Crm`.
+//! `View` and `Crm`, each write to `Batch` and `Crm`. A method on `Crm` runs in its own
+//! transaction. `verify`, `compact` and `close` are written by hand on `Crm`.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -212,7 +214,7 @@ impl Crm {
     /// after it had started writing). Inside `f`, use the batch's methods, which also read
     /// what the batch has written; a write through the `Crm` itself on the same thread is
     /// refused (it would wait for the batch forever), and a read through it sees the state
-    /// before the batch.
+    /// before the batch. [`Crm::begin`] is the same for code that cannot give a closure.
     pub fn batch<T>(&self, f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>) -> Result<T> {
         let mut f = Some(f);
         let mut value = None;

@@ -50,9 +50,9 @@ macro_rules! maintenance_operations {
     };
 }
 
-use crate::api::crm::{Batch, Crm, View};
 #[cfg(doc)]
 use crate::api::crm::CrmBuilder;
+use crate::api::crm::{Batch, Crm, View};
 use crate::formats::bulk::{self, ImportData, ImportReport, Progress};
 use crate::values::error::Result;
 
