@@ -109,6 +109,9 @@ fn a_redb_file_that_is_not_a_crm_is_refused() {
     std::fs::write(dir.path().join("junk2.crm"), [b'x'; 8192]).unwrap();
     let err = Crm::open(dir.path().join("junk2.crm")).unwrap_err();
     assert_eq!(err.code(), "corrupt", "{err}");
+    // The engine's own error is kept as the source, for logs; the message stays the library's.
+    let cause = std::error::Error::source(&err).expect("the engine's error is kept");
+    assert!(!cause.to_string().is_empty());
 }
 
 /// A copy, in a new temporary directory, of the fixture written by schema version `version`.

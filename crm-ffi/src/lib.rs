@@ -127,12 +127,13 @@ impl From<crm_core::Error> for CrmError {
                 table,
                 record,
                 reason,
+                ..
             } => CrmError::Corrupt {
                 table,
                 record,
                 reason,
             },
-            E::Io { reason } => CrmError::Io { reason },
+            E::Io { reason, .. } => CrmError::Io { reason },
             E::Version { found, supported } => CrmError::Version { found, supported },
             E::Cancelled => CrmError::Cancelled,
             other => CrmError::Storage {

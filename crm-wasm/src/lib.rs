@@ -137,6 +137,7 @@ fn throw(e: crm_core::Error) -> JsValue {
             table,
             record,
             reason,
+            ..
         } => {
             set(&err, "table", table.as_str());
             if let Some(record) = record {
@@ -144,7 +145,7 @@ fn throw(e: crm_core::Error) -> JsValue {
             }
             set(&err, "reason", reason.as_str());
         }
-        crm_core::Error::Storage { reason } | crm_core::Error::Io { reason } => {
+        crm_core::Error::Storage { reason, .. } | crm_core::Error::Io { reason, .. } => {
             set(&err, "reason", reason.as_str());
         }
         _ => {}
@@ -495,6 +496,7 @@ fn in_transaction<T>(
 fn not_run<T>() -> crm_core::Result<T> {
     Err(crm_core::Error::Storage {
         reason: "the operation did not run".into(),
+        source: None,
     })
 }
 

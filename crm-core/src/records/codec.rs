@@ -33,8 +33,10 @@ pub(crate) fn decode<'b, T: minicbor::Decode<'b, ()>>(
     what: &'static str,
     bytes: &'b [u8],
 ) -> Result<T> {
-    minicbor::decode(bytes)
-        .map_err(|e| Error::corrupt("", format!("a stored {what} cannot be read: {e}")))
+    minicbor::decode(bytes).map_err(|e| {
+        let reason = format!("a stored {what} cannot be read: {e}");
+        Error::corrupt("", reason).caused_by(e)
+    })
 }
 
 fn datetime_from_micros(micros: i64) -> std::result::Result<DateTime<Utc>, DecodeError> {

@@ -155,9 +155,9 @@ pub(crate) fn prepare(store: &Store, ctx: &Ctx, steps: &[Step], floor: Floor) ->
         }
         None if store.table_names()?.is_empty() => 0,
         None => {
-            return Err(Error::Storage {
-                reason: "the file is a redb database but not a CRM file".into(),
-            });
+            return Err(Error::storage(
+                "the file is a redb database but not a CRM file",
+            ));
         }
     };
     run_steps(store, ctx, from, steps, floor)

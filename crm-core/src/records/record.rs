@@ -260,12 +260,10 @@ pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> 
     if replaced != old.is_some() {
         // A new record landing on an existing id would silently replace it (an id source
         // that repeats itself); the caller's transaction is rolled back instead.
-        return Err(Error::Storage {
-            reason: format!(
-                "a new {} was given an id already in use (the id source repeats itself)",
-                R::NAME
-            ),
-        });
+        return Err(Error::storage(format!(
+            "a new {} was given an id already in use (the id source repeats itself)",
+            R::NAME
+        )));
     }
     index::apply_diff(w, &before, &after)?;
     before.recycle();

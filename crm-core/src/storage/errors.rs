@@ -6,8 +6,13 @@ use crate::values::error::Error;
 
 /// The storage engine's error as the caller sees it.
 pub(crate) fn from_engine(e: redb::Error) -> Error {
+    let public = classify(&e);
+    public.caused_by(e)
+}
+
+fn classify(e: &redb::Error) -> Error {
     match e {
-        redb::Error::Corrupted(reason) => Error::corrupt("", reason),
+        redb::Error::Corrupted(reason) => Error::corrupt("", reason.clone()),
         // Bytes that are not a database (redb says so as invalid data), or a file shorter than
         // its own header says, are damage, not the system refusing a read.
         redb::Error::Io(io)
@@ -20,13 +25,15 @@ pub(crate) fn from_engine(e: redb::Error) -> Error {
         }
         redb::Error::Io(io) => Error::Io {
             reason: io.to_string(),
+            source: None,
         },
         redb::Error::PreviousIo => Error::Io {
             reason: "an earlier write to the file failed; open it again".into(),
+            source: None,
         },
-        redb::Error::DatabaseAlreadyOpen => Error::Storage {
-            reason: "the file is already open (by this process or another)".into(),
-        },
+        redb::Error::DatabaseAlreadyOpen => {
+            Error::storage("the file is already open (by this process or another)")
+        }
         other => Error::storage(other),
     }
 }

@@ -1459,9 +1459,9 @@ impl Store {
         self.retire_idle();
         match db.compact() {
             Ok(_) => Ok(()),
-            Err(redb::CompactionError::TransactionInProgress) => Err(Error::Storage {
-                reason: "cannot compact while another read or write of this CRM is running".into(),
-            }),
+            Err(redb::CompactionError::TransactionInProgress) => Err(Error::storage(
+                "cannot compact while another read or write of this CRM is running",
+            )),
             Err(other) => Err(other.into()),
         }
     }

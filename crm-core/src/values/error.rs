@@ -9,6 +9,46 @@
 //! `storage/errors.rs`.
 
 use std::fmt;
+use std::sync::Arc;
+
+/// The underlying error of a failure below the domain, kept so that logs and debuggers can
+/// walk the chain ([`std::error::Error::source`]). Two causes always compare equal: an
+/// [`Error`]'s equality is decided by what a caller can act on, not by the engine's wording.
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    /// The underlying error.
+    pub fn error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, _: &Cause) -> bool {
+        true
+    }
+}
+
+impl Eq for Cause {}
 
 /// What went wrong, in a form a caller can act on.
 ///
@@ -52,6 +92,8 @@ pub enum Error {
     Storage {
         /// The engine's description of the failure.
         reason: String,
+        /// The engine's own error, kept for logs and debugging (`std::error::Error::source`).
+        source: Option<Cause>,
     },
     /// The file is damaged: a stored value or page cannot be read. Nothing was written; other
     /// records may still be readable (`verify` lists what is damaged).
@@ -63,6 +105,8 @@ pub enum Error {
         record: Option<String>,
         /// What could not be read.
         reason: String,
+        /// The engine's own error, when the damage was reported by it.
+        source: Option<Cause>,
     },
     /// The operating system refused a read or a write (a full disk, a missing permission, a
     /// failing device); the transaction was rolled back.
@@ -70,6 +114,8 @@ pub enum Error {
     Io {
         /// The operating system's description of the failure.
         reason: String,
+        /// The operating system's error as the engine passed it on.
+        source: Option<Cause>,
     },
     /// The file was written by a newer version of the library and was left untouched.
     #[error(
@@ -128,9 +174,11 @@ impl Error {
         }
     }
 
+    /// A [`Error::Storage`] with no underlying error (a rule of the library, not the engine).
     pub(crate) fn storage(err: impl fmt::Display) -> Error {
         Error::Storage {
             reason: err.to_string(),
+            source: None,
         }
     }
 
@@ -140,7 +188,23 @@ impl Error {
             table: table.to_string(),
             record: None,
             reason: reason.into(),
+            source: None,
         }
+    }
+
+    /// Keeps `cause` as the error's [`std::error::Error::source`] when the error is one of
+    /// the failures below the domain (storage, damage, input/output).
+    pub(crate) fn caused_by(
+        mut self,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        if let Error::Storage { source, .. }
+        | Error::Corrupt { source, .. }
+        | Error::Io { source, .. } = &mut self
+        {
+            *source = Some(Cause(Arc::new(cause)));
+        }
+        self
     }
 
     /// Says where damage was found, when the error is [`Error::Corrupt`] and does not say yet:
@@ -151,6 +215,7 @@ impl Error {
                 table,
                 record,
                 reason,
+                source,
             } => Error::Corrupt {
                 table: if table.is_empty() {
                     at.to_string()
@@ -159,6 +224,7 @@ impl Error {
                 },
                 record: record.or(id),
                 reason,
+                source,
             },
             other => other,
         }
