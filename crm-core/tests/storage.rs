@@ -1275,3 +1275,36 @@ fn an_open_transaction_refuses_writes_on_its_thread_and_holds_back_other_threads
         .unwrap();
     assert!(crm.verify().unwrap().is_ok());
 }
+
+#[test]
+fn a_file_left_by_an_interrupted_creation_is_created_afresh_and_other_files_are_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    // What a process killed while redb created the file in place left: zero bytes.
+    let path = dir.path().join("first-launch.crm");
+    std::fs::write(&path, vec![0u8; 1 << 20]).unwrap();
+    let crm = Crm::open(&path).unwrap();
+    let jan = crm
+        .create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap();
+    crm.close().unwrap();
+    let crm = Crm::open(&path).unwrap();
+    assert_eq!(crm.get_contact(jan.id).unwrap().id, jan.id);
+    crm.close().unwrap();
+    // An empty file too; no temporary file is left beside either.
+    let empty = dir.path().join("empty.crm");
+    std::fs::write(&empty, b"").unwrap();
+    Crm::open(&empty).unwrap().close().unwrap();
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["empty.crm", "first-launch.crm"]);
+    // A file with one byte that is not zero holds something: it is refused, not replaced.
+    let mut almost = vec![0u8; 1 << 20];
+    almost[4096] = 7;
+    let other = dir.path().join("other.crm");
+    std::fs::write(&other, &almost).unwrap();
+    assert_eq!(Crm::open(&other).unwrap_err().code(), "corrupt");
+    assert_eq!(std::fs::read(&other).unwrap(), almost);
+}

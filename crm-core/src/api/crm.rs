@@ -18,6 +18,7 @@ use crate::api::{activities, kinds, maintenance, people, records, sales};
 use crate::records::integrity::IntegrityReport;
 use crate::records::tables;
 use crate::sales::pipeline::{self};
+use crate::storage::files;
 use crate::storage::store::{AnyTx, Location, OpenWrite, Store, WriteTx, Writer};
 use crate::values::clock::{Clock, SystemClock};
 use crate::values::context::Ctx;
@@ -101,16 +102,23 @@ impl CrmBuilder {
             None => Arc::new(SystemClock),
         };
         let ids = self.ids.unwrap_or_else(|| Arc::new(RandomIds::new()));
-        if let Location::File(path) = &location {
-            migrations::refuse_newer_file(path)?;
-        }
-        let store = Store::open(location, self.cache_size)?;
         let ctx = Ctx {
             clock,
             ids,
             phone_region,
             floor: Arc::new(std::sync::Mutex::new(0)),
         };
+        if let Location::File(path) = &location {
+            if files::unfinished(path) {
+                // A new file appears only complete: built under another name, then renamed.
+                files::create_whole(path, |temp| {
+                    let store = Store::open(Location::File(temp), self.cache_size)?;
+                    migrations::prepare(&store, &ctx)
+                })?;
+            }
+            migrations::refuse_newer_file(path)?;
+        }
+        let store = Store::open(location, self.cache_size)?;
         migrations::prepare(&store, &ctx)?;
         ctx.raise_floor(store.read(highest_id)?);
         Ok(Crm {
