@@ -2,7 +2,7 @@
 //! the operating system, or another failure of the engine. Every redb error type converts
 //! into redb's own `Error` first, so one match classifies them all.
 
-use crate::values::error::Error;
+use crate::values::error::{Error, Result};
 
 /// The storage engine's error as the caller sees it.
 pub(crate) fn from_engine(e: redb::Error) -> Error {
@@ -58,3 +58,28 @@ storage_from!(
     redb::CompactionError,
     redb::CursorError,
 );
+
+/// Runs `f`, turning a panic inside it into [`Error::Corrupt`].
+///
+/// redb trusts the pages it reads: on a damaged file some of its checks are assertions, and
+/// a B-tree walk over a damaged page can index out of bounds. Every call into the engine runs
+/// under this, so that such a panic ends the one operation with a typed error instead of
+/// unwinding into the caller (or across a language boundary). The transaction it happened in
+/// is given up; later operations begin their own. Where panics abort instead of unwinding
+/// (`wasm32`), this cannot catch them.
+pub(crate) fn contain<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            Err(Error::corrupt(
+                "",
+                format!("the storage engine stopped on data it could not read ({what})"),
+            ))
+        }
+    }
+}

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
+use crate::storage::errors::contain;
 use crate::storage::held::{self, HeldIndex};
 use crate::storage::postings;
 use crate::storage::recent::{self, Recent};
@@ -508,9 +509,14 @@ impl OpenWrite {
             .held
             .take()
             .ok_or_else(|| Error::storage("a write transaction was used after it failed"))?;
-        let mut w = WriteTx::resume(&self.tx, held);
-        let result = f(&mut w);
-        self.held = Some(w.suspend());
+        let tx = &self.tx;
+        // After a panic the transaction is given up: `held` stays empty.
+        let (result, held) = contain(|| {
+            let mut w = WriteTx::resume(tx, held);
+            let result = f(&mut w);
+            Ok((result, w.suspend()))
+        })?;
+        self.held = Some(held);
         result
     }
 
@@ -1418,14 +1424,21 @@ impl Store {
         if let Some(bytes) = cache_size {
             builder.set_cache_size(bytes);
         }
-        let db = match location {
-            Location::File(path) => builder.create(path),
-            Location::Memory => builder.create_with_backend(redb::backends::InMemoryBackend::new()),
-            Location::Bytes(bytes) => builder.create_with_backend(MemoryBackend::with_bytes(bytes)),
-            Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
-        }
-        .map_err(open_error)?;
-        let recent = load_recent(&db)?;
+        let (db, recent) = contain(|| {
+            let db = match location {
+                Location::File(path) => builder.create(path),
+                Location::Memory => {
+                    builder.create_with_backend(redb::backends::InMemoryBackend::new())
+                }
+                Location::Bytes(bytes) => {
+                    builder.create_with_backend(MemoryBackend::with_bytes(bytes))
+                }
+                Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
+            }
+            .map_err(open_error)?;
+            let recent = load_recent(&db)?;
+            Ok((db, recent))
+        })?;
         Ok(Store {
             idle: Mutex::new(Idle::default()),
             db: RwLock::new(db),
@@ -1457,7 +1470,7 @@ impl Store {
     pub(crate) fn compact(&self) -> Result<()> {
         let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
         self.retire_idle();
-        match db.compact() {
+        match contain(|| Ok(db.compact()))? {
             Ok(_) => Ok(()),
             Err(redb::CompactionError::TransactionInProgress) => Err(Error::storage(
                 "cannot compact while another read or write of this CRM is running",
@@ -1535,14 +1548,21 @@ impl Store {
                 // Under the lock a writer takes to commit, so the generation is the snapshot's.
                 let generation = self.idle().generation;
                 ReadTx {
-                    tx: self.db().begin_read()?,
+                    tx: contain(|| Ok(self.db().begin_read()?))?,
                     tables: [const { None }; MAX_TABLES],
                     recent: Arc::clone(&recent),
                     generation,
                 }
             }
         };
-        let result = f(&mut r);
+        // A snapshot that a panic went through is not kept.
+        let result = match contain(|| Ok(f(&mut r))) {
+            Ok(result) => result,
+            Err(e) => {
+                drop(r);
+                return Err(e);
+            }
+        };
         let mut idle = self.idle();
         if idle.generation == r.generation && idle.snapshot.is_none() {
             idle.snapshot = Some(r);
@@ -1584,7 +1604,7 @@ impl Store {
     /// Begins a write transaction that stays open across calls (see [`OpenWrite`]); it waits
     /// for the one before to end.
     pub(crate) fn begin(&self) -> Result<OpenWrite> {
-        let tx = self.db().begin_write()?;
+        let tx = contain(|| Ok(self.db().begin_write()?))?;
         // The previous writer replaced the recent changes before letting go of the lock.
         let recent = Arc::clone(&self.recent_now());
         let held = WriteTx::new(&tx, recent, self.limits).suspend();
@@ -1599,7 +1619,7 @@ impl Store {
     pub(crate) fn commit(&self, open: OpenWrite) -> Result<()> {
         let OpenWrite { tx, held } = open;
         let finished = match held {
-            Some(held) => WriteTx::resume(&tx, held).finish(),
+            Some(held) => contain(|| WriteTx::resume(&tx, held).finish()),
             None => Err(Error::storage(
                 "a write transaction was used after it failed",
             )),
@@ -1616,7 +1636,7 @@ impl Store {
         let mut recent = self.recent.write().unwrap_or_else(|e| e.into_inner());
         // Readers begun from here on wait for the lock, and see this commit.
         self.retire_idle();
-        tx.commit()?;
+        contain(|| Ok(tx.commit()?))?;
         match after {
             RecentAfter::Same => {}
             RecentAfter::Add(key, changes) => {
@@ -1637,9 +1657,11 @@ impl Store {
 
     /// The names of the tables present in the file.
     pub(crate) fn table_names(&self) -> Result<Vec<String>> {
-        let tx = self.db().begin_read()?;
-        let names = tx.list_tables()?.map(|t| t.name().to_string()).collect();
-        Ok(names)
+        contain(|| {
+            let tx = self.db().begin_read()?;
+            let names = tx.list_tables()?.map(|t| t.name().to_string()).collect();
+            Ok(names)
+        })
     }
 
     /// Opens every table in `w` so that later read snapshots find them all.
@@ -1674,11 +1696,14 @@ fn load_recent(db: &redb::Database) -> Result<Recent> {
 /// of the file even when nothing is committed). `None` when the file cannot be read that way:
 /// the normal open then reports why.
 pub(crate) fn peek(path: &Path, t: Table, key: &[u8]) -> Option<Vec<u8>> {
-    let db = redb::Builder::new().open_read_only(path).ok()?;
-    let tx = db.begin_read().ok()?;
-    let table = tx.open_table(t.def()).ok()?;
-    let value = table.get(key).ok()??;
-    Some(value.value().to_vec())
+    let read = || {
+        let db = redb::Builder::new().open_read_only(path).ok()?;
+        let tx = db.begin_read().ok()?;
+        let table = tx.open_table(t.def()).ok()?;
+        let value = table.get(key).ok()??;
+        Some(value.value().to_vec())
+    };
+    contain(|| Ok(read())).ok().flatten()
 }
 
 fn open_error(e: redb::DatabaseError) -> Error {
