@@ -20,6 +20,11 @@ cargo test --workspace
 step "the quickstart, on a fresh file"
 cargo run -q -p crm-core --example quickstart -- target/quickstart.crm
 
+step "crash suites, CI size: kill -9 during writes, and damaged copies of a file (long: README, Crash safety)"
+cargo build -q --release -p crm-crash
+target/release/crm-crash kill --rounds 80
+target/release/crm-crash damage --copies 100 --contacts 1000
+
 step "benchmark smoke test: library, SQLite and raw redb find the same records (10k, no timing asserted)"
 cargo run -q -p crm-bench -- --quick
 

@@ -30,7 +30,7 @@ pub(crate) struct Options {
 }
 
 impl Options {
-    fn value(&self, name: &str) -> Option<&str> {
+    pub(crate) fn value(&self, name: &str) -> Option<&str> {
         let flag = format!("--{name}");
         self.args
             .iter()
