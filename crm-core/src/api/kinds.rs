@@ -154,4 +154,50 @@ mod tests {
         }
         assert!(err.to_string().contains(&zofia.id.to_string()), "{err}");
     }
+
+    /// `verify` names every record that does not decode and keeps going.
+    #[test]
+    fn verify_reports_every_damaged_record_and_goes_on() {
+        let ctx = Ctx::for_tests();
+        let store = Store::open(Location::Memory, None).unwrap();
+        crate::api::migrations::prepare(&store, &ctx).unwrap();
+        let people: Vec<_> = (0..4)
+            .map(|i| {
+                store
+                    .write(|w| {
+                        contact::create(
+                            w,
+                            &ctx,
+                            &ContactInput {
+                                given_name: Some(format!("Ștefan {i}")),
+                                ..ContactInput::default()
+                            },
+                        )
+                    })
+                    .unwrap()
+            })
+            .collect();
+        for damaged in [&people[0], &people[2]] {
+            store
+                .write(|w| {
+                    w.put(
+                        crate::records::tables::CONTACTS,
+                        &damaged.id.to_bytes(),
+                        b"\xa1\x00\xff",
+                    )
+                    .map(drop)
+                })
+                .unwrap();
+        }
+        let report = store
+            .read(|r| verify(&mut AnyTx::Read(r)))
+            .expect("verify reports damage rather than failing");
+        for (i, p) in people.iter().enumerate() {
+            let named = report
+                .problems
+                .iter()
+                .any(|m| m.contains(&p.id.to_string()) && m.contains("cannot be read"));
+            assert_eq!(named, i % 2 == 0, "{i}: {:?}", report.problems);
+        }
+    }
 }

@@ -8,15 +8,17 @@
 //! described by record ids (`contact_…`) and index bytes, never by content.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
 
-use crate::records::fields;
 use crate::records::index::{self, Entries};
 use crate::records::record::{self, Entity, Record};
+use crate::records::{codec, fields};
+use crate::storage::errors::contain;
 use crate::storage::postings;
 use crate::storage::store::{AnyTx, Flow, Reader, Table};
-use crate::values::error::Result;
+use crate::values::error::{Error, Result};
 use crate::values::id::{RecordKind, RecordRef};
 
 /// What [`crate::Crm::verify`] found.
@@ -37,6 +39,14 @@ impl IntegrityReport {
     /// Whether no problem was found.
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
+    }
+}
+
+/// The reason of an error, without where it happened (the problem says that).
+fn reason_of(e: &Error) -> String {
+    match e {
+        Error::Corrupt { reason, .. } => reason.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -78,12 +88,53 @@ impl Verifier {
     }
 
     /// Every record of kind `R`, in id order, with the entries each calls for noted.
+    ///
+    /// A record that does not decode is a problem naming its id, and the check goes on; so is
+    /// a table whose pages cannot be walked to the end (the records read before are kept).
     pub(crate) fn records<R: Record>(&mut self, r: &mut impl Reader) -> Result<Vec<R>> {
         let mut all = Vec::new();
-        record::for_each::<R>(r, |rec| {
-            all.push(rec);
-            Ok(Flow::Continue(()))
-        })?;
+        let mut damaged = Vec::new();
+        let walked = contain(|| {
+            r.scan(
+                R::TABLE,
+                (Bound::Unbounded, Bound::Unbounded),
+                false,
+                |key, bytes| {
+                    let Some(raw) = index::id_of_key(key) else {
+                        damaged.push(format!(
+                            "a key of the {} table is not an id",
+                            R::TABLE.name()
+                        ));
+                        return Ok(Flow::Continue(()));
+                    };
+                    match codec::decode::<R>(R::NAME, bytes) {
+                        Ok(mut rec) => {
+                            rec.set_raw_id(raw);
+                            all.push(rec);
+                        }
+                        Err(e) => damaged.push(format!(
+                            "{}: {}",
+                            crate::values::id::id_text(R::ID_PREFIX, raw),
+                            reason_of(&e)
+                        )),
+                    }
+                    Ok(Flow::Continue(()))
+                },
+            )
+        });
+        for p in damaged {
+            self.problem(p);
+        }
+        if let Err(e) = walked {
+            match e {
+                Error::Corrupt { .. } => self.problem(format!(
+                    "the {} table cannot be read to its end: {}",
+                    R::TABLE.name(),
+                    reason_of(&e)
+                )),
+                other => return Err(other),
+            }
+        }
         for rec in &all {
             self.report.records += 1;
             self.add(record::entries_of(rec));
