@@ -105,7 +105,10 @@ export interface ActivityInput {
     owner?: string | null;
     /** Who takes part. */
     participants?: Participant[];
-    /** When it starts. */
+    /**
+     * When it starts. Every instant of an activity (`starts_at`, `ends_at`, `due_at`, the
+     * recurrence's `until` and exceptions) is in the years 1000 through 9999 (UTC).
+     */
     starts_at?: string | null;
     /** When it ends; needs `starts_at`, not before it, at most 366 days after it. */
     ends_at?: string | null;
@@ -193,7 +196,10 @@ export interface AgendaQuery {
      * `calendar`.
      */
     user?: string | null;
-    /** The first instant of the range. */
+    /**
+     * The first instant of the range (the range's instants are in the years 1000 through
+     * 9999).
+     */
     from: string;
     /** The first instant after the range. */
     until: string;
@@ -250,7 +256,7 @@ export interface ChannelCount {
 
 /** Open deals expected to close in a range of days. */
 export interface ClosingQuery {
-    /** The first day. */
+    /** The first day (days are in the years 1000 through 9999). */
     since: string;
     /** The last day (included). */
     until: string;
@@ -440,7 +446,7 @@ export interface Contact {
     phones: Phone[];
     /** Postal addresses. */
     addresses: Address[];
-    /** Date of birth. */
+    /** Date of birth: not in the future, and in the years 1000 through 9999. */
     birthday?: string | null;
     /** Preferred language (BCP 47). */
     language?: string | null;
@@ -711,7 +717,7 @@ export interface DealInput {
     owner?: string | null;
     /** The value; not negative. Its currency is the deal's (the lines' when absent). */
     amount?: Money | null;
-    /** When it is expected to close. */
+    /** When it is expected to close: a day in the years 1000 through 9999. */
     expected_close?: string | null;
     /** The deal's own probability in percent (0 to 100); the stage's when absent. */
     probability?: number | null;
@@ -876,7 +882,10 @@ export interface EventInstance {
 
 /** The value of one currency in another on a date. */
 export interface ExchangeRate {
-    /** The first day the rate applies (until the pair's next rate). */
+    /**
+     * The first day the rate applies (until the pair's next rate), in the years 1000 through
+     * 9999.
+     */
     date: string;
     /** The currency priced. */
     base: Currency;
@@ -918,9 +927,9 @@ export type FieldKind = /** One line of text (up to 1,000 characters). Value: [`
     type: "decimal";
 } | /** Yes or no. Value: [`FieldValue::Boolean`]. */ {
     type: "boolean";
-} | /** A calendar date. Value: [`FieldValue::Date`]. */ {
+} | /** A calendar date, in the years 1000 through 9999. Value: [`FieldValue::Date`]. */ {
     type: "date";
-} | /** An instant, kept to the microsecond. Value: [`FieldValue::DateTime`]. */ {
+} | /** An instant, kept to the microsecond, in the years 1000 through 9999 (UTC). Value: [`FieldValue::DateTime`]. */ {
     type: "date_time";
 } | /** One of a list of options. Value: [`FieldValue::Text`] equal to an option (compared without case or diacritics; the option's spelling is stored). */ {
     type: "single_select";
@@ -975,7 +984,7 @@ export interface FollowUpInput {
     stage?: StageId | null;
     /** The value. */
     amount?: Money | null;
-    /** When it is expected to close. */
+    /** When it is expected to close: a day in the years 1000 through 9999. */
     expected_close?: string | null;
     /** The owner; the won deal's when absent. */
     owner?: string | null;
@@ -1017,7 +1026,10 @@ export interface ForecastQuery {
     pipeline?: PipelineId | null;
     /** Only this owner's deals. */
     owner?: string | null;
-    /** Only deals expected to close on or after this day. */
+    /**
+     * Only deals expected to close on or after this day (days are in the years 1000 through
+     * 9999).
+     */
     since?: string | null;
     /** Only deals expected to close on or before this day. */
     until?: string | null;
@@ -1027,7 +1039,10 @@ export interface ForecastQuery {
 export interface FreeBusyQuery {
     /** The user. */
     user: string;
-    /** The first instant of the range. */
+    /**
+     * The first instant of the range (the range's instants are in the years 1000 through
+     * 9999).
+     */
     from: string;
     /** The first instant after the range. */
     until: string;
@@ -1043,7 +1058,10 @@ export type GroupBy = /** By the deal's owner. */ "owner" | /** By the deal's pi
 export interface IcalExport {
     /** The calendar. */
     calendar: CalendarId;
-    /** Only events with an occurrence from this instant on. */
+    /**
+     * Only events with an occurrence from this instant on (instants are in the years 1000
+     * through 9999).
+     */
     from?: string | null;
     /** Only events with an occurrence before this instant. */
     until?: string | null;
@@ -1406,7 +1424,7 @@ export interface NextActivity {
      * starts then, lasting as long as the completed one).
      */
     in_days?: number;
-    /** The exact instant instead of `in_days`. */
+    /** The exact instant instead of `in_days`, in the years 1000 through 9999. */
     at?: string | null;
     /** Its owner; the completed activity's when absent. */
     owner?: string | null;
@@ -1658,7 +1676,7 @@ export type QuoteId = string;
 
 /** What a caller provides to make a quote (or a new version of one). */
 export interface QuoteInput {
-    /** The last day the offer holds; not before today. */
+    /** The last day the offer holds; not before today, and in the years 1000 through 9999. */
     valid_until: string;
     /** Notes for the customer. */
     notes?: string | null;
@@ -1717,11 +1735,11 @@ export interface Recurrence {
      * -5 counting from the end).
      */
     position?: number | null;
-    /** The last instant an instance may start at (inclusive). */
+    /** The last instant an instance may start at (inclusive), in the years 1000 through 9999. */
     until?: string | null;
     /** How many instances the rule generates. */
     count?: number | null;
-    /** Starts of removed instances. */
+    /** Starts of removed instances (each in the years 1000 through 9999). */
     exceptions?: string[];
 }
 
@@ -1791,7 +1809,10 @@ export type RelationshipKind = /** Buys from the firm. */ "customer" | /** Might
 
 /** Which reminders to list. */
 export interface ReminderQuery {
-    /** The first instant of the range. */
+    /**
+     * The first instant of the range (the range's instants are in the years 1000 through
+     * 9999).
+     */
     from: string;
     /** The first instant after the range. */
     until: string;
@@ -1968,7 +1989,10 @@ export interface TaskQuery {
     time_zone?: string | null;
 }
 
-/** A half-open range of instants: `since` included, `until` excluded; either may be open. */
+/**
+ * A half-open range of instants: `since` included, `until` excluded; either may be open.
+ * Bounds are in the years 1000 through 9999 (UTC).
+ */
 export interface TimeRange {
     /** The first instant included. */
     since?: string | null;

@@ -394,7 +394,8 @@ pub struct ActivityInput {
     pub owner: Option<String>,
     /// Who takes part.
     pub participants: Vec<Participant>,
-    /// When it starts.
+    /// When it starts. Every instant of an activity (`starts_at`, `ends_at`, `due_at`, the
+    /// recurrence's `until` and exceptions) is in the years 1000 through 9999 (UTC).
     pub starts_at: Option<DateTime<Utc>>,
     /// When it ends; needs `starts_at`, not before it, at most 366 days after it.
     pub ends_at: Option<DateTime<Utc>>,
@@ -693,8 +694,9 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
         .map(|_| zone.name().to_string());
     // Instants are kept to the microsecond, as stored: exceptions of a series compare equal.
     let micros = |t: Option<DateTime<Utc>>| t.map(|t| t.trunc_subsecs(6));
-    let (starts_at, mut ends_at) = (micros(input.starts_at), micros(input.ends_at));
-    let due_at = micros(input.due_at);
+    let starts_at = input::opt_instant("starts_at", micros(input.starts_at))?;
+    let mut ends_at = input::opt_instant("ends_at", micros(input.ends_at))?;
+    let due_at = input::opt_instant("due_at", micros(input.due_at))?;
     if let Some(end) = ends_at {
         let start =
             starts_at.ok_or_else(|| Error::validation("ends_at", "needs a start (starts_at)"))?;
@@ -1016,7 +1018,7 @@ pub struct NextActivity {
     /// How many days after the completion it is planned (a task is due then, anything else
     /// starts then, lasting as long as the completed one).
     pub in_days: u32,
-    /// The exact instant instead of `in_days`.
+    /// The exact instant instead of `in_days`, in the years 1000 through 9999.
     pub at: Option<DateTime<Utc>>,
     /// Its owner; the completed activity's when absent.
     pub owner: Option<String>,
@@ -1083,9 +1085,10 @@ pub(crate) fn complete(
 fn next_input(done: &Activity, n: &NextActivity, now: DateTime<Utc>) -> Result<ActivityInput> {
     let kind = n.kind.unwrap_or(done.kind);
     let at = match n.at {
-        Some(t) => t,
+        Some(t) => input::instant("next.at", t)?,
         None => now
             .checked_add_signed(Duration::days(i64::from(n.in_days)))
+            .and_then(|t| input::instant("next.in_days", t).ok())
             .ok_or_else(|| Error::validation("next.in_days", "is too far ahead"))?,
     };
     let (starts_at, ends_at, due_at) = if kind == ActivityKind::Task {

@@ -198,7 +198,8 @@ pub struct AgendaQuery {
     /// `calendar`.
     #[serde(default)]
     pub user: Option<String>,
-    /// The first instant of the range.
+    /// The first instant of the range (the range's instants are in the years 1000 through
+    /// 9999).
     pub from: DateTime<Utc>,
     /// The first instant after the range.
     pub until: DateTime<Utc>,
@@ -220,9 +221,14 @@ pub struct EventInstance {
     pub ends_at: DateTime<Utc>,
 }
 
-pub(crate) fn check_range(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
-    if until <= from {
-        return Err(Error::validation("until", "must be after from"));
+/// Checks a range of instants: each in the years 1000 through 9999, `until` after `from`.
+pub(crate) fn check_range(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Result<()> {
+    input::opt_instant("from", from)?;
+    input::opt_instant("until", until)?;
+    if let (Some(from), Some(until)) = (from, until) {
+        if until <= from {
+            return Err(Error::validation("until", "must be after from"));
+        }
     }
     Ok(())
 }
@@ -235,7 +241,7 @@ fn occurrences(
     until: DateTime<Utc>,
     include_cancelled: bool,
 ) -> Result<Vec<EventInstance>> {
-    check_range(from, until)?;
+    check_range(Some(from), Some(until))?;
     let mut lower = index::raw_prefix(ix::AGENDA, scope);
     let head = lower.len();
     let mut upper = lower.clone();
@@ -349,9 +355,7 @@ pub(crate) fn occurrences_of(
     from: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
 ) -> Result<Vec<TimeSpan>> {
-    if let Some(u) = until {
-        check_range(from, u)?;
-    }
+    check_range(Some(from), until)?;
     let a = activity::get(r, id)?;
     Ok(instances(&a, from, until, MAX_INSTANCES)?
         .into_iter()
@@ -387,7 +391,8 @@ fn user(u: &str) -> Result<String> {
 pub struct FreeBusyQuery {
     /// The user.
     pub user: String,
-    /// The first instant of the range.
+    /// The first instant of the range (the range's instants are in the years 1000 through
+    /// 9999).
     pub from: DateTime<Utc>,
     /// The first instant after the range.
     pub until: DateTime<Utc>,
@@ -432,7 +437,8 @@ pub(crate) fn free_busy(r: &mut impl Reader, q: &FreeBusyQuery) -> Result<Vec<Ti
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReminderQuery {
-    /// The first instant of the range.
+    /// The first instant of the range (the range's instants are in the years 1000 through
+    /// 9999).
     pub from: DateTime<Utc>,
     /// The first instant after the range.
     pub until: DateTime<Utc>,
@@ -461,7 +467,7 @@ pub struct DueReminder {
 
 /// Reminders of planned activities due in `[from, until)`, in time order.
 pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Vec<DueReminder>> {
-    check_range(q.from, q.until)?;
+    check_range(Some(q.from), Some(q.until))?;
     let owner = match &q.owner {
         Some(o) => Some(user(o)?),
         None => None,

@@ -80,6 +80,7 @@ struct Checked<'a> {
 
 impl Checked<'_> {
     fn new(f: &ActivityFilter) -> Result<Checked<'_>> {
+        f.when.check("when")?;
         Ok(Checked {
             f,
             owner: input::owner("owner", f.owner.as_deref())?,

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::records::codec;
 use crate::values::error::{Error, Result};
+use crate::values::input;
 
 /// How often a recurring event repeats.
 #[derive(
@@ -137,7 +138,7 @@ pub struct Recurrence {
     #[n(3)]
     #[serde(default)]
     pub position: Option<i8>,
-    /// The last instant an instance may start at (inclusive).
+    /// The last instant an instance may start at (inclusive), in the years 1000 through 9999.
     #[n(4)]
     #[serde(default)]
     #[cbor(with = "codec::opt_instant", has_nil)]
@@ -146,7 +147,7 @@ pub struct Recurrence {
     #[n(5)]
     #[serde(default)]
     pub count: Option<u32>,
-    /// Starts of removed instances.
+    /// Starts of removed instances (each in the years 1000 through 9999).
     #[n(6)]
     #[serde(default)]
     #[cbor(with = "codec::instants", has_nil)]
@@ -227,6 +228,12 @@ pub(crate) fn validate(rule: &Recurrence, field: &str) -> Result<Recurrence> {
     }
     if rule.exceptions.len() > MAX_EXCEPTIONS {
         return Err(invalid("exceptions", "holds more than 1000 instants"));
+    }
+    if let Some(until) = rule.until {
+        input::instant(&format!("{field}.until"), until)?;
+    }
+    for (i, t) in rule.exceptions.iter().enumerate() {
+        input::instant(&format!("{field}.exceptions[{i}]"), *t)?;
     }
     let mut weekdays = rule.weekdays.clone();
     weekdays.sort_unstable();

@@ -150,7 +150,7 @@ pub struct Contact {
     /// Postal addresses.
     #[n(5)]
     pub addresses: Vec<Address>,
-    /// Date of birth.
+    /// Date of birth: not in the future, and in the years 1000 through 9999.
     #[n(6)]
     #[cbor(with = "codec::opt_date", has_nil)]
     pub birthday: Option<NaiveDate>,
@@ -548,6 +548,7 @@ fn build(
             || Error::validation("display_name", "a contact needs a name or an email address"),
         )?,
     };
+    input::opt_date("birthday", input.birthday)?;
     if input.birthday.is_some_and(|b| b > today) {
         return Err(Error::validation("birthday", "is in the future"));
     }

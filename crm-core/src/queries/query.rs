@@ -25,7 +25,7 @@ use crate::records::record::{self, Entity};
 use crate::storage::store::{Flow, Reader, Table, prefix_end};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
-use crate::{values::normalize, values::text};
+use crate::{values::input, values::normalize, values::text};
 
 /// What to order a listing by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -84,6 +84,7 @@ pub enum Archived {
 }
 
 /// A half-open range of instants: `since` included, `until` excluded; either may be open.
+/// Bounds are in the years 1000 through 9999 (UTC).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -95,6 +96,18 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
+    /// Refuses a bound outside the years 1000 through 9999, naming `field.since` or
+    /// `field.until`.
+    pub(crate) fn check(&self, field: &str) -> Result<()> {
+        if let Some(t) = self.since {
+            input::instant(&format!("{field}.since"), t)?;
+        }
+        if let Some(t) = self.until {
+            input::instant(&format!("{field}.until"), t)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn contains(&self, t: DateTime<Utc>) -> bool {
         self.since.is_none_or(|f| t >= f) && self.until.is_none_or(|u| t < u)
     }
@@ -308,6 +321,8 @@ pub(crate) fn plan<R: Listed>(
     c: Common<'_>,
     restrict: Option<BTreeSet<u128>>,
 ) -> Result<Plan<R::Field>> {
+    c.created.check("created")?;
+    c.updated.check("updated")?;
     Ok(Plan {
         archived: c.archived,
         tags_all: folded_tags("tags_all", c.tags_all)?,
@@ -456,6 +471,12 @@ fn check_condition<R: Listed>(
                 Operand::Phone(normalize::phone_key(&s, region))
             }
         }
+        (_, FieldValue::Date(d)) if !input::in_range(d) => {
+            return Err(("value", input::OUT_OF_RANGE));
+        }
+        (_, FieldValue::DateTime(t)) if !input::in_range(t.date_naive()) => {
+            return Err(("value", input::OUT_OF_RANGE));
+        }
         (Target::Standard(_, FieldType::Date), FieldValue::Date(d)) if !textual => Operand::Date(d),
         (Target::Standard(_, FieldType::Instant), FieldValue::DateTime(t)) if !textual => {
             Operand::Instant(t)
@@ -520,7 +541,7 @@ fn check_conditions<R: Listed>(
 }
 
 fn folded_tags(field: &str, tags: &[String]) -> Result<Vec<String>> {
-    Ok(crate::values::input::tags(field, tags)?
+    Ok(input::tags(field, tags)?
         .iter()
         .map(|t| text::fold(t))
         .collect())

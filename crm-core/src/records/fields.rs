@@ -21,6 +21,7 @@ use crate::storage::store::{Flow, Reader, Writer};
 use crate::values::decimal::Decimal;
 use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
+use crate::values::input;
 use crate::values::money::{Currency, Money};
 use crate::values::normalize;
 use crate::values::text;
@@ -47,10 +48,11 @@ pub enum FieldKind {
     /// Yes or no. Value: [`FieldValue::Boolean`].
     #[n(4)]
     Boolean,
-    /// A calendar date. Value: [`FieldValue::Date`].
+    /// A calendar date, in the years 1000 through 9999. Value: [`FieldValue::Date`].
     #[n(5)]
     Date,
-    /// An instant, kept to the microsecond. Value: [`FieldValue::DateTime`].
+    /// An instant, kept to the microsecond, in the years 1000 through 9999 (UTC). Value:
+    /// [`FieldValue::DateTime`].
     #[n(6)]
     DateTime,
     /// One of a list of options. Value: [`FieldValue::Text`] equal to an option (compared
@@ -447,6 +449,10 @@ pub(crate) fn check_value(
             within_exact_range(n).map(|n| V::Decimal(Decimal::from_i64(n)))
         }
         (FieldKind::Boolean, V::Boolean(b)) => Ok(V::Boolean(b)),
+        (FieldKind::Date, V::Date(d)) if !input::in_range(d) => Err(input::OUT_OF_RANGE),
+        (FieldKind::DateTime, V::DateTime(t)) if !input::in_range(t.date_naive()) => {
+            Err(input::OUT_OF_RANGE)
+        }
         (FieldKind::Date, V::Date(d)) => Ok(V::Date(d)),
         (FieldKind::DateTime, V::DateTime(t)) => Ok(V::DateTime(t.trunc_subsecs(6))),
         (FieldKind::SingleSelect { options }, V::Text(s)) => pick_option(options, &s)

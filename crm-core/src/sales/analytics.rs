@@ -28,6 +28,7 @@ use crate::values::context::Ctx;
 use crate::values::decimal::Decimal;
 use crate::values::error::{Error, Result};
 use crate::values::id::{DealId, PipelineId, StageId};
+use crate::values::input;
 use crate::values::money::{Currency, Money};
 
 /// The open deals of one stage.
@@ -91,7 +92,8 @@ pub struct ForecastQuery {
     pub pipeline: Option<PipelineId>,
     /// Only this owner's deals.
     pub owner: Option<String>,
-    /// Only deals expected to close on or after this day.
+    /// Only deals expected to close on or after this day (days are in the years 1000 through
+    /// 9999).
     pub since: Option<NaiveDate>,
     /// Only deals expected to close on or before this day.
     pub until: Option<NaiveDate>,
@@ -255,7 +257,7 @@ pub struct SalesCycle {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClosingQuery {
-    /// The first day.
+    /// The first day (days are in the years 1000 through 9999).
     pub since: NaiveDate,
     /// The last day (included).
     pub until: NaiveDate,
@@ -532,6 +534,8 @@ fn period_of(period: Period, d: NaiveDate) -> (NaiveDate, String) {
 /// The weighted forecast of open deals by expected close.
 pub(crate) fn forecast(r: &mut impl Reader, ctx: &Ctx, q: &ForecastQuery) -> Result<Forecast> {
     check_pipeline(r, q.pipeline)?;
+    input::opt_date("since", q.since)?;
+    input::opt_date("until", q.until)?;
     if let (Some(s), Some(u)) = (q.since, q.until) {
         if s > u {
             return Err(Error::validation("until", "is before since"));
@@ -620,6 +624,7 @@ fn closed_deals(
     pipeline: Option<PipelineId>,
 ) -> Result<(Vec<Deal>, Vec<Deal>)> {
     check_pipeline(r, pipeline)?;
+    closed.check("closed")?;
     let keep = |d: &Deal| {
         pipeline.is_none_or(|p| p == d.pipeline) && d.closed_at.is_some_and(|t| closed.contains(t))
     };
@@ -801,6 +806,8 @@ pub(crate) fn deals_at_risk(
 
 /// Open deals expected to close between two days (both included), by expected close.
 pub(crate) fn deals_closing(r: &mut impl Reader, ctx: &Ctx, q: &ClosingQuery) -> Result<Vec<Deal>> {
+    input::date("since", q.since)?;
+    input::date("until", q.until)?;
     if q.until < q.since {
         return Err(Error::validation("until", "is before since"));
     }
@@ -841,6 +848,7 @@ pub(crate) fn deals_closing(r: &mut impl Reader, ctx: &Ctx, q: &ClosingQuery) ->
 
 /// Owners ranked by the value of the deals they won in a range.
 pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Leaderboard> {
+    closed.check("closed")?;
     let reporting = fx::reporting_currency(r)?;
     let mut closed_deals = Vec::new();
     for status in [StageKind::Won, StageKind::Lost] {

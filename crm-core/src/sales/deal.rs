@@ -166,7 +166,7 @@ pub struct DealInput {
     pub owner: Option<String>,
     /// The value; not negative. Its currency is the deal's (the lines' when absent).
     pub amount: Option<Money>,
-    /// When it is expected to close.
+    /// When it is expected to close: a day in the years 1000 through 9999.
     pub expected_close: Option<NaiveDate>,
     /// The deal's own probability in percent (0 to 100); the stage's when absent.
     pub probability: Option<u8>,
@@ -684,7 +684,7 @@ fn build(r: &mut impl Reader, input: &DealInput, current: Option<PipelineId>) ->
         contacts,
         owner: input::owner("owner", input.owner.as_deref())?,
         amount,
-        expected_close: input.expected_close,
+        expected_close: input::opt_date("expected_close", input.expected_close)?,
         probability_override: input.probability,
         probability: 0,
         source: input::line("source", input.source.as_deref())?,
@@ -1026,7 +1026,7 @@ pub struct FollowUpInput {
     pub stage: Option<StageId>,
     /// The value.
     pub amount: Option<Money>,
-    /// When it is expected to close.
+    /// When it is expected to close: a day in the years 1000 through 9999.
     pub expected_close: Option<NaiveDate>,
     /// The owner; the won deal's when absent.
     pub owner: Option<String>,

@@ -16,6 +16,7 @@ use crate::records::tables;
 use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::decimal::Decimal;
 use crate::values::error::{Error, Result};
+use crate::values::input;
 use crate::values::money::{Currency, Money};
 
 /// The value of one currency in another on a date.
@@ -23,7 +24,8 @@ use crate::values::money::{Currency, Money};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExchangeRate {
-    /// The first day the rate applies (until the pair's next rate).
+    /// The first day the rate applies (until the pair's next rate), in the years 1000 through
+    /// 9999.
     pub date: NaiveDate,
     /// The currency priced.
     pub base: Currency,
@@ -72,6 +74,7 @@ pub(crate) fn set_reporting_currency(w: &mut impl Writer, currency: Currency) ->
 }
 
 pub(crate) fn set_rate(w: &mut impl Writer, rate: &ExchangeRate) -> Result<ExchangeRate> {
+    input::date("date", rate.date)?;
     if rate.base == rate.quote {
         return Err(Error::validation("quote", "is the same currency as base"));
     }
@@ -229,13 +232,15 @@ pub(crate) fn apply(money: Money, to: Currency, ratio: Ratio) -> Result<Money> {
     Ok(Money::new(minor as i64, to))
 }
 
-/// Converts money into another currency at the rate of a date.
+/// Converts money into another currency at the rate of a date (in the years 1000 through
+/// 9999).
 pub(crate) fn convert(
     r: &mut impl Reader,
     money: Money,
     to: Currency,
     date: NaiveDate,
 ) -> Result<Money> {
+    input::date("date", date)?;
     let ratio = ratio(r, money.currency(), to, date)?;
     apply(money, to, ratio)
 }

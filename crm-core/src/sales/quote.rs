@@ -125,7 +125,7 @@ pub struct Quote {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteInput {
-    /// The last day the offer holds; not before today.
+    /// The last day the offer holds; not before today, and in the years 1000 through 9999.
     pub valid_until: NaiveDate,
     /// Notes for the customer.
     #[serde(default)]
@@ -235,6 +235,7 @@ fn next_number(w: &mut impl Writer, year: i32) -> Result<String> {
 }
 
 fn check_input(ctx: &Ctx, input: &QuoteInput) -> Result<Option<String>> {
+    input::date("valid_until", input.valid_until)?;
     if input.valid_until < ctx.now().date_naive() {
         return Err(Error::validation("valid_until", "is in the past"));
     }

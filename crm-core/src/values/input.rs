@@ -1,9 +1,54 @@
-//! Checks shared by the record kinds: free text, owners, tags, addresses.
+//! Checks shared by the record kinds: free text, owners, tags, addresses, dates and instants.
 
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::values::error::{Error, Result};
 use crate::{values::normalize, values::text};
+
+/// The first year of the dates and instants the library accepts.
+///
+/// Every calendar date and instant a caller passes (a birthday, a deal's expected close, an
+/// activity's times, a quote's validity, an exchange rate's day, a custom date, a query's
+/// range…) must fall in the years 1000 through 9999 inclusive, instants in UTC: four-digit
+/// years, which iCalendar, ISO 8601 and JavaScript's `Date` all represent, so a value written
+/// from any runtime reads back and exports the same everywhere. Others are refused with
+/// [`Error::Validation`] naming the field.
+pub(crate) const MIN_YEAR: i32 = 1000;
+/// The last year of the dates and instants the library accepts (see [`MIN_YEAR`]).
+pub(crate) const MAX_YEAR: i32 = 9999;
+
+/// Why a date or instant outside the years the library accepts is refused.
+pub(crate) const OUT_OF_RANGE: &str = "must be in the years 1000 through 9999";
+
+/// Whether a calendar date is in the years [`MIN_YEAR`] through [`MAX_YEAR`].
+pub(crate) fn in_range(d: NaiveDate) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&d.year())
+}
+
+/// Refuses a calendar date outside the years [`MIN_YEAR`] through [`MAX_YEAR`].
+pub(crate) fn date(field: &str, d: NaiveDate) -> Result<NaiveDate> {
+    if in_range(d) {
+        Ok(d)
+    } else {
+        Err(Error::validation(field, OUT_OF_RANGE))
+    }
+}
+
+/// Refuses an instant outside the years [`MIN_YEAR`] through [`MAX_YEAR`] (in UTC).
+pub(crate) fn instant(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    date(field, t.date_naive()).map(|_| t)
+}
+
+/// [`date`] for an optional date.
+pub(crate) fn opt_date(field: &str, d: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+    d.map(|d| date(field, d)).transpose()
+}
+
+/// [`instant`] for an optional instant.
+pub(crate) fn opt_instant(field: &str, t: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>> {
+    t.map(|t| instant(field, t)).transpose()
+}
 
 /// Longest single-line text field (names, titles, sources), in characters.
 pub(crate) const MAX_LINE_CHARS: usize = 200;
@@ -205,6 +250,29 @@ pub(crate) fn owner(field: &str, owner: Option<&str>) -> Result<Option<String>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_instants_have_four_digit_years() {
+        let day = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+        assert!(date("d", day(1000)).is_ok());
+        assert!(date("d", NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()).is_ok());
+        assert_eq!(date("d", day(999)).unwrap_err().field(), Some("d"));
+        assert_eq!(date("d", day(10000)).unwrap_err().field(), Some("d"));
+        assert_eq!(date("d", day(-5000)).unwrap_err().field(), Some("d"));
+        let at = |y, h| day(y).and_hms_opt(h, 0, 0).unwrap().and_utc();
+        assert!(instant("t", at(1000, 0)).is_ok());
+        assert!(instant("t", DateTime::<Utc>::MIN_UTC).is_err());
+        assert!(instant("t", DateTime::<Utc>::MAX_UTC).is_err());
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31)
+            .unwrap()
+            .and_hms_micro_opt(23, 59, 59, 999_999)
+            .unwrap()
+            .and_utc();
+        assert!(instant("t", last).is_ok());
+        assert!(instant("t", last + chrono::Duration::microseconds(1)).is_err());
+        assert!(instant("t", at(1000, 0) - chrono::Duration::microseconds(1)).is_err());
+        assert_eq!(opt_date("d", None), Ok(None));
+    }
 
     #[test]
     fn tags_dedupe_without_case_or_diacritics() {

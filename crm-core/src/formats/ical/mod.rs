@@ -28,7 +28,8 @@ pub use text::IcalSkipped;
 pub struct IcalExport {
     /// The calendar.
     pub calendar: CalendarId,
-    /// Only events with an occurrence from this instant on.
+    /// Only events with an occurrence from this instant on (instants are in the years 1000
+    /// through 9999).
     #[serde(default)]
     pub from: Option<DateTime<Utc>>,
     /// Only events with an occurrence before this instant.
@@ -41,9 +42,7 @@ pub struct IcalExport {
 /// primary email address.
 pub(crate) fn export_ical(r: &mut impl Reader, ctx: &Ctx, q: &IcalExport) -> Result<String> {
     let cal = get(r, q.calendar)?;
-    if let (Some(f), Some(u)) = (q.from, q.until) {
-        check_range(f, u)?;
-    }
+    check_range(q.from, q.until)?;
     let from = q.from.unwrap_or(DateTime::<Utc>::MIN_UTC);
     let mut out = Vec::new();
     let mut contacts: HashMap<u128, Option<Contact>> = HashMap::new();
