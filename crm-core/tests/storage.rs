@@ -1308,3 +1308,47 @@ fn a_file_left_by_an_interrupted_creation_is_created_afresh_and_other_files_are_
     assert_eq!(Crm::open(&other).unwrap_err().code(), "corrupt");
     assert_eq!(std::fs::read(&other).unwrap(), almost);
 }
+
+#[test]
+fn bytes_appended_to_a_file_are_ignored_reported_by_verify_and_cut_off_by_compact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("padded.crm");
+    let crm = Crm::open(&path).unwrap();
+    let jan = crm
+        .create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap();
+    crm.close().unwrap();
+    let clean_len = std::fs::metadata(&path).unwrap().len();
+    for (n, tail) in [(1usize, 0x5a_u8), (4096, 0), (10_000, 0xff)] {
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(clean_len as usize);
+        bytes.extend(std::iter::repeat_n(tail, n));
+        std::fs::write(&path, &bytes).unwrap();
+        let crm = Crm::open(&path).unwrap_or_else(|e| panic!("{n} bytes appended: {e}"));
+        assert_eq!(crm.get_contact(jan.id).unwrap().id, jan.id);
+        let report = crm.verify().unwrap();
+        if n % 4096 != 0 {
+            // A length that is a whole number of pages is a valid layout for redb: the extra
+            // pages are free space, not an error.
+            assert!(
+                report
+                    .problems
+                    .iter()
+                    .any(|p| p.contains(&format!("{n} bytes after"))),
+                "{n}: {:?}",
+                report.problems
+            );
+        }
+        crm.close().unwrap();
+    }
+    // Written to and compacted, the file is whole again.
+    let crm = Crm::open(&path).unwrap();
+    crm.create_contact(person("Ana", "Popescu", "ana@firma.ro"))
+        .unwrap();
+    crm.compact().unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    crm.close().unwrap();
+    let crm = Crm::open(&path).unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    assert_eq!(crm.get_contact(jan.id).unwrap().id, jan.id);
+}

@@ -286,8 +286,22 @@ impl Crm {
     }
 
     /// Checks that every index agrees with the records and every link points somewhere.
+    ///
+    /// Bytes found after the end of the database when the file was opened (appended by a copy
+    /// or a tool) are ignored, and reported here as a problem until [`Crm::compact`] cuts them
+    /// off.
     pub fn verify(&self) -> Result<IntegrityReport> {
-        self.read(|s| kinds::verify(&mut s.view.tx))
+        let mut report = self.read(|s| kinds::verify(&mut s.view.tx))?;
+        let ignored = self.engine()?.store.ignored_bytes();
+        if ignored > 0 {
+            report.problems.insert(
+                0,
+                format!(
+                    "the file holds {ignored} bytes after the end of its data, ignored                      (compact removes them)"
+                ),
+            );
+        }
+        Ok(report)
     }
 
     /// Gives unused space back: moves the stored pages to the start of the file and cuts off

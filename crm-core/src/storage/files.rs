@@ -202,3 +202,106 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+/// Where the database in the file at `path` ends, when bytes follow it: what redb's header
+/// says its regions take (see redb's `header.rs` and `layout.rs`; the test of appended bytes
+/// in `tests/storage.rs` fails if that format changes). `None` when the file does not start
+/// with a redb header or holds nothing after its end.
+pub(crate) fn database_end(path: &Path) -> Option<u64> {
+    const MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+    let mut head = [0u8; 32];
+    let mut file = fs::File::open(path).ok()?;
+    file.read_exact(&mut head).ok()?;
+    if head[..9] != MAGIC {
+        return None;
+    }
+    let word = |at: usize| {
+        u64::from(u32::from_le_bytes([
+            head[at],
+            head[at + 1],
+            head[at + 2],
+            head[at + 3],
+        ]))
+    };
+    let (page, region_header, region_data) = (word(12), word(16), word(20));
+    let (full_regions, trailing) = (word(24), word(28));
+    if page == 0 || region_data == 0 || full_regions + u64::from(trailing > 0) == 0 {
+        return None;
+    }
+    let region = region_header.checked_add(region_data)?.checked_mul(page)?;
+    let mut end = page.checked_add(full_regions.checked_mul(region)?)?;
+    if trailing > 0 {
+        end = end.checked_add(region_header.checked_add(trailing)?.checked_mul(page)?)?;
+    }
+    let len = file.metadata().ok()?.len();
+    (end < len).then_some(end)
+}
+
+/// A file seen as ending at `end`: the bytes after it are left alone until the engine sets a
+/// length, which cuts them off (or grows over them). Opened without redb's file lock.
+#[derive(Debug)]
+pub(crate) struct TrimmedFile {
+    file: std::sync::Mutex<fs::File>,
+    end: std::sync::atomic::AtomicU64,
+    /// How many bytes after `end` are ignored (0 once a length was set).
+    ignored: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl TrimmedFile {
+    /// Opens `path` for reading and writing, seen as ending at `end`.
+    pub(crate) fn open(path: &Path, end: u64) -> Result<TrimmedFile> {
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        Ok(TrimmedFile {
+            file: std::sync::Mutex::new(file),
+            end: std::sync::atomic::AtomicU64::new(end),
+            ignored: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(
+                len.saturating_sub(end),
+            )),
+        })
+    }
+
+    /// How many bytes after the database are ignored, shared with the store.
+    pub(crate) fn ignored(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        std::sync::Arc::clone(&self.ignored)
+    }
+
+    fn file(&self) -> std::sync::MutexGuard<'_, fs::File> {
+        self.file.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl redb::StorageBackend for TrimmedFile {
+    fn len(&self) -> std::io::Result<u64> {
+        Ok(self.end.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+        use std::io::Seek;
+        let mut file = self.file();
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        file.read_exact(out)
+    }
+
+    fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.file().set_len(len)?;
+        self.end.store(len, std::sync::atomic::Ordering::SeqCst);
+        self.ignored.store(0, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn sync_data(&self) -> std::io::Result<()> {
+        self.file().sync_data()
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        use std::io::{Seek, Write};
+        let mut file = self.file();
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        file.write_all(data)
+    }
+}

@@ -12,11 +12,13 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::ops::{Bound, ControlFlow};
 use std::path::Path;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use crate::storage::errors::contain;
+use crate::storage::files::{self, TrimmedFile};
 use crate::storage::held::{self, HeldIndex};
 use crate::storage::postings;
 use crate::storage::recent::{self, Recent};
@@ -1398,6 +1400,8 @@ pub(crate) struct Store {
     /// When transactions fold recent changes and write tables anew (other than the defaults
     /// only in tests).
     limits: Limits,
+    /// Bytes after the end of the database, ignored (see [`Store::ignored_bytes`]).
+    ignored: Arc<AtomicU64>,
 }
 
 /// A read snapshot kept between reads.
@@ -1424,9 +1428,30 @@ impl Store {
         if let Some(bytes) = cache_size {
             builder.set_cache_size(bytes);
         }
+        let mut ignored = Arc::new(AtomicU64::new(0));
         let (db, recent) = contain(|| {
             let db = match location {
-                Location::File(path) => builder.create(path),
+                Location::File(path) => match builder.create(path) {
+                    Ok(db) => Ok(db),
+                    Err(e) => {
+                        // Bytes appended after a whole database (a copy gone wrong, a tool
+                        // that pads files) are ignored, the way SQLite ignores them; `verify`
+                        // reports them and `compact` cuts them off.
+                        let error = open_error(e);
+                        let Some(end) = files::database_end(path) else {
+                            return Err(error);
+                        };
+                        let file = TrimmedFile::open(path, end)?;
+                        ignored = file.ignored();
+                        return match builder.create_with_backend(file) {
+                            Ok(db) => {
+                                let recent = load_recent(&db)?;
+                                Ok((db, recent))
+                            }
+                            Err(_) => Err(error),
+                        };
+                    }
+                },
                 Location::Memory => {
                     builder.create_with_backend(redb::backends::InMemoryBackend::new())
                 }
@@ -1444,7 +1469,14 @@ impl Store {
             db: RwLock::new(db),
             recent: RwLock::new(Arc::new(recent)),
             limits: Limits::default(),
+            ignored,
         })
+    }
+
+    /// How many bytes after the end of the database the file holds and the store ignores (0
+    /// once a compaction or growth of the file has cut them off or written over them).
+    pub(crate) fn ignored_bytes(&self) -> u64 {
+        self.ignored.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn db(&self) -> std::sync::RwLockReadGuard<'_, redb::Database> {
