@@ -371,15 +371,15 @@ pub struct DealFilter {
     pub tags_all: Vec<String>,
     /// Deals with at least one of these tags.
     pub tags_any: Vec<String>,
-    /// Deals in this pipeline.
+    /// Deals in this pipeline (`NotFound` when there is no such pipeline).
     pub pipeline: Option<PipelineId>,
-    /// Deals in this stage.
+    /// Deals in this stage (of `pipeline`, when given).
     pub stage: Option<StageId>,
     /// Deals open, won or lost.
     pub statuses_any: Vec<StageKind>,
-    /// Deals with this customer.
+    /// Deals with this customer (`NotFound` when there is no such company).
     pub company: Option<CompanyId>,
-    /// Deals this contact takes part in.
+    /// Deals this contact takes part in (`NotFound` when there is no such contact).
     pub contact: Option<ContactId>,
     /// Deals owned by this user.
     pub owner: Option<String>,
@@ -473,9 +473,13 @@ impl Listed for Deal {
         let mut restrict: Option<BTreeSet<u128>> = None;
         match (f.pipeline, f.stage) {
             (Some(p), Some(s)) => {
+                if pipeline::get(r, p)?.stage(s).is_none() {
+                    return Err(Error::validation("stage", "is not a stage of the pipeline"));
+                }
                 query::narrow(&mut restrict, ids_in_stage(r, p, s)?.into_iter().collect())
             }
             (Some(p), None) => {
+                pipeline::get(r, p)?;
                 query::narrow(&mut restrict, ids_in_pipeline(r, p)?.into_iter().collect())
             }
             (None, Some(s)) => {
@@ -502,12 +506,14 @@ impl Listed for Deal {
             query::narrow(&mut restrict, any);
         }
         if let Some(c) = f.company {
+            record::must_exist(r, crate::values::id::RecordRef::Company(c))?;
             query::narrow(
                 &mut restrict,
                 query::id_set(r, &index::raw_prefix(ix::DEAL_COMPANY, &c.to_bytes()))?,
             );
         }
         if let Some(c) = f.contact {
+            record::must_exist(r, crate::values::id::RecordRef::Contact(c))?;
             query::narrow(
                 &mut restrict,
                 query::id_set(r, &index::raw_prefix(ix::DEAL_CONTACT, &c.to_bytes()))?,
