@@ -647,7 +647,9 @@ export interface Deal {
     closed_at?: string | null;
     /**
      * Its amount in the reporting currency at the rate of the day it closed, frozen then
-     * (absent without an amount or a rate).
+     * (absent without an amount or a rate). A deal whose converted amount would be beyond
+     * ±(2^53 − 1) minor units is not moved to a won stage (a validation error names its
+     * `deal_….amount`); a lost one closes without it.
      */
     closed_value?: Money | null;
     /** Its lines, priced. */
