@@ -553,3 +553,301 @@ fn companies_filter_by_kind_parent_and_fields() {
         vec!["Grupa"]
     );
 }
+
+/// A cursor is refused by every listing but the one that made it, and by the same listing
+/// with another filter or order; the page size may change between pages.
+#[test]
+fn cursors_are_tied_to_their_listing_and_query() {
+    let (crm, firm_id) = sample();
+    for i in 0..3 {
+        crm.create_company(firm(&format!("Firma {i}"), "")).unwrap();
+        crm.create_deal(DealInput {
+            title: format!("Umowa {i}"),
+            ..DealInput::default()
+        })
+        .unwrap();
+        crm.create_lead(LeadInput {
+            given_name: Some(format!("Lead {i}")),
+            ..LeadInput::default()
+        })
+        .unwrap();
+        crm.create_activity(ActivityInput {
+            subject: format!("Notatka {i}"),
+            links: vec![firm_id.into()],
+            ..ActivityInput::default()
+        })
+        .unwrap();
+    }
+    let small = |cursor: Option<String>| (2, cursor);
+    let contacts = |filter: ContactFilter, (limit, cursor): (u32, Option<String>)| {
+        crm.list_contacts(&ContactQuery {
+            filter,
+            limit,
+            cursor,
+            ..ContactQuery::default()
+        })
+    };
+    let companies = |(limit, cursor): (u32, Option<String>)| {
+        crm.list_companies(&CompanyQuery {
+            limit,
+            cursor,
+            ..CompanyQuery::default()
+        })
+    };
+    let deals = |(limit, cursor): (u32, Option<String>)| {
+        crm.list_deals(&DealQuery {
+            limit,
+            cursor,
+            ..DealQuery::default()
+        })
+    };
+    let leads = |(limit, cursor): (u32, Option<String>)| {
+        crm.list_leads(&LeadQuery {
+            limit,
+            cursor,
+            ..LeadQuery::default()
+        })
+    };
+    let activities = |oldest_first: bool, (limit, cursor): (u32, Option<String>)| {
+        crm.list_activities(&ActivityQuery {
+            limit,
+            cursor,
+            oldest_first,
+            ..ActivityQuery::default()
+        })
+    };
+    let timeline = |record: RecordRef, (limit, cursor): (u32, Option<String>)| {
+        crm.timeline(&TimelineQuery {
+            record,
+            limit,
+            cursor,
+            oldest_first: false,
+        })
+    };
+    let c = contacts(ContactFilter::default(), small(None))
+        .unwrap()
+        .next_cursor
+        .unwrap();
+    let cursors = [
+        c.clone(),
+        companies(small(None)).unwrap().next_cursor.unwrap(),
+        deals(small(None)).unwrap().next_cursor.unwrap(),
+        leads(small(None)).unwrap().next_cursor.unwrap(),
+        activities(false, small(None)).unwrap().next_cursor.unwrap(),
+        timeline(firm_id.into(), small(None))
+            .unwrap()
+            .next_cursor
+            .unwrap(),
+    ];
+    let field = |e: Error| (e.code(), e.field().map(str::to_string));
+    let refused = ("validation", Some("cursor".to_string()));
+    for (i, cursor) in cursors.iter().enumerate() {
+        let at = |c: &String| small(Some(c.clone()));
+        let results = [
+            contacts(ContactFilter::default(), at(cursor)).map(|_| ()),
+            companies(at(cursor)).map(|_| ()),
+            deals(at(cursor)).map(|_| ()),
+            leads(at(cursor)).map(|_| ()),
+            activities(false, at(cursor)).map(|_| ()),
+            timeline(firm_id.into(), at(cursor)).map(|_| ()),
+        ];
+        for (j, result) in results.into_iter().enumerate() {
+            if i == j {
+                assert!(result.is_ok(), "listing {j} refused its own cursor");
+            } else {
+                assert_eq!(
+                    result.map_err(field),
+                    Err(refused.clone()),
+                    "listing {j} took the cursor of listing {i}"
+                );
+            }
+        }
+    }
+    // The same listing with another filter or order refuses it; another page size does not.
+    let e = contacts(
+        ContactFilter {
+            owner: Some("u1".into()),
+            ..ContactFilter::default()
+        },
+        small(Some(c.clone())),
+    )
+    .unwrap_err();
+    assert_eq!(field(e), refused);
+    let e = crm
+        .list_contacts(&ContactQuery {
+            sort: Sort {
+                by: SortBy::Name,
+                descending: true,
+            },
+            limit: 2,
+            cursor: Some(c.clone()),
+            ..ContactQuery::default()
+        })
+        .unwrap_err();
+    assert_eq!(field(e), refused);
+    assert_eq!(
+        contacts(ContactFilter::default(), (1000, Some(c)))
+            .unwrap()
+            .items
+            .len(),
+        6
+    );
+    let a = activities(false, small(None)).unwrap().next_cursor;
+    assert_eq!(field(activities(true, small(a)).unwrap_err()), refused);
+    let contact = crm.list_contacts(&ContactQuery::default()).unwrap().items[0].id;
+    let t = timeline(firm_id.into(), small(None)).unwrap().next_cursor;
+    assert_eq!(
+        field(timeline(contact.into(), small(t)).unwrap_err()),
+        refused
+    );
+}
+
+/// A filter naming a record that does not exist is refused with `NotFound` of its kind, in
+/// listings and counts alike, rather than giving an empty page.
+#[test]
+fn filters_naming_missing_records_are_not_found() {
+    let (crm, firm_id) = sample();
+    let gone_firm = crm.create_company(firm("Znika", "")).unwrap().id;
+    crm.delete_company(gone_firm).unwrap();
+    let gone_contact = crm.create_contact(person("Znika", "", "")).unwrap().id;
+    crm.delete_contact(gone_contact).unwrap();
+    let gone_pipeline = crm
+        .create_pipeline(PipelineInput {
+            name: "Znika".into(),
+            stages: crm
+                .default_pipeline()
+                .unwrap()
+                .stages
+                .iter()
+                .map(|s| StageInput {
+                    name: s.name.clone(),
+                    kind: s.kind,
+                    probability: s.probability,
+                    rotten_after_days: None,
+                })
+                .collect(),
+        })
+        .unwrap()
+        .id;
+    crm.delete_pipeline(gone_pipeline).unwrap();
+    let gone_calendar = crm
+        .create_calendar(CalendarInput {
+            name: "Znika".into(),
+            owner: Some("u1".into()),
+            ..CalendarInput::default()
+        })
+        .unwrap()
+        .id;
+    crm.delete_calendar(gone_calendar).unwrap();
+    let kind = |e: Error| match e {
+        Error::NotFound { kind, .. } => kind,
+        other => panic!("expected not found, got {other:?}"),
+    };
+    let contacts = ContactFilter {
+        company: Some(gone_firm),
+        ..ContactFilter::default()
+    };
+    assert_eq!(
+        kind(crm.list_contacts(&query(contacts.clone())).unwrap_err()),
+        "company"
+    );
+    assert_eq!(kind(crm.count_contacts(&contacts).unwrap_err()), "company");
+    let companies = CompanyFilter {
+        parent: Some(gone_firm),
+        ..CompanyFilter::default()
+    };
+    assert_eq!(
+        kind(crm.count_companies(&companies).unwrap_err()),
+        "company"
+    );
+    let deal_filters = [
+        (
+            DealFilter {
+                company: Some(gone_firm),
+                ..DealFilter::default()
+            },
+            "company",
+        ),
+        (
+            DealFilter {
+                contact: Some(gone_contact),
+                ..DealFilter::default()
+            },
+            "contact",
+        ),
+        (
+            DealFilter {
+                pipeline: Some(gone_pipeline),
+                ..DealFilter::default()
+            },
+            "pipeline",
+        ),
+    ];
+    for (filter, expected) in deal_filters {
+        assert_eq!(kind(crm.count_deals(&filter).unwrap_err()), expected);
+        let e = crm
+            .list_deals(&DealQuery {
+                filter,
+                ..DealQuery::default()
+            })
+            .unwrap_err();
+        assert_eq!(kind(e), expected);
+    }
+    // A stage of another pipeline is refused, not an empty page.
+    let default = crm.default_pipeline().unwrap();
+    let other = crm
+        .create_pipeline(PipelineInput {
+            name: "Inna".into(),
+            stages: default
+                .stages
+                .iter()
+                .map(|s| StageInput {
+                    name: s.name.clone(),
+                    kind: s.kind,
+                    probability: s.probability,
+                    rotten_after_days: None,
+                })
+                .collect(),
+        })
+        .unwrap();
+    let e = crm
+        .count_deals(&DealFilter {
+            pipeline: Some(default.id),
+            stage: Some(other.stages[0].id),
+            ..DealFilter::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("stage"));
+    let activity_filters = [
+        (
+            ActivityFilter {
+                record: Some(gone_contact.into()),
+                ..ActivityFilter::default()
+            },
+            "contact",
+        ),
+        (
+            ActivityFilter {
+                calendar: Some(gone_calendar),
+                ..ActivityFilter::default()
+            },
+            "calendar",
+        ),
+    ];
+    for (filter, expected) in activity_filters {
+        assert_eq!(kind(crm.count_activities(&filter).unwrap_err()), expected);
+        let e = crm
+            .list_activities(&ActivityQuery {
+                filter,
+                ..ActivityQuery::default()
+            })
+            .unwrap_err();
+        assert_eq!(kind(e), expected);
+    }
+    // Records that exist still filter as before.
+    let at_firm = ContactFilter {
+        company: Some(firm_id),
+        ..ContactFilter::default()
+    };
+    assert!(crm.count_contacts(&at_firm).unwrap() > 0);
+}

@@ -1405,27 +1405,101 @@ fn win_rates_cycle_closing_and_leaderboard() {
     assert_eq!(board.rows[0].won_value, eur(100_000));
 }
 
+/// Report sums are kept in 128 bits: deals at the largest amount add up exactly, in every
+/// figure, instead of failing the report on a field the caller never passed.
 #[test]
-fn report_sums_beyond_what_every_runtime_holds_are_refused() {
+fn report_sums_of_deals_at_the_amount_cap_are_exact() {
     let crm = crm();
-    for t in ["a", "b"] {
-        crm.create_deal(DealInput {
+    let p = crm.default_pipeline().unwrap();
+    let owner = |d: DealInput| DealInput {
+        owner: Some("ana".into()),
+        expected_close: Some(day(2026, 12, 1)),
+        ..d
+    };
+    for t in ["a", "b", "c"] {
+        crm.create_deal(owner(deal(t, Some(eur(MAX_EXACT_INTEGER)))))
+            .unwrap();
+    }
+    let sum = eur(3 * MAX_EXACT_INTEGER);
+    let values = crm.pipeline_values().unwrap();
+    assert_eq!(values[0].value, sum);
+    assert_eq!(values[0].stages[0].value, sum);
+    assert_eq!(values[0].weighted, eur(3 * 900_719_925_474_099));
+    let forecast = crm.forecast(&ForecastQuery::default()).unwrap();
+    assert_eq!(forecast.periods[0].value, sum);
+    assert_eq!(forecast.periods[0].owners[0].value, sum);
+    for d in crm.list_deals(&DealQuery::default()).unwrap().items {
+        crm.move_deal(d.id, to(stage_named(&p, "Won"))).unwrap();
+    }
+    let board = crm.leaderboard(TimeRange::default()).unwrap();
+    assert_eq!(board.rows[0].won_value, sum);
+    let cycle = crm.sales_cycle(&SalesCycleQuery::default()).unwrap();
+    assert_eq!(cycle.average_won_value, Some(eur(MAX_EXACT_INTEGER)));
+}
+
+/// One deal whose amount cannot be converted at an extreme rate fails a report with an
+/// error naming that deal's amount (`deal_….amount`), not `amount`; moving such a deal to a
+/// won stage is refused rather than leaving it without its frozen value.
+#[test]
+fn an_extreme_rate_names_the_deal_it_cannot_convert() {
+    let crm = crm();
+    let p = crm.default_pipeline().unwrap();
+    let ordinary = crm.create_deal(deal("Zwykła", Some(eur(100_000)))).unwrap();
+    let big = crm
+        .create_deal(DealInput {
             expected_close: Some(day(2026, 12, 1)),
-            ..deal(t, Some(eur(MAX_EXACT_INTEGER)))
+            ..deal("Duża", Some(Money::new(1_000_000_000, Currency::USD)))
         })
         .unwrap();
-    }
+    let rate = |r: &str| ExchangeRate {
+        date: day(2026, 1, 1),
+        base: Currency::USD,
+        quote: Currency::EUR,
+        rate: dec(r),
+    };
+    // 10,000,000.00 USD at 900,000,000 EUR a dollar is beyond what every runtime holds.
+    crm.set_exchange_rate(rate("900000000")).unwrap();
+    let field = format!("{}.amount", big.id);
     let e = crm.pipeline_values().unwrap_err();
-    assert_eq!((e.code(), e.field()), ("validation", Some("amount")));
+    assert_eq!((e.code(), e.field()), ("validation", Some(field.as_str())));
+    assert!(e.to_string().contains("USD into EUR"), "{e}");
     let e = crm.forecast(&ForecastQuery::default()).unwrap_err();
-    assert_eq!((e.code(), e.field()), ("validation", Some("amount")));
-    // One such deal is fine.
-    let first = crm.list_deals(&DealQuery::default()).unwrap().items[0].id;
-    crm.delete_deal(first).unwrap();
+    assert_eq!(e.field(), Some(field.as_str()));
+    // Moving it to won is refused and changes nothing; the ordinary deal still closes.
+    let won = stage_named(&p, "Won");
+    let e = refused(&crm, "validation", &field, |c| c.move_deal(big.id, to(won)));
+    assert!(e.to_string().contains("USD into EUR"), "{e}");
     assert_eq!(
-        crm.pipeline_values().unwrap()[0].value,
-        eur(MAX_EXACT_INTEGER)
+        crm.move_deal(ordinary.id, to(won)).unwrap().closed_value,
+        Some(eur(100_000))
     );
+    // Lost, it closes without a frozen value (no report reads a lost deal's).
+    let lost = crm.move_deal(big.id, to(stage_named(&p, "Lost"))).unwrap();
+    assert_eq!(lost.closed_value, None);
+    // A deal created won, or updated, names the caller's `amount`.
+    refused(&crm, "validation", "amount", |c| {
+        c.create_deal(DealInput {
+            stage: Some(won),
+            ..deal("Od razu", Some(Money::new(1_000_000_000, Currency::USD)))
+        })
+    });
+    // At a rate that fits, the won deal gets its frozen value and the reports work again.
+    crm.set_exchange_rate(ExchangeRate {
+        date: day(2026, 6, 1),
+        ..rate("0.9")
+    })
+    .unwrap();
+    let reopened = crm
+        .move_deal(big.id, to(stage_named(&p, "Prospecting")))
+        .unwrap();
+    let won_big = crm.move_deal(reopened.id, to(won)).unwrap();
+    assert_eq!(won_big.closed_value, Some(eur(900_000_000)));
+    assert!(crm.pipeline_values().is_ok());
+    assert_eq!(
+        crm.leaderboard(TimeRange::default()).unwrap().rows[0].won_value,
+        eur(900_100_000)
+    );
+    assert!(crm.verify().unwrap().is_ok());
 }
 
 /// The leaderboard reads closed deals one by one when they are few among many open ones and

@@ -76,9 +76,12 @@ export interface ActivityFilter {
     statuses_any?: ActivityStatus[];
     /** Activities owned by this user. */
     owner?: string | null;
-    /** Activities on this record's timeline: linking it, or with it (a contact) taking part. */
+    /**
+     * Activities on this record's timeline: linking it, or with it (a contact) taking part
+     * (`NotFound` when there is no such record).
+     */
     record?: RecordRef | null;
-    /** Activities in this calendar. */
+    /** Activities in this calendar (`NotFound` when there is no such calendar). */
     calendar?: CalendarId | null;
     /** Activities through at least one of these channels. */
     channels_any?: Channel[];
@@ -164,7 +167,10 @@ export interface ActivityQuery {
     oldest_first?: boolean;
     /** How many per page, from 1 to 1,000 (50 by default). */
     limit?: number;
-    /** Where the previous page ended (its `next_cursor`). */
+    /**
+     * Where the previous page ended: its `next_cursor`, from an activity listing with the same filter and order
+     * (any other cursor is refused).
+     */
     cursor?: string | null;
 }
 
@@ -324,7 +330,7 @@ export interface CompanyFilter {
     tags_any?: string[];
     /** Companies that are at least one of these kinds. */
     kinds_any?: RelationshipKind[];
-    /** Direct subsidiaries of this company. */
+    /** Direct subsidiaries of this company (`NotFound` when there is no such company). */
     parent?: CompanyId | null;
     /** Companies owned by this user. */
     owner?: string | null;
@@ -382,7 +388,10 @@ export interface CompanyQuery {
     sort?: Sort;
     /** How many per page, from 1 to 1,000 (50 by default). */
     limit?: number;
-    /** Where the previous page ended (its `next_cursor`). */
+    /**
+     * Where the previous page ended: its `next_cursor`, from the same listing with the same filter and order
+     * (any other cursor is refused).
+     */
     cursor?: string | null;
 }
 
@@ -492,7 +501,7 @@ export interface ContactFilter {
     tags_all?: string[];
     /** Contacts with at least one of these tags. */
     tags_any?: string[];
-    /** Contacts linked to this company. */
+    /** Contacts linked to this company (`NotFound` when there is no such company). */
     company?: CompanyId | null;
     /** Contacts owned by this user. */
     owner?: string | null;
@@ -564,7 +573,10 @@ export interface ContactQuery {
     sort?: Sort;
     /** How many per page, from 1 to 1,000 (50 by default). */
     limit?: number;
-    /** Where the previous page ended (its `next_cursor`). */
+    /**
+     * Where the previous page ended: its `next_cursor`, from the same listing with the same filter and order
+     * (any other cursor is refused).
+     */
     cursor?: string | null;
 }
 
@@ -635,7 +647,9 @@ export interface Deal {
     closed_at?: string | null;
     /**
      * Its amount in the reporting currency at the rate of the day it closed, frozen then
-     * (absent without an amount or a rate).
+     * (absent without an amount or a rate). A deal whose converted amount would be beyond
+     * ±(2^53 − 1) minor units is not moved to a won stage (a validation error names its
+     * `deal_….amount`); a lost one closes without it.
      */
     closed_value?: Money | null;
     /** Its lines, priced. */
@@ -678,15 +692,15 @@ export interface DealFilter {
     tags_all?: string[];
     /** Deals with at least one of these tags. */
     tags_any?: string[];
-    /** Deals in this pipeline. */
+    /** Deals in this pipeline (`NotFound` when there is no such pipeline). */
     pipeline?: PipelineId | null;
-    /** Deals in this stage. */
+    /** Deals in this stage (of `pipeline`, when given). */
     stage?: StageId | null;
     /** Deals open, won or lost. */
     statuses_any?: StageKind[];
-    /** Deals with this customer. */
+    /** Deals with this customer (`NotFound` when there is no such company). */
     company?: CompanyId | null;
-    /** Deals this contact takes part in. */
+    /** Deals this contact takes part in (`NotFound` when there is no such contact). */
     contact?: ContactId | null;
     /** Deals owned by this user. */
     owner?: string | null;
@@ -764,7 +778,10 @@ export interface DealQuery {
     sort?: Sort;
     /** How many per page, from 1 to 1,000 (50 by default). */
     limit?: number;
-    /** Where the previous page ended (its `next_cursor`). */
+    /**
+     * Where the previous page ended: its `next_cursor`, from the same listing with the same filter and order
+     * (any other cursor is refused).
+     */
     cursor?: string | null;
 }
 
@@ -1316,7 +1333,10 @@ export interface LeadQuery {
     sort?: Sort;
     /** How many per page, from 1 to 1,000 (50 by default). */
     limit?: number;
-    /** Where the previous page ended (its `next_cursor`). */
+    /**
+     * Where the previous page ended: its `next_cursor`, from the same listing with the same filter and order
+     * (any other cursor is refused).
+     */
     cursor?: string | null;
 }
 
@@ -2039,7 +2059,10 @@ export interface TimelineQuery {
     record: RecordRef;
     /** At most this many entries (1 to 1,000; 50 when absent). */
     limit?: number;
-    /** Where the previous page ended (its `next_cursor`). */
+    /**
+     * Where the previous page ended: its `next_cursor`, from the same record's timeline in the same order
+     * (any other cursor is refused).
+     */
     cursor?: string | null;
     /** Oldest first instead of newest first. */
     oldest_first?: boolean;

@@ -6,7 +6,8 @@
 //! index, which holds exactly its activities; other listings read the activities table. The
 //! matching activities are ordered by time, then id, and a page starts strictly after its
 //! cursor (the time and id of the last activity of the page before), so each activity present
-//! for the whole walk appears once, whatever is inserted or deleted meanwhile.
+//! for the whole walk appears once, whatever is inserted or deleted meanwhile. A cursor is
+//! accepted only by an activity listing with the same filter and order (`queries/cursor.rs`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::activities::activity::{
     Activity, ActivityKind, ActivityStatus, Channel, InteractionDirection,
 };
+use crate::activities::calendar;
+use crate::queries::cursor;
 use crate::queries::query::{Page, TimeRange};
 use crate::records::index::{self, ix};
 use crate::records::record;
@@ -33,9 +36,10 @@ pub struct ActivityFilter {
     pub statuses_any: Vec<ActivityStatus>,
     /// Activities owned by this user.
     pub owner: Option<String>,
-    /// Activities on this record's timeline: linking it, or with it (a contact) taking part.
+    /// Activities on this record's timeline: linking it, or with it (a contact) taking part
+    /// (`NotFound` when there is no such record).
     pub record: Option<RecordRef>,
-    /// Activities in this calendar.
+    /// Activities in this calendar (`NotFound` when there is no such calendar).
     pub calendar: Option<CalendarId>,
     /// Activities through at least one of these channels.
     pub channels_any: Vec<Channel>,
@@ -57,7 +61,8 @@ pub struct ActivityQuery {
     pub oldest_first: bool,
     /// How many per page, from 1 to 1,000 (50 by default).
     pub limit: u32,
-    /// Where the previous page ended (its `next_cursor`).
+    /// Where the previous page ended: its `next_cursor`, from an activity listing with the same filter and order
+    /// (any other cursor is refused).
     pub cursor: Option<String>,
 }
 
@@ -79,8 +84,15 @@ struct Checked<'a> {
 }
 
 impl Checked<'_> {
-    fn new(f: &ActivityFilter) -> Result<Checked<'_>> {
+    /// Checks a filter: its times, its owner, and that the records it names exist.
+    fn new<'f>(r: &mut impl Reader, f: &'f ActivityFilter) -> Result<Checked<'f>> {
         f.when.check("when")?;
+        if let Some(rec) = f.record {
+            record::must_exist(r, rec)?;
+        }
+        if let Some(c) = f.calendar {
+            calendar::get(r, c)?;
+        }
         Ok(Checked {
             f,
             owner: input::owner("owner", f.owner.as_deref())?,
@@ -151,8 +163,13 @@ pub(crate) fn list(r: &mut impl Reader, q: &ActivityQuery) -> Result<Page<Activi
     if !(1..=1000).contains(&q.limit) {
         return Err(Error::validation("limit", "must be from 1 to 1,000"));
     }
-    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
-    let check = Checked::new(&q.filter)?;
+    let tag = cursor::Tag::new("activity", &(&q.filter, q.oldest_first));
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| decode_cursor(tag.open(c)?))
+        .transpose()?;
+    let check = Checked::new(r, &q.filter)?;
     let beyond = |key: Key| match after {
         None => true,
         Some(c) if q.oldest_first => key > c,
@@ -171,7 +188,7 @@ pub(crate) fn list(r: &mut impl Reader, q: &ActivityQuery) -> Result<Page<Activi
         found.reverse();
     }
     let limit = q.limit as usize;
-    let next_cursor = (found.len() > limit).then(|| encode_cursor(found[limit - 1].0));
+    let next_cursor = (found.len() > limit).then(|| tag.seal(&encode_cursor(found[limit - 1].0)));
     found.truncate(limit);
     Ok(Page {
         items: found.into_iter().map(|(_, a)| a).collect(),
@@ -181,7 +198,7 @@ pub(crate) fn list(r: &mut impl Reader, q: &ActivityQuery) -> Result<Page<Activi
 
 /// How many activities match a filter.
 pub(crate) fn count(r: &mut impl Reader, f: &ActivityFilter) -> Result<u64> {
-    let check = Checked::new(f)?;
+    let check = Checked::new(r, f)?;
     let mut n = 0u64;
     candidates(r, f, |a| {
         n += u64::from(check.matches(&a));

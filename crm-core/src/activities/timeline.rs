@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::activities::activity::{
     self, Activity, ActivityKind, ActivityStatus, Channel, InteractionDirection,
 };
+use crate::queries::cursor;
 use crate::records::changes::{RecordChange, changes_of};
 use crate::records::index::{self, ix};
 use crate::sales::deal::{self, StageChange};
@@ -35,7 +36,8 @@ pub struct TimelineQuery {
     /// At most this many entries (1 to 1,000; 50 when absent).
     #[serde(default = "default_limit")]
     pub limit: u32,
-    /// Where the previous page ended (its `next_cursor`).
+    /// Where the previous page ended: its `next_cursor`, from the same record's timeline in the same order
+    /// (any other cursor is refused).
     #[serde(default)]
     pub cursor: Option<String>,
     /// Oldest first instead of newest first.
@@ -178,10 +180,11 @@ pub(crate) fn timeline(r: &mut impl Reader, q: &TimelineQuery) -> Result<Timelin
     if q.limit == 0 || q.limit > 1000 {
         return Err(Error::validation("limit", "must be from 1 to 1000"));
     }
+    let tag = cursor::Tag::new("timeline", &(q.record, q.oldest_first));
     let after = q
         .cursor
         .as_deref()
-        .map(|c| decode_cursor(c, q.oldest_first))
+        .map(|c| decode_cursor(tag.open(c)?, q.oldest_first))
         .transpose()?;
     let created = created_at(r, q.record)?;
     let mut positions: Vec<Position> = vec![(
@@ -222,7 +225,8 @@ pub(crate) fn timeline(r: &mut impl Reader, q: &TimelineQuery) -> Result<Timelin
         .filter(beyond)
         .take(limit + 1)
         .collect();
-    let next_cursor = (page.len() > limit).then(|| encode_cursor(q.oldest_first, page[limit - 1]));
+    let next_cursor =
+        (page.len() > limit).then(|| tag.seal(&encode_cursor(q.oldest_first, page[limit - 1])));
     let mut items = Vec::with_capacity(limit);
     for &(at, kind, key) in page.iter().take(limit) {
         let at = DateTime::from_timestamp_micros(at)

@@ -389,7 +389,7 @@ pub struct CompanyFilter {
     pub tags_any: Vec<String>,
     /// Companies that are at least one of these kinds.
     pub kinds_any: Vec<RelationshipKind>,
-    /// Direct subsidiaries of this company.
+    /// Direct subsidiaries of this company (`NotFound` when there is no such company).
     pub parent: Option<CompanyId>,
     /// Companies owned by this user.
     pub owner: Option<String>,
@@ -498,6 +498,7 @@ impl Listed for Company {
     fn plan(r: &mut impl Reader, ctx: &Ctx, f: &CompanyFilter) -> Result<Plan<CompanyField>> {
         let mut restrict: Option<BTreeSet<u128>> = None;
         if let Some(parent) = f.parent {
+            record::must_exist(r, RecordRef::Company(parent))?;
             restrict = Some(ids_of_children(r, parent)?.into_iter().collect());
         }
         if !f.kinds_any.is_empty() {

@@ -380,7 +380,7 @@ pub struct ContactFilter {
     pub tags_all: Vec<String>,
     /// Contacts with at least one of these tags.
     pub tags_any: Vec<String>,
-    /// Contacts linked to this company.
+    /// Contacts linked to this company (`NotFound` when there is no such company).
     pub company: Option<CompanyId>,
     /// Contacts owned by this user.
     pub owner: Option<String>,
@@ -506,7 +506,10 @@ impl Listed for Contact {
 
     fn plan(r: &mut impl Reader, ctx: &Ctx, f: &ContactFilter) -> Result<Plan<ContactField>> {
         let restrict = match f.company {
-            Some(company) => Some(relation::contact_ids_at(r, company)?.into_iter().collect()),
+            Some(company) => {
+                record::must_exist(r, RecordRef::Company(company))?;
+                Some(relation::contact_ids_at(r, company)?.into_iter().collect())
+            }
             None => None,
         };
         query::plan::<Self>(

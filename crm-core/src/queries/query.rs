@@ -4,7 +4,8 @@
 //! returned (the sort value followed by the record id), and the next page starts strictly
 //! after it. Every record that exists for the whole walk is returned exactly once, whatever is
 //! inserted or deleted meanwhile; a record whose sort value changes during the walk may move
-//! across the cursor.
+//! across the cursor. The cursor also names the listing and its filter and order
+//! ([`cursor`]), so that a cursor is refused by any other query.
 //!
 //! A listing is planned in one of two ways, with the same results. When the filter names
 //! something an index answers exactly (a tag, an owner, a company, an email address, …) the
@@ -19,6 +20,7 @@ use std::ops::Bound;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::queries::cursor;
 use crate::records::fields::{self, FieldKind, FieldValue};
 use crate::records::index::{self};
 use crate::records::record::{self, Entity};
@@ -239,7 +241,8 @@ pub struct ListQuery<F> {
     pub sort: Sort,
     /// How many per page, from 1 to 1,000 (50 by default).
     pub limit: u32,
-    /// Where the previous page ended (its `next_cursor`).
+    /// Where the previous page ended: its `next_cursor`, from the same listing with the same filter and order
+    /// (any other cursor is refused).
     pub cursor: Option<String>,
 }
 
@@ -278,8 +281,8 @@ pub(crate) enum Vals<'a> {
 pub(crate) trait Listed: Entity {
     /// The standard fields of the kind.
     type Field: Copy;
-    /// What a listing of the kind may ask for.
-    type Filter;
+    /// What a listing of the kind may ask for (serialized into its cursors' fingerprint).
+    type Filter: Serialize;
     /// The index bytes of the name, created and updated sort indexes.
     const SORT_INDEXES: [u8; 3];
     /// The index byte of the tag index.
@@ -342,7 +345,8 @@ pub(crate) fn list_records<R: Listed>(
     q: &ListQuery<R::Filter>,
 ) -> Result<Page<R>> {
     let plan = R::plan(r, ctx, &q.filter)?;
-    list(r, ctx, &plan, q.sort, q.limit, q.cursor.as_deref())
+    let tag = cursor::Tag::new(R::NAME, &(&q.filter, q.sort));
+    list(r, ctx, &plan, q.sort, q.limit, q.cursor.as_deref(), tag)
 }
 
 /// How many records of a kind match a filter.
@@ -735,6 +739,7 @@ fn candidates<R: Listed>(
 
 // ---- cursors ----
 
+/// A cursor's position: the order's letters, then the sort key of the last record in hex.
 fn encode_cursor(sort: Sort, key: &[u8]) -> String {
     let mut s = String::with_capacity(2 + key.len() * 2);
     s.push(sort.by.letter());
@@ -745,6 +750,7 @@ fn encode_cursor(sort: Sort, key: &[u8]) -> String {
     s
 }
 
+/// The sort key a cursor's position holds.
 fn decode_cursor(cursor: &str, sort: Sort) -> Result<Vec<u8>> {
     let bad = || Error::validation("cursor", "is not a cursor of a listing in this order");
     let mut chars = cursor.chars();
@@ -832,9 +838,12 @@ pub(crate) fn list<R: Listed>(
     sort: Sort,
     limit: u32,
     cursor: Option<&str>,
+    tag: cursor::Tag,
 ) -> Result<Page<R>> {
     let limit = check_limit(limit)?;
-    let after = cursor.map(|c| decode_cursor(c, sort)).transpose()?;
+    let after = cursor
+        .map(|c| decode_cursor(tag.open(c)?, sort))
+        .transpose()?;
     let want = limit + 1;
     let mut hits: Vec<(Vec<u8>, R)> = Vec::with_capacity(want.min(1024));
     let beyond_cursor = |key: &[u8]| match &after {
@@ -898,7 +907,8 @@ pub(crate) fn list<R: Listed>(
     }
     let next_cursor = if hits.len() > limit {
         hits.truncate(limit);
-        hits.last().map(|(key, _)| encode_cursor(sort, key))
+        hits.last()
+            .map(|(key, _)| tag.seal(&encode_cursor(sort, key)))
     } else {
         None
     };

@@ -297,3 +297,13 @@ pub(crate) fn erase<R: Record>(w: &mut impl Writer, old: &R) -> Result<()> {
 pub(crate) fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
     r.contains(tables::of(rec.kind()), &rec.raw().to_be_bytes())
 }
+
+/// Fails with [`Error::NotFound`] (of the record's kind) unless the record `rec` exists: a
+/// filter naming a record that does not exist is refused rather than matching nothing.
+pub(crate) fn must_exist(r: &mut impl Reader, rec: RecordRef) -> Result<()> {
+    if exists(r, rec)? {
+        Ok(())
+    } else {
+        Err(Error::not_found(rec.kind().name(), rec))
+    }
+}

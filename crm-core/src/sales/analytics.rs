@@ -7,8 +7,13 @@
 //! at the close date's rate. A deal whose amount cannot be converted (no rate for its
 //! currency) is left out of the sums and listed as `unpriced`, so a missing rate never makes
 //! a report fail or silently shrink. Weighted amounts are rounded per deal, half away from
-//! zero, so the weighted sum of a group is the sum of its deals'. Percentages and days are
-//! exact decimals rounded to two places. Archived deals are left out of every figure.
+//! zero, so the weighted sum of a group is the sum of its deals'. Sums are kept in 128 bits,
+//! so deals at the largest amount add up exactly (a figure is refused only beyond what an
+//! `i64` of minor units holds, naming the figure); a deal whose converted amount is beyond
+//! ±(2^53 − 1) minor units, the most every runtime holds, fails the report with a validation
+//! error naming that deal's amount (`deal_….amount`), the rate's currencies and date.
+//! Percentages and days are exact decimals rounded to two places. Archived deals are left
+//! out of every figure.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +21,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::queries::query::TimeRange;
-use crate::records::fields::MAX_EXACT_INTEGER;
 use crate::records::index::{self, ix};
 use crate::records::record;
 use crate::records::tables;
@@ -297,28 +301,41 @@ pub struct Leaderboard {
     pub unpriced: Vec<DealId>,
 }
 
-fn too_large() -> Error {
-    Error::validation("amount", "the sum is too large")
+/// A figure that does not fit the money a report returns (an `i64` of minor units), naming
+/// the figure: it takes more than a thousand deals at the largest amount to get there.
+fn beyond(figure: String) -> Error {
+    Error::validation(
+        figure,
+        "is beyond ±9,223,372,036,854,775,807 minor units, the most a report returns",
+    )
 }
 
-/// Adds minor units, refusing overflow.
-/// Adds minor units, refusing a sum beyond what every runtime holds exactly (2^53 − 1, like
-/// every amount the library accepts).
-fn add(total: &mut Money, minor: i64) -> Result<()> {
-    let sum = total.checked_add(Money::new(minor, total.currency()))?;
-    if sum.amount_minor().unsigned_abs() > MAX_EXACT_INTEGER as u64 {
-        return Err(too_large());
+/// A sum of minor units, kept in 128 bits so that no number of deals overflows it: each
+/// value is at most 2^53 − 1 (what every runtime holds), so 2^74 of them would be needed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Total(i128);
+
+impl Total {
+    fn add(&mut self, minor: i64) {
+        self.0 += i128::from(minor);
     }
-    *total = sum;
-    Ok(())
+
+    /// The sum as money, or an error naming the figure when it does not fit.
+    fn money(self, currency: Currency, figure: impl FnOnce() -> String) -> Result<Money> {
+        exact(self.0, currency, figure)
+    }
 }
 
-/// Minor units as money, refused beyond what every runtime holds exactly.
-fn exact(minor: i128, currency: Currency) -> Result<Money> {
-    if minor.unsigned_abs() > MAX_EXACT_INTEGER as u128 {
-        return Err(too_large());
-    }
-    Ok(Money::new(minor as i64, currency))
+/// Minor units as money, or an error naming the figure when they do not fit.
+fn exact(minor: i128, currency: Currency, figure: impl FnOnce() -> String) -> Result<Money> {
+    i64::try_from(minor)
+        .map(|m| Money::new(m, currency))
+        .map_err(|_| beyond(figure()))
+}
+
+/// The field an error about a deal's converted amount names.
+fn amount_of(deal: DealId) -> impl FnOnce() -> String {
+    move || format!("{deal}.amount")
 }
 
 /// `part / whole` in percent with two decimals.
@@ -376,8 +393,9 @@ impl Converter {
         }
     }
 
-    /// The amount in the reporting currency; `None` when no rate converts it.
-    fn convert(&mut self, r: &mut impl Reader, m: Money) -> Result<Option<Money>> {
+    /// A deal's amount in the reporting currency; `None` when no rate converts it, an error
+    /// naming the deal's amount when the result is beyond what every runtime holds.
+    fn convert(&mut self, r: &mut impl Reader, deal: DealId, m: Money) -> Result<Option<Money>> {
         let ratio = match self.ratios.get(&m.currency()) {
             Some(found) => *found,
             None => {
@@ -391,7 +409,10 @@ impl Converter {
             }
         };
         match ratio {
-            Some(ratio) => fx::apply(m, self.to, ratio).map(Some),
+            Some(ratio) => match fx::apply(m, self.to, ratio) {
+                Some(converted) => Ok(Some(converted)),
+                None => Err(fx::unrepresentable(amount_of(deal)(), m, self.to, &ratio)),
+            },
             None => Ok(None),
         }
     }
@@ -401,20 +422,22 @@ impl Converter {
 fn open_value(r: &mut impl Reader, conv: &mut Converter, d: &Deal) -> Result<Option<i64>> {
     match d.amount {
         None => Ok(Some(0)),
-        Some(a) => Ok(conv.convert(r, a)?.map(|m| m.amount_minor())),
+        Some(a) => Ok(conv.convert(r, d.id, a)?.map(|m| m.amount_minor())),
     }
 }
 
 /// A won deal's value in the reporting currency; `Some(0)` without an amount.
 fn won_value(r: &mut impl Reader, reporting: Currency, d: &Deal) -> Result<Option<i64>> {
-    value_when_won(r, reporting, d.closed_value, d.amount, d.closed_at)
+    value_when_won(r, reporting, d.id, d.closed_value, d.amount, d.closed_at)
 }
 
 /// A won deal's value in the reporting currency: its frozen value when it is in that
-/// currency, else its amount at the rate of its close date; `None` when no rate converts it.
+/// currency, else its amount at the rate of its close date; `None` when no rate converts it,
+/// an error naming the deal's amount when the result is beyond what every runtime holds.
 fn value_when_won(
     r: &mut impl Reader,
     reporting: Currency,
+    deal: DealId,
     closed_value: Option<Money>,
     amount: Option<Money>,
     closed_at: Option<DateTime<Utc>>,
@@ -425,11 +448,10 @@ fn value_when_won(
     let (Some(a), Some(closed)) = (amount, closed_at) else {
         return Ok(Some(0));
     };
-    match fx::convert(r, a, reporting, closed.date_naive()) {
-        Ok(m) => Ok(Some(m.amount_minor())),
-        Err(Error::NotFound { .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
+    Ok(
+        fx::convert_stored(r, a, reporting, closed.date_naive(), amount_of(deal))?
+            .map(|m| m.amount_minor()),
+    )
 }
 
 /// The fields of a stored deal that the per-owner figures read. Decoding only these skips the
@@ -493,22 +515,44 @@ pub(crate) fn pipeline_values(r: &mut impl Reader, ctx: &Ctx) -> Result<Vec<Pipe
             unpriced: Vec::new(),
         })
         .collect();
+    // Value and weighted sums per pipeline, and per stage of each, beside `out`.
+    let mut sums: Vec<([Total; 2], Vec<[Total; 2]>)> = out
+        .iter()
+        .map(|p| {
+            (
+                <[Total; 2]>::default(),
+                vec![<[Total; 2]>::default(); p.stages.len()],
+            )
+        })
+        .collect();
     for d in deals_with_status(r, ctx, StageKind::Open)? {
-        let Some(p) = out.iter_mut().find(|p| p.pipeline == d.pipeline) else {
+        let Some(i) = out.iter().position(|p| p.pipeline == d.pipeline) else {
             continue;
         };
+        let p = &mut out[i];
         p.deals += 1;
         let Some(value) = open_value(r, &mut conv, &d)? else {
             p.unpriced.push(d.id);
             continue;
         };
         let w = weighted(value, d.probability);
-        add(&mut p.value, value)?;
-        add(&mut p.weighted, w)?;
-        if let Some(s) = p.stages.iter_mut().find(|s| s.stage == d.stage) {
-            s.deals += 1;
-            add(&mut s.value, value)?;
-            add(&mut s.weighted, w)?;
+        let (total, stages) = &mut sums[i];
+        total[0].add(value);
+        total[1].add(w);
+        if let Some(j) = p.stages.iter().position(|s| s.stage == d.stage) {
+            p.stages[j].deals += 1;
+            stages[j][0].add(value);
+            stages[j][1].add(w);
+        }
+    }
+    for (p, (total, stages)) in out.iter_mut().zip(sums) {
+        let id = p.pipeline;
+        p.value = total[0].money(reporting, || format!("{id}.value"))?;
+        p.weighted = total[1].money(reporting, || format!("{id}.weighted"))?;
+        for (s, sum) in p.stages.iter_mut().zip(stages) {
+            let stage = s.stage;
+            s.value = sum[0].money(reporting, || format!("{stage}.value"))?;
+            s.weighted = sum[1].money(reporting, || format!("{stage}.weighted"))?;
         }
     }
     Ok(out)
@@ -546,6 +590,8 @@ pub(crate) fn forecast(r: &mut impl Reader, ctx: &Ctx, q: &ForecastQuery) -> Res
     let mut conv = Converter::new(reporting, ctx.now().date_naive());
     let zero = Money::zero(reporting);
     let mut periods: BTreeMap<NaiveDate, ForecastPeriod> = BTreeMap::new();
+    // Value and weighted sums per period, and per owner of each (in `owners`' order).
+    let mut sums: BTreeMap<NaiveDate, ([Total; 2], Vec<[Total; 2]>)> = BTreeMap::new();
     let mut undated = 0;
     let mut unpriced = Vec::new();
     for d in deals_with_status(r, ctx, StageKind::Open)? {
@@ -576,10 +622,11 @@ pub(crate) fn forecast(r: &mut impl Reader, ctx: &Ctx, q: &ForecastQuery) -> Res
             owners: Vec::new(),
         });
         p.deals += 1;
-        add(&mut p.value, value)?;
-        add(&mut p.weighted, w)?;
-        let o = match p.owners.iter().position(|o| o.owner == d.owner) {
-            Some(i) => &mut p.owners[i],
+        let (total, owners) = sums.entry(starts).or_default();
+        total[0].add(value);
+        total[1].add(w);
+        let i = match p.owners.iter().position(|o| o.owner == d.owner) {
+            Some(i) => i,
             None => {
                 p.owners.push(OwnerForecast {
                     owner: d.owner.clone(),
@@ -587,12 +634,25 @@ pub(crate) fn forecast(r: &mut impl Reader, ctx: &Ctx, q: &ForecastQuery) -> Res
                     value: zero,
                     weighted: zero,
                 });
-                p.owners.last_mut().ok_or_else(too_large)?
+                owners.push(<[Total; 2]>::default());
+                p.owners.len() - 1
             }
         };
-        o.deals += 1;
-        add(&mut o.value, value)?;
-        add(&mut o.weighted, w)?;
+        p.owners[i].deals += 1;
+        owners[i][0].add(value);
+        owners[i][1].add(w);
+    }
+    for (starts, (total, owners)) in sums {
+        let Some(p) = periods.get_mut(&starts) else {
+            continue;
+        };
+        let name = p.period.clone();
+        p.value = total[0].money(reporting, || format!("periods[{name}].value"))?;
+        p.weighted = total[1].money(reporting, || format!("periods[{name}].weighted"))?;
+        for (o, sum) in p.owners.iter_mut().zip(owners) {
+            o.value = sum[0].money(reporting, || format!("periods[{name}].owners.value"))?;
+            o.weighted = sum[1].money(reporting, || format!("periods[{name}].owners.weighted"))?;
+        }
     }
     let mut periods: Vec<ForecastPeriod> = periods.into_values().collect();
     for p in &mut periods {
@@ -746,8 +806,8 @@ pub(crate) fn sales_cycle(
     let average_won_value = if valued == 0 {
         None
     } else {
-        let avg = div_round(value_sum, valued).ok_or_else(too_large)?;
-        Some(exact(avg, reporting)?)
+        let avg = div_round(value_sum, valued).ok_or_else(|| beyond("average_won_value".into()))?;
+        Some(exact(avg, reporting, || "average_won_value".into())?)
     };
     let open_deals = deals_with_status(r, ctx, StageKind::Open)?
         .iter()
@@ -766,10 +826,10 @@ pub(crate) fn sales_cycle(
             .and_then(|x| x.checked_mul(total));
         match (numerator, denominator) {
             (Some(num), Some(den)) => {
-                let v = div_round(num, den).ok_or_else(too_large)?;
-                Some(exact(v, reporting)?)
+                let v = div_round(num, den).ok_or_else(|| beyond("velocity_per_day".into()))?;
+                Some(exact(v, reporting, || "velocity_per_day".into())?)
             }
-            _ => return Err(too_large()),
+            _ => return Err(beyond("velocity_per_day".into())),
         }
     } else {
         None
@@ -861,18 +921,10 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
     closed_deals.sort_unstable();
     // Won, value, lost per owner (`None`: deals without one). Owners are looked up by the
     // bytes of the stored record, so a deal costs no allocation unless it needs a rate.
-    let mut owners: BTreeMap<String, (u64, i64, u64)> = BTreeMap::new();
-    let mut no_owner = (0, 0, 0);
+    let mut owners: BTreeMap<String, (u64, Total, u64)> = BTreeMap::new();
+    let mut no_owner = (0, Total::default(), 0);
     // Won deals in another currency: (id, owner, amount, closed at), converted afterwards.
     let mut to_convert: Vec<(u128, Option<String>, Option<Money>, ClosedAt)> = Vec::new();
-    let add = |row: &mut (u64, i64, u64), v: i64| -> Result<()> {
-        row.1 = row
-            .1
-            .checked_add(v)
-            .filter(|s| s.unsigned_abs() <= MAX_EXACT_INTEGER as u64)
-            .ok_or_else(too_large)?;
-        Ok(())
-    };
     record::for_each_stored(r, tables::DEALS, &closed_deals, |raw, bytes| {
         let f: ClosedFacts = crate::records::codec::decode("deal", bytes)?;
         if f.archived_at.is_some() || !f.closed_at.is_some_and(|t| closed.contains(t)) {
@@ -889,7 +941,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
             StageKind::Won => {
                 row.0 += 1;
                 match f.closed_value.filter(|v| v.currency() == reporting) {
-                    Some(v) => add(row, v.amount_minor())?,
+                    Some(v) => row.1.add(v.amount_minor()),
                     None => {
                         to_convert.push((raw, f.owner.map(str::to_string), f.amount, f.closed_at))
                     }
@@ -907,26 +959,35 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
             Some(o) => owners.entry(o).or_default(),
             None => &mut no_owner,
         };
-        match value_when_won(r, reporting, None, amount, closed_at)? {
-            Some(v) => add(row, v)?,
+        match value_when_won(
+            r,
+            reporting,
+            DealId::from_u128(raw),
+            None,
+            amount,
+            closed_at,
+        )? {
+            Some(v) => row.1.add(v),
             None => unpriced.push(DealId::from_u128(raw)),
         }
     }
-    let mut rows: BTreeMap<Option<String>, (u64, i64, u64)> =
+    let mut rows: BTreeMap<Option<String>, (u64, Total, u64)> =
         owners.into_iter().map(|(o, row)| (Some(o), row)).collect();
-    if no_owner != (0, 0, 0) {
+    if no_owner.0 + no_owner.2 > 0 {
         rows.insert(None, no_owner);
     }
     let mut rows: Vec<LeaderboardRow> = rows
         .into_iter()
-        .map(|(owner, (won, value, lost))| LeaderboardRow {
-            owner,
-            won,
-            won_value: Money::new(value, reporting),
-            lost,
-            win_rate: percent(won, won + lost),
+        .map(|(owner, (won, value, lost))| {
+            Ok(LeaderboardRow {
+                won_value: value.money(reporting, || "rows.won_value".into())?,
+                owner,
+                won,
+                lost,
+                win_rate: percent(won, won + lost),
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     rows.sort_by(|a, b| {
         b.won_value
             .amount_minor()

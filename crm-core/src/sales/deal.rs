@@ -105,7 +105,9 @@ pub struct Deal {
     #[cbor(with = "codec::opt_instant", has_nil)]
     pub closed_at: Option<DateTime<Utc>>,
     /// Its amount in the reporting currency at the rate of the day it closed, frozen then
-    /// (absent without an amount or a rate).
+    /// (absent without an amount or a rate). A deal whose converted amount would be beyond
+    /// ±(2^53 − 1) minor units is not moved to a won stage (a validation error names its
+    /// `deal_….amount`); a lost one closes without it.
     #[n(13)]
     pub closed_value: Option<Money>,
     /// Its lines, priced.
@@ -371,15 +373,15 @@ pub struct DealFilter {
     pub tags_all: Vec<String>,
     /// Deals with at least one of these tags.
     pub tags_any: Vec<String>,
-    /// Deals in this pipeline.
+    /// Deals in this pipeline (`NotFound` when there is no such pipeline).
     pub pipeline: Option<PipelineId>,
-    /// Deals in this stage.
+    /// Deals in this stage (of `pipeline`, when given).
     pub stage: Option<StageId>,
     /// Deals open, won or lost.
     pub statuses_any: Vec<StageKind>,
-    /// Deals with this customer.
+    /// Deals with this customer (`NotFound` when there is no such company).
     pub company: Option<CompanyId>,
-    /// Deals this contact takes part in.
+    /// Deals this contact takes part in (`NotFound` when there is no such contact).
     pub contact: Option<ContactId>,
     /// Deals owned by this user.
     pub owner: Option<String>,
@@ -473,9 +475,13 @@ impl Listed for Deal {
         let mut restrict: Option<BTreeSet<u128>> = None;
         match (f.pipeline, f.stage) {
             (Some(p), Some(s)) => {
+                if pipeline::get(r, p)?.stage(s).is_none() {
+                    return Err(Error::validation("stage", "is not a stage of the pipeline"));
+                }
                 query::narrow(&mut restrict, ids_in_stage(r, p, s)?.into_iter().collect())
             }
             (Some(p), None) => {
+                pipeline::get(r, p)?;
                 query::narrow(&mut restrict, ids_in_pipeline(r, p)?.into_iter().collect())
             }
             (None, Some(s)) => {
@@ -502,12 +508,14 @@ impl Listed for Deal {
             query::narrow(&mut restrict, any);
         }
         if let Some(c) = f.company {
+            record::must_exist(r, crate::values::id::RecordRef::Company(c))?;
             query::narrow(
                 &mut restrict,
                 query::id_set(r, &index::raw_prefix(ix::DEAL_COMPANY, &c.to_bytes()))?,
             );
         }
         if let Some(c) = f.contact {
+            record::must_exist(r, crate::values::id::RecordRef::Contact(c))?;
             query::narrow(
                 &mut restrict,
                 query::id_set(r, &index::raw_prefix(ix::DEAL_CONTACT, &c.to_bytes()))?,
@@ -706,12 +714,30 @@ fn build(r: &mut impl Reader, input: &DealInput, current: Option<PipelineId>) ->
     Ok(Built { deal, pipeline })
 }
 
+/// Which field an error about a deal's amount names: the caller's input (`amount`) when the
+/// operation was given it, else the stored deal's (`deal_….amount`).
+#[derive(Debug, Clone, Copy)]
+enum AmountOf {
+    Input,
+    Stored,
+}
+
+impl AmountOf {
+    fn field(self, deal: DealId) -> String {
+        match self {
+            AmountOf::Input => "amount".into(),
+            AmountOf::Stored => format!("{deal}.amount"),
+        }
+    }
+}
+
 /// Sets what closing or reopening changes when a deal enters a stage of `kind` at `now`.
 fn settle_status(
     r: &mut impl Reader,
     deal: &mut Deal,
     kind: StageKind,
     now: DateTime<Utc>,
+    amount_of: AmountOf,
 ) -> Result<()> {
     deal.status = kind;
     match kind {
@@ -721,25 +747,33 @@ fn settle_status(
         }
         StageKind::Won | StageKind::Lost => {
             deal.closed_at = Some(now);
-            deal.closed_value = close_value(r, deal.amount, now)?;
+            deal.closed_value = close_value(r, deal, now, amount_of)?;
         }
     }
     Ok(())
 }
 
-/// An amount in the reporting currency at the rate of the day a deal closed. Without a rate
-/// for that day the value is not frozen; reports then convert at the close date's rate if
-/// one is entered later.
+/// A closed deal's amount in the reporting currency at the rate of the day it closed.
+/// Without a rate for that day the value is not frozen; reports then convert at the close
+/// date's rate if one is entered later. When the converted amount is beyond what every
+/// runtime holds, a won deal is refused (an error naming the deal's amount, see
+/// [`fx::unrepresentable`]) rather than left without its value; a lost deal's value, which no
+/// report reads, is left empty.
 fn close_value(
     r: &mut impl Reader,
-    amount: Option<Money>,
+    deal: &Deal,
     closed: DateTime<Utc>,
+    amount_of: AmountOf,
 ) -> Result<Option<Money>> {
+    let Some(amount) = deal.amount else {
+        return Ok(None);
+    };
     let reporting = fx::reporting_currency(r)?;
-    Ok(match amount {
-        Some(a) => fx::convert(r, a, reporting, closed.date_naive()).ok(),
-        None => None,
-    })
+    let field = || amount_of.field(deal.id);
+    match fx::convert_stored(r, amount, reporting, closed.date_naive(), field) {
+        Err(Error::Validation { .. }) if deal.status != StageKind::Won => Ok(None),
+        other => other,
+    }
 }
 
 fn record_change(
@@ -780,7 +814,7 @@ fn create_with_origin(
     deal.updated_at = now;
     deal.stage_entered_at = now;
     let kind = deal.status;
-    settle_status(w, &mut deal, kind, now)?;
+    settle_status(w, &mut deal, kind, now, AmountOf::Input)?;
     record::save(w, None, &deal)?;
     record_change(w, ctx, deal.id, None, deal.stage, now, None)?;
     present(&mut deal, &pipeline, now);
@@ -796,13 +830,14 @@ fn save_moved(
     mut new: Deal,
     by: Option<String>,
     edit: bool,
+    amount_of: AmountOf,
 ) -> Result<Deal> {
     let now = ctx.now().max(old.updated_at);
     new.updated_at = now;
     if new.stage != old.stage {
         let kind = new.status;
         new.stage_entered_at = now;
-        settle_status(w, &mut new, kind, now)?;
+        settle_status(w, &mut new, kind, now, amount_of)?;
         record::save(w, Some(old), &new)?;
         record_change(w, ctx, new.id, Some(old.stage), new.stage, now, by)?;
     } else {
@@ -846,9 +881,9 @@ pub(crate) fn update(
     deal.archived_at = old.archived_at;
     if let (Some(closed), true) = (old.closed_at, deal.amount != old.amount) {
         // A closed deal whose amount is corrected is valued again at its close date's rate.
-        deal.closed_value = close_value(w, deal.amount, closed)?;
+        deal.closed_value = close_value(w, &deal, closed, AmountOf::Input)?;
     }
-    save_moved(w, ctx, &old, deal, None, true)
+    save_moved(w, ctx, &old, deal, None, true, AmountOf::Input)
 }
 
 /// Sets a deal's amount (from an accepted quote); a closed deal is valued again at its close
@@ -863,9 +898,9 @@ pub(crate) fn set_amount(
     let mut new = old.clone();
     new.amount = Some(amount);
     if let Some(closed) = old.closed_at {
-        new.closed_value = close_value(w, new.amount, closed)?;
+        new.closed_value = close_value(w, &new, closed, AmountOf::Stored)?;
     }
-    save_moved(w, ctx, &old, new, None, true)
+    save_moved(w, ctx, &old, new, None, true, AmountOf::Stored)
 }
 
 pub(crate) fn move_to(w: &mut impl Writer, ctx: &Ctx, id: DealId, m: &DealMove) -> Result<Deal> {
@@ -884,7 +919,7 @@ pub(crate) fn move_to(w: &mut impl Writer, ctx: &Ctx, id: DealId, m: &DealMove) 
         new.lost_reason = Some(reason);
     }
     let by = input::owner("by", m.by.as_deref())?;
-    save_moved(w, ctx, &old, new, by, false)
+    save_moved(w, ctx, &old, new, by, false, AmountOf::Stored)
 }
 
 /// Moves deals (of one pipeline) to a stage, recording each change (archiving a stage).

@@ -204,36 +204,44 @@ pub(crate) fn div_round(numerator: i128, denominator: i128) -> Option<i128> {
     }
 }
 
-/// Applies a ratio to an amount: exact, then rounded once to the target's minor unit.
-pub(crate) fn apply(money: Money, to: Currency, ratio: Ratio) -> Result<Money> {
-    let too_large = || Error::validation("amount", "the converted amount is too large");
+/// Applies a ratio to an amount: exact, then rounded once to the target's minor unit. `None`
+/// when the result is beyond ±(2^53 − 1) minor units, what every runtime holds exactly, like
+/// every amount the library accepts (a deal's frozen value is stored from here, and
+/// JavaScript could not read a larger one).
+pub(crate) fn apply(money: Money, to: Currency, ratio: Ratio) -> Option<Money> {
     let from_digits = u32::from(money.currency().minor_digits());
     let to_digits = u32::from(to.minor_digits());
     // amount × rate × 10^(to − from), kept as one fraction until the single rounding.
-    let mut numerator = i128::from(money.amount_minor())
-        .checked_mul(ratio.numerator)
-        .ok_or_else(too_large)?;
+    let mut numerator = i128::from(money.amount_minor()).checked_mul(ratio.numerator)?;
     let mut denominator = ratio.denominator;
     if to_digits >= from_digits {
-        numerator = numerator
-            .checked_mul(10i128.pow(to_digits - from_digits))
-            .ok_or_else(too_large)?;
+        numerator = numerator.checked_mul(10i128.pow(to_digits - from_digits))?;
     } else {
-        denominator = denominator
-            .checked_mul(10i128.pow(from_digits - to_digits))
-            .ok_or_else(too_large)?;
+        denominator = denominator.checked_mul(10i128.pow(from_digits - to_digits))?;
     }
-    let minor = div_round(numerator, denominator).ok_or_else(too_large)?;
-    // Within what every runtime holds exactly, like every amount the library accepts (a
-    // deal's frozen value is stored from here, and JavaScript could not read a larger one).
+    let minor = div_round(numerator, denominator)?;
     if minor.unsigned_abs() > MAX_EXACT_INTEGER as u128 {
-        return Err(too_large());
+        return None;
     }
-    Ok(Money::new(minor as i64, to))
+    Some(Money::new(minor as i64, to))
+}
+
+/// The error of an amount that cannot be converted at a rate: `field` names it (`amount`
+/// for a caller's, `deal_….amount` for a stored deal's).
+pub(crate) fn unrepresentable(field: String, money: Money, to: Currency, ratio: &Ratio) -> Error {
+    Error::validation(
+        field,
+        format!(
+            "converted from {} into {to} at the rate of {} is beyond ±9,007,199,254,740,991 \
+             minor units, the largest amount every runtime holds exactly",
+            money.currency(),
+            ratio.date
+        ),
+    )
 }
 
 /// Converts money into another currency at the rate of a date (in the years 1000 through
-/// 9999).
+/// 9999); `NotFound` without a rate, `Validation` on `amount` when the result is too large.
 pub(crate) fn convert(
     r: &mut impl Reader,
     money: Money,
@@ -242,7 +250,27 @@ pub(crate) fn convert(
 ) -> Result<Money> {
     input::date("date", date)?;
     let ratio = ratio(r, money.currency(), to, date)?;
-    apply(money, to, ratio)
+    apply(money, to, ratio).ok_or_else(|| unrepresentable("amount".into(), money, to, &ratio))
+}
+
+/// Converts a stored amount at the rate of a date: `None` when no rate converts it, an error
+/// naming `field` (see [`unrepresentable`]) when the result is too large.
+pub(crate) fn convert_stored(
+    r: &mut impl Reader,
+    money: Money,
+    to: Currency,
+    date: NaiveDate,
+    field: impl FnOnce() -> String,
+) -> Result<Option<Money>> {
+    let ratio = match ratio(r, money.currency(), to, date) {
+        Ok(ratio) => ratio,
+        Err(Error::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    match apply(money, to, ratio) {
+        Some(m) => Ok(Some(m)),
+        None => Err(unrepresentable(field(), money, to, &ratio)),
+    }
 }
 
 #[cfg(test)]
@@ -289,7 +317,25 @@ mod tests {
                 Currency::new("BHD").unwrap(),
                 ratio_of(i128::from(i64::MAX), 1)
             )
-            .is_err()
+            .is_none()
+        );
+        // The largest amount every runtime holds, and one minor unit more.
+        let max = MAX_EXACT_INTEGER;
+        assert!(
+            apply(
+                Money::new(max, Currency::EUR),
+                Currency::PLN,
+                ratio_of(1, 1)
+            )
+            .is_some()
+        );
+        assert!(
+            apply(
+                Money::new(max, Currency::EUR),
+                Currency::PLN,
+                ratio_of(2, 1)
+            )
+            .is_none()
         );
     }
 }
