@@ -1352,3 +1352,91 @@ fn bytes_appended_to_a_file_are_ignored_reported_by_verify_and_cut_off_by_compac
     assert!(crm.verify().unwrap().is_ok());
     assert_eq!(crm.get_contact(jan.id).unwrap().id, jan.id);
 }
+
+/// Replaces the first occurrence of `from` in any value of `table` with `to` (same length),
+/// below the library: what a bad sector or a stray write does. Returns whether it found one.
+fn overwrite_in_values(path: &std::path::Path, table: &str, from: &[u8], to: &[u8]) -> bool {
+    use redb::ReadableTable;
+    assert_eq!(from.len(), to.len());
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_write().unwrap();
+    let mut found = false;
+    {
+        let mut t = tx
+            .open_table(redb::TableDefinition::<&[u8], &[u8]>::new(table))
+            .unwrap();
+        let mut changed = Vec::new();
+        for item in t.iter().unwrap() {
+            let (k, v) = item.unwrap();
+            let v = v.value().to_vec();
+            if let Some(at) = v.windows(from.len()).position(|w| w == from) {
+                let mut new = v.clone();
+                new[at..at + to.len()].copy_from_slice(to);
+                changed.push((k.value().to_vec(), new));
+                break;
+            }
+        }
+        for (k, v) in changed {
+            t.insert(&k[..], &v[..]).unwrap();
+            found = true;
+        }
+    }
+    tx.commit().unwrap();
+    found
+}
+
+#[test]
+fn the_version_8_fixture_gets_checksums_and_a_changed_byte_is_then_damage() {
+    let (_dir, path) = fixture(8);
+    // Before the migration a changed name is read back as if it had been written so.
+    let (_old, old_path) = fixture(8);
+    assert!(overwrite_in_values(
+        &old_path,
+        "contacts",
+        "Zofia".as_bytes(),
+        b"Zofib"
+    ));
+    let crm = Crm::open(&old_path).unwrap();
+    let zofia = crm
+        .find_contact_by_email("zofia@firma.pl")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        zofia.given_name.as_deref(),
+        Some("Zofib"),
+        "read back changed, no error"
+    );
+    crm.close().unwrap();
+
+    let crm = Crm::open(&path).unwrap();
+    let report = crm.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    let zofia = crm
+        .find_contact_by_email("zofia@firma.pl")
+        .unwrap()
+        .unwrap();
+    assert_eq!(zofia.given_name.as_deref(), Some("Zofia"));
+    crm.close().unwrap();
+    // Migrated: the same change is now found, by a read and by verify.
+    assert!(overwrite_in_values(
+        &path,
+        "contacts",
+        "Zofia".as_bytes(),
+        b"Zofib"
+    ));
+    let crm = Crm::open(&path).unwrap();
+    let err = crm.get_contact(zofia.id).unwrap_err();
+    assert_eq!(err.code(), "corrupt", "{err}");
+    assert!(err.to_string().contains(&zofia.id.to_string()), "{err}");
+    let report = crm.verify().unwrap();
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains(&zofia.id.to_string()) && p.contains("checksum")),
+        "{:?}",
+        report.problems
+    );
+    // Every other record still reads.
+    assert!(crm.find_contact_by_email("jan@firma.pl").unwrap().is_some());
+}

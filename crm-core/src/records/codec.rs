@@ -13,11 +13,89 @@ use minicbor::encode::{Encoder, Error as EncodeError, Write};
 
 use crate::values::error::{Error, Result};
 
-/// Encodes a record into `out` (cleared first), reusing its allocation.
+/// The first byte of a stored value that carries a checksum: `0xFF` is CBOR's "break", which
+/// never starts an item, so a value without it is one written before checksums (schema
+/// version 8 and older), read as it is until the version-9 migration marks it.
+const MARK: u8 = 0xFF;
+/// The mark and the CRC-32 of the CBOR that follows them.
+const HEAD: usize = 5;
+
+/// Encodes a record into `out` (cleared first), reusing its allocation: the mark, the CRC-32
+/// (IEEE, little-endian) of the CBOR, then the CBOR. Reading checks the checksum, so a changed
+/// byte is reported as damage instead of being read back as other data.
 pub(crate) fn encode_into<T: minicbor::Encode<()>>(value: &T, out: &mut Vec<u8>) {
     out.clear();
+    out.extend_from_slice(&[MARK, 0, 0, 0, 0]);
     // Writing into a Vec cannot fail: its error type is `Infallible`.
     let _ = minicbor::encode(value, &mut *out);
+    let crc = crc32(&out[HEAD..]);
+    out[1..HEAD].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// A stored value of an older version with its checksum added (unchanged if it has one).
+pub(crate) fn mark(stored: &[u8]) -> Vec<u8> {
+    if stored.first() == Some(&MARK) {
+        return stored.to_vec();
+    }
+    let mut out = Vec::with_capacity(stored.len() + HEAD);
+    out.push(MARK);
+    out.extend_from_slice(&crc32(stored).to_le_bytes());
+    out.extend_from_slice(stored);
+    out
+}
+
+/// The CBOR of a stored value, after checking its checksum.
+pub(crate) fn body<'b>(what: &'static str, bytes: &'b [u8]) -> Result<&'b [u8]> {
+    if bytes.first() != Some(&MARK) {
+        return Ok(bytes);
+    }
+    let damaged = || Error::corrupt("", format!("a stored {what} does not match its checksum"));
+    let (head, cbor) = (bytes.get(1..HEAD).ok_or_else(damaged)?, &bytes[HEAD..]);
+    if head != crc32(cbor).to_le_bytes() {
+        return Err(damaged());
+    }
+    Ok(cbor)
+}
+
+/// CRC-32 (IEEE 802.3, the checksum of zip and PNG).
+#[cfg(not(target_arch = "wasm32"))]
+fn crc32(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
+}
+
+/// CRC-32 (IEEE 802.3) from one table of 256 entries: the same checksum as `crc32fast`, whose
+/// sixteen tables would cost the WebAssembly package about 16 KB.
+#[cfg(target_arch = "wasm32")]
+fn crc32(bytes: &[u8]) -> u32 {
+    crc32_small(bytes)
+}
+
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn crc32_small(bytes: &[u8]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut table = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+                k += 1;
+            }
+            table[i] = c;
+            i += 1;
+        }
+        table
+    };
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc = TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    !crc
 }
 
 /// Encodes a record into a new buffer.
@@ -33,7 +111,7 @@ pub(crate) fn decode<'b, T: minicbor::Decode<'b, ()>>(
     what: &'static str,
     bytes: &'b [u8],
 ) -> Result<T> {
-    minicbor::decode(bytes).map_err(|e| {
+    minicbor::decode(body(what, bytes)?).map_err(|e| {
         let reason = format!("a stored {what} cannot be read: {e}");
         Error::corrupt("", reason).caused_by(e)
     })
@@ -199,5 +277,53 @@ pub(crate) mod opt_date {
 
     pub(crate) fn is_nil(v: &Option<NaiveDate>) -> bool {
         v.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_checksum_is_crc32() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32_small(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn a_changed_byte_is_damage_and_an_older_value_still_reads() {
+        let stored = encode(&"Łódź".to_string());
+        assert_eq!(decode::<String>("text", &stored).unwrap(), "Łódź");
+        for at in 0..stored.len() {
+            for bit in 0..8 {
+                let mut bad = stored.clone();
+                bad[at] ^= 1 << bit;
+                assert_ne!(
+                    decode::<String>("text", &bad).ok().as_deref(),
+                    Some("Łódź"),
+                    "byte {at} bit {bit}"
+                );
+                if at > 0 {
+                    let err = decode::<String>("text", &bad).unwrap_err();
+                    assert_eq!(err.code(), "corrupt");
+                }
+            }
+        }
+        // Written before checksums: plain CBOR, read as it is, and marked by the migration.
+        let old = minicbor::to_vec("Ștefan").unwrap();
+        assert_eq!(decode::<String>("text", &old).unwrap(), "Ștefan");
+        let marked = mark(&old);
+        assert_eq!(marked, encode(&"Ștefan".to_string()));
+        assert_eq!(mark(&marked), marked);
+        assert!(decode::<String>("text", &[MARK, 1, 2]).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn both_checksums_agree(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            prop_assert_eq!(crc32(&bytes), crc32_small(&bytes));
+        }
     }
 }

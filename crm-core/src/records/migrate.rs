@@ -13,7 +13,7 @@
 use std::ops::Bound;
 
 use crate::records::record::{self, Record};
-use crate::records::{index, tables};
+use crate::records::{codec, index, tables};
 use crate::storage::postings;
 use crate::storage::store::{Flow, Reader, Store, Table, WriteTx, Writer};
 use crate::values::context::Ctx;
@@ -38,6 +38,21 @@ pub(crate) fn create_tables(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
 pub(crate) fn packed_postings_v8(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     w.flush_postings()?;
     w.rewrite(Table::SEARCH, postings::repack)
+}
+
+/// Version 9: every stored record (and custom field definition, relation type and exchange
+/// rate) carries a checksum (`codec.rs`). Each table of them is written anew with every value
+/// of the older form marked; values already marked (rewritten by an earlier step) are copied.
+pub(crate) fn checksums_v9(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    for t in tables::CODED {
+        w.rewrite(t, |old, out| {
+            while let Some(e) = old.next()? {
+                out.push(e.key(), &codec::mark(e.value()))?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 /// Posts the entries under `byte | code` of every record of a kind, reading ten thousand

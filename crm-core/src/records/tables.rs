@@ -65,6 +65,28 @@ pub(crate) const ALL: [Table; 21] = [
     Table::RECENT,
 ];
 
+/// The tables whose values are encoded by `codec.rs`, each with its checksum: every table but
+/// the storage layer's own.
+pub(crate) const CODED: [Table; 17] = [
+    CONTACTS,
+    COMPANIES,
+    EMPLOYMENTS,
+    RELATIONS,
+    RELATION_TYPES,
+    FIELD_DEFS,
+    LEADS,
+    DEALS,
+    STAGE_CHANGES,
+    PIPELINES,
+    PRODUCTS,
+    PRICE_LISTS,
+    QUOTES,
+    RATES,
+    ACTIVITIES,
+    CALENDARS,
+    CHANGES,
+];
+
 /// The tables keyed by ids minted by the library (stage ids live inside pipelines): their
 /// highest key is the floor for minting new ids.
 pub(crate) const MINTED: [Table; 14] = [
