@@ -1440,3 +1440,20 @@ fn the_version_8_fixture_gets_checksums_and_a_changed_byte_is_then_damage() {
     // Every other record still reads.
     assert!(crm.find_contact_by_email("jan@firma.pl").unwrap().is_some());
 }
+
+#[test]
+fn a_panic_in_the_callers_callback_is_the_callers_not_damage() {
+    let crm = builder().0.open_in_memory().unwrap();
+    crm.create_contact(person("Jan", "Kowalski", "jan@firma.pl"))
+        .unwrap();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crm.backup(&mut |_| panic!("the caller's own failure"))
+    }));
+    let payload = caught.expect_err("the panic reaches the caller");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"the caller's own failure")
+    );
+    // The CRM goes on working, and a later failure is not taken for the caller's.
+    assert_eq!(crm.backup(&mut |_| true).map(|b| !b.is_empty()), Ok(true));
+}

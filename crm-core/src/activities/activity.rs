@@ -21,6 +21,7 @@ use crate::storage::store::{self, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, CalendarId, ContactId, RecordRef};
+use crate::values::order;
 use crate::{storage::postings, values::input, values::normalize, values::text};
 
 /// What kind of exchange an activity is.
@@ -660,7 +661,7 @@ pub(crate) fn search(r: &mut impl Reader, query_text: &str, limit: u32) -> Resul
         .into_iter()
         .map(|raw| get(r, ActivityId::from_u128(raw)))
         .collect::<Result<Vec<_>>>()?;
-    out.sort_by_key(|a| std::cmp::Reverse((a.when(), a.id)));
+    order::sort_by_key(&mut out, |a| std::cmp::Reverse((a.when(), a.id)));
     out.truncate(limit as usize);
     Ok(out)
 }
@@ -795,7 +796,7 @@ pub(crate) fn build(r: &mut impl Reader, input: &ActivityInput) -> Result<Activi
             "need a start (starts_at) or a due time (due_at)",
         ));
     }
-    reminders.sort_unstable();
+    order::sort_unstable(&mut reminders);
     reminders.dedup();
     let recurrence = match &input.recurrence {
         Some(rule) => {
@@ -1272,7 +1273,7 @@ pub(crate) fn chain(r: &mut impl Reader, id: ActivityId) -> Result<Vec<Activity>
             }
         }
     }
-    out.sort_by_key(|a| a.id);
+    order::sort_by_key(&mut out, |a| a.id);
     Ok(out)
 }
 
@@ -1281,7 +1282,7 @@ pub(crate) fn chain(r: &mut impl Reader, id: ActivityId) -> Result<Vec<Activity>
 pub(crate) fn forget(w: &mut impl Writer, ctx: &Ctx, rec: RecordRef) -> Result<()> {
     let prefix = index::raw_prefix(ix::ACTIVITY_ON, &rec.key_bytes());
     let mut ids = index::ids_with_prefix(w, &prefix)?;
-    ids.sort_unstable();
+    order::sort_unstable(&mut ids);
     ids.dedup();
     for raw in ids {
         let old = get(w, ActivityId::from_u128(raw))?;
@@ -1371,7 +1372,7 @@ pub(crate) fn tasks(r: &mut impl Reader, ctx: &Ctx, q: &TaskQuery) -> Result<Vec
         .collect::<Result<Vec<_>>>()?;
     if q.list != TaskList::Done {
         // Stable: the index order (due, then id) within one priority.
-        out.sort_by(|a, b| {
+        order::sort_by(&mut out, |a, b| {
             a.due_at
                 .is_none()
                 .cmp(&b.due_at.is_none())

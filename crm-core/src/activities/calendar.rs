@@ -23,6 +23,7 @@ use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, CalendarId};
 use crate::values::input;
+use crate::values::order;
 
 /// Most event instances one query returns.
 pub(crate) const MAX_INSTANCES: usize = 10_000;
@@ -179,7 +180,7 @@ pub(crate) fn in_calendar(r: &mut impl Reader, id: CalendarId) -> Result<Vec<Act
         r,
         &index::raw_prefix(ix::AGENDA_SERIES, &scope),
     )?);
-    ids.sort_unstable();
+    order::sort_unstable(&mut ids);
     ids.dedup();
     ids.into_iter()
         .map(|raw| activity::get(r, ActivityId::from_u128(raw)))
@@ -300,7 +301,7 @@ fn occurrences(
     if out.len() > MAX_INSTANCES {
         return Err(too_many());
     }
-    out.sort_by_key(|e| (e.starts_at, e.activity.id));
+    order::sort_by_key(&mut out, |e| (e.starts_at, e.activity.id));
     Ok(out)
 }
 
@@ -418,7 +419,7 @@ pub(crate) fn free_busy(r: &mut impl Reader, q: &FreeBusyQuery) -> Result<Vec<Ti
             .filter(|e| !e.activity.all_day && e.ends_at > e.starts_at)
             .map(|e| (e.starts_at.max(q.from), e.ends_at.min(q.until)))
             .collect();
-    spans.sort();
+    order::sort(&mut spans);
     let mut out: Vec<TimeSpan> = Vec::new();
     for (s, e) in spans {
         match out.last_mut() {
@@ -481,7 +482,7 @@ pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Ve
         (Bound::Included(&lower[..]), Bound::Excluded(&upper[..])),
         false,
     )?;
-    ids.sort_unstable();
+    order::sort_unstable(&mut ids);
     ids.dedup();
     ids.extend(index::ids_with_prefix(r, &[ix::REMINDER_SERIES])?);
     let mut out = Vec::new();
@@ -530,7 +531,7 @@ pub(crate) fn reminders_due(r: &mut impl Reader, q: &ReminderQuery) -> Result<Ve
             }
         }
     }
-    out.sort_by(|a, b| {
+    order::sort_by(&mut out, |a, b| {
         (a.remind_at, a.activity, a.minutes_before).cmp(&(
             b.remind_at,
             b.activity,

@@ -24,6 +24,7 @@ use crate::storage::store::{Flow, Reader};
 use crate::values::error::{Error, Result};
 use crate::values::id::{CalendarId, RecordRef};
 use crate::values::input;
+use crate::values::order;
 
 /// Which activities to list. All criteria given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,7 +184,7 @@ pub(crate) fn list(r: &mut impl Reader, q: &ActivityQuery) -> Result<Page<Activi
         }
         Flow::Continue(())
     })?;
-    found.sort_by_key(|(key, _)| *key);
+    order::sort_by_key(&mut found, |(key, _)| *key);
     if !q.oldest_first {
         found.reverse();
     }

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::records::codec;
 use crate::values::error::{Error, Result};
 use crate::values::input;
+use crate::values::order;
 
 /// How often a recurring event repeats.
 #[derive(
@@ -236,11 +237,11 @@ pub(crate) fn validate(rule: &Recurrence, field: &str) -> Result<Recurrence> {
         input::instant(&format!("{field}.exceptions[{i}]"), *t)?;
     }
     let mut weekdays = rule.weekdays.clone();
-    weekdays.sort_unstable();
+    order::sort_unstable(&mut weekdays);
     weekdays.dedup();
     let mut exceptions: Vec<DateTime<Utc>> =
         rule.exceptions.iter().map(|t| t.trunc_subsecs(6)).collect();
-    exceptions.sort_unstable();
+    order::sort_unstable(&mut exceptions);
     exceptions.dedup();
     Ok(Recurrence {
         frequency: rule.frequency,
@@ -320,7 +321,7 @@ pub(crate) fn expand(
         Cow::Borrowed(rule.exceptions.as_slice())
     } else {
         let mut sorted = rule.exceptions.clone();
-        sorted.sort_unstable();
+        order::sort_unstable(&mut sorted);
         Cow::Owned(sorted)
     };
 

@@ -24,6 +24,7 @@ use crate::sales::deal::{self, StageChange};
 use crate::storage::store::{Reader, Table};
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, ContactId, RecordRef};
+use crate::values::order;
 use crate::{people::company, people::contact, sales::lead};
 
 /// One page of a record's timeline.
@@ -210,7 +211,7 @@ pub(crate) fn timeline(r: &mut impl Reader, q: &TimelineQuery) -> Result<Timelin
     for c in &changes {
         positions.push((c.at.timestamp_micros(), TimelineEntryKind::Change, c.key));
     }
-    positions.sort_unstable();
+    order::sort_unstable(&mut positions);
     if !q.oldest_first {
         positions.reverse();
     }

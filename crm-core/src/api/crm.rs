@@ -18,6 +18,7 @@ use crate::api::{activities, kinds, maintenance, people, records, sales};
 use crate::records::integrity::IntegrityReport;
 use crate::records::tables;
 use crate::sales::pipeline::{self};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::storage::files;
 use crate::storage::store::{AnyTx, Location, OpenWrite, Store, WriteTx, Writer};
 use crate::values::clock::{Clock, SystemClock};
@@ -109,6 +110,7 @@ impl CrmBuilder {
             floor: Arc::new(std::sync::Mutex::new(0)),
         };
         if let Location::File(path) = &location {
+            #[cfg(not(target_arch = "wasm32"))]
             if files::unfinished(path) {
                 // A new file appears only complete: built under another name, then renamed.
                 files::create_whole(path, |temp| {

@@ -56,7 +56,7 @@ impl<'p> Reporter<'p> {
             done: self.done,
             total: self.total,
         };
-        if (self.callback)(p) {
+        if crate::values::context::foreign(|| (self.callback)(p)) {
             Ok(())
         } else {
             Err(Error::Cancelled)

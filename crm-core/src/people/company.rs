@@ -21,6 +21,7 @@ use crate::values::error::{Error, Result};
 use crate::values::id::RecordKind;
 use crate::values::id::{CompanyId, RecordRef};
 use crate::values::input::{self, Address};
+use crate::values::order;
 use crate::{values::normalize, values::text};
 use std::collections::BTreeSet;
 
@@ -543,7 +544,7 @@ fn build(r: &mut impl Reader, input: &CompanyInput) -> Result<Company> {
         }
     }
     let mut kinds = input.kinds.clone();
-    kinds.sort_unstable();
+    order::sort_unstable(&mut kinds);
     kinds.dedup();
     let defs = fields::defs(r, RecordKind::Company)?;
     Ok(Company {

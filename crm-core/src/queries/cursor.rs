@@ -9,7 +9,7 @@
 //! would skip or repeat records without a word. The page size is not part of the
 //! fingerprint, so it may change between pages.
 //!
-//! The fingerprint is 32 bits of FNV-1a over the JSON form of the filter and order (serde's,
+//! The fingerprint is 32 bits of FNV-1a over the JSON value of the filter and order (serde's,
 //! the same from every binding): it tells queries apart, it is no secret. Cursors made before
 //! the fingerprint existed are refused.
 
@@ -29,9 +29,12 @@ impl Tag {
     pub(crate) fn new(listing: &'static str, query: &impl Serialize) -> Tag {
         let mut hash = Fnv(0x811c_9dc5);
         hash.write(listing.as_bytes());
-        // Writing into the hash cannot fail, and the library's filters always serialize; were
-        // one not to, its prefix still gives every page of a walk the same fingerprint.
-        let _ = serde_json::to_writer(&mut hash, query);
+        // The library's filters always serialize; were one not to, every page of a walk
+        // would still get the same fingerprint. Through a JSON value rather than JSON text:
+        // serde_json's text writer would add its formatting code to the WebAssembly package.
+        if let Ok(value) = serde_json::to_value(query) {
+            hash.value(&value);
+        }
         Tag {
             listing,
             fingerprint: hash.0,
@@ -83,14 +86,49 @@ impl Fnv {
     }
 }
 
-impl std::io::Write for Fnv {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Fnv::write(self, buf);
-        Ok(buf.len())
+impl Fnv {
+    /// Feeds a JSON value, each part tagged and strings and lists with their lengths, so that
+    /// different values give different byte streams.
+    fn value(&mut self, v: &serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::Null => self.write(b"n"),
+            Value::Bool(b) => self.write(if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    self.write(b"i");
+                    self.write(&i.to_le_bytes());
+                } else if let Some(u) = n.as_u64() {
+                    self.write(b"u");
+                    self.write(&u.to_le_bytes());
+                } else {
+                    self.write(b"d");
+                    self.write(&n.as_f64().unwrap_or(0.0).to_bits().to_le_bytes());
+                }
+            }
+            Value::String(s) => self.text(s),
+            Value::Array(items) => {
+                self.write(b"[");
+                self.write(&(items.len() as u64).to_le_bytes());
+                for item in items {
+                    self.value(item);
+                }
+            }
+            Value::Object(fields) => {
+                self.write(b"{");
+                self.write(&(fields.len() as u64).to_le_bytes());
+                for (key, item) in fields {
+                    self.text(key);
+                    self.value(item);
+                }
+            }
+        }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn text(&mut self, s: &str) {
+        self.write(b"s");
+        self.write(&(s.len() as u64).to_le_bytes());
+        self.write(s.as_bytes());
     }
 }
 

@@ -27,6 +27,7 @@ use crate::records::record::{self, Entity};
 use crate::storage::store::{Flow, Reader, Table, prefix_end};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
+use crate::values::order;
 use crate::{values::input, values::normalize, values::text};
 
 /// What to order a listing by.
@@ -730,7 +731,7 @@ fn candidates<R: Listed>(
             }
         }
     }
-    sets.sort_by_key(BTreeSet::len);
+    order::sort_by_key(&mut sets, BTreeSet::len);
     let mut iter = sets.into_iter();
     Ok(iter
         .next()
@@ -868,7 +869,7 @@ pub(crate) fn list<R: Listed>(
                     hits.push((key, rec));
                 }
             }
-            hits.sort_by(|a, b| a.0.cmp(&b.0));
+            order::sort_by(&mut hits, |a, b| a.0.cmp(&b.0));
             if sort.descending {
                 hits.reverse();
             }

@@ -93,30 +93,48 @@ impl Verifier {
     /// a table whose pages cannot be walked to the end (the records read before are kept).
     pub(crate) fn records<R: Record>(&mut self, r: &mut impl Reader) -> Result<Vec<R>> {
         let mut all = Vec::new();
+        self.walk(r, R::TABLE, R::ID_PREFIX, &mut |raw, bytes| {
+            let mut rec: R = codec::decode(R::NAME, bytes)?;
+            rec.set_raw_id(raw);
+            all.push(rec);
+            Ok(())
+        })?;
+        for rec in &all {
+            self.report.records += 1;
+            self.add(record::entries_of(rec));
+        }
+        Ok(all)
+    }
+
+    /// Decodes every value of `table` through `decode` (a trait object, so that this is
+    /// compiled once rather than once per kind); what does not decode, and a table that cannot
+    /// be walked to its end, are problems.
+    fn walk(
+        &mut self,
+        r: &mut impl Reader,
+        table: Table,
+        prefix: &'static str,
+        decode: &mut dyn FnMut(u128, &[u8]) -> Result<()>,
+    ) -> Result<()> {
         let mut damaged = Vec::new();
         let walked = contain(|| {
             r.scan(
-                R::TABLE,
+                table,
                 (Bound::Unbounded, Bound::Unbounded),
                 false,
                 |key, bytes| {
-                    let Some(raw) = index::id_of_key(key) else {
-                        damaged.push(format!(
-                            "a key of the {} table is not an id",
-                            R::TABLE.name()
-                        ));
-                        return Ok(Flow::Continue(()));
-                    };
-                    match codec::decode::<R>(R::NAME, bytes) {
-                        Ok(mut rec) => {
-                            rec.set_raw_id(raw);
-                            all.push(rec);
+                    match index::id_of_key(key) {
+                        None => damaged
+                            .push(format!("a key of the {} table is not an id", table.name())),
+                        Some(raw) => {
+                            if let Err(e) = decode(raw, bytes) {
+                                damaged.push(format!(
+                                    "{}: {}",
+                                    crate::values::id::id_text(prefix, raw),
+                                    reason_of(&e)
+                                ));
+                            }
                         }
-                        Err(e) => damaged.push(format!(
-                            "{}: {}",
-                            crate::values::id::id_text(R::ID_PREFIX, raw),
-                            reason_of(&e)
-                        )),
                     }
                     Ok(Flow::Continue(()))
                 },
@@ -125,21 +143,18 @@ impl Verifier {
         for p in damaged {
             self.problem(p);
         }
-        if let Err(e) = walked {
-            match e {
-                Error::Corrupt { .. } => self.problem(format!(
+        match walked {
+            Ok(()) => Ok(()),
+            Err(e @ Error::Corrupt { .. }) => {
+                self.problem(format!(
                     "the {} table cannot be read to its end: {}",
-                    R::TABLE.name(),
+                    table.name(),
                     reason_of(&e)
-                )),
-                other => return Err(other),
+                ));
+                Ok(())
             }
+            Err(other) => Err(other),
         }
-        for rec in &all {
-            self.report.records += 1;
-            self.add(record::entries_of(rec));
-        }
-        Ok(all)
     }
 
     /// [`Verifier::records`] for a kind with custom fields, whose values are checked against

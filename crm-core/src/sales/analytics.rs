@@ -34,6 +34,7 @@ use crate::values::error::{Error, Result};
 use crate::values::id::{DealId, PipelineId, StageId};
 use crate::values::input;
 use crate::values::money::{Currency, Money};
+use crate::values::order;
 
 /// The open deals of one stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -656,7 +657,7 @@ pub(crate) fn forecast(r: &mut impl Reader, ctx: &Ctx, q: &ForecastQuery) -> Res
     }
     let mut periods: Vec<ForecastPeriod> = periods.into_values().collect();
     for p in &mut periods {
-        p.owners.sort_by(|a, b| owner_order(&a.owner, &b.owner));
+        order::sort_by(&mut p.owners, |a, b| owner_order(&a.owner, &b.owner));
     }
     Ok(Forecast {
         currency: reporting,
@@ -730,7 +731,7 @@ pub(crate) fn win_rates(r: &mut impl Reader, ctx: &Ctx, q: &WinRateQuery) -> Res
             .into_iter()
             .map(|(g, (w, l))| win_rate(g, w, l))
             .collect();
-        groups.sort_by(|a, b| owner_order(&a.group, &b.group));
+        order::sort_by(&mut groups, |a, b| owner_order(&a.group, &b.group));
     }
     Ok(WinRates { overall, groups })
 }
@@ -751,7 +752,7 @@ pub(crate) fn sales_cycle(
         .zip(won.iter().map(|d| d.created_at))
         .map(|(closed, created)| i128::from((closed - created).num_seconds().max(0)))
         .collect();
-    cycles.sort_unstable();
+    order::sort_unstable(&mut cycles);
     let total: i128 = cycles.iter().sum();
     let n = cycles.len() as i128;
     let median = match cycles.len() {
@@ -860,7 +861,7 @@ pub(crate) fn deals_at_risk(
         .into_iter()
         .filter(|d| d.rotten && pipeline.is_none_or(|p| p == d.pipeline))
         .collect();
-    out.sort_by_key(|d| (d.stage_entered_at, d.id));
+    order::sort_by_key(&mut out, |d| (d.stage_entered_at, d.id));
     Ok(out)
 }
 
@@ -918,7 +919,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
             &index::raw_prefix(ix::DEAL_STATUS, &[code]),
         )?);
     }
-    closed_deals.sort_unstable();
+    order::sort_unstable(&mut closed_deals);
     // Won, value, lost per owner (`None`: deals without one). Owners are looked up by the
     // bytes of the stored record, so a deal costs no allocation unless it needs a rate.
     let mut owners: BTreeMap<String, (u64, Total, u64)> = BTreeMap::new();
@@ -988,7 +989,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
             })
         })
         .collect::<Result<_>>()?;
-    rows.sort_by(|a, b| {
+    order::sort_by(&mut rows, |a, b| {
         b.won_value
             .amount_minor()
             .cmp(&a.won_value.amount_minor())

@@ -17,6 +17,7 @@ use crate::storage::store::{Flow, Reader, Table, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{DealId, PipelineId, StageId};
+use crate::values::order;
 use crate::{values::input, values::text};
 
 /// Whether a stage is open, or closes a deal as won or lost.
@@ -426,9 +427,9 @@ pub(crate) fn reorder(
     let old = get(w, id)?;
     let active: Vec<StageId> = old.active_stages().map(|s| s.id).collect();
     let mut given = order.to_vec();
-    given.sort();
+    order::sort(&mut given);
     let mut expected = active.clone();
-    expected.sort();
+    order::sort(&mut expected);
     if given != expected {
         return Err(Error::validation(
             "order",

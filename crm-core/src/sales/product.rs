@@ -14,6 +14,7 @@ use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{PriceListId, ProductId};
 use crate::values::money::{Currency, Money};
+use crate::values::order;
 use crate::{values::input, values::text};
 
 /// A tax rate in basis points: 2300 is 23 %, at most 10000 (100 %).
@@ -334,7 +335,7 @@ pub(crate) fn search(r: &mut impl Reader, query_text: &str) -> Result<Vec<Produc
             ProductId::from_u128(raw),
         )?);
     }
-    out.sort_by(|a, b| {
+    order::sort_by(&mut out, |a, b| {
         text::fold(&a.name)
             .cmp(&text::fold(&b.name))
             .then(a.id.cmp(&b.id))

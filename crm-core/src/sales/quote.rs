@@ -22,6 +22,7 @@ use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{DealId, QuoteId};
 use crate::values::money::Currency;
+use crate::values::order;
 use crate::{values::input, values::text};
 
 /// Where a quote is in its life.
@@ -213,7 +214,7 @@ pub(crate) fn by_number(r: &mut impl Reader, ctx: &Ctx, number: &str) -> Result<
         present(&mut q, today);
         out.push(q);
     }
-    out.sort_by_key(|q| q.version);
+    order::sort_by_key(&mut out, |q| q.version);
     Ok(out)
 }
 

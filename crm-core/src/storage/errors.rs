@@ -2,6 +2,8 @@
 //! the operating system, or another failure of the engine. Every redb error type converts
 //! into redb's own `Error` first, so one match classifies them all.
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::values::context::foreign_panic;
 use crate::values::error::{Error, Result};
 
 /// The storage engine's error as the caller sees it.
@@ -65,11 +67,21 @@ storage_from!(
 /// a B-tree walk over a damaged page can index out of bounds. Every call into the engine runs
 /// under this, so that such a panic ends the one operation with a typed error instead of
 /// unwinding into the caller (or across a language boundary). The transaction it happened in
-/// is given up; later operations begin their own. Where panics abort instead of unwinding
-/// (`wasm32`), this cannot catch them.
+/// is given up; later operations begin their own. A panic of the caller's own code (a
+/// progress callback, a clock, an id source: see `values::context::foreign`) is let through
+/// unchanged. Where panics abort instead of unwinding (`wasm32`), this cannot catch them.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn contain<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    thread_local! {
+        static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    DEPTH.set(DEPTH.get() + 1);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    DEPTH.set(DEPTH.get() - 1);
+    match caught {
         Ok(result) => result,
+        // A caller's callback panicked: that is the caller's, not damage.
+        Err(payload) if foreign_panic(DEPTH.get() == 0) => std::panic::resume_unwind(payload),
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()
@@ -82,4 +94,13 @@ pub(crate) fn contain<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
             ))
         }
     }
+}
+
+/// On `wasm32` a panic aborts and cannot be caught: [`contain`] runs `f` as it is, and what
+/// keeps damaged bytes from reaching a panic there is the checksum every stored value carries
+/// (`records/codec.rs`), checked before it is decoded. Damage to redb's own pages (B-tree
+/// branches, the header) is not covered by it.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn contain<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    f()
 }

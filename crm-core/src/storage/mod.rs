@@ -2,6 +2,7 @@
 //! lists. It names no domain table or type: tables are handles declared above it.
 
 pub(crate) mod errors;
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod files;
 pub(crate) mod held;
 pub(crate) mod postings;

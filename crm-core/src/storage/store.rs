@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use crate::storage::errors::contain;
-use crate::storage::files::{self, TrimmedFile};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::storage::files;
 use crate::storage::held::{self, HeldIndex};
 use crate::storage::postings;
 use crate::storage::recent::{self, Recent};
@@ -1431,36 +1432,15 @@ impl Store {
         let mut ignored = Arc::new(AtomicU64::new(0));
         let (db, recent) = contain(|| {
             let db = match location {
-                Location::File(path) => match builder.create(path) {
-                    Ok(db) => Ok(db),
-                    Err(e) => {
-                        // Bytes appended after a whole database (a copy gone wrong, a tool
-                        // that pads files) are ignored, the way SQLite ignores them; `verify`
-                        // reports them and `compact` cuts them off.
-                        let error = open_error(e);
-                        let Some(end) = files::database_end(path) else {
-                            return Err(error);
-                        };
-                        let file = TrimmedFile::open(path, end)?;
-                        ignored = file.ignored();
-                        return match builder.create_with_backend(file) {
-                            Ok(db) => {
-                                let recent = load_recent(&db)?;
-                                Ok((db, recent))
-                            }
-                            Err(_) => Err(error),
-                        };
-                    }
-                },
+                Location::File(path) => open_file(&builder, path, &mut ignored)?,
                 Location::Memory => {
-                    builder.create_with_backend(redb::backends::InMemoryBackend::new())
+                    builder.create_with_backend(redb::backends::InMemoryBackend::new())?
                 }
                 Location::Bytes(bytes) => {
-                    builder.create_with_backend(MemoryBackend::with_bytes(bytes))
+                    builder.create_with_backend(MemoryBackend::with_bytes(bytes))?
                 }
-                Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend)),
-            }
-            .map_err(open_error)?;
+                Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend))?,
+            };
             let recent = load_recent(&db)?;
             Ok((db, recent))
         })?;
@@ -1736,6 +1716,43 @@ pub(crate) fn peek(path: &Path, t: Table, key: &[u8]) -> Option<Vec<u8>> {
         Some(value.value().to_vec())
     };
     contain(|| Ok(read())).ok().flatten()
+}
+
+/// Opens the database in the file at `path`. Bytes appended after a whole database (a copy
+/// gone wrong, a tool that pads files) are ignored, the way SQLite ignores them: `verify`
+/// reports them (`ignored`) and `compact` cuts them off.
+#[cfg(not(target_arch = "wasm32"))]
+fn open_file(
+    builder: &redb::Builder,
+    path: &Path,
+    ignored: &mut Arc<AtomicU64>,
+) -> Result<redb::Database> {
+    let error = match builder.create(path) {
+        Ok(db) => return Ok(db),
+        Err(e) => open_error(e),
+    };
+    let Some(end) = files::database_end(path) else {
+        return Err(error);
+    };
+    let file = files::TrimmedFile::open(path, end)?;
+    let tail = file.ignored();
+    match builder.create_with_backend(file) {
+        Ok(db) => {
+            *ignored = tail;
+            Ok(db)
+        }
+        Err(_) => Err(error),
+    }
+}
+
+/// Opens the database in the file at `path` (a platform without files reports why).
+#[cfg(target_arch = "wasm32")]
+fn open_file(
+    builder: &redb::Builder,
+    path: &Path,
+    _: &mut Arc<AtomicU64>,
+) -> Result<redb::Database> {
+    builder.create(path).map_err(open_error)
 }
 
 fn open_error(e: redb::DatabaseError) -> Error {

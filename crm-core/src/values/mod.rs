@@ -10,6 +10,7 @@ pub(crate) mod id;
 pub(crate) mod input;
 pub mod money;
 pub(crate) mod normalize;
+pub(crate) mod order;
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
 pub(crate) mod text;

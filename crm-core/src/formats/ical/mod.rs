@@ -18,6 +18,7 @@ use crate::storage::store::{Reader, Writer};
 use crate::values::context::Ctx;
 use crate::values::error::{Error, Result};
 use crate::values::id::{ActivityId, CalendarId};
+use crate::values::order;
 
 pub use text::IcalSkipped;
 
@@ -134,7 +135,7 @@ pub(crate) fn import_ical(
             Err(e) => return Err(e),
         }
     }
-    report.skipped.sort_by_key(|s| s.line);
+    order::sort_by_key(&mut report.skipped, |s| s.line);
     Ok(report)
 }
 

@@ -118,6 +118,7 @@ use crate::activities::activity::{
     Participant, ParticipantStatus, Priority,
 };
 use crate::activities::recurrence::{Frequency, Recurrence, Weekday};
+use crate::values::order;
 
 /// A part of an iCalendar file that was not imported, and why.
 ///
@@ -1152,7 +1153,7 @@ pub(crate) fn parse(text: &str, default_tz: Tz) -> IcalParsed {
             });
         }
     }
-    out.skipped.sort_by_key(|s| s.line);
+    order::sort_by_key(&mut out.skipped, |s| s.line);
     out
 }
 
