@@ -25,6 +25,9 @@ cargo build -q --release -p crm-crash
 target/release/crm-crash kill --rounds 80
 target/release/crm-crash damage --copies 100 --contacts 1000
 
+step "fuzzing, CI size: the iCalendar reader, bytes opened as a CRM file, ids and cursors (20 s each; long: README)"
+FUZZ_SECONDS=20 scripts/fuzz.sh
+
 step "benchmark smoke test: library, SQLite and raw redb find the same records (10k, no timing asserted)"
 cargo run -q -p crm-bench -- --quick
 

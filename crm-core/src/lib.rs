@@ -119,3 +119,15 @@ pub fn fold_text(s: &str) -> String {
 /// Where the bytes of a database live: implement this to keep a CRM somewhere other than a
 /// file or memory (the browser binding keeps it in the Origin Private File System).
 pub use redb::StorageBackend;
+
+/// Entry points for the fuzz targets (`crm-core/fuzz/`), built only with the `fuzzing`
+/// feature: the layers a fuzzer should reach without opening a CRM for every input.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads `text` as iCalendar (no CRM involved); how many events and tasks it held.
+    pub fn parse_ical(text: &str) -> usize {
+        let parsed = crate::formats::ical::text::parse(text, chrono_tz::Tz::UTC);
+        parsed.items.len() + parsed.skipped.len()
+    }
+}

@@ -1457,3 +1457,23 @@ fn a_panic_in_the_callers_callback_is_the_callers_not_damage() {
     // The CRM goes on working, and a later failure is not taken for the caller's.
     assert_eq!(crm.backup(&mut |_| true).map(|b| !b.is_empty()), Ok(true));
 }
+
+/// Found by the `open_bytes` fuzz target: a file whose allocator state is damaged opens and
+/// reads, and redb panicked when the handle was dropped (closing writes the allocator state).
+#[test]
+fn a_damaged_allocator_does_not_panic_when_the_crm_is_dropped() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/damaged/allocator.crm"
+    ))
+    .unwrap();
+    let outcome = std::panic::catch_unwind(|| {
+        if let Ok(crm) = Crm::builder().open_bytes(bytes) {
+            let _ = crm.verify();
+            let _ = crm.list_contacts(&ContactQuery::default());
+            let _ = crm.pipelines();
+            let _ = crm.close();
+        }
+    });
+    assert!(outcome.is_ok(), "a panic reached the caller");
+}

@@ -1393,7 +1393,8 @@ pub(crate) struct Store {
     /// The snapshot of the last read, kept for the next one while nothing is committed (first,
     /// so that it is dropped before the database).
     idle: Mutex<Idle>,
-    db: RwLock<redb::Database>,
+    /// `None` only while the store is dropped (see its `Drop`).
+    db: RwLock<Option<redb::Database>>,
     /// The recent changes as of the last commit. A writer holds this lock exclusively from
     /// before its commit until it has replaced them, so that every transaction begun (under
     /// the lock, shared) sees the recent changes of its own snapshot.
@@ -1403,6 +1404,23 @@ pub(crate) struct Store {
     limits: Limits,
     /// Bytes after the end of the database, ignored (see [`Store::ignored_bytes`]).
     ignored: Arc<AtomicU64>,
+}
+
+impl Drop for Store {
+    /// Closing a database writes its allocator state, which reads pages: on a damaged file
+    /// redb can panic there too, so the database is dropped under [`contain`] (after the kept
+    /// snapshot, which refers to it).
+    fn drop(&mut self) {
+        let idle = self.idle.get_mut().unwrap_or_else(|e| e.into_inner());
+        drop(idle.snapshot.take());
+        let db = self.db.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(db) = db {
+            let _ = contain(move || {
+                drop(db);
+                Ok(())
+            });
+        }
+    }
 }
 
 /// A read snapshot kept between reads.
@@ -1446,7 +1464,7 @@ impl Store {
         })?;
         Ok(Store {
             idle: Mutex::new(Idle::default()),
-            db: RwLock::new(db),
+            db: RwLock::new(Some(db)),
             recent: RwLock::new(Arc::new(recent)),
             limits: Limits::default(),
             ignored,
@@ -1459,8 +1477,10 @@ impl Store {
         self.ignored.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    fn db(&self) -> std::sync::RwLockReadGuard<'_, redb::Database> {
-        self.db.read().unwrap_or_else(|e| e.into_inner())
+    /// Runs `f` on the database.
+    fn with_db<T>(&self, f: impl FnOnce(&redb::Database) -> Result<T>) -> Result<T> {
+        let db = self.db.read().unwrap_or_else(|e| e.into_inner());
+        f(db.as_ref().ok_or(Error::Closed)?)
     }
 
     /// Writes the recent changes into the `index` and `search` tables and empties the `recent`
@@ -1481,6 +1501,7 @@ impl Store {
     /// while this runs; it fails (changing nothing) if one is still open.
     pub(crate) fn compact(&self) -> Result<()> {
         let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let db = db.as_mut().ok_or(Error::Closed)?;
         self.retire_idle();
         match contain(|| Ok(db.compact()))? {
             Ok(_) => Ok(()),
@@ -1560,7 +1581,7 @@ impl Store {
                 // Under the lock a writer takes to commit, so the generation is the snapshot's.
                 let generation = self.idle().generation;
                 ReadTx {
-                    tx: contain(|| Ok(self.db().begin_read()?))?,
+                    tx: contain(|| self.with_db(|db| Ok(db.begin_read()?)))?,
                     tables: [const { None }; MAX_TABLES],
                     recent: Arc::clone(&recent),
                     generation,
@@ -1616,7 +1637,7 @@ impl Store {
     /// Begins a write transaction that stays open across calls (see [`OpenWrite`]); it waits
     /// for the one before to end.
     pub(crate) fn begin(&self) -> Result<OpenWrite> {
-        let tx = contain(|| Ok(self.db().begin_write()?))?;
+        let tx = contain(|| self.with_db(|db| Ok(db.begin_write()?)))?;
         // The previous writer replaced the recent changes before letting go of the lock.
         let recent = Arc::clone(&self.recent_now());
         let held = WriteTx::new(&tx, recent, self.limits).suspend();
@@ -1670,9 +1691,11 @@ impl Store {
     /// The names of the tables present in the file.
     pub(crate) fn table_names(&self) -> Result<Vec<String>> {
         contain(|| {
-            let tx = self.db().begin_read()?;
-            let names = tx.list_tables()?.map(|t| t.name().to_string()).collect();
-            Ok(names)
+            self.with_db(|db| {
+                let tx = db.begin_read()?;
+                let names = tx.list_tables()?.map(|t| t.name().to_string()).collect();
+                Ok(names)
+            })
         })
     }
 
@@ -2085,9 +2108,13 @@ mod tests {
 
     /// redb's statistics of a table.
     fn stats(store: &Store, t: Table) -> redb::TableStats {
-        let tx = store.db().begin_read().unwrap();
-        let table = tx.open_table(t.def()).unwrap();
-        table.stats().unwrap()
+        store
+            .with_db(|db| {
+                let tx = db.begin_read()?;
+                let table = tx.open_table(t.def())?;
+                Ok(table.stats()?)
+            })
+            .unwrap()
     }
 
     /// Leaf pages and stored bytes of a table.
