@@ -1448,8 +1448,8 @@ impl Store {
             builder.set_cache_size(bytes);
         }
         let mut ignored = Arc::new(AtomicU64::new(0));
-        let (db, recent) = contain(|| {
-            let db = match location {
+        let db = contain(|| {
+            Ok(match location {
                 Location::File(path) => open_file(&builder, path, &mut ignored)?,
                 Location::Memory => {
                     builder.create_with_backend(redb::backends::InMemoryBackend::new())?
@@ -1458,10 +1458,20 @@ impl Store {
                     builder.create_with_backend(MemoryBackend::with_bytes(bytes))?
                 }
                 Location::Backend(backend) => builder.create_with_backend(BoxedBackend(backend))?,
-            };
-            let recent = load_recent(&db)?;
-            Ok((db, recent))
+            })
         })?;
+        let recent = match contain(|| load_recent(&db)) {
+            Ok(recent) => recent,
+            Err(e) => {
+                // Dropped on its own, under `contain`: redb's `Drop` can panic on a damaged
+                // file, and a panic while the error is being returned would leak it.
+                let _ = contain(move || {
+                    drop(db);
+                    Ok(())
+                });
+                return Err(e);
+            }
+        };
         Ok(Store {
             idle: Mutex::new(Idle::default()),
             db: RwLock::new(Some(db)),
