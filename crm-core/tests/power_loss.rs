@@ -175,42 +175,68 @@ fn state(crm: &Crm) -> Model {
         .collect()
 }
 
-/// One random operation; what the model becomes if it commits.
-fn operate(crm: &Crm, model: &Model, rng: &mut Rng, n: u64) -> (Result<()>, Model) {
+/// What an operation that reported a failure may still have done: a commit can reach the
+/// file although the call failed after it (the power went during the last sync).
+enum Effect {
+    Nothing,
+    /// Contacts created with these given names (their ids are unknown).
+    Create(Vec<String>),
+    Update(ContactId, String),
+    Delete(ContactId),
+}
+
+/// One random operation: the model after it when it committed, or what it would have done.
+fn operate(crm: &Crm, model: &Model, rng: &mut Rng, n: u64) -> (Result<Model>, Effect) {
     let mut after = model.clone();
     let ids: Vec<ContactId> = model.keys().copied().collect();
     let name = format!("Ștefan{n}");
-    let result = match rng.below(10) {
-        0..=3 => crm.create_contact(person(&name, "Łódzki", "")).map(|c| {
-            after.insert(c.id, name);
-        }),
+    match rng.below(10) {
+        0..=3 => {
+            let result = crm.create_contact(person(&name, "Łódzki", "")).map(|c| {
+                after.insert(c.id, name.clone());
+                after
+            });
+            (result, Effect::Create(vec![name]))
+        }
         4 | 5 if !ids.is_empty() => {
             let id = ids[rng.below(ids.len() as u64) as usize];
-            crm.update_contact(id, person(&name, "Łódzki", ""))
+            let result = crm
+                .update_contact(id, person(&name, "Łódzki", ""))
                 .map(|_| {
-                    after.insert(id, name);
-                })
+                    after.insert(id, name.clone());
+                    after
+                });
+            (result, Effect::Update(id, name))
         }
         6 if !ids.is_empty() => {
             let id = ids[rng.below(ids.len() as u64) as usize];
-            crm.delete_contact(id).map(|()| {
+            let result = crm.delete_contact(id).map(|()| {
                 after.remove(&id);
-            })
+                after
+            });
+            (result, Effect::Delete(id))
         }
-        7 => crm.compact(),
-        _ => crm
-            .batch(|b| {
-                let mut made = Vec::new();
-                for k in 0..3 {
-                    let name = format!("{name}-{k}");
-                    made.push((b.create_contact(person(&name, "Zięba", ""))?.id, name));
-                }
-                Ok(made)
-            })
-            .map(|made| after.extend(made)),
-    };
-    // The model changes only when the operation says it committed.
-    (result, after)
+        7 => (crm.compact().map(|()| after), Effect::Nothing),
+        _ => {
+            let names: Vec<String> = (0..3).map(|k| format!("{name}-{k}")).collect();
+            let result = crm
+                .batch(|b| {
+                    let mut made = Vec::new();
+                    for name in &names {
+                        made.push((
+                            b.create_contact(person(name, "Zięba", ""))?.id,
+                            name.clone(),
+                        ));
+                    }
+                    Ok(made)
+                })
+                .map(|made| {
+                    after.extend(made);
+                    after
+                });
+            (result, Effect::Create(names))
+        }
+    }
 }
 
 #[test]
@@ -231,7 +257,7 @@ fn power_losses_and_io_faults_never_lose_a_commit_or_half_apply_one() {
                 // Power loss, at a random write, length change or sync of the next operation
                 // (or after it, when it makes fewer).
                 disk.disk().die_in = 1 + rng.below(12) as u32;
-                let (result, after) = operate(&crm, &model, &mut rng, case * 1000 + step);
+                let (result, effect) = operate(&crm, &model, &mut rng, case * 1000 + step);
                 ops += 1;
                 disk.disk().dead = true;
                 drop(crm);
@@ -240,15 +266,14 @@ fn power_losses_and_io_faults_never_lose_a_commit_or_half_apply_one() {
                 crm = open(&disk);
                 match result {
                     // Acknowledged before the power went: it must be there.
-                    Ok(()) => {
-                        check(&crm, &after, None, case, step);
+                    Ok(after) => {
+                        check(&crm, &after, &Effect::Nothing, case, step);
                         model = after;
                     }
                     Err(_) => {
-                        if check(&crm, &model, Some(&after), case, step) {
-                            model = after;
-                            uncertain_kept += 1;
-                        }
+                        let (found, applied) = check(&crm, &model, &effect, case, step);
+                        uncertain_kept += u64::from(applied);
+                        model = found;
                     }
                 }
                 continue;
@@ -259,12 +284,12 @@ fn power_losses_and_io_faults_never_lose_a_commit_or_half_apply_one() {
                 d.full = rng.below(2) == 0;
             }
             let before = disk.disk().faults;
-            let (result, after) = operate(&crm, &model, &mut rng, case * 1000 + step);
+            let (result, effect) = operate(&crm, &model, &mut rng, case * 1000 + step);
             ops += 1;
             let faulted = disk.disk().faults > before;
             disk.disk().fault_in = 0;
             match result {
-                Ok(()) => model = after,
+                Ok(after) => model = after,
                 Err(e) => {
                     assert!(
                         faulted,
@@ -278,10 +303,9 @@ fn power_losses_and_io_faults_never_lose_a_commit_or_half_apply_one() {
                     // The commit may or may not have reached the file: reopen and see.
                     drop(crm);
                     crm = open(&disk);
-                    if check(&crm, &model, Some(&after), case, step) {
-                        model = after;
-                        uncertain_kept += 1;
-                    }
+                    let (found, applied) = check(&crm, &model, &effect, case, step);
+                    uncertain_kept += u64::from(applied);
+                    model = found;
                 }
             }
         }
@@ -320,8 +344,9 @@ fn power_cut(disk: &PowerBackend, rng: &mut Rng) {
     d.die_in = 0;
 }
 
-/// The file verifies and holds `model`, or `maybe` (then returns true).
-fn check(crm: &Crm, model: &Model, maybe: Option<&Model>, case: u64, step: u64) -> bool {
+/// The file verifies and holds `model`, or `model` with `effect` applied whole; which one it
+/// holds, and whether the effect was applied.
+fn check(crm: &Crm, model: &Model, effect: &Effect, case: u64, step: u64) -> (Model, bool) {
     let report = crm.verify().unwrap();
     assert!(
         report.is_ok(),
@@ -330,15 +355,52 @@ fn check(crm: &Crm, model: &Model, maybe: Option<&Model>, case: u64, step: u64) 
     );
     let found = state(crm);
     if &found == model {
-        return false;
+        return (found, false);
     }
-    if maybe == Some(&found) {
-        return true;
+    let mut with = model.clone();
+    match effect {
+        Effect::Nothing => {}
+        Effect::Update(id, name) => {
+            if model.contains_key(id) {
+                with.insert(*id, name.clone());
+            }
+        }
+        Effect::Delete(id) => {
+            with.remove(id);
+        }
+        Effect::Create(names) => {
+            let new: Vec<(ContactId, String)> = found
+                .iter()
+                .filter(|(id, name)| !model.contains_key(id) && names.contains(name))
+                .map(|(id, name)| (*id, name.clone()))
+                .collect();
+            // A batch is there whole or not at all.
+            if new.len() == names.len() {
+                with.extend(new);
+            }
+        }
     }
+    if found == with {
+        return (found, true);
+    }
+    let differ = |m: &Model| {
+        let mut out: Vec<String> = Vec::new();
+        for (id, v) in m {
+            if found.get(id) != Some(v) {
+                out.push(format!("{id}: model {v:?}, file {:?}", found.get(id)));
+            }
+        }
+        for (id, v) in &found {
+            if !m.contains_key(id) {
+                out.push(format!("{id}: not in the model, file {v:?}"));
+            }
+        }
+        out
+    };
     panic!(
-        "case {case} step {step}: the file holds {} contacts, the model {} (or {:?})",
-        found.len(),
-        model.len(),
-        maybe.map(|m| m.len())
+        "case {case} step {step}: the file differs from the model: {:?}; from the model with \
+         the failed operation: {:?}",
+        differ(model),
+        differ(&with)
     );
 }
