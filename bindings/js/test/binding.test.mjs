@@ -637,9 +637,11 @@ test('amounts stay within what JavaScript numbers hold exactly', () => {
   assert.deepEqual(crm.convertMoney({ amount_minor: 7, currency: 'JPY' }, 'EUR', '2026-11-22'), { amount_minor: 700, currency: 'EUR' });
   const won = crm.defaultPipeline().stages.find((st) => st.kind === 'won').id;
   const d = crm.createDeal({ title: 'Huge', amount: jpy });
-  const closed = crm.moveDeal(d.id, { stage: won });
-  assert.equal(closed.status, 'won');
-  assert.equal(closed.closed_value, null, 'not frozen: it does not fit');
+  // Won, it would have no frozen value (the conversion does not fit): the move is refused,
+  // naming the deal's amount, and the deal stays as it was.
+  throwsCrm(() => crm.moveDeal(d.id, { stage: won }), { code: 'validation', field: `${d.id}.amount` });
+  assert.equal(crm.getDeal(d.id).status, 'open');
+  assert.equal(crm.getDeal(d.id).closed_value, null);
   assert.equal(crm.getDeal(d.id).amount.amount_minor, Number.MAX_SAFE_INTEGER);
   throwsCrm(() => crm.createDeal({ title: 'Too much', amount: { amount_minor: 2 ** 53, currency: 'EUR' } }), { code: 'validation', field: 'amount' });
 });
