@@ -60,6 +60,7 @@ pub use activities::timeline::{
 };
 pub use api::crm::{Batch, Crm, CrmBuilder, OPERATIONS, Snapshot, Transaction, View};
 pub use api::migrations::SCHEMA_VERSION;
+pub use api::rescue::RescuedBytes;
 pub use formats::bulk::{ImportData, ImportEmployment, ImportReport, Progress};
 pub use formats::ical::{IcalExport, IcalImportReport, IcalSkipped};
 pub use people::company::{
@@ -75,6 +76,7 @@ pub use queries::search::{SearchHit, SearchQuery};
 pub use records::changes::RecordChange;
 pub use records::fields::{FieldDef, FieldKind, FieldValue, MAX_EXACT_INTEGER};
 pub use records::integrity::IntegrityReport;
+pub use records::rescue::{RescueReport, TableRescue};
 
 pub use sales::analytics::{
     ClosingQuery, Forecast, ForecastPeriod, ForecastQuery, GroupBy, Leaderboard, LeaderboardRow,

@@ -1441,6 +1441,76 @@ fn the_version_8_fixture_gets_checksums_and_a_changed_byte_is_then_damage() {
     assert!(crm.find_contact_by_email("jan@firma.pl").unwrap().is_some());
 }
 
+/// Moves the first value of `table` whose bytes hold `holding` to a key with one bit
+/// changed (what a damaged byte of a key does); returns the new key.
+fn move_to_damaged_key(path: &std::path::Path, table: &str, holding: &[u8]) -> Vec<u8> {
+    use redb::ReadableTable;
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_write().unwrap();
+    let moved;
+    {
+        let mut t = tx
+            .open_table(redb::TableDefinition::<&[u8], &[u8]>::new(table))
+            .unwrap();
+        let (key, value) = t
+            .iter()
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|(k, v)| (k.value().to_vec(), v.value().to_vec()))
+            .find(|(_, v)| v.windows(holding.len()).any(|w| w == holding))
+            .expect("a value holding the bytes");
+        let mut other = key.clone();
+        other[15] ^= 0x04;
+        t.remove(&key[..]).unwrap();
+        t.insert(&other[..], &value[..]).unwrap();
+        moved = other;
+    }
+    tx.commit().unwrap();
+    moved
+}
+
+#[test]
+fn the_version_9_fixture_gets_checksums_of_keys_and_a_changed_key_is_then_damage() {
+    // Before the migration, a record whose key changed reads back as another record.
+    let (_old, old_path) = fixture(9);
+    let key = move_to_damaged_key(&old_path, "contacts", "Zofia".as_bytes());
+    let id = ContactId::from_u128(u128::from_be_bytes(key.clone().try_into().unwrap()));
+    let crm = Crm::open(&old_path).unwrap();
+    // (Opening migrated it: the moved value was marked under its new key.)
+    assert_eq!(
+        crm.get_contact(id).unwrap().given_name.as_deref(),
+        Some("Zofia")
+    );
+    crm.close().unwrap();
+
+    let (_dir, path) = fixture(9);
+    let crm = Crm::open(&path).unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    let zofia = crm
+        .find_contact_by_email("zofia@firma.pl")
+        .unwrap()
+        .unwrap();
+    assert_eq!(zofia.given_name.as_deref(), Some("Zofia"));
+    crm.close().unwrap();
+    drop(crm);
+    // Migrated: the same damage is found, by a read and by verify.
+    let key = move_to_damaged_key(&path, "contacts", "Zofia".as_bytes());
+    let moved = ContactId::from_u128(u128::from_be_bytes(key.try_into().unwrap()));
+    let crm = Crm::open(&path).unwrap();
+    let err = crm.get_contact(moved).unwrap_err();
+    assert_eq!(err.code(), "corrupt", "{err}");
+    let report = crm.verify().unwrap();
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains(&moved.to_string()) && p.contains("checksum")),
+        "{:?}",
+        report.problems
+    );
+    assert!(crm.find_contact_by_email("jan@firma.pl").unwrap().is_some());
+}
+
 #[test]
 fn a_panic_in_the_callers_callback_is_the_callers_not_damage() {
     let crm = builder().0.open_in_memory().unwrap();
@@ -1476,4 +1546,23 @@ fn a_damaged_allocator_does_not_panic_when_the_crm_is_dropped() {
         }
     });
     assert!(outcome.is_ok(), "a panic reached the caller");
+}
+
+/// Found by the `open_bytes` fuzz target: opening this file migrates it, the migration stops
+/// on a damaged record, and redb panicked while rolling the migration back (its rollback
+/// writes the allocator's state). The open is refused as `Corrupt`; no panic reaches the
+/// caller.
+#[test]
+fn a_rollback_that_fails_on_a_damaged_file_is_contained() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/damaged/rollback.crm"
+    ))
+    .unwrap();
+    let outcome = std::panic::catch_unwind(|| Crm::builder().open_bytes(bytes).map(drop));
+    match outcome {
+        Ok(Err(Error::Corrupt { .. })) => {}
+        Ok(other) => panic!("expected Corrupt, got {other:?}"),
+        Err(_) => panic!("a panic reached the caller"),
+    }
 }

@@ -41,24 +41,28 @@ impl Verify for Checks {
                 .iter()
                 .filter_map(|p| p.contact)
                 .map(RecordRef::Contact);
-            if !a
-                .links
+            if a.links
                 .iter()
                 .copied()
                 .chain(contacts_taking_part)
-                .all(|x| v.exists(x))
+                .filter(|x| !v.exists(*x))
+                .count()
+                > 0
             {
-                v.problem(format!("{} links a record that does not exist", a.id));
+                v.flaw(a, format!("{} links a record that does not exist", a.id));
             }
             if a.calendar
                 .is_some_and(|c| !calendar_ids.contains(&c.as_u128()))
             {
-                v.problem(format!("{} is in a calendar that does not exist", a.id));
+                v.flaw(a, format!("{} is in a calendar that does not exist", a.id));
             }
             if a.follows
                 .is_some_and(|f| !activity_ids.contains(&f.as_u128()))
             {
-                v.problem(format!("{} follows an activity that does not exist", a.id));
+                v.flaw(
+                    a,
+                    format!("{} follows an activity that does not exist", a.id),
+                );
             }
         }
         Ok(())

@@ -84,15 +84,16 @@ impl CrmBuilder {
         self.open_at(Location::Backend(Box::new(backend)))
     }
 
-    fn open_at(self, location: Location<'_>) -> Result<Crm> {
-        let phone_region = match self.phone_region {
+    /// The clock, id source and phone region the CRM works with.
+    pub(crate) fn context(&mut self) -> Result<Ctx> {
+        let phone_region = match &self.phone_region {
             Some(r) => Some(
-                crate::values::normalize::country_code(&r)
+                crate::values::normalize::country_code(r)
                     .map_err(|reason| Error::validation("phone_region", reason))?,
             ),
             None => None,
         };
-        let clock = match self.clock {
+        let clock = match self.clock.clone() {
             Some(c) => c,
             None if cfg!(all(target_arch = "wasm32", target_os = "unknown")) => {
                 return Err(Error::validation(
@@ -102,13 +103,20 @@ impl CrmBuilder {
             }
             None => Arc::new(SystemClock),
         };
-        let ids = self.ids.unwrap_or_else(|| Arc::new(RandomIds::new()));
-        let ctx = Ctx {
+        let ids = self
+            .ids
+            .clone()
+            .unwrap_or_else(|| Arc::new(RandomIds::new()));
+        Ok(Ctx {
             clock,
             ids,
             phone_region,
             floor: Arc::new(std::sync::Mutex::new(0)),
-        };
+        })
+    }
+
+    fn open_at(mut self, location: Location<'_>) -> Result<Crm> {
+        let ctx = self.context()?;
         if let Location::File(path) = &location {
             #[cfg(not(target_arch = "wasm32"))]
             if files::unfinished(path) {

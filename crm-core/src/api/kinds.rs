@@ -4,7 +4,7 @@
 use crate::people::company::Company;
 use crate::people::contact::Contact;
 use crate::queries::search::SearchKind;
-use crate::records::integrity::{self, IntegrityReport};
+use crate::records::integrity::{self, IntegrityReport, Verify};
 use crate::sales::deal::Deal;
 use crate::sales::lead::Lead;
 use crate::storage::store::AnyTx;
@@ -19,17 +19,19 @@ pub(crate) const SEARCHED: [SearchKind; 4] = [
     SearchKind::of::<Deal>(),
 ];
 
+/// Every domain's checks, fresh.
+pub(crate) fn checks() -> Vec<Box<dyn Verify>> {
+    vec![
+        Box::new(people::checks::Checks::default()),
+        Box::new(sales::checks::Checks::default()),
+        Box::new(activities::checks::Checks::default()),
+        Box::new(records::changes::Checks::default()),
+    ]
+}
+
 /// Checks the whole file with every domain's checks.
 pub(crate) fn verify(r: &mut AnyTx<'_, '_>) -> Result<IntegrityReport> {
-    integrity::verify(
-        r,
-        &mut [
-            &mut people::checks::Checks::default(),
-            &mut sales::checks::Checks::default(),
-            &mut activities::checks::Checks::default(),
-            &mut records::changes::Checks::default(),
-        ],
-    )
+    integrity::verify(r, &mut checks())
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::values::error::Result;
 pub const SCHEMA_VERSION: u32 = STEPS.len() as u32;
 
 /// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; 9] = [
+const STEPS: [Step; 10] = [
     create_v1,
     sales_v2,
     migrate::posting_lists_v3,
@@ -29,6 +29,7 @@ const STEPS: [Step; 9] = [
     name_terms_v7,
     migrate::packed_postings_v8,
     migrate::checksums_v9,
+    migrate::keyed_checksums_v10,
 ];
 
 /// Brings the file to [`SCHEMA_VERSION`], or refuses it.

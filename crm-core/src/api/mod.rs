@@ -9,4 +9,5 @@ pub(crate) mod migrations;
 pub(crate) mod people;
 pub(crate) mod reactions;
 pub(crate) mod records;
+pub(crate) mod rescue;
 pub(crate) mod sales;

@@ -87,7 +87,9 @@ impl Verify for Checks {
                 match parents.get(&p) {
                     Some(parent) => next = *parent,
                     None => {
-                        v.problem(format!("{} has a parent that does not exist", c.id));
+                        // Noted as missing: a rescue takes it out of its subsidiaries.
+                        v.exists(RecordRef::Company(CompanyId::from_u128(p)));
+                        v.flaw(c, format!("{} has a parent that does not exist", c.id));
                         break;
                     }
                 }
@@ -95,9 +97,9 @@ impl Verify for Checks {
         }
         let mut primaries: HashMap<u128, usize> = HashMap::new();
         for e in &self.employments {
-            if !v.exists(RecordRef::Contact(e.contact)) || !v.exists(RecordRef::Company(e.company))
-            {
-                v.problem(format!("{} links a record that does not exist", e.id));
+            let contact = v.exists(RecordRef::Contact(e.contact));
+            if !contact | !v.exists(RecordRef::Company(e.company)) {
+                v.flaw(e, format!("{} links a record that does not exist", e.id));
             }
             *primaries.entry(e.contact.as_u128()).or_insert(0) += usize::from(e.primary);
         }
@@ -111,14 +113,18 @@ impl Verify for Checks {
         }
         let types = relation::relation_types(r)?;
         for rel in &self.relations {
-            if !v.exists(rel.record) || !v.exists(rel.other) {
-                v.problem(format!("{} links a record that does not exist", rel.id));
+            let record = v.exists(rel.record);
+            if !record | !v.exists(rel.other) {
+                v.flaw(
+                    rel,
+                    format!("{} links a record that does not exist", rel.id),
+                );
             }
             if !types.iter().any(|t| t.key == rel.relation_type) {
-                v.problem(format!(
-                    "{} has a relation type that does not exist",
-                    rel.id
-                ));
+                v.flaw(
+                    rel,
+                    format!("{} has a relation type that does not exist", rel.id),
+                );
             }
         }
         Ok(())

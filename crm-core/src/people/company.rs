@@ -406,14 +406,14 @@ pub struct CompanyFilter {
 pub type CompanyQuery = ListQuery<CompanyFilter>;
 
 impl Searched for Company {
-    fn label(stored: &[u8]) -> Result<String> {
+    fn label(key: &[u8], stored: &[u8]) -> Result<String> {
         /// The company's name alone (field 0): decoding it skips the rest of the record.
         #[derive(minicbor::Decode)]
         struct Label {
             #[n(0)]
             label: String,
         }
-        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+        codec::decode::<Label>(Self::NAME, key, stored).map(|l| l.label)
     }
 }
 
@@ -655,6 +655,13 @@ pub(crate) fn delete<W: Writer>(
     forget: Forget<W>,
 ) -> Result<()> {
     let old = get(w, id)?;
+    orphan_subsidiaries(w, ctx, id)?;
+    forget(w, ctx, RecordRef::Company(id))?;
+    record::erase(w, &old)
+}
+
+/// The subsidiaries of a company that goes lose their parent (they are not deleted).
+pub(crate) fn orphan_subsidiaries(w: &mut impl Writer, ctx: &Ctx, id: CompanyId) -> Result<()> {
     let now = ctx.now();
     for child in subsidiaries(w, id)? {
         let mut orphan = child.clone();
@@ -662,8 +669,7 @@ pub(crate) fn delete<W: Writer>(
         orphan.updated_at = now.max(child.updated_at);
         record::save(w, Some(&child), &orphan)?;
     }
-    forget(w, ctx, RecordRef::Company(id))?;
-    record::erase(w, &old)
+    Ok(())
 }
 
 /// The direct subsidiaries of a company, in id order.

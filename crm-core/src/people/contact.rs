@@ -396,14 +396,14 @@ pub struct ContactFilter {
 pub type ContactQuery = ListQuery<ContactFilter>;
 
 impl Searched for Contact {
-    fn label(stored: &[u8]) -> Result<String> {
+    fn label(key: &[u8], stored: &[u8]) -> Result<String> {
         /// The contact's display name alone (field 2): decoding it skips the rest of the record.
         #[derive(minicbor::Decode)]
         struct Label {
             #[n(2)]
             label: String,
         }
-        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+        codec::decode::<Label>(Self::NAME, key, stored).map(|l| l.label)
     }
 }
 

@@ -478,14 +478,14 @@ fn check_type(t: &RelationType) -> Result<RelationType> {
 
 pub(crate) fn find_type(r: &mut impl Reader, key: &str) -> Result<Option<RelationType>> {
     r.get(tables::RELATION_TYPES, key.as_bytes(), |b| {
-        codec::decode("relation type", b)
+        codec::decode("relation type", key.as_bytes(), b)
     })
 }
 
 pub(crate) fn relation_types(r: &mut impl Reader) -> Result<Vec<RelationType>> {
     let mut out = Vec::new();
-    r.scan_prefix(tables::RELATION_TYPES, &[], false, |_, b| {
-        out.push(codec::decode("relation type", b)?);
+    r.scan_prefix(tables::RELATION_TYPES, &[], false, |k, b| {
+        out.push(codec::decode("relation type", k, b)?);
         Ok(Flow::Continue(()))
     })?;
     Ok(out)
@@ -493,8 +493,12 @@ pub(crate) fn relation_types(r: &mut impl Reader) -> Result<Vec<RelationType>> {
 
 /// Stores a relation type without checks (built-in types at creation of the file).
 pub(crate) fn put_type(w: &mut impl Writer, t: &RelationType) -> Result<()> {
-    w.put(tables::RELATION_TYPES, t.key.as_bytes(), &codec::encode(t))
-        .map(drop)
+    w.put(
+        tables::RELATION_TYPES,
+        t.key.as_bytes(),
+        &codec::encode(t.key.as_bytes(), t),
+    )
+    .map(drop)
 }
 
 pub(crate) fn define_type(w: &mut impl Writer, t: &RelationType) -> Result<RelationType> {

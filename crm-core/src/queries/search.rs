@@ -226,7 +226,7 @@ fn matches_of_kind(r: &mut impl Reader, kind: RecordKind, words: &[String]) -> R
 /// the API gives search the list of them ([`SearchKind`]).
 pub(crate) trait Searched: Entity {
     /// A hit's label (a display name, a title), decoded alone from the stored record.
-    fn label(stored: &[u8]) -> Result<String>;
+    fn label(key: &[u8], stored: &[u8]) -> Result<String>;
 }
 
 /// One kind of record as search walks them: what [`Searched`] says of it.
@@ -234,7 +234,7 @@ pub(crate) trait Searched: Entity {
 pub(crate) struct SearchKind {
     kind: RecordKind,
     table: Table,
-    label: fn(&[u8]) -> Result<String>,
+    label: fn(&[u8], &[u8]) -> Result<String>,
 }
 
 impl SearchKind {
@@ -595,7 +595,9 @@ fn label(r: &mut impl Reader, all: &[SearchKind], ranked: Ranked) -> Result<Vec<
                 .find(|k| k.kind == kind)
                 .ok_or_else(|| Error::storage("a search hit of a kind not searched"))?;
             let label = r
-                .get(k.table, &raw.to_be_bytes(), |bytes| (k.label)(bytes))?
+                .get(k.table, &raw.to_be_bytes(), |bytes| {
+                    (k.label)(&raw.to_be_bytes(), bytes)
+                })?
                 .ok_or_else(|| {
                     Error::corrupt(
                         "search",

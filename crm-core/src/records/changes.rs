@@ -145,10 +145,13 @@ impl Verify for Checks {
     fn check(&mut self, _: &mut AnyTx<'_, '_>, v: &mut Verifier) -> Result<()> {
         for c in &self.changes {
             if !v.exists(c.record) {
-                v.problem(format!(
-                    "a recorded change of {} remains, which does not exist",
-                    c.record
-                ));
+                v.flaw(
+                    c,
+                    format!(
+                        "a recorded change of {} remains, which does not exist",
+                        c.record
+                    ),
+                );
             }
         }
         Ok(())

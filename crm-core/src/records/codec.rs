@@ -13,65 +13,83 @@ use minicbor::encode::{Encoder, Error as EncodeError, Write};
 
 use crate::values::error::{Error, Result};
 
-/// The first byte of a stored value that carries a checksum: `0xFF` is CBOR's "break", which
-/// never starts an item, so a value without it is one written before checksums (schema
-/// version 8 and older), read as it is until the version-9 migration marks it.
+/// The first byte of a stored value whose checksum covers its key and its CBOR (schema
+/// version 10): `0xFE` is not well-formed as the start of a CBOR item, so it never starts a
+/// value written without a checksum.
+const KEYED: u8 = 0xFE;
+/// The first byte of a value whose checksum covers its CBOR only (schema version 9, until the
+/// version-10 migration marks it anew): `0xFF` is CBOR's "break", which never starts an item.
+/// A value starting with neither was written before checksums (version 8 and older) and is
+/// read as it is.
 const MARK: u8 = 0xFF;
-/// The mark and the CRC-32 of the CBOR that follows them.
+/// The mark and the CRC-32 that follows it.
 const HEAD: usize = 5;
 
-/// Encodes a record into `out` (cleared first), reusing its allocation: the mark, the CRC-32
-/// (IEEE, little-endian) of the CBOR, then the CBOR. Reading checks the checksum, so a changed
-/// byte is reported as damage instead of being read back as other data.
-pub(crate) fn encode_into<T: minicbor::Encode<()>>(value: &T, out: &mut Vec<u8>) {
+/// Encodes a record stored under `key` into `out` (cleared first), reusing its allocation:
+/// the mark, the CRC-32 (IEEE, little-endian) of the key then the CBOR, then the CBOR.
+/// Reading checks the checksum, so a changed byte, of the value or of its key, is reported as
+/// damage instead of being read back as other data (or as another record).
+pub(crate) fn encode_into<T: minicbor::Encode<()>>(key: &[u8], value: &T, out: &mut Vec<u8>) {
     out.clear();
-    out.extend_from_slice(&[MARK, 0, 0, 0, 0]);
+    out.extend_from_slice(&[KEYED, 0, 0, 0, 0]);
     // Writing into a Vec cannot fail: its error type is `Infallible`.
     let _ = minicbor::encode(value, &mut *out);
-    let crc = crc32(&out[HEAD..]);
+    let crc = crc32(key, &out[HEAD..]);
     out[1..HEAD].copy_from_slice(&crc.to_le_bytes());
 }
 
-/// A stored value of an older version with its checksum added (unchanged if it has one).
-pub(crate) fn mark(stored: &[u8]) -> Vec<u8> {
-    if stored.first() == Some(&MARK) {
-        return stored.to_vec();
-    }
-    let mut out = Vec::with_capacity(stored.len() + HEAD);
-    out.push(MARK);
-    out.extend_from_slice(&crc32(stored).to_le_bytes());
-    out.extend_from_slice(stored);
+/// A stored value of an older version with the current checksum (unchanged if it has one).
+/// A version-9 value whose checksum does not match is left as it is, so that it is still
+/// reported as damaged.
+pub(crate) fn mark(key: &[u8], stored: &[u8]) -> Vec<u8> {
+    let cbor = match stored.first() {
+        Some(&KEYED) => return stored.to_vec(),
+        Some(&MARK) => match body("value", key, stored) {
+            Ok(cbor) => cbor,
+            Err(_) => return stored.to_vec(),
+        },
+        _ => stored,
+    };
+    let mut out = Vec::with_capacity(cbor.len() + HEAD);
+    out.push(KEYED);
+    out.extend_from_slice(&crc32(key, cbor).to_le_bytes());
+    out.extend_from_slice(cbor);
     out
 }
 
-/// The CBOR of a stored value, after checking its checksum.
-pub(crate) fn body<'b>(what: &'static str, bytes: &'b [u8]) -> Result<&'b [u8]> {
-    if bytes.first() != Some(&MARK) {
-        return Ok(bytes);
-    }
+/// The CBOR of a value stored under `key`, after checking its checksum.
+pub(crate) fn body<'b>(what: &'static str, key: &[u8], bytes: &'b [u8]) -> Result<&'b [u8]> {
+    let covered: &[u8] = match bytes.first() {
+        Some(&KEYED) => key,
+        Some(&MARK) => &[],
+        _ => return Ok(bytes),
+    };
     let damaged = || Error::corrupt("", format!("a stored {what} does not match its checksum"));
     let (head, cbor) = (bytes.get(1..HEAD).ok_or_else(damaged)?, &bytes[HEAD..]);
-    if head != crc32(cbor).to_le_bytes() {
+    if head != crc32(covered, cbor).to_le_bytes() {
         return Err(damaged());
     }
     Ok(cbor)
 }
 
-/// CRC-32 (IEEE 802.3, the checksum of zip and PNG).
+/// CRC-32 (IEEE 802.3, the checksum of zip and PNG) of `a` then `b`.
 #[cfg(not(target_arch = "wasm32"))]
-fn crc32(bytes: &[u8]) -> u32 {
-    crc32fast::hash(bytes)
+fn crc32(a: &[u8], b: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(a);
+    h.update(b);
+    h.finalize()
 }
 
 /// CRC-32 (IEEE 802.3) from one table of 256 entries: the same checksum as `crc32fast`, whose
 /// sixteen tables would cost the WebAssembly package about 16 KB.
 #[cfg(target_arch = "wasm32")]
-fn crc32(bytes: &[u8]) -> u32 {
-    crc32_small(bytes)
+fn crc32(a: &[u8], b: &[u8]) -> u32 {
+    crc32_small(a, b)
 }
 
 #[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
-fn crc32_small(bytes: &[u8]) -> u32 {
+fn crc32_small(a: &[u8], b: &[u8]) -> u32 {
     const TABLE: [u32; 256] = {
         let mut table = [0u32; 256];
         let mut i = 0;
@@ -92,26 +110,27 @@ fn crc32_small(bytes: &[u8]) -> u32 {
         table
     };
     let mut crc = !0u32;
-    for &b in bytes {
-        crc = TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
+    for &byte in a.iter().chain(b) {
+        crc = TABLE[((crc ^ u32::from(byte)) & 0xFF) as usize] ^ (crc >> 8);
     }
     !crc
 }
 
-/// Encodes a record into a new buffer.
-pub(crate) fn encode<T: minicbor::Encode<()>>(value: &T) -> Vec<u8> {
+/// Encodes a record stored under `key` into a new buffer.
+pub(crate) fn encode<T: minicbor::Encode<()>>(key: &[u8], value: &T) -> Vec<u8> {
     let mut out = Vec::new();
-    encode_into(value, &mut out);
+    encode_into(key, value, &mut out);
     out
 }
 
-/// Decodes a stored record; a failure means the file is damaged or was written by something
-/// else, and is reported as a storage error naming what could not be read.
+/// Decodes a value stored under `key`; a failure means the file is damaged or was written by
+/// something else, and is reported as a storage error naming what could not be read.
 pub(crate) fn decode<'b, T: minicbor::Decode<'b, ()>>(
     what: &'static str,
+    key: &[u8],
     bytes: &'b [u8],
 ) -> Result<T> {
-    minicbor::decode(body(what, bytes)?).map_err(|e| {
+    minicbor::decode(body(what, key, bytes)?).map_err(|e| {
         let reason = format!("a stored {what} cannot be read: {e}");
         Error::corrupt("", reason).caused_by(e)
     })
@@ -287,43 +306,66 @@ mod tests {
 
     #[test]
     fn the_checksum_is_crc32() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(crc32_small(b"123456789"), 0xCBF4_3926);
-        assert_eq!(crc32(b""), 0);
+        assert_eq!(crc32(b"", b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b"1234", b"56789"), 0xCBF4_3926);
+        assert_eq!(crc32_small(b"12345", b"6789"), 0xCBF4_3926);
+        assert_eq!(crc32(b"", b""), 0);
     }
 
     #[test]
-    fn a_changed_byte_is_damage_and_an_older_value_still_reads() {
-        let stored = encode(&"Łódź".to_string());
-        assert_eq!(decode::<String>("text", &stored).unwrap(), "Łódź");
+    fn a_changed_byte_of_value_or_key_is_damage_and_older_values_still_read() {
+        let key = 7u128.to_be_bytes();
+        let stored = encode(&key, &"Łódź".to_string());
+        assert_eq!(decode::<String>("text", &key, &stored).unwrap(), "Łódź");
         for at in 0..stored.len() {
             for bit in 0..8 {
                 let mut bad = stored.clone();
                 bad[at] ^= 1 << bit;
                 assert_ne!(
-                    decode::<String>("text", &bad).ok().as_deref(),
+                    decode::<String>("text", &key, &bad).ok().as_deref(),
                     Some("Łódź"),
                     "byte {at} bit {bit}"
                 );
                 if at > 0 {
-                    let err = decode::<String>("text", &bad).unwrap_err();
+                    let err = decode::<String>("text", &key, &bad).unwrap_err();
                     assert_eq!(err.code(), "corrupt");
                 }
             }
         }
+        // The same value read under another key (a changed byte of the key) is damage.
+        for at in 0..key.len() {
+            let mut other = key;
+            other[at] ^= 1;
+            let err = decode::<String>("text", &other, &stored).unwrap_err();
+            assert_eq!(err.code(), "corrupt");
+        }
         // Written before checksums: plain CBOR, read as it is, and marked by the migration.
         let old = minicbor::to_vec("Ștefan").unwrap();
-        assert_eq!(decode::<String>("text", &old).unwrap(), "Ștefan");
-        let marked = mark(&old);
-        assert_eq!(marked, encode(&"Ștefan".to_string()));
-        assert_eq!(mark(&marked), marked);
-        assert!(decode::<String>("text", &[MARK, 1, 2]).is_err());
+        assert_eq!(decode::<String>("text", &key, &old).unwrap(), "Ștefan");
+        let marked = mark(&key, &old);
+        assert_eq!(marked, encode(&key, &"Ștefan".to_string()));
+        assert_eq!(mark(&key, &marked), marked);
+        assert!(decode::<String>("text", &key, &[KEYED, 1, 2]).is_err());
+        // Written by version 9: a checksum of the CBOR alone, read and marked anew; one that
+        // does not match stays damaged.
+        let mut v9 = vec![MARK];
+        v9.extend_from_slice(&crc32(b"", &old).to_le_bytes());
+        v9.extend_from_slice(&old);
+        assert_eq!(decode::<String>("text", &key, &v9).unwrap(), "Ștefan");
+        assert_eq!(mark(&key, &v9), marked);
+        let mut bad = v9.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert_eq!(mark(&key, &bad), bad);
+        assert!(decode::<String>("text", &key, &bad).is_err());
     }
 
     proptest! {
         #[test]
-        fn both_checksums_agree(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-            prop_assert_eq!(crc32(&bytes), crc32_small(&bytes));
+        fn both_checksums_agree(
+            a in proptest::collection::vec(any::<u8>(), 0..40),
+            b in proptest::collection::vec(any::<u8>(), 0..600),
+        ) {
+            prop_assert_eq!(crc32(&a, &b), crc32_small(&a, &b));
         }
     }
 }

@@ -292,8 +292,12 @@ pub(crate) fn defs(r: &mut impl Reader, kind: RecordKind) -> Result<Arc<[FieldDe
         return Ok(Arc::clone(defs));
     }
     let mut out = Vec::new();
-    r.scan_prefix(tables::FIELD_DEFS, &[kind.code()], false, |_, bytes| {
-        out.push(codec::decode::<FieldDef>("custom field definition", bytes)?);
+    r.scan_prefix(tables::FIELD_DEFS, &[kind.code()], false, |k, bytes| {
+        out.push(codec::decode::<FieldDef>(
+            "custom field definition",
+            k,
+            bytes,
+        )?);
         Ok(Flow::Continue(()))
     })?;
     let defs: Arc<[FieldDef]> = out.into();
@@ -307,8 +311,9 @@ pub(crate) fn find_def(
     kind: RecordKind,
     key: &str,
 ) -> Result<Option<FieldDef>> {
-    r.get(tables::FIELD_DEFS, &def_key(kind, key), |bytes| {
-        codec::decode::<FieldDef>("custom field definition", bytes)
+    let key = def_key(kind, key);
+    r.get(tables::FIELD_DEFS, &key, |bytes| {
+        codec::decode::<FieldDef>("custom field definition", &key, bytes)
     })
 }
 
@@ -623,11 +628,8 @@ pub(crate) fn define<R: Entity>(w: &mut impl Writer, def: &FieldDef) -> Result<F
             ),
         })?;
     }
-    w.put(
-        tables::FIELD_DEFS,
-        &def_key(def.record_kind, &def.key),
-        &codec::encode(&def),
-    )?;
+    let key = def_key(def.record_kind, &def.key);
+    w.put(tables::FIELD_DEFS, &key, &codec::encode(&key, &def))?;
     Ok(def)
 }
 
@@ -655,11 +657,8 @@ pub(crate) fn update<R: Entity>(w: &mut impl Writer, def: &FieldDef) -> Result<F
             None => Step::Keep,
         })?;
     }
-    w.put(
-        tables::FIELD_DEFS,
-        &def_key(def.record_kind, &def.key),
-        &codec::encode(&def),
-    )?;
+    let key = def_key(def.record_kind, &def.key);
+    w.put(tables::FIELD_DEFS, &key, &codec::encode(&key, &def))?;
     Ok(def)
 }
 

@@ -17,7 +17,7 @@ use crate::records::record::{self, Entity, Record};
 use crate::records::{codec, fields};
 use crate::storage::errors::contain;
 use crate::storage::postings;
-use crate::storage::store::{AnyTx, Flow, Reader, Table};
+use crate::storage::store::{AnyTx, Flow, Reader, Table, Writer};
 use crate::values::error::{Error, Result};
 use crate::values::id::{RecordKind, RecordRef};
 
@@ -76,6 +76,13 @@ pub(crate) struct Verifier {
     present: HashMap<RecordKind, BTreeSet<u128>>,
     /// How to name an id of each record table, for problems found in the tables.
     names: Vec<(Table, NameId)>,
+    /// The records found damaged or inconsistent, by table and raw id (a rescue leaves them
+    /// out; see [`Verifier::flaw`]).
+    flawed: Vec<(Table, u128)>,
+    /// The stored values that do not decode, by table and raw id (also in `flawed`).
+    undecodable: Vec<(Table, u128)>,
+    /// The records of the linkable kinds that some record names and that do not exist.
+    missing: BTreeSet<RecordRef>,
     report: IntegrityReport,
 }
 
@@ -87,6 +94,36 @@ impl Verifier {
         }
     }
 
+    /// Notes a problem of one record that makes it inconsistent (it names records that do not
+    /// exist, its stage is not in its pipeline…): a rescue leaves such a record out.
+    pub(crate) fn flaw<R: Record>(&mut self, rec: &R, p: impl Into<String>) {
+        self.flawed.push((R::TABLE, rec.raw_id()));
+        self.problem(p);
+    }
+
+    /// The records found damaged or inconsistent so far, by table and raw id.
+    pub(crate) fn flawed(&self) -> &[(Table, u128)] {
+        &self.flawed
+    }
+
+    /// The stored values found not to decode, by table and raw id.
+    pub(crate) fn undecodable(&self) -> &[(Table, u128)] {
+        &self.undecodable
+    }
+
+    /// The records of the linkable kinds that records named and that do not exist.
+    pub(crate) fn missing(&self) -> &BTreeSet<RecordRef> {
+        &self.missing
+    }
+
+    /// An id of `table` as a typed id (`contact_…`) when a domain told how to name it.
+    pub(crate) fn name(&self, table: Table, raw: u128) -> String {
+        self.names.iter().find(|(t, _)| *t == table).map_or_else(
+            || format!("an entry of the {} table", table.name()),
+            |(_, n)| n(raw),
+        )
+    }
+
     /// Every record of kind `R`, in id order, with the entries each calls for noted.
     ///
     /// A record that does not decode is a problem naming its id, and the check goes on; so is
@@ -94,7 +131,7 @@ impl Verifier {
     pub(crate) fn records<R: Record>(&mut self, r: &mut impl Reader) -> Result<Vec<R>> {
         let mut all = Vec::new();
         self.walk(r, R::TABLE, R::ID_PREFIX, &mut |raw, bytes| {
-            let mut rec: R = codec::decode(R::NAME, bytes)?;
+            let mut rec: R = codec::decode(R::NAME, &raw.to_be_bytes(), bytes)?;
             rec.set_raw_id(raw);
             all.push(rec);
             Ok(())
@@ -117,6 +154,7 @@ impl Verifier {
         decode: &mut dyn FnMut(u128, &[u8]) -> Result<()>,
     ) -> Result<()> {
         let mut damaged = Vec::new();
+        let mut flawed = Vec::new();
         let walked = contain(|| {
             r.scan(
                 table,
@@ -128,6 +166,7 @@ impl Verifier {
                             .push(format!("a key of the {} table is not an id", table.name())),
                         Some(raw) => {
                             if let Err(e) = decode(raw, bytes) {
+                                flawed.push((table, raw));
                                 damaged.push(format!(
                                     "{}: {}",
                                     crate::values::id::id_text(prefix, raw),
@@ -143,6 +182,8 @@ impl Verifier {
         for p in damaged {
             self.problem(p);
         }
+        self.flawed.extend(flawed.iter().copied());
+        self.undecodable.extend(flawed);
         match walked {
             Ok(()) => Ok(()),
             Err(e @ Error::Corrupt { .. }) => {
@@ -179,11 +220,17 @@ impl Verifier {
         self.present.entry(kind).or_default().extend(ids);
     }
 
-    /// Whether a record of one of the linkable kinds exists (as the domains told).
-    pub(crate) fn exists(&self, rec: RecordRef) -> bool {
-        self.present
+    /// Whether a record of one of the linkable kinds exists (as the domains told); one that
+    /// does not is noted as missing.
+    pub(crate) fn exists(&mut self, rec: RecordRef) -> bool {
+        let found = self
+            .present
             .get(&rec.kind())
-            .is_some_and(|ids| ids.contains(&rec.raw()))
+            .is_some_and(|ids| ids.contains(&rec.raw()));
+        if !found {
+            self.missing.insert(rec);
+        }
+        found
     }
 
     /// Tells the verifier how to name an id of `table` (a typed id, `contact_…`) in problems.
@@ -209,6 +256,55 @@ impl Verifier {
             }
         }
         Ok("a record that does not exist".into())
+    }
+
+    /// Makes the `index` and `search` tables hold exactly the entries the records call for:
+    /// what is missing is added, what no record calls for is removed.
+    pub(crate) fn write_entries(&self, w: &mut impl Writer) -> Result<()> {
+        let mut extra = Vec::new();
+        let mut found = BTreeSet::new();
+        w.scan_prefix(Table::INDEX, &[], false, |k, _| {
+            if self.index.contains(k) {
+                found.insert(k.to_vec());
+            } else {
+                extra.push(k.to_vec());
+            }
+            Ok(Flow::Continue(()))
+        })?;
+        for k in extra {
+            w.index_remove(&k)?;
+        }
+        for k in self.index.iter().filter(|k| !found.contains(*k)) {
+            w.index_add(k)?;
+        }
+        let mut current: BTreeMap<Vec<u8>, u8> = BTreeMap::new();
+        postings::scan(w, &[], |term, id, classes| {
+            let mut key = term.to_vec();
+            key.push(0);
+            key.extend_from_slice(&id.to_be_bytes());
+            current.insert(key, classes);
+            Ok(Flow::Continue(()))
+        })?;
+        let split = |key: &[u8]| -> (usize, u128) {
+            let at = key.len().saturating_sub(16);
+            (at, index::id_of_key(key).unwrap_or(0))
+        };
+        for key in current.keys().filter(|k| !self.search.contains_key(*k)) {
+            let (at, id) = split(key);
+            w.post(&key[..at], id, postings::REMOVE)?;
+        }
+        for (key, &classes) in &self.search {
+            if current.get(key) != Some(&classes) {
+                let (at, id) = split(key);
+                w.post(&key[..at], id, classes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The report of a full check: [`Verifier::compare_tables`].
+    pub(crate) fn report(self, r: &mut impl Reader) -> Result<IntegrityReport> {
+        self.compare_tables(r)
     }
 
     /// Compares the entries the records call for with the `index` and `search` tables.
@@ -287,8 +383,14 @@ impl Verifier {
 /// `index` and `search` tables are compared with the entries the records call for.
 pub(crate) fn verify(
     r: &mut AnyTx<'_, '_>,
-    domains: &mut [&mut dyn Verify],
+    domains: &mut [Box<dyn Verify>],
 ) -> Result<IntegrityReport> {
+    check(r, domains)?.compare_tables(r)
+}
+
+/// Each domain collects its records, then checks them; the verifier then holds the entries
+/// the records call for and what was found.
+pub(crate) fn check(r: &mut AnyTx<'_, '_>, domains: &mut [Box<dyn Verify>]) -> Result<Verifier> {
     let mut v = Verifier::default();
     for d in domains.iter_mut() {
         d.collect(r, &mut v)?;
@@ -296,5 +398,5 @@ pub(crate) fn verify(
     for d in domains.iter_mut() {
         d.check(r, &mut v)?;
     }
-    v.compare_tables(r)
+    Ok(v)
 }

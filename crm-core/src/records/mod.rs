@@ -8,4 +8,5 @@ pub(crate) mod index;
 pub(crate) mod integrity;
 pub(crate) mod migrate;
 pub(crate) mod record;
+pub(crate) mod rescue;
 pub(crate) mod tables;

@@ -158,7 +158,8 @@ fn damaged<R: Record>(e: Error, raw: u128) -> Error {
 /// Loads a record, or `None` when there is no record with that id.
 pub(crate) fn load<R: Record>(r: &mut impl Reader, raw: u128) -> Result<Option<R>> {
     r.get(R::TABLE, &raw.to_be_bytes(), |bytes| {
-        let mut record: R = codec::decode(R::NAME, bytes).map_err(|e| damaged::<R>(e, raw))?;
+        let mut record: R =
+            codec::decode(R::NAME, &raw.to_be_bytes(), bytes).map_err(|e| damaged::<R>(e, raw))?;
         record.set_raw_id(raw);
         Ok(record)
     })
@@ -238,7 +239,8 @@ pub(crate) fn for_each_after<R: Record>(
     r.scan(R::TABLE, (lower, Bound::Unbounded), false, |key, bytes| {
         let raw = index::id_of_key(key)
             .ok_or_else(|| Error::corrupt(R::TABLE.name(), "a record key is not an id"))?;
-        let mut record: R = codec::decode(R::NAME, bytes).map_err(|e| damaged::<R>(e, raw))?;
+        let mut record: R =
+            codec::decode(R::NAME, &raw.to_be_bytes(), bytes).map_err(|e| damaged::<R>(e, raw))?;
         record.set_raw_id(raw);
         f(record)
     })
@@ -256,7 +258,8 @@ pub(crate) fn entries_of<R: Record>(record: &R) -> Entries {
 pub(crate) fn save<R: Record>(w: &mut impl Writer, old: Option<&R>, new: &R) -> Result<()> {
     let before = old.map(entries_of).unwrap_or_default();
     let after = entries_of(new);
-    let replaced = w.put(R::TABLE, &new.raw_id().to_be_bytes(), &codec::encode(new))?;
+    let key = new.raw_id().to_be_bytes();
+    let replaced = w.put(R::TABLE, &key, &codec::encode(&key, new))?;
     if replaced != old.is_some() {
         // A new record landing on an existing id would silently replace it (an id source
         // that repeats itself); the caller's transaction is rolled back instead.

@@ -927,7 +927,7 @@ pub(crate) fn leaderboard(r: &mut impl Reader, closed: &TimeRange) -> Result<Lea
     // Won deals in another currency: (id, owner, amount, closed at), converted afterwards.
     let mut to_convert: Vec<(u128, Option<String>, Option<Money>, ClosedAt)> = Vec::new();
     record::for_each_stored(r, tables::DEALS, &closed_deals, |raw, bytes| {
-        let f: ClosedFacts = crate::records::codec::decode("deal", bytes)?;
+        let f: ClosedFacts = crate::records::codec::decode("deal", &raw.to_be_bytes(), bytes)?;
         if f.archived_at.is_some() || !f.closed_at.is_some_and(|t| closed.contains(t)) {
             return Ok(());
         }

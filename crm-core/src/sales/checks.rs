@@ -71,21 +71,27 @@ impl Verify for Checks {
                     c.company.map(RecordRef::Company),
                     c.deal.map(RecordRef::Deal),
                 ];
-                if links.into_iter().flatten().any(|x| !v.exists(x)) {
-                    v.problem(format!(
-                        "{} was converted into a record that does not exist",
-                        l.id
-                    ));
+                if links
+                    .into_iter()
+                    .flatten()
+                    .filter(|x| !v.exists(*x))
+                    .count()
+                    > 0
+                {
+                    v.flaw(
+                        l,
+                        format!("{} was converted into a record that does not exist", l.id),
+                    );
                 }
             }
         }
         let mut history: HashMap<u128, Vec<&StageChange>> = HashMap::new();
         for c in &self.changes {
             if !v.exists(RecordRef::Deal(c.deal)) {
-                v.problem(format!(
-                    "a stage change names {}, which does not exist",
-                    c.deal
-                ));
+                v.flaw(
+                    c,
+                    format!("a stage change names {}, which does not exist", c.deal),
+                );
             }
             history.entry(c.deal.as_u128()).or_default().push(c);
         }
@@ -96,17 +102,21 @@ impl Verify for Checks {
                 .find(|p| p.id == d.pipeline)
                 .and_then(|p| p.stage(d.stage));
             match stage {
-                None => v.problem(format!("{} is in a stage its pipeline does not have", d.id)),
-                Some(st) if st.archived => v.problem(format!("{} is in an archived stage", d.id)),
-                Some(st) if st.kind != d.status => {
-                    v.problem(format!("{} has a status other than its stage's kind", d.id))
-                }
+                None => v.flaw(
+                    d,
+                    format!("{} is in a stage its pipeline does not have", d.id),
+                ),
+                Some(st) if st.archived => v.flaw(d, format!("{} is in an archived stage", d.id)),
+                Some(st) if st.kind != d.status => v.flaw(
+                    d,
+                    format!("{} has a status other than its stage's kind", d.id),
+                ),
                 Some(_) => {}
             }
             let mut links: Vec<RecordRef> = d.company.map(RecordRef::Company).into_iter().collect();
             links.extend(d.contacts.iter().map(|c| RecordRef::Contact(c.contact)));
             links.extend(d.origin.map(RecordRef::Deal));
-            if links.into_iter().any(|x| !v.exists(x))
+            if links.into_iter().filter(|x| !v.exists(*x)).count() > 0
                 || d.price_list
                     .is_some_and(|l| !list_ids.contains(&l.as_u128()))
                 || d.line_items.iter().any(|l| {
@@ -114,20 +124,23 @@ impl Verify for Checks {
                         .is_some_and(|p| !product_ids.contains(&p.as_u128()))
                 })
             {
-                v.problem(format!("{} names a record that does not exist", d.id));
+                v.flaw(d, format!("{} names a record that does not exist", d.id));
             }
             if lineitem::totals(&d.line_items).ok() != Some(d.totals) {
-                v.problem(format!(
-                    "{} has totals other than the sums of its lines",
-                    d.id
-                ));
+                v.flaw(
+                    d,
+                    format!("{} has totals other than the sums of its lines", d.id),
+                );
             }
             match history.get(&d.raw_id()).and_then(|h| h.last()) {
                 Some(last) if last.to_stage == d.stage => {}
-                _ => v.problem(format!(
-                    "{} has a stage history that does not end in its stage",
-                    d.id
-                )),
+                _ => v.flaw(
+                    d,
+                    format!(
+                        "{} has a stage history that does not end in its stage",
+                        d.id
+                    ),
+                ),
             }
         }
         for l in &self.price_lists {
@@ -135,15 +148,15 @@ impl Verify for Checks {
                 .iter()
                 .any(|e| !product_ids.contains(&e.product.as_u128()))
             {
-                v.problem(format!("{} prices a product that does not exist", l.id));
+                v.flaw(l, format!("{} prices a product that does not exist", l.id));
             }
         }
         for q in &self.quotes {
             if !v.exists(RecordRef::Deal(q.deal))
-                || q.superseded_by
+                | q.superseded_by
                     .is_some_and(|x| !quote_ids.contains(&x.as_u128()))
             {
-                v.problem(format!("{} names a record that does not exist", q.id));
+                v.flaw(q, format!("{} names a record that does not exist", q.id));
             }
         }
         Ok(())

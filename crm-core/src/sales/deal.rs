@@ -397,14 +397,14 @@ pub struct DealFilter {
 pub type DealQuery = ListQuery<DealFilter>;
 
 impl Searched for Deal {
-    fn label(stored: &[u8]) -> Result<String> {
+    fn label(key: &[u8], stored: &[u8]) -> Result<String> {
         /// The deal's title alone (field 0): decoding it skips the rest of the record.
         #[derive(minicbor::Decode)]
         struct Label {
             #[n(0)]
             label: String,
         }
-        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+        codec::decode::<Label>(Self::NAME, key, stored).map(|l| l.label)
     }
 }
 

@@ -81,11 +81,8 @@ pub(crate) fn set_rate(w: &mut impl Writer, rate: &ExchangeRate) -> Result<Excha
     if rate.rate.mantissa() <= 0 {
         return Err(Error::validation("rate", "must be more than zero"));
     }
-    w.put(
-        tables::RATES,
-        &rate_key(rate.base, rate.quote, Some(rate.date)),
-        &codec::encode(&rate.rate),
-    )?;
+    let key = rate_key(rate.base, rate.quote, Some(rate.date));
+    w.put(tables::RATES, &key, &codec::encode(&key, &rate.rate))?;
     Ok(*rate)
 }
 
@@ -103,7 +100,7 @@ pub(crate) fn rates(
         |k, v| {
             let date = date_of_key(k)
                 .ok_or_else(|| Error::corrupt("rates", "a rate key is not readable"))?;
-            let rate: Decimal = codec::decode("exchange rate", v)?;
+            let rate: Decimal = codec::decode("exchange rate", k, v)?;
             out.push(ExchangeRate {
                 date,
                 base,
@@ -140,7 +137,7 @@ fn latest(
         |k, v| {
             let day = date_of_key(k)
                 .ok_or_else(|| Error::corrupt("rates", "a rate key is not readable"))?;
-            found = Some((day, codec::decode::<Decimal>("exchange rate", v)?));
+            found = Some((day, codec::decode::<Decimal>("exchange rate", k, v)?));
             Ok(Flow::Break(()))
         },
     )?;

@@ -546,14 +546,14 @@ pub struct LeadFilter {
 pub type LeadQuery = ListQuery<LeadFilter>;
 
 impl Searched for Lead {
-    fn label(stored: &[u8]) -> Result<String> {
+    fn label(key: &[u8], stored: &[u8]) -> Result<String> {
         /// The lead's display name alone (field 2): decoding it skips the rest of the record.
         #[derive(minicbor::Decode)]
         struct Label {
             #[n(2)]
             label: String,
         }
-        codec::decode::<Label>(Self::NAME, stored).map(|l| l.label)
+        codec::decode::<Label>(Self::NAME, key, stored).map(|l| l.label)
     }
 }
 

@@ -61,6 +61,50 @@ storage_from!(
     redb::CursorError,
 );
 
+/// A storage engine handle (a table, a write cursor) whose destructor is skipped while the
+/// thread unwinds from a panic: the handle is leaked instead.
+///
+/// redb's table and cursor destructors lock their transaction's state; a panic on a damaged
+/// page while that lock was held poisons it, and the destructors then panic again while the
+/// first panic unwinds, which aborts the process before [`contain`] can catch anything
+/// (found by the damaged-allocator fixture once migrations wrote to it). The transaction is
+/// given up after such a panic anyway; what is leaked is a handle's memory.
+pub(crate) struct Unwinding<T>(Option<T>);
+
+impl<T> Unwinding<T> {
+    /// Wraps a handle.
+    pub(crate) fn new(handle: T) -> Self {
+        Unwinding(Some(handle))
+    }
+
+    /// The handle, to be consumed (a cursor's `close`).
+    pub(crate) fn into_inner(mut self) -> T {
+        self.0.take().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<T> std::ops::Deref for Unwinding<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // Present from `new` until the drop.
+        self.0.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<T> std::ops::DerefMut for Unwinding<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.0.as_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<T> Drop for Unwinding<T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            std::mem::forget(self.0.take());
+        }
+    }
+}
+
 /// Runs `f`, turning a panic inside it into [`Error::Corrupt`].
 ///
 /// redb trusts the pages it reads: on a damaged file some of its checks are assertions, and

@@ -208,31 +208,14 @@ mod tests {
 /// in `tests/storage.rs` fails if that format changes). `None` when the file does not start
 /// with a redb header or holds nothing after its end.
 pub(crate) fn database_end(path: &Path) -> Option<u64> {
-    const MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+    use crate::storage::salvage::{MAGIC, claimed_end};
     let mut head = [0u8; 32];
     let mut file = fs::File::open(path).ok()?;
     file.read_exact(&mut head).ok()?;
     if head[..9] != MAGIC {
         return None;
     }
-    let word = |at: usize| {
-        u64::from(u32::from_le_bytes([
-            head[at],
-            head[at + 1],
-            head[at + 2],
-            head[at + 3],
-        ]))
-    };
-    let (page, region_header, region_data) = (word(12), word(16), word(20));
-    let (full_regions, trailing) = (word(24), word(28));
-    if page == 0 || region_data == 0 || full_regions + u64::from(trailing > 0) == 0 {
-        return None;
-    }
-    let region = region_header.checked_add(region_data)?.checked_mul(page)?;
-    let mut end = page.checked_add(full_regions.checked_mul(region)?)?;
-    if trailing > 0 {
-        end = end.checked_add(region_header.checked_add(trailing)?.checked_mul(page)?)?;
-    }
+    let end = claimed_end(&head)?;
     let len = file.metadata().ok()?.len();
     (end < len).then_some(end)
 }

@@ -7,4 +7,5 @@ pub(crate) mod files;
 pub(crate) mod held;
 pub(crate) mod postings;
 pub(crate) mod recent;
+pub(crate) mod salvage;
 pub(crate) mod store;

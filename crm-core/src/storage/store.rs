@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
-use crate::storage::errors::contain;
+use crate::storage::errors::{Unwinding, contain};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::storage::files;
 use crate::storage::held::{self, HeldIndex};
@@ -440,6 +440,9 @@ fn spill_name(n: usize) -> String {
     format!("search.spill.{n}")
 }
 
+/// A table of a write transaction, as redb opens it.
+type RedbTable<'t> = redb::Table<'t, &'static [u8], &'static [u8]>;
+
 /// The tables of one write transaction, opened on first use, the search postings it has
 /// collected but not yet merged (see `postings.rs`), and the `index` changes it holds.
 ///
@@ -455,7 +458,7 @@ fn spill_name(n: usize) -> String {
 /// everything to the tables.
 pub(crate) struct WriteTx<'t> {
     tx: &'t redb::WriteTransaction,
-    tables: [Option<redb::Table<'t, &'static [u8], &'static [u8]>>; MAX_TABLES],
+    tables: [Option<Unwinding<RedbTable<'t>>>; MAX_TABLES],
     mutations: u64,
     postings: foldhash::HashMap<Vec<u8>, Vec<postings::Change>>,
     postings_held: usize,
@@ -500,8 +503,25 @@ struct Held {
 /// its [`WriteTx`] holds. [`OpenWrite::run`] runs a body on it; [`Store::commit`] ends it.
 /// Dropped without being committed, it is rolled back.
 pub(crate) struct OpenWrite {
-    tx: redb::WriteTransaction,
+    /// Always present until [`Store::commit`] or the drop takes it.
+    tx: Option<redb::WriteTransaction>,
     held: Option<Held>,
+}
+
+impl Drop for OpenWrite {
+    fn drop(&mut self) {
+        if let Some(tx) = self.tx.take() {
+            give_up(tx);
+        }
+    }
+}
+
+/// Rolls `tx` back, under [`contain`]: redb's rollback writes the allocator's state back and
+/// can panic on a damaged file (found by the `open_bytes` fuzz target: a migration on open
+/// that failed on a damaged record, then panicked while rolling back). A failure or a panic
+/// there leaves nothing behind: uncommitted pages are never visible.
+fn give_up(tx: redb::WriteTransaction) {
+    let _ = contain(move || Ok(tx.abort()?));
 }
 
 impl OpenWrite {
@@ -512,7 +532,10 @@ impl OpenWrite {
             .held
             .take()
             .ok_or_else(|| Error::storage("a write transaction was used after it failed"))?;
-        let tx = &self.tx;
+        let tx = self
+            .tx
+            .as_ref()
+            .ok_or_else(|| Error::storage("a write transaction was used after it ended"))?;
         // After a panic the transaction is given up: `held` stays empty.
         let (result, held) = contain(|| {
             let mut w = WriteTx::resume(tx, held);
@@ -835,12 +858,13 @@ impl<'t> WriteTx<'t> {
         self.direct = true;
         let (terms, _) = self.take_postings();
         let name = spill_name(self.spills);
-        let mut table = self
-            .tx
-            .open_table(TableDefinition::<&[u8], &[u8]>::new(&name))?;
+        let mut table = Unwinding::new(
+            self.tx
+                .open_table(TableDefinition::<&[u8], &[u8]>::new(&name))?,
+        );
         let mut out = Appender::new(&mut table)?;
         postings::spill(&mut out, terms)?;
-        out.cursor.close()?;
+        out.cursor.into_inner().close()?;
         self.spills += 1;
         Ok(())
     }
@@ -862,10 +886,13 @@ impl<'t> WriteTx<'t> {
         let tx = self.tx;
         let mut tables = Vec::with_capacity(names.len());
         for name in &names {
-            tables.push(tx.open_table(TableDefinition::<&[u8], &[u8]>::new(name))?);
+            tables.push(Unwinding::new(
+                tx.open_table(TableDefinition::<&[u8], &[u8]>::new(name))?,
+            ));
         }
         self.rewrite(Table::SEARCH, |old, out| {
-            let mut spills: Vec<Entries<'_, '_>> = tables.iter_mut().map(Entries::new).collect();
+            let mut spills: Vec<Entries<'_, '_>> =
+                tables.iter_mut().map(|t| Entries::new(t)).collect();
             postings::merge_spills(old, &mut spills, out, terms)
         })?;
         drop(tables);
@@ -951,12 +978,12 @@ impl<'t> WriteTx<'t> {
         let name = format!("{}.rewrite", t.name());
         let new_def = TableDefinition::<&[u8], &[u8]>::new(&name);
         {
-            let mut old = self.tx.open_table(t.def())?;
-            let mut new = self.tx.open_table(new_def)?;
+            let mut old = Unwinding::new(self.tx.open_table(t.def())?);
+            let mut new = Unwinding::new(self.tx.open_table(new_def)?);
             let mut out = Appender::new(&mut new)?;
             let mut entries = Entries::new(&mut old);
             merge(&mut entries, &mut out)?;
-            out.cursor.close()?;
+            out.cursor.into_inner().close()?;
         }
         self.tx.delete_table(t.def())?;
         self.tx.rename_table(new_def, t.def())?;
@@ -980,7 +1007,7 @@ impl<'t> WriteTx<'t> {
         }
         self.table(t)?;
         let table = self.tables[t.slot()]
-            .as_ref()
+            .as_deref()
             .ok_or_else(|| Error::storage("table not open"))?;
         // The transaction's own changes over the recent ones.
         let mut layers = if held {
@@ -1009,9 +1036,9 @@ impl<'t> WriteTx<'t> {
     fn table(&mut self, t: Table) -> Result<&mut redb::Table<'t, &'static [u8], &'static [u8]>> {
         let slot = &mut self.tables[t.slot()];
         if slot.is_none() {
-            *slot = Some(self.tx.open_table(t.def())?);
+            *slot = Some(Unwinding::new(self.tx.open_table(t.def())?));
         }
-        slot.as_mut()
+        slot.as_deref_mut()
             .ok_or_else(|| Error::storage("table not open"))
     }
 }
@@ -1139,14 +1166,14 @@ impl<'a, 't> Entries<'a, 't> {
 
 /// Where a table being written anew ([`WriteTx::rewrite`]) receives its entries.
 pub(crate) struct Appender<'a> {
-    cursor: redb::CursorMut<'a, &'static [u8], &'static [u8]>,
+    cursor: Unwinding<redb::CursorMut<'a, &'static [u8], &'static [u8]>>,
 }
 
 impl<'a> Appender<'a> {
     /// Appends to the end of `table`.
     fn new(table: &'a mut redb::Table<'_, &'static [u8], &'static [u8]>) -> Result<Self> {
         Ok(Appender {
-            cursor: table.upper_bound_mut(Bound::<&[u8]>::Unbounded)?,
+            cursor: Unwinding::new(table.upper_bound_mut(Bound::<&[u8]>::Unbounded)?),
         })
     }
 
@@ -1443,6 +1470,20 @@ impl Store {
     /// Opens (or creates) the database. Nothing is written here: creating the tables is the
     /// first migration's work, so that a file from a newer version stays untouched.
     pub(crate) fn open(location: Location<'_>, cache_size: Option<usize>) -> Result<Store> {
+        Self::open_with(location, cache_size, false)
+    }
+
+    /// Opens a database only to read what can be read of it (see `salvage.rs`): recent
+    /// changes that cannot be loaded are left out rather than refusing the database.
+    pub(crate) fn open_lenient(location: Location<'_>) -> Result<Store> {
+        Self::open_with(location, None, true)
+    }
+
+    fn open_with(
+        location: Location<'_>,
+        cache_size: Option<usize>,
+        lenient: bool,
+    ) -> Result<Store> {
         let mut builder = redb::Database::builder();
         if let Some(bytes) = cache_size {
             builder.set_cache_size(bytes);
@@ -1462,6 +1503,7 @@ impl Store {
         })?;
         let recent = match contain(|| load_recent(&db)) {
             Ok(recent) => recent,
+            Err(_) if lenient => Recent::default(),
             Err(e) => {
                 // Dropped on its own, under `contain`: redb's `Drop` can panic on a damaged
                 // file, and a panic while the error is being returned would leak it.
@@ -1652,15 +1694,19 @@ impl Store {
         let recent = Arc::clone(&self.recent_now());
         let held = WriteTx::new(&tx, recent, self.limits).suspend();
         Ok(OpenWrite {
-            tx,
+            tx: Some(tx),
             held: Some(held),
         })
     }
 
     /// Commits a write transaction (durably), after writing or setting aside what it holds.
     /// On failure it is rolled back.
-    pub(crate) fn commit(&self, open: OpenWrite) -> Result<()> {
-        let OpenWrite { tx, held } = open;
+    pub(crate) fn commit(&self, mut open: OpenWrite) -> Result<()> {
+        let (Some(tx), held) = (open.tx.take(), open.held.take()) else {
+            return Err(Error::storage(
+                "a write transaction was used after it ended",
+            ));
+        };
         let finished = match held {
             Some(held) => contain(|| WriteTx::resume(&tx, held).finish()),
             None => Err(Error::storage(
@@ -1672,7 +1718,7 @@ impl Store {
             Err(e) => {
                 // The caller's error matters more than a failure to roll back, which leaves
                 // nothing behind anyway: uncommitted pages are never visible.
-                let _ = tx.abort();
+                give_up(tx);
                 return Err(e);
             }
         };
@@ -1693,9 +1739,7 @@ impl Store {
 
     /// Rolls a write transaction back: nothing it wrote is kept.
     pub(crate) fn roll_back(open: OpenWrite) {
-        // A failure to abort leaves nothing behind either: uncommitted pages are never
-        // visible.
-        let _ = open.tx.abort();
+        drop(open);
     }
 
     /// The names of the tables present in the file.
