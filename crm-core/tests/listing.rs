@@ -702,10 +702,11 @@ fn cursors_are_tied_to_their_listing_and_query() {
     );
 }
 
-/// A filter naming a record that does not exist is refused with `NotFound` of its kind, in
-/// listings and counts alike, rather than giving an empty page.
+/// A filter naming a record that does not exist is refused as a write naming one is (a
+/// `Validation` error on the filter's field), in listings and counts alike, rather than giving
+/// an empty page.
 #[test]
-fn filters_naming_missing_records_are_not_found() {
+fn filters_naming_missing_records_are_refused_on_their_field() {
     let (crm, firm_id) = sample();
     let gone_firm = crm.create_company(firm("Znika", "")).unwrap().id;
     crm.delete_company(gone_firm).unwrap();
@@ -740,8 +741,11 @@ fn filters_naming_missing_records_are_not_found() {
         .id;
     crm.delete_calendar(gone_calendar).unwrap();
     let kind = |e: Error| match e {
-        Error::NotFound { kind, .. } => kind,
-        other => panic!("expected not found, got {other:?}"),
+        Error::Validation { field, reason } => {
+            assert!(reason.starts_with("is not an existing"), "{reason}");
+            field
+        }
+        other => panic!("expected a validation error, got {other:?}"),
     };
     let contacts = ContactFilter {
         company: Some(gone_firm),
@@ -756,10 +760,7 @@ fn filters_naming_missing_records_are_not_found() {
         parent: Some(gone_firm),
         ..CompanyFilter::default()
     };
-    assert_eq!(
-        kind(crm.count_companies(&companies).unwrap_err()),
-        "company"
-    );
+    assert_eq!(kind(crm.count_companies(&companies).unwrap_err()), "parent");
     let deal_filters = [
         (
             DealFilter {
@@ -824,7 +825,7 @@ fn filters_naming_missing_records_are_not_found() {
                 record: Some(gone_contact.into()),
                 ..ActivityFilter::default()
             },
-            "contact",
+            "record",
         ),
         (
             ActivityFilter {

@@ -89,10 +89,10 @@ impl Checked<'_> {
     fn new<'f>(r: &mut impl Reader, f: &'f ActivityFilter) -> Result<Checked<'f>> {
         f.when.check("when")?;
         if let Some(rec) = f.record {
-            record::must_exist(r, rec)?;
+            record::must_exist(r, rec, "record")?;
         }
         if let Some(c) = f.calendar {
-            calendar::get(r, c)?;
+            calendar::get(r, c).map_err(|e| e.naming("calendar"))?;
         }
         Ok(Checked {
             f,

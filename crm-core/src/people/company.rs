@@ -499,7 +499,7 @@ impl Listed for Company {
     fn plan(r: &mut impl Reader, ctx: &Ctx, f: &CompanyFilter) -> Result<Plan<CompanyField>> {
         let mut restrict: Option<BTreeSet<u128>> = None;
         if let Some(parent) = f.parent {
-            record::must_exist(r, RecordRef::Company(parent))?;
+            record::must_exist(r, RecordRef::Company(parent), "parent")?;
             restrict = Some(ids_of_children(r, parent)?.into_iter().collect());
         }
         if !f.kinds_any.is_empty() {

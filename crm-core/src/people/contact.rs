@@ -507,7 +507,7 @@ impl Listed for Contact {
     fn plan(r: &mut impl Reader, ctx: &Ctx, f: &ContactFilter) -> Result<Plan<ContactField>> {
         let restrict = match f.company {
             Some(company) => {
-                record::must_exist(r, RecordRef::Company(company))?;
+                record::must_exist(r, RecordRef::Company(company), "company")?;
                 Some(relation::contact_ids_at(r, company)?.into_iter().collect())
             }
             None => None,

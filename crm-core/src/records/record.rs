@@ -301,12 +301,13 @@ pub(crate) fn exists(r: &mut impl Reader, rec: RecordRef) -> Result<bool> {
     r.contains(tables::of(rec.kind()), &rec.raw().to_be_bytes())
 }
 
-/// Fails with [`Error::NotFound`] (of the record's kind) unless the record `rec` exists: a
-/// filter naming a record that does not exist is refused rather than matching nothing.
-pub(crate) fn must_exist(r: &mut impl Reader, rec: RecordRef) -> Result<()> {
+/// Fails with [`Error::Validation`] on `field` unless the record `rec` exists: a filter
+/// naming a record that does not exist is refused as a write naming one is, rather than
+/// matching nothing.
+pub(crate) fn must_exist(r: &mut impl Reader, rec: RecordRef, field: &str) -> Result<()> {
     if exists(r, rec)? {
         Ok(())
     } else {
-        Err(Error::not_found(rec.kind().name(), rec))
+        Err(Error::not_found(rec.kind().name(), rec).naming(field))
     }
 }

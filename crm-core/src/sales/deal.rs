@@ -475,13 +475,17 @@ impl Listed for Deal {
         let mut restrict: Option<BTreeSet<u128>> = None;
         match (f.pipeline, f.stage) {
             (Some(p), Some(s)) => {
-                if pipeline::get(r, p)?.stage(s).is_none() {
+                if pipeline::get(r, p)
+                    .map_err(|e| e.naming("pipeline"))?
+                    .stage(s)
+                    .is_none()
+                {
                     return Err(Error::validation("stage", "is not a stage of the pipeline"));
                 }
                 query::narrow(&mut restrict, ids_in_stage(r, p, s)?.into_iter().collect())
             }
             (Some(p), None) => {
-                pipeline::get(r, p)?;
+                pipeline::get(r, p).map_err(|e| e.naming("pipeline"))?;
                 query::narrow(&mut restrict, ids_in_pipeline(r, p)?.into_iter().collect())
             }
             (None, Some(s)) => {
@@ -508,14 +512,14 @@ impl Listed for Deal {
             query::narrow(&mut restrict, any);
         }
         if let Some(c) = f.company {
-            record::must_exist(r, crate::values::id::RecordRef::Company(c))?;
+            record::must_exist(r, crate::values::id::RecordRef::Company(c), "company")?;
             query::narrow(
                 &mut restrict,
                 query::id_set(r, &index::raw_prefix(ix::DEAL_COMPANY, &c.to_bytes()))?,
             );
         }
         if let Some(c) = f.contact {
-            record::must_exist(r, crate::values::id::RecordRef::Contact(c))?;
+            record::must_exist(r, crate::values::id::RecordRef::Contact(c), "contact")?;
             query::narrow(
                 &mut restrict,
                 query::id_set(r, &index::raw_prefix(ix::DEAL_CONTACT, &c.to_bytes()))?,

@@ -174,6 +174,18 @@ impl Error {
         }
     }
 
+    /// A record that `field` names and that does not exist, refused as a write refuses it:
+    /// [`Error::NotFound`] becomes [`Error::Validation`] on `field` ("is not an existing
+    /// company"); any other error is kept.
+    pub(crate) fn naming(self, field: &str) -> Error {
+        match self {
+            Error::NotFound { kind, .. } => {
+                Error::validation(field, format!("is not an existing {kind}"))
+            }
+            other => other,
+        }
+    }
+
     /// A [`Error::Storage`] with no underlying error (a rule of the library, not the engine).
     pub(crate) fn storage(err: impl fmt::Display) -> Error {
         Error::Storage {
