@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_EACH=${FUZZ_SECONDS:-20}
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(ical open_bytes ids_and_cursors)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(ical open_bytes ids_and_cursors rescue)
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   echo "fuzz: skipped, no nightly toolchain (rustup toolchain install nightly)"
@@ -47,7 +47,7 @@ for t in "${TARGETS[@]}"; do
   # fuzzer goes on looking for panics and hangs behind it.
   # Leak detection is off there too: when redb's destructors panic on a damaged file (the
   # library contains the panic), Rust leaks what was being returned, a few hundred bytes.
-  [ "$t" = open_bytes ] && extra=(-rss_limit_mb=8192 -malloc_limit_mb=8192 -detect_leaks=0)
+  case $t in open_bytes | rescue) extra=(-rss_limit_mb=8192 -malloc_limit_mb=8192 -detect_leaks=0) ;; esac
   if ! cargo +nightly fuzz run "$t" "$corpus" -- -max_total_time="$SECONDS_EACH" \
       -print_final_stats=1 -seed="${FUZZ_SEED:-1}" "${extra[@]}" > "$log" 2>&1; then
     grep -E 'panicked|ERROR|SUMMARY|Failing input|artifacts/|Error:' "$log" | cut -c1-300 | head -20

@@ -25,11 +25,8 @@ cargo build -q --release -p crm-crash
 target/release/crm-crash kill --rounds 80
 target/release/crm-crash damage --copies 100 --contacts 1000
 
-step "fuzzing, CI size: the iCalendar reader, ids and cursors (20 s each; long: README)"
-# open_bytes is left out of CI until it runs clean: it still finds panics inside redb that
-# escape the library's containment on some damaged files (issue 25, open). Run it with
-# `FUZZ_SECONDS=600 scripts/fuzz.sh open_bytes`.
-FUZZ_SECONDS=20 scripts/fuzz.sh ical ids_and_cursors
+step "fuzzing, CI size: the iCalendar reader, bytes opened as a CRM, ids and cursors, rescue (20 s each; long: README)"
+FUZZ_SECONDS=20 scripts/fuzz.sh ical open_bytes ids_and_cursors rescue
 
 step "benchmark smoke test: library, SQLite and raw redb find the same records (10k, no timing asserted)"
 cargo run -q -p crm-bench -- --quick

@@ -67,6 +67,8 @@ pub(crate) fn run(options: &Options) -> bool {
     let mut table: BTreeMap<(&str, Outcome), u64> = BTreeMap::new();
     let mut codes: BTreeMap<String, u64> = BTreeMap::new();
     let copy = dir.join("copy.crm");
+    let rescued_path = dir.join("rescued.crm");
+    let mut rescue = Rescues::default();
     for n in 0..copies {
         let class = CLASSES[(n % CLASSES.len() as u64) as usize];
         let damaged = damage(&bytes, class, &mut rng);
@@ -84,6 +86,16 @@ pub(crate) fn run(options: &Options) -> bool {
             Err(_) => Outcome::Panic,
         };
         *table.entry((class, outcome)).or_default() += 1;
+        // The copy as damaged, again: the checks above wrote to it.
+        let _ = std::fs::remove_file(&rescued_path);
+        if std::fs::write(&copy, &damaged).is_err() {
+            eprintln!("cannot write {}", copy.display());
+            return false;
+        }
+        match std::panic::catch_unwind(|| rescue_copy(&copy, &rescued_path, &model)) {
+            Ok(r) => rescue.add(r),
+            Err(_) => rescue.panics += 1,
+        }
     }
     let escaped = table
         .iter()
@@ -121,7 +133,102 @@ pub(crate) fn run(options: &Options) -> bool {
         "copies {copies}; panics reaching the caller {escaped}; panics contained by the \
          library {contained}; copies with a silent change {silent}"
     );
-    escaped == 0 && (!strict || silent == 0)
+    println!(
+        "rescue: {} of {copies} copies rescued ({} refused: nothing readable), {} of {} \
+         records saved in them ({:.1}%), {} rescued files not verifying clean, {} records \
+         changed or invented, {} panics reaching the caller",
+        rescue.rescued,
+        rescue.refused,
+        rescue.saved,
+        rescue.expected,
+        100.0 * rescue.saved as f64 / rescue.expected.max(1) as f64,
+        rescue.unclean,
+        rescue.changed,
+        rescue.panics
+    );
+    escaped == 0
+        && (!strict || silent == 0)
+        && rescue.panics == 0
+        && rescue.changed == 0
+        && rescue.unclean == 0
+}
+
+/// What the rescues of the damaged copies gave, summed.
+#[derive(Default)]
+struct Rescues {
+    rescued: u64,
+    refused: u64,
+    /// Records of the model read back from the rescued files, and how many the model holds
+    /// (over the copies rescued).
+    saved: u64,
+    expected: u64,
+    unclean: u64,
+    changed: u64,
+    panics: u64,
+}
+
+/// How one rescue ended.
+enum Rescue {
+    Refused,
+    Done {
+        saved: u64,
+        expected: u64,
+        clean: bool,
+        changed: u64,
+    },
+}
+
+impl Rescues {
+    fn add(&mut self, r: Rescue) {
+        match r {
+            Rescue::Refused => self.refused += 1,
+            Rescue::Done {
+                saved,
+                expected,
+                clean,
+                changed,
+            } => {
+                self.rescued += 1;
+                self.saved += saved;
+                self.expected += expected;
+                self.unclean += u64::from(!clean);
+                self.changed += changed;
+            }
+        }
+    }
+}
+
+/// Rescues the damaged copy at `path` into `to` and compares what was saved with the model:
+/// every record read back must be one that was written, unchanged, and the file must verify
+/// clean.
+fn rescue_copy(path: &Path, to: &Path, model: &State) -> Rescue {
+    if let Err(e) = Crm::builder().rescue_file(path, to) {
+        if std::env::var_os("CRM_CRASH_VERBOSE").is_some() {
+            eprintln!("  rescue refused: {e}");
+        }
+        return Rescue::Refused;
+    }
+    let Ok(crm) = Crm::open(to) else {
+        return Rescue::Done {
+            saved: 0,
+            expected: model.len() as u64,
+            clean: false,
+            changed: 0,
+        };
+    };
+    let clean = crm.verify().is_ok_and(|r| r.is_ok());
+    let state = model::read_all(&crm).unwrap_or_default();
+    let changed = state
+        .iter()
+        .filter(|(id, value)| model.get(*id) != Some(*value))
+        .count() as u64;
+    let _ = crm.close();
+    Rescue::Done {
+        saved: state.len() as u64 - changed,
+        expected: model.len() as u64,
+        clean,
+        changed,
+    }
 }
 
 /// A CRM file of `contacts` contacts with companies, deals and activities; what it holds.

@@ -161,7 +161,14 @@ fn a_file_whose_header_is_damaged_is_refused_by_open_and_rescued() {
     bytes[0] ^= 0xFF;
     assert!(builder().0.open_bytes(bytes.clone()).is_err());
     let (crm, report) = rescue(bytes);
-    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(
+        (report.damaged, report.left_out, report.unreadable_parts),
+        (0, 0, 0),
+        "{report:?}"
+    );
+    assert_eq!(report.repairs.len(), 1, "{report:?}");
+    assert!(report.repairs[0].contains("magic number"), "{report:?}");
+    assert!(!report.is_complete());
     assert_eq!(
         crm.list_contacts(&ContactQuery::default())
             .unwrap()
@@ -194,15 +201,59 @@ fn a_zeroed_page_loses_only_what_it_held() {
     }
 }
 
+/// A file cut short loses the pages redb keeps its allocator state and newest tree pages in:
+/// the rescue reads it as if padded with zeros, and when the engine still cannot open it (it
+/// needs those pages before any table is read), refuses with a typed error. What it saves is
+/// whole.
 #[test]
-fn a_truncated_file_keeps_what_its_first_part_held() {
+fn a_truncated_file_is_rescued_or_refused_with_a_typed_error() {
     let s = sample(300);
-    let bytes = s.bytes[..s.bytes.len() * 3 / 4].to_vec();
-    let Ok(rescued) = builder().0.rescue_bytes(bytes) else {
-        // The engine's structure may be past the cut: then nothing can be read, and the
-        // rescue says so with an error rather than an empty file.
-        return;
-    };
+    for cut in [
+        s.bytes.len() * 3 / 4,
+        s.bytes.len() - 4096,
+        s.bytes.len() - 100,
+    ] {
+        let bytes = s.bytes[..cut].to_vec();
+        assert!(builder().0.open_bytes(bytes.clone()).is_err());
+        let rescued = match builder().0.rescue_bytes(bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                assert_eq!(e.code(), "corrupt", "{e}");
+                continue;
+            }
+        };
+        assert!(
+            rescued.report.repairs.iter().any(|r| r.contains("short")),
+            "{:?}",
+            rescued.report
+        );
+        let crm = builder().0.open_bytes(rescued.bytes).unwrap();
+        assert!(crm.verify().unwrap().is_ok());
+        for c in crm.list_contacts(&ContactQuery::default()).unwrap().items {
+            assert_eq!(Some(&c), s.contacts.iter().find(|o| o.id == c.id));
+        }
+    }
+}
+
+/// A damaged primary commit slot: redb refuses it (the file was written with two-phase
+/// commit), and the rescue reads the commit before it.
+#[test]
+fn a_damaged_commit_slot_is_read_as_of_the_commit_before() {
+    let s = sample(50);
+    let mut bytes = s.bytes.clone();
+    let primary = usize::from(bytes[9] & 1);
+    bytes[64 + 128 * primary + 40] ^= 0x5A;
+    assert!(builder().0.open_bytes(bytes.clone()).is_err());
+    let rescued = builder().0.rescue_bytes(bytes).unwrap();
+    assert!(
+        rescued
+            .report
+            .repairs
+            .iter()
+            .any(|r| r.contains("commit before")),
+        "{:?}",
+        rescued.report
+    );
     let crm = builder().0.open_bytes(rescued.bytes).unwrap();
     assert!(crm.verify().unwrap().is_ok());
     for c in crm.list_contacts(&ContactQuery::default()).unwrap().items {

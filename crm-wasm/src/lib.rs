@@ -62,6 +62,14 @@ export interface OpenOptions {
     cache_size?: number | null;
 }
 
+/** A rescued CRM (`Crm.rescueBytes`): the new file's bytes, and what was saved and lost. */
+export interface RescuedBytes {
+    /** The new CRM's bytes, which `Crm.openBytes` opens. */
+    bytes: Uint8Array;
+    /** What was saved and what could not be. */
+    report: RescueReport;
+}
+
 /** Told how far a long operation has got; return `false` to cancel it. */
 export type ProgressCallback = (progress: Progress) => boolean | void;
 
@@ -537,6 +545,31 @@ impl Crm {
             b.open_bytes(self::bytes(&bytes)?).map_err(throw)?,
             clock,
         ))
+    }
+
+    /// Copies every readable record of the bytes of a damaged CRM file into a new one, and
+    /// reports what could not be saved: `{ bytes, report }`, where `openBytes(bytes)` opens
+    /// the new CRM. Records that depend on lost ones are taken out of them as a delete would,
+    /// or left out and named in the report; the new CRM verifies clean. In WebAssembly a
+    /// panic cannot be contained: damage to the storage engine's own pages (rather than to
+    /// records, which checksums catch) can still stop it with a `RuntimeError`.
+    #[wasm_bindgen(js_name = rescueBytes, unchecked_return_type = "RescuedBytes")]
+    pub fn rescue_bytes(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenOptions")] options: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let (b, _) = builder(options)?;
+        let rescued = b.rescue_bytes(self::bytes(&bytes)?).map_err(throw)?;
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
+        set(
+            "bytes",
+            &js_sys::Uint8Array::from(&rescued.bytes[..]).into(),
+        )?;
+        set("report", &self::out(Ok(rescued.report))?)?;
+        Ok(out.into())
     }
 
     /// Opens (or creates) the CRM file `name` in the Origin Private File System. Only in a

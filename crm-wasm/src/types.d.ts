@@ -1840,6 +1840,49 @@ export interface ReminderQuery {
     owner?: string | null;
 }
 
+/** What [`crate::CrmBuilder::rescue_file`] saved of a damaged file, and what it could not. */
+export interface RescueReport {
+    /**
+     * Records (and custom field definitions, relation types, exchange rates) written to the
+     * new file.
+     */
+    saved: number;
+    /**
+     * Stored values found damaged: a checksum that does not match, or a value that does not
+     * decode. They are not in the new file.
+     */
+    damaged: number;
+    /**
+     * Readable records left out because they depend on records that were lost (a stage
+     * change of a lost deal, a deal whose pipeline was lost).
+     */
+    left_out: number;
+    /**
+     * Lost records that saved records still named, taken out of them as a delete would (a
+     * deal that named a lost contact keeps its other contacts).
+     */
+    mended: number;
+    /**
+     * Parts of tables that could not be read at all (their records are lost without being
+     * counted: how many there were cannot be known).
+     */
+    unreadable_parts: number;
+    /** For each table of records, how many were saved and how many found damaged. */
+    tables: TableRescue[];
+    /**
+     * What opening the damaged file took, in words: its header's magic number put back, a
+     * short file read as if padded, its last commit unreadable and the one before it read
+     * instead (what the last commit changed is then missing or older). Empty when it opened
+     * as it was.
+     */
+    repairs: string[];
+    /**
+     * What could not be saved, in words without personal data (records by typed id), at
+     * most a hundred; then what the new file's check still finds, if anything.
+     */
+    problems: string[];
+}
+
 /** How long deals take to close and how fast the pipeline turns into revenue. */
 export interface SalesCycle {
     /** The reporting currency of every amount. */
@@ -1994,6 +2037,16 @@ export interface StageValue {
     value: Money;
     /** The sum of amount × probability. */
     weighted: Money;
+}
+
+/** How much of one table a rescue saved. */
+export interface TableRescue {
+    /** The table's name (`contacts`, `deals`, …). */
+    table: string;
+    /** Values written to the new file. */
+    saved: number;
+    /** Values found damaged, left out. */
+    damaged: number;
 }
 
 /** Which of an owner's tasks to list. */

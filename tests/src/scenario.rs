@@ -56,6 +56,15 @@
 //!   `Crm::begin` and `Transaction::run`), while `verify`, `compact` and `close` run on the
 //!   CRM. `$commit` may `expect` or `error` like an operation (its result is `null`). A
 //!   scenario may not reopen a backup, begin a second transaction, or end while one is open.
+//! - The step `{"op": "$rescue", "args": {"backup": "name", "damage": ["text", …]}}` damages
+//!   a copy of the bytes a `backup` step saved under `name`, then rescues it: for each text,
+//!   the first byte of its first occurrence (as UTF-8) in the bytes is XORed with `0x01` (the
+//!   step fails when a text is not there: pick texts that appear once, such as a name with
+//!   its diacritics, which search terms do not keep). The binding's `rescue_bytes` is called
+//!   on the result with sequential ids, the phone region and a clock of its own that starts
+//!   where the scenario's stands (which the rescue does not move); its report is
+//!   the step's result (`expect`, `error` and `save` as for an operation), and on success the
+//!   CRM is replaced by one opened from the rescued bytes as `$reopen_from_backup` does.
 //! - When the steps are done, the runner closes the CRM (`close`, which on a file writes the
 //!   changes recent writes left aside into the tables; closing a closed CRM is harmless). A
 //!   close that fails fails the scenario.
@@ -237,6 +246,17 @@ pub fn open(
         (Backend::File(dir), None) => b.open(new_file(dir, "scenario")),
     };
     opened.map_err(|e| format!("the scenario's CRM does not open: {e}"))
+}
+
+/// Damages `bytes` where `text` first appears (see the `$rescue` step).
+pub fn damage(bytes: &mut [u8], text: &str) -> Result<(), String> {
+    let needle = text.as_bytes();
+    let at = bytes
+        .windows(needle.len().max(1))
+        .position(|w| w == needle)
+        .ok_or_else(|| format!("{text:?} is not in the backup"))?;
+    bytes[at] ^= 0x01;
+    Ok(())
 }
 
 /// Replaces every `"$name.path"` string in `v` by the saved value it names.
@@ -441,6 +461,57 @@ fn run_steps(scenario: &Scenario, backend: &Backend) -> Result<(), String> {
                 return Err(at("a transaction is open".into()));
             }
             crm = open(&scenario.open, &clock, backend, Some(b)).map_err(at)?;
+            continue;
+        }
+        if step.op == "$rescue" {
+            if tx.is_some() {
+                return Err(at("a transaction is open".into()));
+            }
+            let name = step
+                .args
+                .get("backup")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let mut b = bytes
+                .get(name)
+                .cloned()
+                .ok_or_else(|| at(format!("no backup saved as {name:?}")))?;
+            let texts = step.args.get("damage").and_then(Value::as_array);
+            for text in texts.into_iter().flatten() {
+                let text = text.as_str().unwrap_or_default();
+                damage(&mut b, text).map_err(at)?;
+            }
+            // The rescue reads a clock of its own, starting where the scenario's stands, so
+            // that the scenario's clock is where every runtime's is after the step.
+            let now = clock.advance_and_peek(Duration::zero());
+            let own = ManualClock::stepping(now, Duration::milliseconds(scenario.open.step_millis));
+            let mut builder = Crm::builder()
+                .clock(Arc::new(own))
+                .id_source(Arc::new(SequentialIds::new()));
+            if let Some(r) = &scenario.open.phone_region {
+                builder = builder.default_phone_region(r);
+            }
+            let rescued = builder.rescue_bytes(b);
+            let rescued = match (rescued, &step.error) {
+                (Ok(r), None) => r,
+                (Ok(_), Some(e)) => {
+                    return Err(at(format!(
+                        "expected error {} but the rescue worked",
+                        e.code
+                    )));
+                }
+                (Err(err), Some(e)) if err.code() == e.code => continue,
+                (Err(err), _) => return Err(at(format!("failed: {err}"))),
+            };
+            let v = serde_json::to_value(&rescued.report).unwrap_or(Value::Null);
+            if let Some(e) = &step.expect {
+                let e = resolve(e, &saved).map_err(at)?;
+                matches(&e, &v, "result").map_err(at)?;
+            }
+            if let Some(name) = &step.save {
+                saved.insert(name.clone(), v);
+            }
+            crm = open(&scenario.open, &clock, backend, Some(rescued.bytes)).map_err(at)?;
             continue;
         }
         let args = match resolve(&Value::Object(step.args.clone()), &saved).map_err(at)? {

@@ -64,6 +64,8 @@ pub fn generate() -> String {
         SearchQuery,
         SearchHit,
         IntegrityReport,
+        RescueReport,
+        TableRescue,
         Progress,
         ImportData,
         ImportReport,

@@ -135,6 +135,23 @@ const describeError = (e) => (e && typeof e === 'object' && 'code' in e
   ? `${e.code}/${e.field ?? null}: ${e.message}`
   : `a non-CrmError exception: ${e?.stack ?? e}`);
 
+/** `$rescue`'s damage: the first byte of each text's first occurrence XORed with 0x01. */
+function damage(backup, texts, at) {
+  const out = Uint8Array.from(backup);
+  for (const text of texts) {
+    const needle = new TextEncoder().encode(String(text));
+    let found = -1;
+    for (let i = 0; found < 0 && i + needle.length <= out.length; i++) {
+      let j = 0;
+      while (j < needle.length && out[i + j] === needle[j]) j++;
+      if (j === needle.length) found = i;
+    }
+    if (found < 0) throw at(`${JSON.stringify(text)} is not in the backup`);
+    out[found] ^= 0x01;
+  }
+  return out;
+}
+
 /**
  * A storage backend: where the runner opens a scenario's CRM.
  * @typedef {object} Backend
@@ -222,6 +239,40 @@ async function runSteps(scenario, Crm, operations, backend) {
         args = resolve(stepArgs, saved);
       } catch (e) {
         throw at(e.message);
+      }
+      if (step.op === '$rescue') {
+        // The backup's bytes, damaged, rescued with a clock that starts where the CRM's stands
+        // (and leaves it there), then reopened as `$reopen_from_backup` does.
+        if (tx) throw at('a transaction is open');
+        const name = typeof args.backup === 'string' ? args.backup : '';
+        if (!Object.hasOwn(bytes, name)) throw at(`no backup saved as ${JSON.stringify(name)}`);
+        const damaged = damage(bytes[name], args.damage ?? [], at);
+        const now = crm.advanceClock(0);
+        let rescued;
+        try {
+          rescued = Crm.rescueBytes(damaged, { ...options, clock_start: now });
+        } catch (e) {
+          if (step.error && e?.code === step.error.code) continue;
+          throw at(`failed: ${describeError(e)}`);
+        }
+        if (step.error) throw at(`expected error ${step.error.code} but the rescue worked`);
+        const v = toJson(rescued.report);
+        if (step.expect !== undefined) {
+          try {
+            matches(resolve(step.expect, saved), v, 'result');
+          } catch (e) {
+            throw at(e.message);
+          }
+        }
+        if (step.save != null) saved[step.save] = v;
+        crm.free();
+        crm = undefined;
+        try {
+          crm = await backend.reopen(rescued.bytes, { ...options, clock_start: now });
+        } catch (e) {
+          throw at(`the rescued bytes do not reopen: ${describeError(e)}`);
+        }
+        continue;
       }
       const ending = step.op === '$commit' || step.op === '$rollback';
       const method = ending ? step.op.slice(1) : camel(step.op);

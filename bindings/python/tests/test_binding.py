@@ -312,6 +312,34 @@ def test_a_backup_reopens_from_bytes(crm):
     assert e.value.record is None and isinstance(e.value.reason, str)
 
 
+def test_a_damaged_file_is_rescued_into_a_new_one_and_never_written(tmp_path, crm):
+    stefan = crm.create_contact(ContactInput(given_name="Ștefan", family_name="Popescu"))
+    zofia = crm.create_contact(ContactInput(given_name="Zofia"))
+    data = bytearray(crm.backup())
+    at = data.find("Ștefan".encode())
+    data[at] ^= 1
+    damaged, rescued = tmp_path / "damaged.crm", tmp_path / "rescued.crm"
+    damaged.write_bytes(data)
+    report = crm_ffi.rescue_file(str(damaged), str(rescued))
+    assert (report.damaged, report.left_out, report.unreadable_parts) == (1, 0, 0)
+    assert report.problems[0].startswith(f"{stefan.id} is damaged")
+    assert damaged.read_bytes() == data
+    again = Crm.open(str(rescued))
+    assert again.get_contact(zofia.id) == zofia
+    with pytest.raises(CrmError.NotFound):
+        again.get_contact(stefan.id)
+    assert again.verify().problems == []
+    again.close()
+    # Never over a file that is there.
+    with pytest.raises(CrmError.Validation) as e:
+        crm_ffi.rescue_file(str(damaged), str(rescued))
+    assert e.value.field == "to"
+    # The same from bytes.
+    out = crm_ffi.rescue_bytes(bytes(data))
+    assert out.report == report
+    assert Crm.open_bytes(out.bytes).get_contact(zofia.id) == zofia
+
+
 # ---- transactions ----
 
 

@@ -403,13 +403,7 @@ def open_crm(
     from a backup's bytes when given (on a file: written to a new file, which is opened). A CRM
     reopened from a backup gets the instant the clock stood at (`now`) as its clock's start, so
     that time runs on as on the Rust runner's one clock."""
-    o = {**DEFAULT_OPEN, **spec}
-    options = crm_ffi.OpenOptions(
-        clock_start=now or instant(o["now"]),
-        clock_step_millis=o["step_millis"],
-        sequential_ids=True,
-        default_phone_region=o["phone_region"],
-    )
+    options = open_options(spec, now)
     if directory is None:
         if backup is None:
             return crm_ffi.Crm.open_in_memory(options)
@@ -419,6 +413,29 @@ def open_crm(
     path = new_file(directory, "reopened")
     path.write_bytes(backup)
     return crm_ffi.Crm.open(str(path), options)
+
+
+def open_options(spec: dict, now: datetime.datetime | None = None) -> crm_ffi.OpenOptions:
+    """The scenario's options: its clock (from `now` when given), sequential ids, its phone
+    region."""
+    o = {**DEFAULT_OPEN, **spec}
+    return crm_ffi.OpenOptions(
+        clock_start=now or instant(o["now"]),
+        clock_step_millis=o["step_millis"],
+        sequential_ids=True,
+        default_phone_region=o["phone_region"],
+    )
+
+
+def damage(backup: bytes, texts: list) -> bytes:
+    """`$rescue`'s damage: the first byte of each text's first occurrence XORed with 0x01."""
+    damaged = bytearray(backup)
+    for text in texts:
+        at = damaged.find(text.encode("utf-8"))
+        if at < 0:
+            raise ScenarioError(f"{text!r} is not in the backup")
+        damaged[at] ^= 0x01
+    return bytes(damaged)
 
 
 def advance_clock(crm: crm_ffi.Crm, step: dict) -> None:
@@ -507,8 +524,20 @@ def run_steps(scenario: dict, directory: pathlib.Path | None) -> int:
                 continue
             args = resolve(step.get("args", {}), saved)
             expected_error = step.get("error")
+            rescued = None
             try:
-                if op in ("$commit", "$rollback"):
+                if op == "$rescue":
+                    # The rescue's clock starts where the CRM's stands and leaves it there.
+                    name = args.get("backup")
+                    if name not in backups:
+                        raise ScenarioError(f"no backup saved as {name!r}")
+                    if tx is not None:
+                        raise ScenarioError("a transaction is open")
+                    now = crm.advance_clock(0)
+                    damaged = damage(backups[name], args.get("damage", []))
+                    rescued = crm_ffi.rescue_bytes(damaged, open_options(spec, now))
+                    result = rescued.report
+                elif op in ("$commit", "$rollback"):
                     if tx is None:
                         raise ScenarioError("no transaction is open")
                     ending, tx = tx, None
@@ -538,6 +567,11 @@ def run_steps(scenario: dict, directory: pathlib.Path | None) -> int:
                 matches(resolve(step["expect"], saved), value, "result")
             if step.get("save"):
                 saved[step["save"]] = value
+            if rescued is not None:
+                try:
+                    crm = open_crm(spec, directory, rescued.bytes, now=crm.advance_clock(0))
+                except crm_ffi.CrmError as e:
+                    raise ScenarioError(f"the rescued bytes do not open: {e!r}") from e
         except ScenarioError as e:
             raise ScenarioError(f"step {i} ({op}): {e}") from None
     if tx is not None:

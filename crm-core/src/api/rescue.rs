@@ -49,11 +49,11 @@ impl CrmBuilder {
             ));
         }
         let ctx = self.context()?;
-        let source = salvage::open_damaged(Damaged::file(from)?)?;
+        let (source, repairs) = salvage::open_damaged(Damaged::file(from)?)?;
         let mut report = None;
         crate::storage::files::create_whole(to, |temp| {
             let target = Store::open(Location::File(temp), None)?;
-            report = Some(rescue_into(&source, &target, &ctx)?);
+            report = Some(rescue_into(&source, &target, &ctx, repairs)?);
             Ok(())
         })?;
         report.ok_or_else(|| Error::storage("the rescue wrote nothing"))
@@ -64,17 +64,22 @@ impl CrmBuilder {
     /// engine's own pages (rather than to records, which checksums catch) can still abort.
     pub fn rescue_bytes(mut self, bytes: Vec<u8>) -> Result<RescuedBytes> {
         let ctx = self.context()?;
-        let source = salvage::open_damaged(Damaged::Bytes(bytes))?;
+        let (source, repairs) = salvage::open_damaged(Damaged::Bytes(bytes))?;
         let target = Store::open(Location::Memory, None)?;
-        let report = rescue_into(&source, &target, &ctx)?;
+        let report = rescue_into(&source, &target, &ctx, repairs)?;
         let bytes = target.read(|r| store::copy_to_bytes(r, &tables::ALL, || Ok(())))?;
         Ok(RescuedBytes { bytes, report })
     }
 }
 
 /// Checks the version of `source`, then rescues it into `target`, a new database, in one
-/// transaction.
-fn rescue_into(source: &Store, target: &Store, ctx: &Ctx) -> Result<RescueReport> {
+/// transaction; `repairs` are what opening `source` took (see [`RescueReport::repairs`]).
+fn rescue_into(
+    source: &Store,
+    target: &Store,
+    ctx: &Ctx,
+    repairs: Vec<String>,
+) -> Result<RescueReport> {
     // A version that cannot be read is taken for this library's.
     if let Ok(Some(found)) = migrate::file_version(source) {
         if found > SCHEMA_VERSION {
@@ -84,7 +89,7 @@ fn rescue_into(source: &Store, target: &Store, ctx: &Ctx) -> Result<RescueReport
             });
         }
     }
-    target.write(|w| {
+    let mut report = target.write(|w| {
         Store::create_tables(w, &tables::ALL)?;
         migrate::stamp(w, SCHEMA_VERSION)?;
         let forget = |w: &mut WriteTx<'_>, rec: RecordRef| {
@@ -103,7 +108,9 @@ fn rescue_into(source: &Store, target: &Store, ctx: &Ctx) -> Result<RescueReport
                 restore: &restore,
             },
         )
-    })
+    })?;
+    report.repairs = repairs;
+    Ok(report)
 }
 
 /// Puts back what every CRM file holds from its creation where a rescue lost it: the

@@ -52,15 +52,24 @@ pub struct RescueReport {
     pub unreadable_parts: u64,
     /// For each table of records, how many were saved and how many found damaged.
     pub tables: Vec<TableRescue>,
+    /// What opening the damaged file took, in words: its header's magic number put back, a
+    /// short file read as if padded, its last commit unreadable and the one before it read
+    /// instead (what the last commit changed is then missing or older). Empty when it opened
+    /// as it was.
+    pub repairs: Vec<String>,
     /// What could not be saved, in words without personal data (records by typed id), at
     /// most a hundred; then what the new file's check still finds, if anything.
     pub problems: Vec<String>,
 }
 
 impl RescueReport {
-    /// Whether everything was saved: nothing damaged, left out or unreadable.
+    /// Whether everything was saved as it was: nothing damaged, left out or unreadable, and
+    /// the file opened without repairs.
     pub fn is_complete(&self) -> bool {
-        self.damaged == 0 && self.left_out == 0 && self.unreadable_parts == 0
+        self.damaged == 0
+            && self.left_out == 0
+            && self.unreadable_parts == 0
+            && self.repairs.is_empty()
     }
 }
 

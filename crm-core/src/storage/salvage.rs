@@ -224,10 +224,20 @@ impl redb::StorageBackend for Overlay {
     }
 }
 
-/// Opens damaged bytes for reading what can be read, never writing them; see the module's
-/// docs for the repairs tried when the engine refuses them as they are. The error is the one
-/// of the first try.
-pub(crate) fn open_damaged(damaged: Damaged) -> Result<Store> {
+/// Where redb's header keeps its flags (after the magic number), and the flag saying the
+/// primary commit slot was written with two-phase commit: redb then refuses a primary slot
+/// whose checksum fails instead of falling back to the secondary one, the commit before.
+const GOD_BYTE: u64 = MAGIC.len() as u64;
+const TWO_PHASE_COMMIT: u8 = 4;
+
+/// Opens damaged bytes for reading what can be read, never writing them. When the engine
+/// refuses them as they are, repairs of the header are tried, the least first, alone then
+/// together: its magic number put back; a truncated file read as if padded with zeros to the
+/// length its header claims; the two-phase-commit flag cleared, so that a damaged primary
+/// commit slot gives way to the secondary one (the commit before the last: what the last one
+/// changed may then be missing or older). Returns the store and the repairs it took, in
+/// words; the error is the one of opening the bytes as they are.
+pub(crate) fn open_damaged(damaged: Damaged) -> Result<(Store, Vec<String>)> {
     let below = Arc::new(damaged);
     let len = below.len();
     let mut head = [0u8; 32];
@@ -235,21 +245,43 @@ pub(crate) fn open_damaged(damaged: Damaged) -> Result<Store> {
     let claimed = claimed_end(&head);
     // Bytes after the end the header claims are not the database's.
     let first_len = claimed.map_or(len, |c| c.min(len));
-    let mut tries: Vec<(bool, u64)> = vec![(false, first_len), (true, first_len)];
-    if let Some(c) = claimed.filter(|&c| c > len) {
-        tries.push((true, c));
-    }
+    let can_magic = head[..MAGIC.len()] != MAGIC;
+    let padded = claimed.filter(|&c| c > len);
+    let can_phase = head[GOD_BYTE as usize] & TWO_PHASE_COMMIT != 0;
     let mut first_error = None;
-    for (magic, len) in tries {
-        let overlay = Overlay::new(Arc::clone(&below), len);
+    // Each try is a set of repairs (magic, padding, commit slot), fewest first.
+    let mut tries: Vec<[bool; 3]> = (0u8..8)
+        .map(|m| [m & 1 != 0, m & 2 != 0, m & 4 != 0])
+        .filter(|&[m, p, o]| (!m || can_magic) && (!p || padded.is_some()) && (!o || can_phase))
+        .collect();
+    tries.sort_by_key(|t| t.iter().filter(|&&x| x).count());
+    for [magic, pad, phase] in tries {
+        let overlay = Overlay::new(
+            Arc::clone(&below),
+            padded.filter(|_| pad).unwrap_or(first_len),
+        );
+        let mut repairs = Vec::new();
         if magic {
-            if head[..MAGIC.len()] == MAGIC {
-                continue;
-            }
             redb::StorageBackend::write(&overlay, 0, &MAGIC).map_err(Error::storage)?;
+            repairs
+                .push("the file's header was damaged: its magic number was put back".to_string());
+        }
+        if pad {
+            repairs.push(format!(
+                "the file ends {} bytes short of what its header says: the rest was read as zeros",
+                padded.unwrap_or(len) - len
+            ));
+        }
+        if phase {
+            let god = head[GOD_BYTE as usize] & !TWO_PHASE_COMMIT;
+            redb::StorageBackend::write(&overlay, GOD_BYTE, &[god]).map_err(Error::storage)?;
+            repairs.push(
+                "the file's last commit could not be read: it was read as of the commit before"
+                    .to_string(),
+            );
         }
         match Store::open_lenient(Location::Backend(Box::new(overlay))) {
-            Ok(store) => return Ok(store),
+            Ok(store) => return Ok((store, repairs)),
             Err(e) => {
                 first_error.get_or_insert(e);
             }

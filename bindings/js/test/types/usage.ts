@@ -6,7 +6,8 @@ import type {
   Contact, ContactInput, Company, ContactPage, ConvertedLead, CrmError, Currency, Deal, DealPage,
   Employment, ExchangeRate, FieldDef, Forecast, ImportReport, Lead, LeadInput, LeadPage,
   LeadStatus, Leaderboard, Money, OpenOptions, Pipeline, PriceListId, Product, Progress,
-  ProgressCallback, Quote, QuoteStatus, SearchHit, StageChange, StageId, StageKind, WinRates,
+  ProgressCallback, Quote, QuoteStatus, RescuedBytes, RescueReport, SearchHit, StageChange, StageId,
+  StageKind, TableRescue, WinRates,
 } from '../../pkg/index.js';
 
 export async function usage(): Promise<void> {
@@ -43,6 +44,10 @@ export async function usage(): Promise<void> {
   const plain: ImportReport = crm.importRecords({ contacts: [{ given_name: 'Jan' }] });
   const bytes: Uint8Array = crm.backup();
   const copy: Crm = Crm.openBytes(bytes);
+  const rescued: RescuedBytes = Crm.rescueBytes(bytes, { sequential_ids: true });
+  const rescueReport: RescueReport = rescued.report;
+  const savedContacts: number | undefined = rescueReport.tables.find((t: TableRescue) => t.table === 'contacts')?.saved;
+  const rescuedCrm: Crm = Crm.openBytes(rescued.bytes);
   const fresh: Crm = Crm.openInMemory();
   const opfs: Promise<Crm> = Crm.openOpfs('test.crm', {});
 

@@ -13958,6 +13958,210 @@ public func FfiConverterTypeReminderQuery_lower(_ value: ReminderQuery) -> RustB
 
 
 /**
+ * What a rescue saved of a damaged file, and what it could not.
+ */
+public struct RescueReport: Equatable, Hashable {
+    /**
+     * Records (and custom field definitions, relation types, exchange rates) written to the
+     * new file.
+     */
+    public var saved: UInt64
+    /**
+     * Stored values found damaged (a checksum that does not match, a value that does not
+     * decode); they are not in the new file.
+     */
+    public var damaged: UInt64
+    /**
+     * Readable records left out because they depend on records that were lost.
+     */
+    public var leftOut: UInt64
+    /**
+     * Lost records that saved records still named, taken out of them as a delete would.
+     */
+    public var mended: UInt64
+    /**
+     * Parts of tables that could not be read at all.
+     */
+    public var unreadableParts: UInt64
+    /**
+     * For each table of records, how many were saved and found damaged.
+     */
+    public var tables: [TableRescue]
+    /**
+     * What opening the damaged file took (its header repaired, an older commit read), in
+     * words; empty when it opened as it was.
+     */
+    public var repairs: [String]
+    /**
+     * What could not be saved, by typed id, without personal data.
+     */
+    public var problems: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Records (and custom field definitions, relation types, exchange rates) written to the
+         * new file.
+         */saved: UInt64, 
+        /**
+         * Stored values found damaged (a checksum that does not match, a value that does not
+         * decode); they are not in the new file.
+         */damaged: UInt64, 
+        /**
+         * Readable records left out because they depend on records that were lost.
+         */leftOut: UInt64, 
+        /**
+         * Lost records that saved records still named, taken out of them as a delete would.
+         */mended: UInt64, 
+        /**
+         * Parts of tables that could not be read at all.
+         */unreadableParts: UInt64, 
+        /**
+         * For each table of records, how many were saved and found damaged.
+         */tables: [TableRescue], 
+        /**
+         * What opening the damaged file took (its header repaired, an older commit read), in
+         * words; empty when it opened as it was.
+         */repairs: [String], 
+        /**
+         * What could not be saved, by typed id, without personal data.
+         */problems: [String]) {
+        self.saved = saved
+        self.damaged = damaged
+        self.leftOut = leftOut
+        self.mended = mended
+        self.unreadableParts = unreadableParts
+        self.tables = tables
+        self.repairs = repairs
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RescueReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRescueReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RescueReport {
+        return
+            try RescueReport(
+                saved: FfiConverterUInt64.read(from: &buf), 
+                damaged: FfiConverterUInt64.read(from: &buf), 
+                leftOut: FfiConverterUInt64.read(from: &buf), 
+                mended: FfiConverterUInt64.read(from: &buf), 
+                unreadableParts: FfiConverterUInt64.read(from: &buf), 
+                tables: FfiConverterSequenceTypeTableRescue.read(from: &buf), 
+                repairs: FfiConverterSequenceString.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RescueReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.saved, into: &buf)
+        FfiConverterUInt64.write(value.damaged, into: &buf)
+        FfiConverterUInt64.write(value.leftOut, into: &buf)
+        FfiConverterUInt64.write(value.mended, into: &buf)
+        FfiConverterUInt64.write(value.unreadableParts, into: &buf)
+        FfiConverterSequenceTypeTableRescue.write(value.tables, into: &buf)
+        FfiConverterSequenceString.write(value.repairs, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRescueReport_lift(_ buf: RustBuffer) throws -> RescueReport {
+    return try FfiConverterTypeRescueReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRescueReport_lower(_ value: RescueReport) -> RustBuffer {
+    return FfiConverterTypeRescueReport.lower(value)
+}
+
+
+/**
+ * A rescued CRM as bytes, with what was saved and lost.
+ */
+public struct RescuedBytes: Equatable, Hashable {
+    /**
+     * The new CRM file's bytes, which `Crm.open_bytes` opens.
+     */
+    public var bytes: Data
+    /**
+     * What was saved and what could not be.
+     */
+    public var report: RescueReport
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The new CRM file's bytes, which `Crm.open_bytes` opens.
+         */bytes: Data, 
+        /**
+         * What was saved and what could not be.
+         */report: RescueReport) {
+        self.bytes = bytes
+        self.report = report
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RescuedBytes: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRescuedBytes: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RescuedBytes {
+        return
+            try RescuedBytes(
+                bytes: FfiConverterData.read(from: &buf), 
+                report: FfiConverterTypeRescueReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RescuedBytes, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.bytes, into: &buf)
+        FfiConverterTypeRescueReport.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRescuedBytes_lift(_ buf: RustBuffer) throws -> RescuedBytes {
+    return try FfiConverterTypeRescuedBytes.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRescuedBytes_lower(_ value: RescuedBytes) -> RustBuffer {
+    return FfiConverterTypeRescuedBytes.lower(value)
+}
+
+
+/**
  * How long deals take to close, and pipeline velocity.
  */
 public struct SalesCycle: Equatable, Hashable {
@@ -14993,6 +15197,85 @@ public func FfiConverterTypeStageValue_lift(_ buf: RustBuffer) throws -> StageVa
 #endif
 public func FfiConverterTypeStageValue_lower(_ value: StageValue) -> RustBuffer {
     return FfiConverterTypeStageValue.lower(value)
+}
+
+
+/**
+ * How much of one table a rescue saved.
+ */
+public struct TableRescue: Equatable, Hashable {
+    /**
+     * The table's name (`contacts`, `deals`, …).
+     */
+    public var table: String
+    /**
+     * Values written to the new file.
+     */
+    public var saved: UInt64
+    /**
+     * Values found damaged, left out.
+     */
+    public var damaged: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The table's name (`contacts`, `deals`, …).
+         */table: String, 
+        /**
+         * Values written to the new file.
+         */saved: UInt64, 
+        /**
+         * Values found damaged, left out.
+         */damaged: UInt64) {
+        self.table = table
+        self.saved = saved
+        self.damaged = damaged
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TableRescue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTableRescue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TableRescue {
+        return
+            try TableRescue(
+                table: FfiConverterString.read(from: &buf), 
+                saved: FfiConverterUInt64.read(from: &buf), 
+                damaged: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TableRescue, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.table, into: &buf)
+        FfiConverterUInt64.write(value.saved, into: &buf)
+        FfiConverterUInt64.write(value.damaged, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTableRescue_lift(_ buf: RustBuffer) throws -> TableRescue {
+    return try FfiConverterTypeTableRescue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTableRescue_lower(_ value: TableRescue) -> RustBuffer {
+    return FfiConverterTypeTableRescue.lower(value)
 }
 
 
@@ -21631,6 +21914,31 @@ fileprivate struct FfiConverterSequenceTypeStageValue: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTableRescue: FfiConverterRustBuffer {
+    typealias SwiftType = [TableRescue]
+
+    public static func write(_ value: [TableRescue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTableRescue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TableRescue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TableRescue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTableRescue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTimeSpan: FfiConverterRustBuffer {
     typealias SwiftType = [TimeSpan]
 
@@ -22949,6 +23257,35 @@ public func operations() -> [String]  {
     )
 })
 }
+/**
+ * `rescue_file` from the bytes of a damaged CRM file into the bytes of a new one.
+ */
+public func rescueBytes(bytes: Data, options: OpenOptions? = nil)throws  -> RescuedBytes  {
+    return try  FfiConverterTypeRescuedBytes_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_func_rescue_bytes(
+        FfiConverterData.lower(bytes),
+        FfiConverterOptionTypeOpenOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+/**
+ * Copies every readable record of the damaged CRM file at `from` into a new file at `to`
+ * (which must not exist) and reports what could not be saved; `from` is never written.
+ * Records that depend on lost ones are taken out of them as a delete would, or left out and
+ * named in the report; the new file verifies clean. `options` gives the clock and ids the
+ * rescue's own changes use.
+ */
+public func rescueFile(from: String, to: String, options: OpenOptions? = nil)throws  -> RescueReport  {
+    return try  FfiConverterTypeRescueReport_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
+        uniffiCallStatus in
+    uniffi_crm_ffi_fn_func_rescue_file(
+        FfiConverterString.lower(from),
+        FfiConverterString.lower(to),
+        FfiConverterOptionTypeOpenOptions.lower(options),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -22966,6 +23303,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_crm_ffi_checksum_func_operations() != 11792) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_func_rescue_bytes() != 58847) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_crm_ffi_checksum_func_rescue_file() != 37751) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_advance_clock() != 37629) {

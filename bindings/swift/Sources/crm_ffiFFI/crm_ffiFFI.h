@@ -1060,6 +1060,16 @@ RustBuffer uniffi_crm_ffi_fn_func_operations(RustCallStatus *_Nonnull out_status
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_FUNC_RESCUE_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_FUNC_RESCUE_BYTES
+RustBuffer uniffi_crm_ffi_fn_func_rescue_bytes(RustBuffer bytes, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_FUNC_RESCUE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_FN_FUNC_RESCUE_FILE
+RustBuffer uniffi_crm_ffi_fn_func_rescue_file(RustBuffer from, RustBuffer to, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_CRM_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_CRM_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_crm_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -1323,6 +1333,18 @@ void ffi_crm_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Non
 #ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_FUNC_OPERATIONS
 #define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_FUNC_OPERATIONS
 uint16_t uniffi_crm_ffi_checksum_func_operations(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_FUNC_RESCUE_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_FUNC_RESCUE_BYTES
+uint16_t uniffi_crm_ffi_checksum_func_rescue_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_FUNC_RESCUE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CRM_FFI_CHECKSUM_FUNC_RESCUE_FILE
+uint16_t uniffi_crm_ffi_checksum_func_rescue_file(void
     
 );
 #endif

@@ -47,7 +47,9 @@ import uniffi.crm_ffi.FieldValue
 import uniffi.crm_ffi.OpenOptions
 import uniffi.crm_ffi.Progress
 import uniffi.crm_ffi.ProgressListener
+import uniffi.crm_ffi.RescuedBytes
 import uniffi.crm_ffi.operations
+import uniffi.crm_ffi.rescueBytes
 
 // ---- a small JSON reader and writer (the JDK has none) ----
 // Values: null, Boolean, Long, Double, String, List<Any?>, Map<String, Any?> (in order).
@@ -497,13 +499,7 @@ fun newFile(dir: File, stem: String): File =
  *  from a backup gets the instant the clock stood at (`now`) as its clock's start, so that time
  *  runs on as on the Rust runner's one clock. */
 fun openCrm(spec: Map<*, *>, dir: File?, backup: ByteArray? = null, now: Instant? = null): Crm {
-    val o = DEFAULT_OPEN + spec.entries.associate { (k, v) -> k as String to v }
-    val options = OpenOptions(
-        clockStart = now ?: instant(o["now"]) ?: fail("open.now is not an instant"),
-        clockStepMillis = (o["step_millis"] as? Long ?: fail("open.step_millis is not an integer")).toULong(),
-        sequentialIds = true,
-        defaultPhoneRegion = o["phone_region"] as String?,
-    )
+    val options = openOptions(spec, now)
     try {
         return when {
             dir == null && backup == null -> Crm.openInMemory(options)
@@ -514,6 +510,29 @@ fun openCrm(spec: Map<*, *>, dir: File?, backup: ByteArray? = null, now: Instant
     } catch (e: CrmException) {
         fail("the CRM does not open: ${e::class.simpleName}(${e.message})")
     }
+}
+
+/** The scenario's options: its clock (from `now` when given), sequential ids, its phone region. */
+fun openOptions(spec: Map<*, *>, now: Instant? = null): OpenOptions {
+    val o = DEFAULT_OPEN + spec.entries.associate { (k, v) -> k as String to v }
+    return OpenOptions(
+        clockStart = now ?: instant(o["now"]) ?: fail("open.now is not an instant"),
+        clockStepMillis = (o["step_millis"] as? Long ?: fail("open.step_millis is not an integer")).toULong(),
+        sequentialIds = true,
+        defaultPhoneRegion = o["phone_region"] as String?,
+    )
+}
+
+/** `$rescue`'s damage: the first byte of each text's first occurrence XORed with 0x01. */
+fun damage(backup: ByteArray, texts: List<*>): ByteArray {
+    val out = backup.copyOf()
+    for (t in texts) {
+        val needle = (t as? String ?: fail("damage holds a non-text")).toByteArray(Charsets.UTF_8)
+        val at = (0..out.size - needle.size).firstOrNull { i -> needle.indices.all { out[i + it] == needle[it] } }
+            ?: fail("${Json.show(t)} is not in the backup")
+        out[at] = (out[at].toInt() xor 1).toByte()
+    }
+    return out
 }
 
 /** `{"op": "$advance_clock", "args": {"millis": n}}`: time passes; no result. */
@@ -584,8 +603,18 @@ class Runner(val names: Names) {
                 }
                 val args = resolve(step["args"] ?: emptyMap<String, Any?>(), saved) as Map<*, *>
                 val expectedError = step["error"] as Map<*, *>?
+                var rescued: RescuedBytes? = null
                 val result = try {
-                    if (op == "\$commit" || op == "\$rollback") {
+                    if (op == "\$rescue") {
+                        // The rescue's clock starts where the CRM's stands and leaves it there.
+                        if (tx != null) fail("a transaction is open")
+                        val name = args["backup"]
+                        val source = backups[name] ?: fail("no backup saved as ${Json.show(name)}")
+                        val damaged = damage(source, args["damage"] as? List<*> ?: emptyList<Any>())
+                        val r = rescueBytes(damaged, openOptions(spec, crm.advanceClock(0uL)))
+                        rescued = r
+                        r.report
+                    } else if (op == "\$commit" || op == "\$rollback") {
                         val ending = tx ?: fail("no transaction is open")
                         tx = null
                         try {
@@ -615,6 +644,11 @@ class Runner(val names: Names) {
                 if (result is ByteArray && save != null) backups[save] = result
                 if (step.containsKey("expect")) matches(resolve(step["expect"], saved), value, "result")
                 if (save != null) saved[save] = value
+                rescued?.let { r ->
+                    val old = crm
+                    crm = openCrm(spec, dir, r.bytes, crm.advanceClock(0uL))
+                    old.destroy()
+                }
             } catch (e: ScenarioError) {
                 throw ScenarioError("step $i ($op): ${e.message}")
             }
