@@ -15,7 +15,7 @@
 //! kinds, compaction, a backup written to a file, and closing and reopening.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -186,9 +186,14 @@ fn check(round: u64, file: &Path, log: &Path, base: State, tally: &mut Tally) ->
     let mut expected = base;
     let mut in_flight: Option<Op> = None;
     let mut opened = false;
-    if let Ok(f) = File::open(log) {
-        for line in BufReader::new(f).lines() {
-            let Ok(line) = line else { break };
+    if let Ok(text) = std::fs::read(log) {
+        // Only whole lines count: the kill can cut the last one anywhere, even where what is
+        // left still parses (an acknowledgment whose last value lost its end).
+        let text = String::from_utf8_lossy(&text);
+        for line in text.split_inclusive('\n') {
+            let Some(line) = line.strip_suffix('\n') else {
+                break;
+            };
             let words: Vec<&str> = line.split(' ').collect();
             let (Some(&mark), Some(op)) = (words.first(), parse(&words[1.min(words.len())..]))
             else {
