@@ -66,12 +66,22 @@ pub(crate) fn run(options: &Options) -> bool {
     let mut rng = Rng::new(seed);
     let mut table: BTreeMap<(&str, Outcome), u64> = BTreeMap::new();
     let mut codes: BTreeMap<String, u64> = BTreeMap::new();
-    let copy = dir.join("copy.crm");
+    // A file of its own for each copy: after redb panics during a write on a damaged file,
+    // the library leaks the engine's handles (see crm-core's storage::errors::Unwinding), so
+    // this process keeps that file open and locked until it exits.
+    let copy_path = |n: u64| dir.join(format!("copy-{n}.crm"));
     let rescued_path = dir.join("rescued.crm");
     let mut rescue = Rescues::default();
     for n in 0..copies {
         let class = CLASSES[(n % CLASSES.len() as u64) as usize];
         let damaged = damage(&bytes, class, &mut rng);
+        if std::env::var_os("CRM_CRASH_VERBOSE").is_some() {
+            eprintln!("copy {n}: {class}");
+        }
+        let copy = copy_path(n);
+        if n > 0 {
+            let _ = std::fs::remove_file(copy_path(n - 1));
+        }
         if std::fs::write(&copy, &damaged).is_err() {
             eprintln!("cannot write {}", copy.display());
             return false;
@@ -86,8 +96,10 @@ pub(crate) fn run(options: &Options) -> bool {
             Err(_) => Outcome::Panic,
         };
         *table.entry((class, outcome)).or_default() += 1;
-        // The copy as damaged, again: the checks above wrote to it.
+        // The copy as damaged, again: the checks above wrote to it (a new file: the old one
+        // may still be held).
         let _ = std::fs::remove_file(&rescued_path);
+        let _ = std::fs::remove_file(&copy);
         if std::fs::write(&copy, &damaged).is_err() {
             eprintln!("cannot write {}", copy.display());
             return false;
@@ -216,7 +228,11 @@ fn rescue_copy(path: &Path, to: &Path, model: &State) -> Rescue {
             changed: 0,
         };
     };
-    let clean = crm.verify().is_ok_and(|r| r.is_ok());
+    let report = crm.verify();
+    let clean = report.as_ref().is_ok_and(|r| r.is_ok());
+    if !clean && std::env::var_os("CRM_CRASH_VERBOSE").is_some() {
+        eprintln!("  rescued file does not verify clean: {report:?}");
+    }
     let state = model::read_all(&crm).unwrap_or_default();
     let changed = state
         .iter()

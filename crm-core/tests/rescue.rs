@@ -389,3 +389,35 @@ proptest! {
         }
     }
 }
+
+/// Files of versions from before checksums carry none: their values are read as they are,
+/// and the rescued file has them all, in the current version.
+#[test]
+fn files_of_older_versions_are_rescued_whole() {
+    for version in [1, 5, 8, 9] {
+        let bytes = std::fs::read(format!(
+            "{}/tests/fixtures/v{version}.crm",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let original = builder().0.open_bytes(bytes.clone()).unwrap();
+        let rescued = builder().0.rescue_bytes(bytes).unwrap();
+        assert!(
+            rescued.report.is_complete(),
+            "v{version}: {:?}",
+            rescued.report
+        );
+        let crm = builder().0.open_bytes(rescued.bytes).unwrap();
+        assert!(crm.verify().unwrap().is_ok(), "v{version}");
+        let all = ContactQuery {
+            filter: ContactFilter {
+                archived: Archived::Include,
+                ..ContactFilter::default()
+            },
+            ..ContactQuery::default()
+        };
+        let before = original.list_contacts(&all).unwrap().items;
+        assert!(!before.is_empty());
+        assert_eq!(crm.list_contacts(&all).unwrap().items, before, "v{version}");
+    }
+}

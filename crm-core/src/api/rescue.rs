@@ -81,14 +81,18 @@ fn rescue_into(
     repairs: Vec<String>,
 ) -> Result<RescueReport> {
     // A version that cannot be read is taken for this library's.
-    if let Ok(Some(found)) = migrate::file_version(source) {
-        if found > SCHEMA_VERSION {
-            return Err(Error::Version {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
+    let version = migrate::file_version(source)
+        .ok()
+        .flatten()
+        .unwrap_or(SCHEMA_VERSION);
+    if version > SCHEMA_VERSION {
+        return Err(Error::Version {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
     }
+    // Values carry checksums from version 9 on.
+    let unmarked = version < 9;
     let mut report = target.write(|w| {
         Store::create_tables(w, &tables::ALL)?;
         migrate::stamp(w, SCHEMA_VERSION)?;
@@ -107,6 +111,7 @@ fn rescue_into(
                 forget: &forget,
                 restore: &restore,
             },
+            unmarked,
         )
     })?;
     report.repairs = repairs;

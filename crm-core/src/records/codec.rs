@@ -57,6 +57,11 @@ pub(crate) fn mark(key: &[u8], stored: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether a stored value carries a checksum (of either version).
+pub(crate) fn is_marked(bytes: &[u8]) -> bool {
+    matches!(bytes.first(), Some(&KEYED | &MARK))
+}
+
 /// The CBOR of a value stored under `key`, after checking its checksum.
 pub(crate) fn body<'b>(what: &'static str, key: &[u8], bytes: &'b [u8]) -> Result<&'b [u8]> {
     let covered: &[u8] = match bytes.first() {

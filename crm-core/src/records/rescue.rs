@@ -103,8 +103,16 @@ pub(crate) struct Domains<'a> {
 }
 
 /// Copies what can be read of `source` into `w`, a transaction on a new, empty file of the
-/// current schema (its tables created), and reports what was saved and lost.
-pub(crate) fn rescue(source: &Store, w: &mut WriteTx<'_>, d: &Domains<'_>) -> Result<RescueReport> {
+/// current schema (its tables created), and reports what was saved and lost. `unmarked`
+/// says whether the source predates checksums (schema version 8 or older), whose values
+/// carry none: from a newer file a value without one is damage (a damaged page read as
+/// entries can hold any bytes, and a lone byte is well-formed CBOR).
+pub(crate) fn rescue(
+    source: &Store,
+    w: &mut WriteTx<'_>,
+    d: &Domains<'_>,
+    unmarked: bool,
+) -> Result<RescueReport> {
     let mut report = RescueReport::default();
     // Step 1: every readable value whose checksum matches.
     let mut damaged: Vec<(Table, Vec<u8>, String)> = Vec::new();
@@ -115,7 +123,8 @@ pub(crate) fn rescue(source: &Store, w: &mut WriteTx<'_>, d: &Domains<'_>) -> Re
             ..TableRescue::default()
         };
         let found = source.salvage(t, &mut |key, value| {
-            match readable(key, value) {
+            let ids = tables::MINTED.contains(&t);
+            match readable(key, value, unmarked, ids) {
                 Ok(()) => {
                     w.put(t, key, &codec::mark(key, value))?;
                     counts.saved += 1;
@@ -239,10 +248,21 @@ fn check(w: &mut WriteTx<'_>, d: &Domains<'_>) -> Result<Verifier> {
     integrity::check(&mut AnyTx::Write(w), &mut (d.checks)())
 }
 
-/// Whether a stored value can be copied: its checksum matches (a value of a file from before
-/// checksums has none) and it is one well-formed CBOR item. Whether it decodes as its kind is
-/// left to the domains' checks.
-fn readable(key: &[u8], value: &[u8]) -> std::result::Result<(), String> {
+/// Whether a stored value can be copied: its key is an id in a table of records, its checksum
+/// matches (a value of a file from before checksums has none: `unmarked`), and it is one
+/// well-formed CBOR item. Whether it decodes as its kind is left to the domains' checks.
+fn readable(
+    key: &[u8],
+    value: &[u8],
+    unmarked: bool,
+    ids: bool,
+) -> std::result::Result<(), String> {
+    if ids && key.len() != 16 {
+        return Err("its key is not an id".into());
+    }
+    if !unmarked && !codec::is_marked(value) {
+        return Err("it has no checksum".into());
+    }
     let cbor = codec::body("value", key, value).map_err(|e| match e {
         crate::values::error::Error::Corrupt { reason, .. } => reason,
         other => other.to_string(),

@@ -228,6 +228,9 @@ impl redb::StorageBackend for Overlay {
 /// primary commit slot was written with two-phase commit: redb then refuses a primary slot
 /// whose checksum fails instead of falling back to the secondary one, the commit before.
 const GOD_BYTE: u64 = MAGIC.len() as u64;
+
+/// The most a short file is padded by beyond its own length (see [`open_damaged`]).
+const PAD_MAX: u64 = 64 << 20;
 const TWO_PHASE_COMMIT: u8 = 4;
 
 /// Opens damaged bytes for reading what can be read, never writing them. When the engine
@@ -246,7 +249,7 @@ pub(crate) fn open_damaged(damaged: Damaged) -> Result<(Store, Vec<String>)> {
     // Bytes after the end the header claims are not the database's.
     let first_len = claimed.map_or(len, |c| c.min(len));
     let can_magic = head[..MAGIC.len()] != MAGIC;
-    let padded = claimed.filter(|&c| c > len);
+    let padded = pad_to(claimed, len);
     let can_phase = head[GOD_BYTE as usize] & TWO_PHASE_COMMIT != 0;
     let mut first_error = None;
     // Each try is a set of repairs (magic, padding, commit slot), fewest first.
@@ -288,6 +291,14 @@ pub(crate) fn open_damaged(damaged: Damaged) -> Result<(Store, Vec<String>)> {
         }
     }
     Err(first_error.unwrap_or_else(|| Error::storage("the damaged file could not be opened")))
+}
+
+/// The length a file of `len` bytes is padded to when its header claims `claimed`: a file cut
+/// short is padded back to its claim, but a claim far beyond the file's length is a damaged
+/// header, not a short file (redb sizes its allocator state by the length, so padding to a
+/// damaged claim could take gigabytes of memory: a damaged copy in the crash suite did).
+fn pad_to(claimed: Option<u64>, len: u64) -> Option<u64> {
+    claimed.filter(|&c| c > len && c - len <= len.max(PAD_MAX))
 }
 
 /// A part of a table that could not be read: between the last key read before it and the
@@ -354,6 +365,12 @@ impl Store {
     /// readable part, and returns the parts that could not be read. A table that does not
     /// exist has nothing to read. An error of `f` ends the walk and is returned.
     pub(crate) fn salvage(&self, table: Table, f: &mut Salvaged<'_>) -> Result<Vec<Gap>> {
+        // A file of an older version lacks the tables added since.
+        if let Ok(names) = self.table_names() {
+            if !names.iter().any(|n| n == table.name()) {
+                return Ok(Vec::new());
+            }
+        }
         let mut todo: Vec<(Owned, Owned)> = vec![(Bound::Unbounded, Bound::Unbounded)];
         let mut gaps: Vec<(Owned, Owned, String)> = Vec::new();
         let mut probes = 0usize;
@@ -477,6 +494,15 @@ mod tests {
             #[cfg(not(target_arch = "wasm32"))]
             Damaged::File(..) => unreachable!(),
         }
+    }
+
+    #[test]
+    fn a_short_file_is_padded_to_its_claim_but_never_far_beyond_its_length() {
+        assert_eq!(pad_to(Some(1 << 20), 700_000), Some(1 << 20));
+        assert_eq!(pad_to(Some(1 << 20), 1 << 20), None);
+        assert_eq!(pad_to(None, 4096), None);
+        assert_eq!(pad_to(Some(1 << 40), 4 << 20), None);
+        assert_eq!(pad_to(Some(3 << 30), 2 << 30), Some(3 << 30));
     }
 
     #[test]
