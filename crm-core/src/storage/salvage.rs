@@ -3,9 +3,9 @@
 //! The damaged bytes are never written: the database is opened over an [`Overlay`], which
 //! reads them and keeps whatever the engine writes (redb repairs its allocator state when it
 //! opens a file that was not closed cleanly) in memory. When the engine refuses the bytes as
-//! they are, the overlay retries with the two parts of redb's header that damage most often
-//! makes unreadable put back: its magic number, and the length its regions claim (a truncated
-//! file is read as if the missing end held zeros, which then reads as damaged pages).
+//! they are, repairs of redb's header are tried over the overlay (see [`open_damaged`]): its
+//! magic number put back, a truncated file read as if padded with zeros to the length its
+//! header claims, and a damaged primary commit slot given up for the commit before.
 //!
 //! [`Store::salvage`] then walks a table in spite of damaged pages: forwards until the walk
 //! fails, backwards from the end until it fails again, then probes the keys between by
