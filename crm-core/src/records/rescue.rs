@@ -122,8 +122,8 @@ pub(crate) fn rescue(
             table: t.name().to_string(),
             ..TableRescue::default()
         };
+        let ids = tables::MINTED.contains(&t);
         let found = source.salvage(t, &mut |key, value| {
-            let ids = tables::MINTED.contains(&t);
             match readable(key, value, unmarked, ids) {
                 Ok(()) => {
                     w.put(t, key, &codec::mark(key, value))?;

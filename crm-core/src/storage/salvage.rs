@@ -147,6 +147,42 @@ impl Overlay {
     }
 }
 
+/// The part of one block that a read or write of the overlay touches.
+struct Span {
+    /// The block.
+    block: u64,
+    /// The bytes of the block touched.
+    within: std::ops::Range<usize>,
+    /// The offset of the first of them in the file.
+    at: u64,
+    /// Where they are in the caller's buffer.
+    from: usize,
+}
+
+/// The blocks that `len` bytes at `offset` touch, in order; an error when they go beyond
+/// `end`, the overlay's length.
+fn spans(offset: u64, len: usize, end: u64) -> std::io::Result<impl Iterator<Item = Span>> {
+    let stop = offset.checked_add(len as u64).ok_or_else(beyond_end)?;
+    if stop > end {
+        return Err(beyond_end());
+    }
+    let mut at = offset;
+    Ok(std::iter::from_fn(move || {
+        (at < stop).then(|| {
+            let start = (at % BLOCK) as usize;
+            let n = (BLOCK - at % BLOCK).min(stop - at) as usize;
+            let span = Span {
+                block: at / BLOCK,
+                within: start..start + n,
+                at,
+                from: (at - offset) as usize,
+            };
+            at += n as u64;
+            span
+        })
+    }))
+}
+
 fn beyond_end() -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "read beyond the end")
 }
@@ -158,23 +194,18 @@ impl redb::StorageBackend for Overlay {
 
     fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
         let state = self.state();
-        let end = offset
-            .checked_add(out.len() as u64)
-            .ok_or_else(beyond_end)?;
-        if end > state.len {
-            return Err(beyond_end());
-        }
-        let mut at = offset;
-        while at < end {
-            let block = at / BLOCK;
-            let within = (at % BLOCK) as usize;
-            let n = ((BLOCK - at % BLOCK).min(end - at)) as usize;
-            let to = (at - offset) as usize;
+        for Span {
+            block,
+            within,
+            at,
+            from,
+        } in spans(offset, out.len(), state.len)?
+        {
+            let n = within.len();
             match state.blocks.get(&block) {
-                Some(b) => out[to..to + n].copy_from_slice(&b[within..within + n]),
-                None => self.read_below(state.cut, at, &mut out[to..to + n])?,
+                Some(b) => out[from..from + n].copy_from_slice(&b[within]),
+                None => self.read_below(state.cut, at, &mut out[from..from + n])?,
             }
-            at += n as u64;
         }
         Ok(())
     }
@@ -198,27 +229,22 @@ impl redb::StorageBackend for Overlay {
 
     fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
         let mut state = self.state();
-        let end = offset
-            .checked_add(data.len() as u64)
-            .ok_or_else(beyond_end)?;
-        if end > state.len {
-            return Err(beyond_end());
-        }
-        let mut at = offset;
-        while at < end {
-            let block = at / BLOCK;
-            let within = (at % BLOCK) as usize;
-            let n = ((BLOCK - at % BLOCK).min(end - at)) as usize;
+        for Span {
+            block,
+            within,
+            from,
+            ..
+        } in spans(offset, data.len(), state.len)?
+        {
             if !state.blocks.contains_key(&block) {
                 let mut b = vec![0u8; BLOCK as usize].into_boxed_slice();
                 self.read_below(state.cut, block * BLOCK, &mut b)?;
                 state.blocks.insert(block, b);
             }
-            let from = (at - offset) as usize;
             if let Some(b) = state.blocks.get_mut(&block) {
-                b[within..within + n].copy_from_slice(&data[from..from + n]);
+                let n = within.len();
+                b[within].copy_from_slice(&data[from..from + n]);
             }
-            at += n as u64;
         }
         Ok(())
     }
