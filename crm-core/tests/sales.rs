@@ -1118,7 +1118,9 @@ fn rates_by_date_convert_exactly_and_freeze_won_deals() {
         .is_err()
     );
 
-    // A won PLN deal is valued at the rate of its close date, and stays so.
+    // A won PLN deal is valued at the rate of its close date, and stays so (in the reporting
+    // currency set, rather than the first deal's).
+    crm.set_reporting_currency(Currency::EUR).unwrap();
     let p = crm.default_pipeline().unwrap();
     let d = crm.create_deal(deal("Łódź", Some(pln(427_350)))).unwrap();
     let won = crm.move_deal(d.id, to(stage_named(&p, "Won"))).unwrap();

@@ -1566,3 +1566,106 @@ fn a_rollback_that_fails_on_a_damaged_file_is_contained() {
         Err(_) => panic!("a panic reached the caller"),
     }
 }
+
+/// Written by schema version 10: two contacts tagged `vip`, one of them archived, an archived
+/// company, and a won deal of 12,000.00 USD, with no reporting currency set (which then meant
+/// EUR: the deal was valued at nothing).
+#[test]
+fn the_version_10_fixture_keeps_reporting_in_euros_and_a_new_crm_adopts_its_first_deal_currency() {
+    let (_dir, path) = fixture(10);
+    let crm = Crm::open(&path).unwrap();
+    assert!(crm.verify().unwrap().is_ok());
+    // Version 11 indexes archived records, which counts answer from.
+    let contacts = |archived, tags: &[&str]| {
+        crm.count_contacts(&ContactFilter {
+            archived,
+            tags_all: tags.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    assert_eq!(contacts(Archived::Exclude, &[]), 1);
+    assert_eq!(contacts(Archived::Only, &[]), 1);
+    assert_eq!(contacts(Archived::Include, &[]), 2);
+    assert_eq!(contacts(Archived::Exclude, &["VIP"]), 1);
+    assert_eq!(contacts(Archived::Only, &["vip"]), 1);
+    let companies = |archived| {
+        crm.count_companies(&CompanyFilter {
+            archived,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    assert_eq!(
+        (companies(Archived::Exclude), companies(Archived::Only)),
+        (0, 1)
+    );
+    let won = crm.list_deals(&DealQuery::default()).unwrap().items;
+    assert_eq!(won.len(), 1);
+    assert_eq!(won[0].amount, Some(Money::new(1_200_000, Currency::USD)));
+    // The file goes on reporting in what it reported in, now stored: a later deal in
+    // another currency does not change it.
+    assert_eq!(crm.reporting_currency().unwrap(), Currency::EUR);
+    crm.create_deal(DealInput {
+        title: "Zloty".into(),
+        amount: Some(Money::new(100, Currency::PLN)),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(crm.reporting_currency().unwrap(), Currency::EUR);
+    crm.close().unwrap();
+
+    // A new CRM reports in its first priced deal's currency, so that a won dollar deal is
+    // worth its dollars (not listed as unpriced in euros).
+    let crm = Crm::open_in_memory().unwrap();
+    assert_eq!(crm.reporting_currency().unwrap(), Currency::EUR);
+    crm.create_deal(DealInput {
+        title: "No amount yet".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        crm.reporting_currency().unwrap(),
+        Currency::EUR,
+        "unset still"
+    );
+    let deal = crm
+        .create_deal(DealInput {
+            title: "Łódź office".into(),
+            amount: Some(Money::new(1_200_000, Currency::USD)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(crm.reporting_currency().unwrap(), Currency::USD);
+    let won = crm
+        .default_pipeline()
+        .unwrap()
+        .stages
+        .iter()
+        .find(|s| s.kind == StageKind::Won)
+        .unwrap()
+        .id;
+    let deal = crm
+        .move_deal(
+            deal.id,
+            DealMove {
+                stage: won,
+                lost_reason: None,
+                by: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        deal.closed_value,
+        Some(Money::new(1_200_000, Currency::USD))
+    );
+    // One set explicitly is kept.
+    crm.set_reporting_currency(Currency::PLN).unwrap();
+    crm.create_deal(DealInput {
+        title: "Another".into(),
+        amount: Some(Money::new(5, Currency::USD)),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(crm.reporting_currency().unwrap(), Currency::PLN);
+}

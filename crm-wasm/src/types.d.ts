@@ -101,7 +101,7 @@ export interface ActivityInput {
     /** The name of an `other` kind (only with `other`). */
     other_kind?: string | null;
     /** A one-line summary; required. */
-    subject?: string;
+    subject: string;
     /** Notes, text, minutes. */
     body?: string | null;
     /** The id of the user it belongs to. */
@@ -240,7 +240,7 @@ export type CalendarId = string;
 /** What a caller provides to create or replace a calendar. */
 export interface CalendarInput {
     /** Its name; required. */
-    name?: string;
+    name: string;
     /** The user whose calendar it is; a personal calendar (without members) needs one. */
     owner?: string | null;
     /** The users of a team calendar. */
@@ -348,7 +348,7 @@ export type CompanyId = string;
 /** What a caller provides to create or replace a company. */
 export interface CompanyInput {
     /** The company's name; required. */
-    name?: string;
+    name: string;
     /** Web domains, such as `example.pl`; pasted URLs are reduced to their domain. */
     domains?: string[];
     /** Industry, such as `logistics`. */
@@ -718,7 +718,7 @@ export type DealId = string;
 /** What a caller provides to create or replace a deal. */
 export interface DealInput {
     /** What is being sold to whom; required. */
-    title?: string;
+    title: string;
     /** The pipeline; the default pipeline when absent. */
     pipeline?: PipelineId | null;
     /** The stage, of that pipeline; its first open stage when absent. */
@@ -994,7 +994,7 @@ export type FieldValue = /** Text, select option, url, email or phone. */ {
 /** What a follow-up deal gets beyond what it copies from the won deal. */
 export interface FollowUpInput {
     /** What is being sold this time; required. */
-    title?: string;
+    title: string;
     /** The pipeline; the won deal's when absent. */
     pipeline?: PipelineId | null;
     /** The stage; the pipeline's first open stage when absent. */
@@ -1630,9 +1630,9 @@ export type ProductId = string;
 /** What a caller provides to create or replace a product. */
 export interface ProductInput {
     /** The stock-keeping unit, unique ignoring case. */
-    sku?: string;
+    sku: string;
     /** The name. */
-    name?: string;
+    name: string;
     /** A longer description. */
     description?: string | null;
     /** Unit prices, at most one per currency, none negative. */

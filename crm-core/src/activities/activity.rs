@@ -381,6 +381,8 @@ pub struct Activity {
 /// What a caller provides to create or replace an activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Required although the serde form defaults every field: the core refuses it empty.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["subject"])))]
 #[serde(default, deny_unknown_fields)]
 pub struct ActivityInput {
     /// What kind of exchange; a note when absent.

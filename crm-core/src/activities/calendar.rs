@@ -62,6 +62,8 @@ pub struct Calendar {
 /// What a caller provides to create or replace a calendar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Required although the serde form defaults every field: the core refuses it empty.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["name"])))]
 #[serde(default, deny_unknown_fields)]
 pub struct CalendarInput {
     /// Its name; required.

@@ -7,10 +7,10 @@ use crate::people::company::Company;
 use crate::people::contact::Contact;
 use crate::people::relation;
 use crate::records::index;
-use crate::records::migrate::{self, Step, add_name_entries, create_tables};
+use crate::records::migrate::{self, Step, add_index_entries, add_name_entries, create_tables};
 use crate::sales::deal::Deal;
 use crate::sales::lead::Lead;
-use crate::sales::pipeline;
+use crate::sales::{fx, pipeline};
 use crate::storage::store::{Store, WriteTx};
 use crate::values::context::Ctx;
 use crate::values::error::Result;
@@ -19,7 +19,7 @@ use crate::values::error::Result;
 pub const SCHEMA_VERSION: u32 = STEPS.len() as u32;
 
 /// `STEPS[n]` migrates a version-`n` file to version `n + 1`.
-const STEPS: [Step; 10] = [
+const STEPS: [Step; 11] = [
     create_v1,
     sales_v2,
     migrate::posting_lists_v3,
@@ -30,6 +30,7 @@ const STEPS: [Step; 10] = [
     migrate::packed_postings_v8,
     migrate::checksums_v9,
     migrate::keyed_checksums_v10,
+    counts_and_currency_v11,
 ];
 
 /// Brings the file to [`SCHEMA_VERSION`], or refuses it.
@@ -85,6 +86,20 @@ fn recent_v6(w: &mut WriteTx<'_>, ctx: &Ctx) -> Result<()> {
 /// every contact, company, lead and deal.
 fn name_terms_v7(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     add_name_lists(w, index::NAME_TERM)
+}
+
+/// Version 11:
+/// - A CRM without a reporting currency now takes its first priced deal's. A file that has
+///   deals keeps reporting in the default it has reported in (and frozen closed deals in), now
+///   stored; a file without deals adopts its first deal's currency.
+/// - Archived contacts, companies, leads and deals have an index of their own
+///   (`ix::*_ARCHIVED`), so that counts answer from the indexes without reading records.
+fn counts_and_currency_v11(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
+    fx::keep_default_reporting_currency(w)?;
+    add_index_entries::<Contact>(w, index::ix::CONTACT_ARCHIVED)?;
+    add_index_entries::<Company>(w, index::ix::COMPANY_ARCHIVED)?;
+    add_index_entries::<Lead>(w, index::ix::LEAD_ARCHIVED)?;
+    add_index_entries::<Deal>(w, index::ix::DEAL_ARCHIVED)
 }
 
 /// Posts the entries of the search table under the kind bytes `byte | code` (name-prefix or

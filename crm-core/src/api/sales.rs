@@ -94,7 +94,7 @@ macro_rules! sales_operations {
                 };
 
                 // money
-                /// The currency reports are in (EUR until one is set).
+                /// The currency reports are in: the one set, else the first priced deal's, else EUR.
                 fn reporting_currency() -> Currency = |r, ctx| fx::reporting_currency(r);
                 /// The rates entered for a pair, oldest first (not their inverses).
                 fn exchange_rates(base: Currency, quote: Currency) -> Vec<ExchangeRate> = |r, ctx| {

@@ -184,6 +184,8 @@ impl CompanySize {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Required although the serde form defaults every field: the core refuses it empty.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["name"])))]
 pub struct CompanyInput {
     /// The company's name; required.
     pub name: String,
@@ -299,6 +301,10 @@ impl Record for Company {
 
     fn entries(&self, out: &mut Entries) {
         let id = self.raw_id();
+        if self.archived_at.is_some() {
+            out.index
+                .push(index::raw_key(ix::COMPANY_ARCHIVED, &[], id));
+        }
         for d in &self.domains {
             out.index.push(index::text_key(ix::COMPANY_DOMAIN, d, id));
         }
@@ -423,6 +429,7 @@ impl Listed for Company {
     const SORT_INDEXES: [u8; 3] = [ix::COMPANY_NAME, ix::COMPANY_CREATED, ix::COMPANY_UPDATED];
     const TAG_INDEX: u8 = ix::COMPANY_TAG;
     const OWNER_INDEX: u8 = ix::COMPANY_OWNER;
+    const ARCHIVED_INDEX: u8 = ix::COMPANY_ARCHIVED;
 
     fn sort_key(&self, by: SortBy, out: &mut Vec<u8>) {
         match by {

@@ -263,6 +263,10 @@ impl Record for Contact {
 
     fn entries(&self, out: &mut Entries) {
         let id = self.raw_id();
+        if self.archived_at.is_some() {
+            out.index
+                .push(index::raw_key(ix::CONTACT_ARCHIVED, &[], id));
+        }
         for e in &self.emails {
             out.index.push(index::text_key(
                 ix::CONTACT_EMAIL,
@@ -413,6 +417,7 @@ impl Listed for Contact {
     const SORT_INDEXES: [u8; 3] = [ix::CONTACT_NAME, ix::CONTACT_CREATED, ix::CONTACT_UPDATED];
     const TAG_INDEX: u8 = ix::CONTACT_TAG;
     const OWNER_INDEX: u8 = ix::CONTACT_OWNER;
+    const ARCHIVED_INDEX: u8 = ix::CONTACT_ARCHIVED;
 
     fn sort_key(&self, by: SortBy, out: &mut Vec<u8>) {
         match by {

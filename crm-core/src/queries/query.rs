@@ -290,6 +290,8 @@ pub(crate) trait Listed: Entity {
     const TAG_INDEX: u8;
     /// The index byte of the owner index.
     const OWNER_INDEX: u8;
+    /// The index byte of the archived records (`[byte][id]`).
+    const ARCHIVED_INDEX: u8;
 
     /// Appends the sort key: the sort value then the 16 id bytes. Its index entry is this key
     /// behind the sort index byte.
@@ -925,6 +927,9 @@ pub(crate) fn count<R: Listed>(
     ctx: &Ctx,
     plan: &Plan<R::Field>,
 ) -> Result<u64> {
+    if let Some(n) = count_from_indexes::<R>(r, ctx, plan)? {
+        return Ok(n);
+    }
     let mut n = 0u64;
     match candidates::<R>(r, ctx, plan)? {
         Some(ids) => {
@@ -942,6 +947,58 @@ pub(crate) fn count<R: Listed>(
         })?,
     }
     Ok(n)
+}
+
+/// A count the indexes answer without reading a record, when every criterion of the plan is
+/// one an index holds exactly (tags, owner, an equality an index answers, the kind's own
+/// criteria), archived records being told by their own index: with no criterion, the table's
+/// length (which the storage keeps) less the archived records (or only those); else the
+/// candidates' ids, told apart the same way. `None` when some criterion needs the records
+/// (a time range, a comparison other than equality, a custom field).
+fn count_from_indexes<R: Listed>(
+    r: &mut impl Reader,
+    ctx: &Ctx,
+    plan: &Plan<R::Field>,
+) -> Result<Option<u64>> {
+    let region = ctx.phone_region.as_deref();
+    let exact = plan.created == TimeRange::default()
+        && plan.updated == TimeRange::default()
+        && plan
+            .conditions
+            .iter()
+            .all(|c| match (&c.target, c.op, &c.raw) {
+                (Target::Standard(f, _), Op::Eq, Some(raw)) => {
+                    R::index_lookup(*f, raw, region).is_some()
+                }
+                _ => false,
+            });
+    if !exact {
+        return Ok(None);
+    }
+    let archived = match plan.archived {
+        Archived::Include => BTreeSet::new(),
+        _ => id_set(r, &[R::ARCHIVED_INDEX])?,
+    };
+    let n = match candidates::<R>(r, ctx, plan)? {
+        None => {
+            let all = r.len(R::TABLE)?;
+            let archived = archived.len() as u64;
+            match plan.archived {
+                Archived::Include => all,
+                Archived::Only => archived,
+                Archived::Exclude => all.saturating_sub(archived),
+            }
+        }
+        Some(ids) => ids
+            .iter()
+            .filter(|id| match plan.archived {
+                Archived::Include => true,
+                Archived::Only => archived.contains(id),
+                Archived::Exclude => !archived.contains(id),
+            })
+            .count() as u64,
+    };
+    Ok(Some(n))
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub(crate) mod ix {
     pub(crate) const CONTACT_NAME: u8 = 0x06;
     pub(crate) const CONTACT_CREATED: u8 = 0x07;
     pub(crate) const CONTACT_UPDATED: u8 = 0x08;
+    /// Archived contacts (`[ix][id]`), so that a count need not read records (schema 11).
+    pub(crate) const CONTACT_ARCHIVED: u8 = 0x09;
 
     pub(crate) const COMPANY_DOMAIN: u8 = 0x20;
     pub(crate) const COMPANY_TAG: u8 = 0x21;
@@ -39,6 +41,8 @@ pub(crate) mod ix {
     pub(crate) const COMPANY_UPDATED: u8 = 0x25;
     pub(crate) const COMPANY_PARENT: u8 = 0x26;
     pub(crate) const COMPANY_KIND: u8 = 0x27;
+    /// Archived companies (schema 11).
+    pub(crate) const COMPANY_ARCHIVED: u8 = 0x28;
 
     pub(crate) const EMPLOYMENT_BY_CONTACT: u8 = 0x40;
     pub(crate) const EMPLOYMENT_BY_COMPANY: u8 = 0x41;
@@ -57,6 +61,8 @@ pub(crate) mod ix {
     /// What a converted lead became: `[index][record kind and id][lead id]`.
     pub(crate) const LEAD_BECAME: u8 = 0x58;
     pub(crate) const LEAD_SCORE: u8 = 0x59;
+    /// Archived leads (schema 11).
+    pub(crate) const LEAD_ARCHIVED: u8 = 0x5A;
 
     pub(crate) const DEAL_STAGE: u8 = 0x60;
     pub(crate) const DEAL_STATUS: u8 = 0x61;
@@ -71,6 +77,8 @@ pub(crate) mod ix {
     pub(crate) const DEAL_UPDATED: u8 = 0x6A;
     pub(crate) const DEAL_PIPELINE: u8 = 0x6B;
     pub(crate) const DEAL_PRICE_LIST: u8 = 0x6C;
+    /// Archived deals (schema 11).
+    pub(crate) const DEAL_ARCHIVED: u8 = 0x6D;
 
     pub(crate) const STAGE_CHANGE_BY_DEAL: u8 = 0x70;
 

@@ -93,6 +93,35 @@ pub(crate) fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Resu
     }
 }
 
+/// Adds the index entries of every record of kind `R` whose index byte is `byte` (an index
+/// added by a schema version), ten thousand records at a time.
+pub(crate) fn add_index_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+    const AT_A_TIME: usize = 10_000;
+    let mut after = None;
+    loop {
+        let mut records: Vec<R> = Vec::new();
+        record::for_each_after(w, after, |record: R| {
+            records.push(record);
+            Ok(if records.len() < AT_A_TIME {
+                Flow::Continue(())
+            } else {
+                Flow::Break(())
+            })
+        })?;
+        let Some(last) = records.last() else {
+            return Ok(());
+        };
+        after = Some(last.raw_id());
+        for record in &records {
+            for key in &record::entries_of(record).index {
+                if key.first() == Some(&byte) {
+                    w.index_add(key)?;
+                }
+            }
+        }
+    }
+}
+
 /// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is
 /// already a block of one posting; this packs each term's postings into full blocks, a
 /// hundred thousand entries at a time so that memory stays bounded on large files.

@@ -152,6 +152,8 @@ pub struct Deal {
 /// What a caller provides to create or replace a deal.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Required although the serde form defaults every field: the core refuses it empty.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["title"])))]
 #[serde(default, deny_unknown_fields)]
 pub struct DealInput {
     /// What is being sold to whom; required.
@@ -254,6 +256,9 @@ impl Record for Deal {
     }
     fn entries(&self, out: &mut Entries) {
         let id = self.raw_id();
+        if self.archived_at.is_some() {
+            out.index.push(index::raw_key(ix::DEAL_ARCHIVED, &[], id));
+        }
         let mut stage = self.pipeline.to_bytes().to_vec();
         stage.extend_from_slice(&self.stage.to_bytes());
         out.index.push(index::raw_key(ix::DEAL_STAGE, &stage, id));
@@ -414,6 +419,7 @@ impl Listed for Deal {
     const SORT_INDEXES: [u8; 3] = [ix::DEAL_NAME, ix::DEAL_CREATED, ix::DEAL_UPDATED];
     const TAG_INDEX: u8 = ix::DEAL_TAG;
     const OWNER_INDEX: u8 = ix::DEAL_OWNER;
+    const ARCHIVED_INDEX: u8 = ix::DEAL_ARCHIVED;
 
     fn sort_key(&self, by: SortBy, out: &mut Vec<u8>) {
         match by {
@@ -780,6 +786,14 @@ fn close_value(
     }
 }
 
+/// A priced deal's currency becomes the reporting currency when none is set yet.
+fn adopt_currency(w: &mut impl Writer, deal: &Deal) -> Result<()> {
+    match deal.amount {
+        Some(amount) => fx::adopt_reporting_currency(w, amount.currency()),
+        None => Ok(()),
+    }
+}
+
 fn record_change(
     w: &mut impl Writer,
     ctx: &Ctx,
@@ -812,6 +826,7 @@ fn create_with_origin(
 ) -> Result<Deal> {
     let now = ctx.now();
     let Built { mut deal, pipeline } = build(w, input, None)?;
+    adopt_currency(w, &deal)?;
     deal.id = DealId::from_u128(ctx.mint(now));
     deal.origin = origin;
     deal.created_at = now;
@@ -870,6 +885,7 @@ pub(crate) fn update(
 ) -> Result<Deal> {
     let old = load(w, id)?;
     let Built { mut deal, .. } = build(w, input, Some(old.pipeline))?;
+    adopt_currency(w, &deal)?;
     // Without a stage (and in the same pipeline) the deal stays where it is.
     if input.stage.is_none() && input.pipeline.is_none_or(|p| p == old.pipeline) {
         deal.pipeline = old.pipeline;
@@ -901,6 +917,7 @@ pub(crate) fn set_amount(
     let old = load(w, id)?;
     let mut new = old.clone();
     new.amount = Some(amount);
+    adopt_currency(w, &new)?;
     if let Some(closed) = old.closed_at {
         new.closed_value = close_value(w, &new, closed, AmountOf::Stored)?;
     }
@@ -1055,6 +1072,8 @@ pub(crate) fn time_in_stages(r: &mut impl Reader, ctx: &Ctx, id: DealId) -> Resu
 /// What a follow-up deal gets beyond what it copies from the won deal.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Required although the serde form defaults every field: the core refuses it empty.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["title"])))]
 #[serde(default, deny_unknown_fields)]
 pub struct FollowUpInput {
     /// What is being sold this time; required.

@@ -37,7 +37,8 @@ pub struct ExchangeRate {
 
 const REPORTING_KEY: &[u8] = b"reporting_currency";
 
-/// The reporting currency when none was set.
+/// The reporting currency of a CRM that has neither had one set nor seen a priced deal (the
+/// first priced deal's currency becomes it).
 pub const DEFAULT_REPORTING_CURRENCY: Currency = Currency::EUR;
 
 fn rate_key(base: Currency, quote: Currency, date: Option<NaiveDate>) -> Vec<u8> {
@@ -57,15 +58,37 @@ fn date_of_key(key: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days)
 }
 
-/// The reporting currency of the CRM (EUR until one is set).
+/// The reporting currency of the CRM: the one set, else the first priced deal's, else EUR.
 pub(crate) fn reporting_currency(r: &mut impl Reader) -> Result<Currency> {
-    let found = r.get(Table::META, REPORTING_KEY, |b| {
+    Ok(stored_reporting_currency(r)?.unwrap_or(DEFAULT_REPORTING_CURRENCY))
+}
+
+/// Makes `currency` the reporting currency when none is stored yet. Called with the currency
+/// of every priced deal before it is valued, so that a CRM whose deals are all in dollars
+/// reports in dollars without being told (a silent default of euros valued none of them).
+pub(crate) fn adopt_reporting_currency(w: &mut impl Writer, currency: Currency) -> Result<()> {
+    if stored_reporting_currency(w)?.is_none() {
+        set_reporting_currency(w, currency)?;
+    }
+    Ok(())
+}
+
+/// Keeps the reporting currency a file has been reporting in: the default, once a deal
+/// exists (for files of schema version 10 and older, which did not adopt a deal's currency).
+pub(crate) fn keep_default_reporting_currency(w: &mut impl Writer) -> Result<()> {
+    if w.len(tables::DEALS)? > 0 {
+        adopt_reporting_currency(w, DEFAULT_REPORTING_CURRENCY)?;
+    }
+    Ok(())
+}
+
+fn stored_reporting_currency(r: &mut impl Reader) -> Result<Option<Currency>> {
+    r.get(Table::META, REPORTING_KEY, |b| {
         let code = std::str::from_utf8(b)
             .map_err(|_| Error::corrupt("meta", "the reporting currency is not readable"))?;
         Currency::new(code)
             .map_err(|_| Error::corrupt("meta", "the reporting currency is not readable"))
-    })?;
-    Ok(found.unwrap_or(DEFAULT_REPORTING_CURRENCY))
+    })
 }
 
 pub(crate) fn set_reporting_currency(w: &mut impl Writer, currency: Currency) -> Result<Currency> {

@@ -423,6 +423,9 @@ impl Record for Lead {
     }
     fn entries(&self, out: &mut Entries) {
         let id = self.raw_id();
+        if self.archived_at.is_some() {
+            out.index.push(index::raw_key(ix::LEAD_ARCHIVED, &[], id));
+        }
         if let Some(e) = &self.email {
             out.index.push(index::text_key(
                 ix::LEAD_EMAIL,
@@ -563,6 +566,7 @@ impl Listed for Lead {
     const SORT_INDEXES: [u8; 3] = [ix::LEAD_NAME, ix::LEAD_CREATED, ix::LEAD_UPDATED];
     const TAG_INDEX: u8 = ix::LEAD_TAG;
     const OWNER_INDEX: u8 = ix::LEAD_OWNER;
+    const ARCHIVED_INDEX: u8 = ix::LEAD_ARCHIVED;
 
     fn sort_key(&self, by: SortBy, out: &mut Vec<u8>) {
         match by {

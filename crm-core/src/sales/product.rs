@@ -62,6 +62,8 @@ pub struct Product {
 /// What a caller provides to create or replace a product.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Required although the serde form defaults every field: the core refuses it empty.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["sku", "name"])))]
 #[serde(default, deny_unknown_fields)]
 pub struct ProductInput {
     /// The stock-keeping unit, unique ignoring case.

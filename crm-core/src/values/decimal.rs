@@ -219,7 +219,7 @@ impl<'de> Deserialize<'de> for Decimal {
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
-                Decimal::parse(v).map_err(E::custom)
+                Decimal::parse(v).map_err(crate::values::error::serde_reason)
             }
 
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
@@ -229,7 +229,7 @@ impl<'de> Deserialize<'de> for Decimal {
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Decimal, E> {
                 i64::try_from(v)
                     .map(Decimal::from_i64)
-                    .map_err(|_| E::custom(too_many_digits()))
+                    .map_err(|_| crate::values::error::serde_reason(too_many_digits()))
             }
 
             fn visit_f64<E: serde::de::Error>(self, _v: f64) -> Result<Decimal, E> {

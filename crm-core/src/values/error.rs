@@ -286,6 +286,16 @@ fn join_field(prefix: &str, field: &str) -> String {
 /// The result type of every fallible operation of the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A refusal to parse a value, as a serde error: its reason alone, because the deserializer
+/// knows the value's path better than the parser's field name (`invalid currency: is not…`
+/// would repeat the field the path already names).
+pub(crate) fn serde_reason<E: serde::de::Error>(e: Error) -> E {
+    match e {
+        Error::Validation { reason, .. } => E::custom(reason),
+        other => E::custom(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

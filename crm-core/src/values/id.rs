@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::values::error::{Error, Result};
+use crate::values::error::{Error, Result, serde_reason};
 
 /// A kind of record that has ids. Implemented by the marker types of this module.
 pub trait IdKind: 'static {
@@ -36,7 +36,11 @@ macro_rules! id_kinds {
         }
         $(#[$doc])*
         pub type $alias = Id<$marker>;
-    )*};
+    )*
+        /// The prefix and name of every kind of id, to tell an id of another kind from a
+        /// malformed one.
+        const ID_KINDS: &[(&str, &str)] = &[$(($prefix, $name)),*];
+    };
 }
 
 id_kinds! {
@@ -159,14 +163,31 @@ impl<K: IdKind> fmt::Debug for Id<K> {
 impl<K: IdKind> FromStr for Id<K> {
     type Err = Error;
 
-    /// Parses `prefix_base32`. Case-insensitive; the prefix must be this kind's.
+    /// Parses `prefix_base32`. Case-insensitive; the prefix must be this kind's. A refusal
+    /// names the kind as the field (the caller knows the input's path and may rename it) and
+    /// tells an id of another kind from a string that is no id at all.
     fn from_str(s: &str) -> Result<Self> {
-        let invalid = || Error::validation("id", format!("is not a {} id", K::NAME));
-        let (prefix, body) = s.split_once('_').ok_or_else(invalid)?;
+        let refused = |reason: String| Error::validation(K::NAME.replace(' ', "_"), reason);
+        let malformed = || {
+            refused(format!(
+                "is not a well-formed {} id: one is `{}_` then 26 letters and digits",
+                K::NAME,
+                K::PREFIX
+            ))
+        };
+        let (prefix, body) = s.split_once('_').ok_or_else(malformed)?;
         if !prefix.eq_ignore_ascii_case(K::PREFIX) {
-            return Err(invalid());
+            return Err(match kind_of_prefix(prefix) {
+                Some(other) if decode_base32(body).is_some() => refused(format!(
+                    "is the id of a {other}, where the id of a {} is expected",
+                    K::NAME
+                )),
+                _ => malformed(),
+            });
         }
-        decode_base32(body).map(Self::from_u128).ok_or_else(invalid)
+        decode_base32(body)
+            .map(Self::from_u128)
+            .ok_or_else(malformed)
     }
 }
 
@@ -179,8 +200,16 @@ impl<K: IdKind> serde::Serialize for Id<K> {
 impl<'de, K: IdKind> serde::Deserialize<'de> for Id<K> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        s.parse().map_err(serde_reason)
     }
+}
+
+/// The name of the kind whose ids have this prefix, if one has.
+fn kind_of_prefix(prefix: &str) -> Option<&'static str> {
+    ID_KINDS
+        .iter()
+        .find(|(p, _)| p.eq_ignore_ascii_case(prefix))
+        .map(|&(_, name)| name)
 }
 
 impl<C, K: IdKind> minicbor::Encode<C> for Id<K> {
@@ -472,8 +501,14 @@ impl FromStr for RecordRef {
             s.parse().map(RecordRef::Deal)
         } else {
             Err(Error::validation(
-                "id",
-                "is not the id of a contact, company, lead or deal",
+                "record",
+                match kind_of_prefix(prefix) {
+                    Some(other) => format!(
+                        "is the id of a {other}, where that of a contact, company, lead or \
+                         deal is expected"
+                    ),
+                    None => "is not the id of a contact, company, lead or deal".into(),
+                },
             ))
         }
     }
@@ -488,7 +523,7 @@ impl serde::Serialize for RecordRef {
 impl<'de> serde::Deserialize<'de> for RecordRef {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        s.parse().map_err(serde_reason)
     }
 }
 
@@ -650,8 +685,29 @@ mod tests {
         assert_eq!(s.parse::<ContactId>().unwrap(), id);
         assert_eq!(s.to_uppercase().parse::<ContactId>().unwrap(), id);
         let err = s.parse::<CompanyId>().unwrap_err();
-        assert_eq!(err.field(), Some("id"));
-        assert!(err.to_string().contains("company id"));
+        assert_eq!(err.field(), Some("company"));
+        assert!(
+            err.to_string()
+                .contains("is the id of a contact, where the id of a company is expected"),
+            "{err}"
+        );
+        // A string that is no id at all says so, and how one looks.
+        for bad in ["Won", "company_short", "nokind_01jd9x0000000000000000000z"] {
+            let err = bad.parse::<CompanyId>().unwrap_err();
+            assert_eq!(err.field(), Some("company"));
+            assert!(
+                err.to_string().contains("is not a well-formed company id"),
+                "{bad}: {err}"
+            );
+        }
+        let err = "Won".parse::<PriceListId>().unwrap_err();
+        assert_eq!(err.field(), Some("price_list"));
+        let err = s
+            .replace("contact", "quote")
+            .parse::<RecordRef>()
+            .unwrap_err();
+        assert_eq!(err.field(), Some("record"));
+        assert!(err.to_string().contains("is the id of a quote"), "{err}");
     }
 
     #[test]

@@ -209,7 +209,7 @@ impl<'de> Deserialize<'de> for Currency {
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Currency, E> {
-                Currency::new(v).map_err(E::custom)
+                Currency::new(v).map_err(crate::values::error::serde_reason)
             }
         }
 
