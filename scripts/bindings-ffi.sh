@@ -92,7 +92,8 @@ WHEEL=$(ls "$TARGET"/wheels/crm_ffi-*.whl)
 echo "wheel: $WHEEL"
 "$VENV/bin/pip" install --disable-pip-version-check -q --force-reinstall --no-deps "$WHEEL"
 # The wheel's module must be what uniffi-bindgen generates from the library built above.
-INSTALLED=$("$VENV/bin/python" -c 'import crm_ffi.crm_ffi as m; print(m.__file__)')
+# (maturin puts it in a subpackage, below the package's own __init__.py and _pythonic.py.)
+INSTALLED=$("$VENV/bin/python" -c 'import crm_ffi.crm_ffi.crm_ffi as m; print(m.__file__)')
 if ! cmp -s "$INSTALLED" "$GEN/python/crm_ffi.py"; then
   echo "the wheel's crm_ffi.py differs from the one generated from $LIB" >&2
   exit 1
@@ -141,6 +142,13 @@ compile_jar "$KOTLIN_OUT/crm-ffi-tests.jar" "$KOTLIN_OUT/crm-ffi.jar:$JNA:$KLIB/
 RUN_CP=$KOTLIN_OUT/crm-ffi-tests.jar:$KOTLIN_OUT/crm-ffi.jar:$JNA:$KLIB/kotlin-stdlib.jar:$KLIB/kotlin-reflect.jar
 java -Djna.library.path="$LIB_DIR" -cp "$RUN_CP" ScenarioRunnerKt "$ROOT/tests/scenarios" "$ROOT/crm-ffi/uniffi.toml"
 java -Djna.library.path="$LIB_DIR" -cp "$RUN_CP" BindingTestKt
+# The kotlin blocks of bindings/kotlin/README.md as one program (scripts/readme-kotlin.py), run
+# in an empty directory (the README writes files): the README's Tour stays true.
+python3 scripts/readme-kotlin.py bindings/kotlin/README.md "$KOTLIN_OUT/readme/Readme.kt"
+compile_jar "$KOTLIN_OUT/crm-ffi-readme.jar" "$KOTLIN_OUT/crm-ffi.jar:$JNA" "$KOTLIN_OUT/readme/Readme.kt"
+rm -rf "$KOTLIN_OUT/readme/run" && mkdir -p "$KOTLIN_OUT/readme/run"
+(cd "$KOTLIN_OUT/readme/run" && java -Djna.library.path="$LIB_DIR" \
+  -cp "$KOTLIN_OUT/crm-ffi-readme.jar:$KOTLIN_OUT/crm-ffi.jar:$JNA:$KLIB/kotlin-stdlib.jar" ReadmeKt)
 
 # ---- Swift ----
 part swift

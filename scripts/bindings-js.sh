@@ -128,7 +128,7 @@ step_wasm_test() {
 
 step_node_test() {
   local n; n=$(find "$ROOT/tests/scenarios" -name '*.json' | wc -l)
-  (cd "$JS" && logged node --test --test-reporter=spec test/scenarios.test.mjs test/binding.test.mjs)
+  (cd "$JS" && logged node --test --test-reporter=spec test/scenarios.test.mjs test/binding.test.mjs test/readme.test.mjs)
   NOTE="$n scenario files; $(node_counts)"
 }
 

@@ -64,9 +64,12 @@ pub enum CrmError {
         /// The rule.
         reason: String,
     },
-    /// The CRM was closed.
-    #[error("the CRM handle is closed")]
-    Closed,
+    /// The CRM was closed (by `close`, or `closeCrm` in Kotlin); open it again to go on.
+    #[error("{reason}")]
+    Closed {
+        /// What happened and what to do, for the exception's message.
+        reason: String,
+    },
     /// The storage failed; the transaction was rolled back.
     #[error("storage failure: {reason}")]
     Storage {
@@ -100,8 +103,11 @@ pub enum CrmError {
         supported: u32,
     },
     /// The progress callback cancelled the operation; nothing was written.
-    #[error("cancelled")]
-    Cancelled,
+    #[error("{reason}")]
+    Cancelled {
+        /// What happened, for the exception's message.
+        reason: String,
+    },
 }
 
 impl From<crm_core::Error> for CrmError {
@@ -122,7 +128,11 @@ impl From<crm_core::Error> for CrmError {
                 existing,
                 reason,
             },
-            E::Closed => CrmError::Closed,
+            E::Closed => CrmError::Closed {
+                reason: "the CRM is closed: it was closed on this or another handle; open it \
+                         again to go on"
+                    .into(),
+            },
             E::Corrupt {
                 table,
                 record,
@@ -135,7 +145,9 @@ impl From<crm_core::Error> for CrmError {
             },
             E::Io { reason, .. } => CrmError::Io { reason },
             E::Version { found, supported } => CrmError::Version { found, supported },
-            E::Cancelled => CrmError::Cancelled,
+            E::Cancelled => CrmError::Cancelled {
+                reason: "cancelled by the progress listener: nothing was written".into(),
+            },
             other => CrmError::Storage {
                 reason: other.to_string(),
             },

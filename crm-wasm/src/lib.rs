@@ -21,6 +21,7 @@ mod opfs;
 mod people;
 mod records;
 mod sales;
+mod shape;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -73,22 +74,66 @@ export interface RescuedBytes {
 /** Told how far a long operation has got; return `false` to cancel it. */
 export type ProgressCallback = (progress: Progress) => boolean | void;
 
-/** What every method throws: an `Error` named `CrmError` with these properties. */
-export interface CrmError extends Error {
+/** The kinds of failure: `internal` is a bug of the library, the rest are the core's error kinds. */
+export type CrmErrorCode = "not_found" | "validation" | "conflict" | "closed" | "storage" | "corrupt" | "io" | "version" | "cancelled" | "internal";
+
+/** What every `CrmError` has. */
+export interface CrmErrorBase extends Error {
     name: "CrmError";
-    /** What kind of failure: `internal` is a bug of the library, the rest are the core's error kinds. */
-    code: "not_found" | "validation" | "conflict" | "closed" | "storage" | "corrupt" | "io" | "version" | "cancelled" | "internal";
-    /** The input field at fault, for `validation` and `conflict`. */
-    field?: string;
-    /** Why, without the values you gave. */
-    reason?: string;
-    /** The id of the record in the way, for `conflict`. */
-    existing?: string;
-    /** The table holding the damage, for `corrupt` (empty when not known). */
-    table?: string;
-    /** The record whose stored form is damaged, for `corrupt`, when known. */
-    record?: string;
+    /** What kind of failure. */
+    code: CrmErrorCode;
 }
+
+/** The record asked for does not exist. */
+export interface NotFoundError extends CrmErrorBase { code: "not_found"; }
+
+/** An input value is invalid; nothing was written. */
+export interface ValidationError extends CrmErrorBase {
+    code: "validation";
+    /** The full path of the input value at fault, such as `filter.conditions[0].value` or `emails[1].address`. */
+    field: string;
+    /** Why, without the value given. */
+    reason: string;
+}
+
+/** The write would break a uniqueness or consistency rule; nothing was written. */
+export interface ConflictError extends CrmErrorBase {
+    code: "conflict";
+    /** The input field at fault. */
+    field: string;
+    /** The id of the record in the way. */
+    existing: string;
+    /** The rule. */
+    reason: string;
+}
+
+/** The file is damaged: a stored value cannot be read. */
+export interface CorruptError extends CrmErrorBase {
+    code: "corrupt";
+    /** The table holding the damage (empty when not known). */
+    table: string;
+    /** The record whose stored form is damaged, when known. */
+    record?: string;
+    /** What could not be read. */
+    reason: string;
+}
+
+/** The storage, or the system under it, failed; the transaction was rolled back. */
+export interface StorageError extends CrmErrorBase {
+    code: "storage" | "io";
+    /** What failed. */
+    reason: string;
+}
+
+/** The CRM was closed, the file is newer than this library, the progress callback cancelled, or a bug of the library (`internal`). */
+export interface OtherCrmError extends CrmErrorBase { code: "closed" | "version" | "cancelled" | "internal"; }
+
+/**
+ * What every method throws: an `Error` named `CrmError`, one of these by its `code`.
+ * `e instanceof CrmError` tells it from other exceptions and narrows it; then `e.code`
+ * narrows it further (`field` and `reason` exist on `validation`, `existing` on `conflict`).
+ */
+export type CrmError = NotFoundError | ValidationError | ConflictError | CorruptError | StorageError | OtherCrmError;
 "#;
 
 // ---- errors ----
@@ -161,33 +206,18 @@ fn throw(e: crm_core::Error) -> JsValue {
     err.into()
 }
 
-/// serde's messages can quote the input; keep the shape of the complaint, not the values.
-fn without_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        match (c, quoted) {
-            ('"' | '`', false) => {
-                quoted = true;
-                out.push('…');
-            }
-            ('"' | '`', true) => quoted = false,
-            (c, false) => out.push(c),
-            (_, true) => {}
-        }
-    }
-    out
-}
-
 fn invalid(field: &str, reason: impl Into<String>) -> JsValue {
     throw(crm_core::Error::validation(field, reason))
 }
 
 /// Reads an argument given in the core's JSON form. It goes through JSON text on purpose:
 /// whole numbers stay exact whatever their size (the core's own range check then speaks),
-/// and what `JSON.stringify` accepts is accepted (a `Date` becomes its ISO string).
+/// and what `JSON.stringify` accepts is accepted (a `Date` becomes its ISO string). A value
+/// of the wrong shape is refused naming its full path below the argument
+/// (`filter.conditions[0].op`, or the argument's name for the argument itself) and, for an
+/// unknown name, the names allowed (see [`shape`]).
 fn arg<T: DeserializeOwned>(field: &str, value: &JsValue) -> Result<T, JsValue> {
-    T::deserialize(json(field, value)?).map_err(|e| misshapen(field, e))
+    shape::read(&json(field, value)?).map_err(|e| misshapen(field, e))
 }
 
 /// An argument as a JSON value (`null` when it is `undefined`). This and [`misshapen`] are
@@ -201,13 +231,18 @@ fn json(field: &str, value: &JsValue) -> Result<serde_json::Value, JsValue> {
     let json =
         js_sys::JSON::stringify(value).map_err(|_| invalid(field, "cannot be written as JSON"))?;
     let text = json.as_string().unwrap_or_else(|| "null".into());
-    serde_json::from_str(&text).map_err(|e| misshapen(field, e))
+    serde_json::from_str(&text).map_err(|_| invalid(field, "cannot be read back as JSON"))
 }
 
-/// The refusal of an argument that does not have the shape of its type.
-fn misshapen(field: &str, e: serde_json::Error) -> JsValue {
-    let shown = without_values(&e.to_string());
-    invalid(field, format!("does not have the expected shape: {shown}"))
+/// The refusal of an argument that does not have the shape of its type: a `validation` error
+/// on the path of the value at fault.
+fn misshapen(field: &str, e: shape::Refusal) -> JsValue {
+    match e.path().as_str() {
+        "" => invalid(field, e.reason),
+        // An item of a list argument: `tags[0]`.
+        path if path.starts_with('[') => invalid(&format!("{field}{path}"), e.reason),
+        path => invalid(path, e.reason),
+    }
 }
 
 /// Reads a string argument (an id, an address, a key).

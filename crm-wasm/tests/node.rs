@@ -131,13 +131,14 @@ fn options_set_the_clock_the_ids_and_the_phone_region() {
 }
 
 #[wasm_bindgen_test]
-fn bad_options_are_a_validation_error_on_options() {
-    for bad in [
-        json(r#"{"clock_start": "yesterday"}"#),
-        json(r#"{"sequential_ids": "yes"}"#),
-        JsValue::from(5),
+fn bad_options_are_a_validation_error_on_the_option() {
+    for (bad, field) in [
+        (json(r#"{"clock_start": "yesterday"}"#), "clock_start"),
+        (json(r#"{"sequential_ids": "yes"}"#), "sequential_ids"),
+        (json(r#"{"sequentail_ids": true}"#), "sequentail_ids"),
+        (JsValue::from(5), "options"),
     ] {
-        validation_on(Crm::open_in_memory(opts(bad)), "options");
+        validation_on(Crm::open_in_memory(opts(bad)), field);
     }
 }
 
@@ -175,14 +176,41 @@ fn a_shape_error_names_the_argument_and_not_the_value() {
     let crm = Crm::open_in_memory(fixed()).unwrap();
     validation_on(crm.create_contact(JsValue::from(5)), "input");
     validation_on(crm.list_contacts(JsValue::from_str("all")), "query");
+    // Below the argument, the path of the value at fault.
     validation_on(
         crm.count_contacts(json(r#"{"archived": "sometimes"}"#)),
-        "filter",
+        "archived",
     );
-    validation_on(crm.search(json(r#"{"text": 5}"#)), "query");
+    validation_on(crm.search(json(r#"{"text": 5}"#)), "text");
     validation_on(crm.field_defs(JsValue::from_str("planet")), "kind");
     validation_on(crm.import_records(JsValue::from(7), None), "data");
-    validation_on(crm.define_relation_type(json("{}")), "relation_type");
+    validation_on(crm.define_relation_type(json("{}")), "key");
+    validation_on(
+        crm.list_contacts(json(
+            r#"{"filter": {"conditions": [{"field": "given_name", "op": "eq", "value": {"txt": "Ana"}}]}}"#,
+        )),
+        "filter.conditions[0].value",
+    );
+    // An unknown name is refused listing the names allowed (they are not personal data).
+    let thrown = crm
+        .count_contacts(json(r#"{"archived": "sometimes"}"#))
+        .unwrap_err();
+    let reason = string(&thrown, "reason").unwrap_or_default();
+    assert!(
+        reason.contains("exclude") && reason.contains("include") && reason.contains("only"),
+        "{reason}"
+    );
+    let thrown = crm
+        .create_contact(json(r#"{"given_name": "Ana", "emial": ["a@b.pl"]}"#))
+        .unwrap_err();
+    assert_eq!(string(&thrown, "field").as_deref(), Some("emial"));
+    let reason = string(&thrown, "reason").unwrap_or_default();
+    assert!(
+        reason.contains("emails") && reason.contains("given_name"),
+        "{reason}"
+    );
+    // A required field left out of a deal names it.
+    validation_on(crm.create_deal(json("{}")), "title");
     let c = crm
         .create_contact(json(r#"{"given_name": "Ana"}"#))
         .unwrap();

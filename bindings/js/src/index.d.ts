@@ -4,6 +4,25 @@
 
 export type * from './crm_wasm.js';
 export { Crm, operations } from './crm_wasm.js';
+import type { CrmError as AnyCrmError, CrmErrorCode } from './crm_wasm.js';
+
+/**
+ * What every method throws: one of the error shapes by its `code`. `e instanceof CrmError`
+ * tells it from other exceptions and narrows `e`; then `e.code` narrows it further:
+ *
+ * ```ts
+ * try { crm.createDeal({ title: '' }); }
+ * catch (e) {
+ *   if (e instanceof CrmError && e.code === 'validation') console.log(e.field, e.reason);
+ * }
+ * ```
+ */
+export type CrmError = AnyCrmError;
+export declare const CrmError: {
+  new (code: CrmErrorCode, message: string): AnyCrmError;
+  readonly prototype: Error;
+  [Symbol.hasInstance](value: unknown): value is AnyCrmError;
+};
 
 /**
  * What `init` accepts: the `.wasm` bytes, a compiled `WebAssembly.Module`, a `Response`

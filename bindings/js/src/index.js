@@ -42,11 +42,25 @@ export function init(source) {
   return ready;
 }
 
+/**
+ * What every method throws: an `Error` named `CrmError` with a `code` (and, by code, `field`,
+ * `reason`, `existing`, `table`, `record`). `e instanceof CrmError` is true of every such
+ * error, whichever part of the package made it (the WebAssembly module makes most of them).
+ */
+export class CrmError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'CrmError';
+    this.code = code;
+  }
+
+  static [Symbol.hasInstance](value) {
+    return value instanceof Error && value.name === 'CrmError' && typeof value.code === 'string';
+  }
+}
+
 function crmError(code, message) {
-  const e = new Error(message);
-  e.name = 'CrmError';
-  e.code = code;
-  return e;
+  return new CrmError(code, message);
 }
 
 // Objects whose WebAssembly state may be inconsistent after a trap.

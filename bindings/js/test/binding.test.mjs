@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { init, Crm, operations, _guard } from '../pkg/index.js';
+import { init, Crm, CrmError, operations, _guard } from '../pkg/index.js';
 
 await init();
 
@@ -51,7 +51,7 @@ test('a CrmError is an Error named CrmError with code, field, reason and existin
   assert.equal(n.existing, undefined);
 
   // The messages do not repeat the values given.
-  const s = throwsCrm(() => crm.createContact({ emails: 'secret.person@example.com' }), { code: 'validation', field: 'input' });
+  const s = throwsCrm(() => crm.createContact({ emails: 'secret.person@example.com' }), { code: 'validation', field: 'emails' });
   assert.ok(!s.message.includes('secret.person'), s.message);
   assert.ok(!s.reason.includes('secret.person'), s.reason);
 });
@@ -125,7 +125,7 @@ test('dates and instants are RFC 3339 strings', () => {
   const at = new Date('2026-01-02T03:04:05Z');
   const dated = Crm.openInMemory({ clock_start: at }).createContact({ given_name: 'Dated' });
   assert.equal(Date.parse(dated.created_at), at.getTime());
-  throwsCrm(() => Crm.openInMemory({ clock_start: 'yesterday' }), { code: 'validation', field: 'options' });
+  throwsCrm(() => Crm.openInMemory({ clock_start: 'yesterday' }), { code: 'validation', field: 'clock_start' });
 });
 
 /** A valid call of every operation, on a CRM holding one of each record. */
@@ -477,11 +477,27 @@ test('backup() returns a Uint8Array that openBytes() reopens', () => {
   throwsCrm(() => Crm.openBytes(new Uint8Array([1, 2, 3, 4]), FIXED), { code: 'corrupt' });
   throwsCrm(() => Crm.openBytes(42, FIXED), { code: 'validation', field: 'bytes' });
   throwsCrm(() => Crm.openBytes('bytes', FIXED), { code: 'validation', field: 'bytes' });
-  throwsCrm(() => Crm.openBytes([1, 2, 300], FIXED), { code: 'validation', field: 'bytes' });
+  throwsCrm(() => Crm.openBytes([1, 2, 300], FIXED), { code: 'validation', field: 'bytes[2]' });
 });
 
 test('openOpfs outside a dedicated worker rejects with a storage CrmError', async () => {
   await assert.rejects(Crm.openOpfs('test.crm', {}), (e) => e instanceof Error && e.name === 'CrmError' && e.code === 'storage');
+});
+
+test('a misshapen argument is refused on the full path of the value at fault, listing the names allowed', () => {
+  const crm = Crm.openInMemory(FIXED);
+  const e = throwsCrm(() => crm.listContacts({
+    filter: { conditions: [{ field: 'given_name', op: 'eq', value: { text: 'Ana' } }, { field: 'given_name', op: 'equals', value: { text: 'Ana' } }] },
+  }), { code: 'validation', field: 'filter.conditions[1].op' });
+  assert.match(e.reason, /^is not one of the allowed values: eq, ne, /);
+  assert.ok(!e.message.includes('equals'), e.message);
+  const unknown = throwsCrm(() => crm.createContact({ given_name: 'Ana', emails: [{ adress: 'ana@dacia.ro' }] }),
+    { code: 'validation', field: 'emails[0].adress' });
+  assert.match(unknown.reason, /the fields are: .*address/);
+  assert.ok(!unknown.message.includes('ana@dacia.ro'), unknown.message);
+  // Every CrmError is an instance of the exported class, and of Error.
+  assert.ok(e instanceof CrmError && e instanceof Error);
+  assert.ok(!(new Error('x') instanceof CrmError));
 });
 
 test('arguments of the wrong JavaScript type are validation errors naming the argument', () => {
@@ -493,7 +509,7 @@ test('arguments of the wrong JavaScript type are validation errors naming the ar
     ['getContact', [42], 'id'],
     ['getContact', [null], 'id'],
     ['findContactByEmail', [undefined], 'email'],
-    ['addContactTags', [ana.id, [1, 2]], 'tags'],
+    ['addContactTags', [ana.id, [1, 2]], 'tags[0]'],
     ['addContactTags', [ana.id, 'vip'], 'tags'],
     ['relationsOf', [{ id: ana.id }], 'record'],
     ['backup', [5], 'progress'],
@@ -536,7 +552,7 @@ test('sales arguments that do not parse are validation errors naming the argumen
     ['openFollowUp', ['won', { title: 'x' }], 'won'],
     ['archiveStage', [pipe.id, open, 'stage_nope'], 'move_to'],
     ['archiveStage', [pipe.id, lead.id], 'stage'],
-    ['reorderStages', [pipe.id, ['nope']], 'order'],
+    ['reorderStages', [pipe.id, ['nope']], 'order[0]'],
     ['dealsAtRisk', ['nope'], 'pipeline'],
     ['dealsAtRisk', [7], 'pipeline'],
     ['addStage', [pipe.id, stageInput, -1], 'position'],
@@ -548,18 +564,19 @@ test('sales arguments that do not parse are validation errors naming the argumen
     ['setReportingCurrency', [978], 'currency'],
     ['exchangeRates', ['EUR', 'ZZZ'], 'quote'],
     ['exchangeRates', [null, 'EUR'], 'base'],
-    ['convertMoney', [money(1, 'XYZ'), 'PLN', '2026-11-22'], 'money'],
-    ['convertMoney', [money(1.5, 'EUR'), 'PLN', '2026-11-22'], 'money'],
+    ['convertMoney', [money(1, 'XYZ'), 'PLN', '2026-11-22'], 'currency'],
+    ['convertMoney', [money(1.5, 'EUR'), 'PLN', '2026-11-22'], 'amount_minor'],
     ['convertMoney', [money(1, 'EUR'), 'PLNN', '2026-11-22'], 'to'],
     ['convertMoney', [money(1, 'EUR'), 'PLN', '2026-02-30'], 'date'],
     ['convertMoney', [money(1, 'EUR'), 'PLN', 20261122], 'date'],
     ['setExchangeRate', [{ date: '2026-11-01', base: 'EUR', quote: 'PLN', rate: 4.25 }], 'rate'],
-    ['setExchangeRate', [{ date: '2026-11-01', base: 'EUR', quote: 'PLZ', rate: '4.25' }], 'rate'],
+    ['setExchangeRate', [{ date: '2026-11-01', base: 'EUR', quote: 'PLZ', rate: '4.25' }], 'quote'],
     ['products', ['yes'], 'include_archived'],
     ['products', [], 'include_archived'],
-    ['leaderboard', [{ since: 'yesterday' }], 'closed'],
-    ['createDeal', [{ title: 'X', amount: money(1, 'EURO') }], 'input'],
-    ['createProduct', [{ sku: 'A', name: 'A', prices: [money(1, 'ABC')] }], 'input'],
+    ['leaderboard', [{ since: 'yesterday' }], 'since'],
+    ['createDeal', [{ title: 'X', amount: money(1, 'EURO') }], 'amount.currency'],
+    ['createDeal', [{}], 'title'],
+    ['createProduct', [{ sku: 'A', name: 'A', prices: [money(1, 'ABC')] }], 'prices[0].currency'],
   ];
   const wrong = [];
   for (const [method, args, field] of cases) {
@@ -595,16 +612,16 @@ test('activity and calendar arguments that do not parse are validation errors na
     ['customerJourney', [cal.id], 'contact'],
     ['activityOccurrences', [act.id, 'yesterday', null], 'from'],
     ['activityOccurrences', [act.id, from, 20261201], 'until'],
-    ['createActivity', [{ kind: 'visit', subject: 'x' }], 'input'],
-    ['completeActivity', [act.id, { next: { in_days: -1 } }], 'completion'],
-    ['respondToActivity', [act.id, { user: 'ana', status: 'maybe' }], 'response'],
-    ['tasks', [{ owner: 'ana', list: 'someday' }], 'query'],
-    ['timeline', [{ record: ana.id, limit: '10' }], 'query'],
-    ['agenda', [{ calendar: cal.id, from }], 'query'],
-    ['exportIcal', [{ calendar: cal.id, from: 'now' }], 'export'],
+    ['createActivity', [{ kind: 'visit', subject: 'x' }], 'kind'],
+    ['completeActivity', [act.id, { next: { in_days: -1 } }], 'next.in_days'],
+    ['respondToActivity', [act.id, { user: 'ana', status: 'maybe' }], 'status'],
+    ['tasks', [{ owner: 'ana', list: 'someday' }], 'list'],
+    ['timeline', [{ record: ana.id, limit: '10' }], 'limit'],
+    ['agenda', [{ calendar: cal.id, from }], 'until'],
+    ['exportIcal', [{ calendar: cal.id, from: 'now' }], 'from'],
     ['importIcal', [cal.id, 42], 'ics'],
     ['importIcal', ['calendar_nope', ''], 'calendar'],
-    ['updateCalendar', [cal.id, { name: 'X', members: 'ana' }], 'input'],
+    ['updateCalendar', [cal.id, { name: 'X', members: 'ana' }], 'members'],
   ];
   const wrong = [];
   for (const [method, args, field] of cases) {
@@ -631,6 +648,7 @@ test('amounts stay within what JavaScript numbers hold exactly', () => {
   // A conversion that would leave ±(2^53−1) minor units is refused, so no stored value (a
   // won deal's frozen value) is beyond what a JavaScript number holds.
   const crm = Crm.openInMemory(FIXED);
+  crm.setReportingCurrency('EUR'); // not the first deal's (yen)
   crm.setExchangeRate({ date: '2026-11-01', base: 'JPY', quote: 'EUR', rate: '1' });
   const jpy = { amount_minor: Number.MAX_SAFE_INTEGER, currency: 'JPY' };
   throwsCrm(() => crm.convertMoney(jpy, 'EUR', '2026-11-22'), { code: 'validation', field: 'amount' });

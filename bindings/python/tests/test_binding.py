@@ -70,10 +70,15 @@ def test_not_found_error_names_kind_and_id(crm):
 
 
 @pytest.mark.parametrize("bad", ["nope", "company_00000000000000000000000000", ""])
-def test_an_invalid_id_string_is_a_validation_error_on_id(crm, bad):
+def test_an_invalid_id_string_is_a_validation_error_naming_the_kind(crm, bad):
     with pytest.raises(CrmError.Validation) as e:
         crm.get_contact(bad)
-    assert e.value.field == "id"
+    assert e.value.field == "contact"
+    # An id of another kind is told apart from a string that is no id at all.
+    if bad.startswith("company_"):
+        assert "is the id of a company, where the id of a contact is expected" in str(e.value)
+    else:
+        assert "is not a well-formed contact id" in str(e.value)
 
 
 def test_error_classes_are_distinct_subclasses_of_crm_error():
@@ -162,10 +167,13 @@ def test_a_naive_datetime_is_refused_not_guessed(crm):
     crm.define_field(FieldDef(record_kind=RecordKind.CONTACT, key="call", label="Call",
                               kind=FieldKind.DATE_TIME()))
     naive = datetime.datetime(2026, 11, 20, 15, 30)
-    with pytest.raises(TypeError):
+    with pytest.raises(CrmError.Validation) as e:
         crm.create_contact(ContactInput(given_name="Ana", custom_fields={"call": FieldValue.DATE_TIME(naive)}))
-    with pytest.raises(TypeError):
+    assert e.value.field == "custom_fields.call"
+    assert "naive datetime" in e.value.reason
+    with pytest.raises(CrmError.Validation) as e:
         Crm.open_in_memory(OpenOptions(clock_start=naive))
+    assert e.value.field == "clock_start"
     assert count(crm) == 0
 
 
@@ -175,20 +183,21 @@ def test_a_naive_datetime_is_refused_not_guessed(crm):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda c, bad: c.get_lead(bad),
-        lambda c, bad: c.get_deal(bad),
-        lambda c, bad: c.get_pipeline(bad),
-        lambda c, bad: c.get_product(bad),
-        lambda c, bad: c.get_price_list(bad),
-        lambda c, bad: c.get_quote(bad),
-        lambda c, bad: c.deals_at_risk(bad),
+        ("lead", lambda c, bad: c.get_lead(bad)),
+        ("deal", lambda c, bad: c.get_deal(bad)),
+        ("pipeline", lambda c, bad: c.get_pipeline(bad)),
+        ("product", lambda c, bad: c.get_product(bad)),
+        ("price_list", lambda c, bad: c.get_price_list(bad)),
+        ("quote", lambda c, bad: c.get_quote(bad)),
+        ("pipeline", lambda c, bad: c.deals_at_risk(bad)),
     ],
 )
 @pytest.mark.parametrize("bad", ["nope", "contact_00000000000000000000000000", ""])
-def test_a_bad_sales_id_is_a_validation_error_on_id(crm, call, bad):
+def test_a_bad_sales_id_is_a_validation_error_naming_the_kind(crm, call, bad):
+    kind, call = call
     with pytest.raises(CrmError.Validation) as e:
         call(crm, bad)
-    assert e.value.field == "id"
+    assert e.value.field == kind
 
 
 def test_a_bad_stage_id_inside_a_record_is_a_validation_error(crm):
@@ -196,7 +205,12 @@ def test_a_bad_stage_id_inside_a_record_is_a_validation_error(crm):
     with pytest.raises(CrmError.Validation) as e:
         crm.move_deal(crm.create_deal(crm_ffi.DealInput(title="Deal")).id,
                       crm_ffi.DealMove(stage=pipeline.id))
-    assert e.value.field == "id"
+    assert e.value.field == "stage"
+    assert "is the id of a pipeline, where the id of a stage is expected" in str(e.value)
+    with pytest.raises(CrmError.Validation) as e:
+        crm.create_deal(crm_ffi.DealInput(title="Deal", stage="Won"))
+    assert e.value.field == "stage"
+    assert "is not a well-formed stage id" in str(e.value)
 
 
 def test_an_unknown_currency_is_a_validation_error_not_a_panic(crm):
@@ -277,8 +291,9 @@ def test_calls_after_close_raise_closed_and_close_twice_is_fine():
     crm.create_contact(ContactInput(given_name="Ana"))
     crm.close()
     crm.close()
-    with pytest.raises(CrmError.Closed):
+    with pytest.raises(CrmError.Closed) as e:
         crm.count_contacts(ContactFilter())
+    assert "the CRM is closed" in str(e.value)
     with pytest.raises(CrmError.Closed):
         crm.create_contact(ContactInput(given_name="Ana"))
 
@@ -529,4 +544,4 @@ def test_activity_errors_name_the_field(crm):
     assert e.value.field == "ends_at"
     with pytest.raises(CrmError.Validation) as e:
         crm.activity_occurrences("activity_nope", START, None)
-    assert e.value.field == "id"
+    assert e.value.field == "activity"

@@ -42,7 +42,7 @@ import pytest
 
 import crm_ffi
 
-MODULE = crm_ffi.crm_ffi  # the generated module (the package re-exports it)
+MODULE = crm_ffi.crm_ffi.crm_ffi  # the generated module (the package re-exports it)
 REPO = pathlib.Path(__file__).resolve().parents[3]
 SCENARIO_DIR = REPO / "tests" / "scenarios"
 SCENARIOS = sorted(SCENARIO_DIR.glob("*.json"))

@@ -1,7 +1,7 @@
 // Compiled with `tsc -p test/types --noEmit` against the built package: the declarations must
 // give real types (a wrong argument or a misused result is a compile error below, which an
 // `any` would hide: each `@ts-expect-error` fails the build when its line compiles).
-import { init, Crm, operations } from '../../pkg/index.js';
+import { init, Crm, CrmError as CrmErrorClass, operations } from '../../pkg/index.js';
 import type {
   Contact, ContactInput, Company, ContactPage, ConvertedLead, CrmError, Currency, Deal, DealPage,
   Employment, ExchangeRate, FieldDef, Forecast, ImportReport, Lead, LeadInput, LeadPage,
@@ -97,8 +97,29 @@ export async function usage(): Promise<void> {
     const code: 'not_found' | 'validation' | 'conflict' | 'closed' | 'storage' | 'corrupt' | 'io' | 'version' | 'cancelled' | 'internal' = err.code;
     // @ts-expect-error: the code is one of the error kinds, not any string
     const bogus: CrmError['code'] = 'nope';
-    const field: string | undefined = err.field;
-    void code; void field; void bogus;
+    void code; void bogus;
+  }
+
+  // `instanceof` narrows, then `code` does: `field` and `reason` are there on `validation`.
+  try {
+    crm.createDeal({ title: '' });
+  } catch (e) {
+    if (e instanceof CrmErrorClass) {
+      const kind: CrmError['code'] = e.code;
+      if (e.code === 'validation') {
+        const field: string = e.field;
+        const reason: string = e.reason;
+        void field; void reason;
+      } else if (e.code === 'conflict') {
+        const existing: string = e.existing;
+        void existing;
+      } else {
+        // @ts-expect-error only validation and conflict errors name a field
+        const none: string = e.field;
+        void none;
+      }
+      void kind;
+    }
   }
 
   // Wrong uses must not compile.
@@ -136,6 +157,12 @@ export async function usage(): Promise<void> {
   crm.createDeal({ title: 'X', amount: 100 });
   // @ts-expect-error a stage needs a kind
   crm.addStage(sales.id, { name: 'X', probability: 5 });
+  // @ts-expect-error a deal needs a title
+  crm.createDeal({});
+  // @ts-expect-error a product needs a SKU and a name
+  crm.createProduct({ name: 'Licence' });
+  // @ts-expect-error a company needs a name
+  crm.createCompany({ domains: ['mlyny.pl'] });
   // @ts-expect-error a deal move names the stage
   crm.moveDeal(deal.id, { by: 'ana' });
   // @ts-expect-error quantities are decimal strings

@@ -1405,7 +1405,7 @@ public protocol CrmProtocol: AnyObject, Sendable {
     func reorderStages(pipeline: PipelineId, order: [StageId]) throws  -> Pipeline
     
     /**
-     * The currency reports are in (EUR until one is set).
+     * The currency reports are in: the one set, else the first priced deal's, else EUR.
      */
     func reportingCurrency() throws  -> Currency
     
@@ -3377,7 +3377,7 @@ open func reorderStages(pipeline: PipelineId, order: [StageId])throws  -> Pipeli
 }
     
     /**
-     * The currency reports are in (EUR until one is set).
+     * The currency reports are in: the one set, else the first priced deal's, else EUR.
      */
 open func reportingCurrency()throws  -> Currency  {
     return try  FfiConverterTypeCurrency_lift(try rustCallWithError(FfiConverterTypeCrmError_lift) {
@@ -17015,9 +17015,13 @@ enum CrmError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */reason: String
     )
     /**
-     * The CRM was closed.
+     * The CRM was closed (by `close`, or `closeCrm` in Kotlin); open it again to go on.
      */
-    case Closed
+    case Closed(
+        /**
+         * What happened and what to do, for the exception's message.
+         */reason: String
+    )
     /**
      * The storage failed; the transaction was rolled back.
      */
@@ -17064,7 +17068,11 @@ enum CrmError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * The progress callback cancelled the operation; nothing was written.
      */
-    case Cancelled
+    case Cancelled(
+        /**
+         * What happened, for the exception's message.
+         */reason: String
+    )
 
     
 
@@ -17107,7 +17115,9 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
             existing: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Closed
+        case 4: return .Closed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
         case 5: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
@@ -17123,7 +17133,9 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
             found: try FfiConverterUInt32.read(from: &buf), 
             supported: try FfiConverterUInt32.read(from: &buf)
             )
-        case 9: return .Cancelled
+        case 9: return .Cancelled(
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -17155,9 +17167,10 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case .Closed:
+        case let .Closed(reason):
             writeInt(&buf, Int32(4))
-        
+            FfiConverterString.write(reason, into: &buf)
+            
         
         case let .Storage(reason):
             writeInt(&buf, Int32(5))
@@ -17182,9 +17195,10 @@ public struct FfiConverterTypeCrmError: FfiConverterRustBuffer {
             FfiConverterUInt32.write(supported, into: &buf)
             
         
-        case .Cancelled:
+        case let .Cancelled(reason):
             writeInt(&buf, Int32(9))
-        
+            FfiConverterString.write(reason, into: &buf)
+            
         }
     }
 }
@@ -23710,7 +23724,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_crm_ffi_checksum_method_crm_reorder_stages() != 32999) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 39364) {
+    if (uniffi_crm_ffi_checksum_method_crm_reporting_currency() != 40) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_crm_ffi_checksum_method_crm_restore_deal() != 34915) {

@@ -113,11 +113,14 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
             checkEq("contact" to missing, e.kind to e.id, "kind and id")
         }
     },
-    "an invalid id string is a validation error on id" to {
+    "an invalid id string is a validation error naming the kind, and says which mistake" to {
         testCrm().use { crm ->
             for (bad in listOf("nope", "company_00000000000000000000000000", "")) {
                 val e = raises<CrmException.Validation>("getContact(\"$bad\")") { crm.getContact(bad) }
-                checkEq("id", e.field, "field for \"$bad\"")
+                checkEq("contact", e.field, "field for \"$bad\"")
+                val expected = if (bad.startsWith("company_")) "is the id of a company, where the id of a contact is expected"
+                    else "is not a well-formed contact id"
+                ensure(e.reason.contains(expected)) { "reason for \"$bad\": ${e.reason}" }
             }
         }
     },
@@ -212,28 +215,33 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
     },
 
     // ---- the new ids, currencies and decimals ----
-    "a bad sales id is a validation error on id" to {
+    "a bad sales id is a validation error naming its kind" to {
         testCrm().use { crm ->
-            val calls: List<Pair<String, (String) -> Unit>> = listOf(
-                "getLead" to { id -> crm.getLead(id) },
-                "getDeal" to { id -> crm.getDeal(id) },
-                "getPipeline" to { id -> crm.getPipeline(id) },
-                "getProduct" to { id -> crm.getProduct(id) },
-                "getPriceList" to { id -> crm.getPriceList(id) },
-                "getQuote" to { id -> crm.getQuote(id) },
-                "dealsAtRisk" to { id -> crm.dealsAtRisk(id) },
+            val calls: List<Triple<String, String, (String) -> Unit>> = listOf(
+                Triple("getLead", "lead", { id -> crm.getLead(id) }),
+                Triple("getDeal", "deal", { id -> crm.getDeal(id) }),
+                Triple("getPipeline", "pipeline", { id -> crm.getPipeline(id) }),
+                Triple("getProduct", "product", { id -> crm.getProduct(id) }),
+                Triple("getPriceList", "price_list", { id -> crm.getPriceList(id) }),
+                Triple("getQuote", "quote", { id -> crm.getQuote(id) }),
+                Triple("dealsAtRisk", "pipeline", { id -> crm.dealsAtRisk(id) }),
             )
-            for ((name, call) in calls) {
+            for ((name, kind, call) in calls) {
                 for (bad in listOf("nope", "contact_00000000000000000000000000", "")) {
                     val e = raises<CrmException.Validation>("$name(\"$bad\")") { call(bad) }
-                    checkEq("id", e.field, "field of $name(\"$bad\")")
+                    checkEq(kind, e.field, "field of $name(\"$bad\")")
                 }
             }
             val deal = crm.createDeal(DealInput(title = "Deal"))
             val e = raises<CrmException.Validation>("a pipeline id as a stage id") {
                 crm.moveDeal(deal.id, DealMove(stage = crm.defaultPipeline().id))
             }
-            checkEq("id", e.field, "field")
+            checkEq("stage", e.field, "field")
+            val won = raises<CrmException.Validation>("a stage's name as its id") {
+                crm.createDeal(DealInput(title = "Deal", stage = "Won"))
+            }
+            checkEq("stage", won.field, "field")
+            ensure(won.reason.contains("is not a well-formed stage id")) { won.reason }
         }
     },
     "an unknown currency is a validation error, not a panic" to {
@@ -309,7 +317,9 @@ val TESTS: List<Pair<String, () -> Unit>> = listOf(
         crm.createContact(ContactInput(givenName = "Ana"))
         crm.closeCrm()
         crm.closeCrm()
-        raises<CrmException.Closed>("count after close") { crm.countContacts(ContactFilter()) }
+        val closed = raises<CrmException.Closed>("count after close") { crm.countContacts(ContactFilter()) }
+        // The exception says what happened (uniffi writes the message from the fields).
+        check(closed.message?.contains("the CRM is closed") == true) { "Closed's message: ${closed.message}" }
         raises<CrmException.Closed>("create after close") { crm.createContact(ContactInput(givenName = "B")) }
         crm.close()
     },
