@@ -210,7 +210,7 @@ impl View<'_, '_> {
         let _ = &ctx;
         { quote::by_number(r, ctx, number) }
     }
-    /// The currency reports are in (EUR until one is set).
+    /// The currency reports are in: the one set, else the first priced deal's, else EUR.
     pub fn reporting_currency(&mut self) -> Result<Currency> {
         let (r, ctx) = (&mut self.tx, self.ctx);
         let _ = &ctx;
@@ -700,7 +700,7 @@ impl Crm {
     pub fn find_quotes_by_number(&self, number: &str) -> Result<Vec<Quote>> {
         self.read(|s| s.find_quotes_by_number(number))
     }
-    /// The currency reports are in (EUR until one is set).
+    /// The currency reports are in: the one set, else the first priced deal's, else EUR.
     pub fn reporting_currency(&self) -> Result<Currency> {
         self.read(|s| s.reporting_currency())
     }

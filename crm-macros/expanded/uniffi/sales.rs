@@ -332,7 +332,7 @@ impl Crm {
                 .collect(),
         )
     }
-    /// The currency reports are in (EUR until one is set).
+    /// The currency reports are in: the one set, else the first priced deal's, else EUR.
     pub fn reporting_currency(&self) -> ::core::result::Result<Currency, CrmError> {
         ::core::result::Result::Ok(
             ::core::convert::Into::into(

@@ -417,7 +417,7 @@ impl Crm {
         let r = r.unwrap_or_else(self::not_run);
         self::out(r)
     }
-    /// The currency reports are in (EUR until one is set).
+    /// The currency reports are in: the one set, else the first priced deal's, else EUR.
     #[wasm_bindgen(js_name = reportingCurrency, unchecked_return_type = "Currency")]
     pub fn reporting_currency(
         &self,
