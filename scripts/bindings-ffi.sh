@@ -74,6 +74,8 @@ rm -rf "$GEN"
 "$BINDGEN" generate --library "$LIB" --language python --out-dir "$GEN/python"
 # crm-ffi/uniffi.toml renames two names that do not compile in Kotlin (see its comments).
 "$BINDGEN" generate --library "$LIB" --language kotlin --no-format --out-dir "$GEN/kotlin"
+# Every call reuses its call-status structures instead of allocating them (see the script).
+python3 scripts/kotlin-call-status.py "$GEN/kotlin/uniffi/crm_ffi/crm_ffi.kt"
 "$BINDGEN" generate --library "$LIB" --language swift --no-format --out-dir "$GEN/swift"
 
 # ---- Python ----

@@ -59,6 +59,7 @@ kotlin() {
   rm -rf "$gen" && mkdir -p "$gen/classes/linux-x86-64"
   "$TARGET/release/uniffi-bindgen" generate --library "$TARGET/release/libcrm_ffi.so" \
     --language kotlin --no-format --out-dir "$gen/src"
+  python3 scripts/kotlin-call-status.py "$gen/src/uniffi/crm_ffi/crm_ffi.kt"
   "$kotlinc" -nowarn -jvm-target 1.8 -cp /usr/share/java/jna.jar -d "$gen/classes" \
     $(find "$gen/src" -name '*.kt')
   cp "$TARGET/release/libcrm_ffi.so" "$gen/classes/linux-x86-64/"
