@@ -18,7 +18,10 @@ step "unit, integration, property and doc tests of every crate"
 cargo test --workspace
 
 step "the quickstart, on a fresh file"
-cargo run -q -p crm-core --example quickstart -- target/quickstart.crm
+# In the target directory, which exists once cargo has built (also when CARGO_TARGET_DIR
+# puts it elsewhere).
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+cargo run -q -p crm-core --example quickstart -- "$TARGET_DIR/quickstart.crm"
 
 step "crash suites, CI size: kill -9 during writes, and damaged copies of a file (long: README, Crash safety)"
 cargo build -q --release -p crm-crash

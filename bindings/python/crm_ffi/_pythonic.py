@@ -162,14 +162,23 @@ def install(m):
             raise refuse("must be {}, not {}".format(described(name), _type_name(value)))
 
     def record_check(cls, fields):
+        parts = []  # (field, converter name, converter), resolved on the first call
+
         def check_lower(value):
             if not isinstance(value, cls):
                 raise refuse("must be a {}, not {}".format(cls.__name__, _type_name(value)))
-            for field, name in fields:
+            if not parts:
+                parts.extend((f, n, converter(n)) for f, n in fields if converter(n) is not None)
+            for field, name, conv in parts:
+                part = getattr(value, field)
                 try:
-                    check_part(name, getattr(value, field))
+                    conv.check_lower(part)
                 except Validation as e:
                     raise below(field, e) from None
+                except Exception:
+                    raise refuse(
+                        "must be {}, not {}".format(described(name), _type_name(part)), field
+                    ) from None
         return staticmethod(check_lower)
 
     def sequence_check(name, item):
