@@ -18,15 +18,14 @@ step "unit, integration, property and doc tests of every crate"
 cargo test --workspace
 
 step "the quickstart, on a fresh file"
-# In the target directory, which exists once cargo has built (also when CARGO_TARGET_DIR
-# puts it elsewhere).
+# In the target directory (CARGO_TARGET_DIR when set), which exists once cargo has built.
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 cargo run -q -p crm-core --example quickstart -- "$TARGET_DIR/quickstart.crm"
 
 step "crash suites, CI size: kill -9 during writes, and damaged copies of a file (long: README, Crash safety)"
 cargo build -q --release -p crm-crash
-target/release/crm-crash kill --rounds 80
-target/release/crm-crash damage --copies 100 --contacts 1000
+"$TARGET_DIR/release/crm-crash" kill --rounds 80
+"$TARGET_DIR/release/crm-crash" damage --copies 100 --contacts 1000
 
 step "fuzzing, CI size: the iCalendar reader, bytes opened as a CRM, ids and cursors, rescue (20 s each; long: README)"
 FUZZ_SECONDS=20 scripts/fuzz.sh ical open_bytes ids_and_cursors rescue
