@@ -235,6 +235,7 @@ def install(m):
 
     for cls, fields in records:
         _by_value(cls, fields)
+    _fast_reads(m, records)
 
     _buffers(m)
     _messages(m.CrmError)
@@ -355,6 +356,81 @@ def _buffers(m):
                      ("read_u64", U64), ("read_float", F32), ("read_double", F64)]:
         if hasattr(Stream, name):
             setattr(Stream, name, reader(st))
+
+
+_READ_FIELD = _re.compile(r"(\w+)=(" + _PREFIX + r"\w+)\.read\(buf\)")
+_READ_INNER = _re.compile(r"return (" + _PREFIX + r"\w+)\.read\(buf\)")
+
+
+def _fast_reads(m, records):
+    """Faster reading of results: strings, optional values and records (uniffi reads each
+    through several calls: a record through its keyword constructor and its defaults)."""
+    Stream = getattr(m, "_UniffiRustBufferStream", None)
+    string = getattr(m, _PREFIX + "String", None)
+    if Stream is None or string is None:
+        return
+    InternalError = m.InternalError
+    I32 = _struct_of(">i")
+
+    def read_string(buf):
+        at = buf.offset
+        if at + 4 > buf.len:
+            raise InternalError("read past end of rust buffer")
+        size = I32.unpack_from(buf.data, at)[0]
+        end = at + 4 + size
+        if size < 0 or end > buf.len:
+            raise InternalError("a string's length does not fit the buffer")
+        buf.offset = end
+        return buf.data[at + 4:end].decode("utf-8")
+
+    string.read = staticmethod(read_string)
+
+    def optional_read(inner):
+        def read(cls, buf):
+            at = buf.offset
+            if at >= buf.len:
+                raise InternalError("read past end of rust buffer")
+            flag = buf.data[at]
+            buf.offset = at + 1
+            if flag == 0:
+                return None
+            if flag != 1:
+                raise InternalError("Unexpected flag byte for optional type")
+            return inner.read(buf)
+        return classmethod(read)
+
+    def record_read(cls, parts):
+        new = object.__new__
+
+        def read(buf):
+            obj = new(cls)
+            d = obj.__dict__
+            for field, conv in parts:
+                d[field] = conv.read(buf)
+            return obj
+        return staticmethod(read)
+
+    by_class = {cls: fields for cls, fields in records}
+    for name, conv in list(vars(m).items()):
+        if not name.startswith(_PREFIX) or not isinstance(conv, type):
+            continue
+        kind = name[len(_PREFIX):]
+        try:
+            source = _inspect.getsource(conv.read)
+        except (OSError, TypeError, AttributeError):
+            continue
+        if kind.startswith("Optional"):
+            inner = _READ_INNER.findall(source)
+            if len(inner) == 1 and getattr(m, inner[0], None) is not None:
+                conv.read = optional_read(getattr(m, inner[0]))
+        elif kind.startswith("Type"):
+            cls = getattr(m, kind[len("Type"):], None)
+            fields = by_class.get(cls)
+            parts = _READ_FIELD.findall(source)
+            if fields and sorted(f for f, _ in parts) == sorted(fields) and all(
+                getattr(m, c, None) is not None for _, c in parts
+            ):
+                conv.read = record_read(cls, [(f, getattr(m, c)) for f, c in parts])
 
 
 def _messages(error):
