@@ -17,8 +17,9 @@ Python library. It changes no behaviour of the CRM; it only translates, at the b
 - Arguments and results cross the boundary faster: uniffi's buffer writer grows a Rust buffer
   through a context manager and a native call per field, and its reader slices the native
   memory per field; here a record is written into a ``bytearray`` and copied once, and a
-  result is copied out once and read with precompiled ``struct`` formats (a count went from
-  about 40 to 10 µs, see BENCHMARKS.md).
+  result is copied out once and read with precompiled ``struct`` formats; strings, optional
+  values and records are read with fewer calls (a count went from about 40 to 16 µs, see
+  BENCHMARKS.md).
 
 It works from the generated module itself: the converters' ``check_lower`` methods name the
 fields they check, so a record's fields, and which converter checks each, are read from them
