@@ -262,12 +262,11 @@ def _buffers(m):
     if Buffer is None or Stream is None or not hasattr(m, "_UniffiRustBufferBuilder"):
         return
     InternalError = m.InternalError
-    U8, I8 = _struct_of(">B"), _struct_of(">b")
-    U16, I16 = _struct_of(">H"), _struct_of(">h")
-    U32, I32 = _struct_of(">I"), _struct_of(">i")
-    U64, I64 = _struct_of(">Q"), _struct_of(">q")
-    F32, F64 = _struct_of(">f"), _struct_of(">d")
-    SIZE_T = _struct_of("@N")
+    # The generated writer's and reader's methods, by the struct format of the value.
+    formats = {
+        "i8": ">b", "u8": ">B", "i16": ">h", "u16": ">H", "i32": ">i", "u32": ">I",
+        "i64": ">q", "u64": ">Q", "float": ">f", "double": ">d",
+    }
 
     class Builder:
         """Writes into a ``bytearray``; ``finalize`` copies it into one Rust buffer."""
@@ -291,38 +290,16 @@ def _buffers(m):
         def write(self, value):
             self.out += value
 
-        def write_i8(self, v):
-            self.out += I8.pack(v)
+    def writer(st):
+        pack = st.pack
 
-        def write_u8(self, v):
-            self.out += U8.pack(v)
+        def write(self, v):
+            self.out += pack(v)
 
-        def write_i16(self, v):
-            self.out += I16.pack(v)
+        return write
 
-        def write_u16(self, v):
-            self.out += U16.pack(v)
-
-        def write_i32(self, v):
-            self.out += I32.pack(v)
-
-        def write_u32(self, v):
-            self.out += U32.pack(v)
-
-        def write_i64(self, v):
-            self.out += I64.pack(v)
-
-        def write_u64(self, v):
-            self.out += U64.pack(v)
-
-        def write_float(self, v):
-            self.out += F32.pack(v)
-
-        def write_double(self, v):
-            self.out += F64.pack(v)
-
-        def write_c_size_t(self, v):
-            self.out += SIZE_T.pack(v)
+    for kind, fmt in [*formats.items(), ("c_size_t", "@N")]:
+        setattr(Builder, "write_" + kind, writer(_struct_of(fmt)))
 
     def stream_init(self, data, length):
         # One copy out of the Rust buffer; every read then unpacks from it.
@@ -352,11 +329,9 @@ def _buffers(m):
     m._UniffiRustBufferBuilder = Builder
     Stream.__init__ = stream_init
     Stream._unpack_from = unpack_from
-    for name, st in [("read_i8", I8), ("read_u8", U8), ("read_i16", I16), ("read_u16", U16),
-                     ("read_i32", I32), ("read_u32", U32), ("read_i64", I64),
-                     ("read_u64", U64), ("read_float", F32), ("read_double", F64)]:
-        if hasattr(Stream, name):
-            setattr(Stream, name, reader(st))
+    for kind, fmt in formats.items():
+        if hasattr(Stream, "read_" + kind):
+            setattr(Stream, "read_" + kind, reader(_struct_of(fmt)))
 
 
 _READ_FIELD = _re.compile(r"(\w+)=(" + _PREFIX + r"\w+)\.read\(buf\)")
@@ -510,9 +485,7 @@ def _numbers_as_decimals(m, refuse):
             return format(value, "f")
         raise refuse("{}, not {}".format(reason, _type_name(value)))
 
-    conv.check_lower = staticmethod(lambda value: string.check_lower(text(value)))
-    conv.write = staticmethod(lambda value, buf: string.write(text(value), buf))
-    conv.lower = staticmethod(lambda value: string.lower(text(value)))
+    _as_text(conv, string, text)
 
 
 def _dates(m, refuse):
@@ -532,6 +505,12 @@ def _dates(m, refuse):
             return value.isoformat()
         raise refuse("{}, not {}".format(reason, _type_name(value)))
 
+    _as_text(conv, string, text)
+
+
+def _as_text(conv, string, text):
+    """Makes the custom-type converter ``conv`` (a string on the wire) take what ``text`` turns
+    into its string."""
     conv.check_lower = staticmethod(lambda value: string.check_lower(text(value)))
     conv.write = staticmethod(lambda value, buf: string.write(text(value), buf))
     conv.lower = staticmethod(lambda value: string.lower(text(value)))

@@ -12,6 +12,7 @@
 
 use std::ops::Bound;
 
+use crate::records::index::Entries;
 use crate::records::record::{self, Record};
 use crate::records::{codec, index, tables};
 use crate::storage::postings;
@@ -64,9 +65,13 @@ pub(crate) fn keyed_checksums_v10(w: &mut WriteTx<'_>, _: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// Posts the entries under `byte | code` of every record of a kind, reading ten thousand
-/// records at a time so that memory stays bounded on large files.
-pub(crate) fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+/// Calls `each` with the entries of every record of kind `R`, reading ten thousand records at
+/// a time so that memory stays bounded on large files (for a schema version that adds
+/// entries).
+fn for_each_entries<R: Record>(
+    w: &mut WriteTx<'_>,
+    mut each: impl FnMut(&mut WriteTx<'_>, &R, &Entries) -> Result<()>,
+) -> Result<()> {
     const AT_A_TIME: usize = 10_000;
     let mut after = None;
     loop {
@@ -84,42 +89,34 @@ pub(crate) fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Resu
         };
         after = Some(last.raw_id());
         for record in &records {
-            for (term, classes) in record::entries_of(record).terms() {
-                if term.first().is_some_and(|k| k & 0xF0 == byte) {
-                    w.post(term, record.raw_id(), classes)?;
-                }
-            }
+            each(w, record, &record::entries_of(record))?;
         }
     }
 }
 
-/// Adds the index entries of every record of kind `R` whose index byte is `byte` (an index
-/// added by a schema version), ten thousand records at a time.
-pub(crate) fn add_index_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
-    const AT_A_TIME: usize = 10_000;
-    let mut after = None;
-    loop {
-        let mut records: Vec<R> = Vec::new();
-        record::for_each_after(w, after, |record: R| {
-            records.push(record);
-            Ok(if records.len() < AT_A_TIME {
-                Flow::Continue(())
-            } else {
-                Flow::Break(())
-            })
-        })?;
-        let Some(last) = records.last() else {
-            return Ok(());
-        };
-        after = Some(last.raw_id());
-        for record in &records {
-            for key in &record::entries_of(record).index {
-                if key.first() == Some(&byte) {
-                    w.index_add(key)?;
-                }
+/// Posts the entries under `byte | code` of every record of a kind.
+pub(crate) fn add_name_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+    for_each_entries::<R>(w, |w, record, entries| {
+        for (term, classes) in entries.terms() {
+            if term.first().is_some_and(|k| k & 0xF0 == byte) {
+                w.post(term, record.raw_id(), classes)?;
             }
         }
-    }
+        Ok(())
+    })
+}
+
+/// Adds the index entries of every record of kind `R` whose index byte is `byte` (an index
+/// added by a schema version).
+pub(crate) fn add_index_entries<R: Record>(w: &mut WriteTx<'_>, byte: u8) -> Result<()> {
+    for_each_entries::<R>(w, |w, _, entries| {
+        for key in &entries.index {
+            if key.first() == Some(&byte) {
+                w.index_add(key)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Version 3: the search table as posting lists (`postings.rs`). Every version-2 entry is
